@@ -1,0 +1,158 @@
+"""Reading and writing case files with precise, bokmål error messages.
+
+Every error names the file, the row (a JSON path such as ``sokere[3]`` or a CSV line) and
+the field. Writing is atomic: a file is written to a temporary name and renamed, so a
+failure never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from modeller.sak import Feil, Sak, kryssjekk
+
+
+class Inndatafeil(Exception):
+    """Bad input: carries every error found, each naming file, row and field."""
+
+    def __init__(self, feil: Iterable[Feil]):
+        self.feil = list(feil)
+        super().__init__(self.tekst())
+
+    def tekst(self, maks: int = 30) -> str:
+        linjer = [str(f) for f in self.feil[:maks]]
+        if len(self.feil) > maks:
+            linjer.append(f"… og {len(self.feil) - maks} feil til")
+        return "\n".join(linjer)
+
+
+_PYDANTIC_NB = {
+    "missing": "mangler (påkrevd felt)",
+    "extra_forbidden": "ukjent felt",
+    "literal_error": "ugyldig verdi",
+    "int_parsing": "må være et heltall",
+    "int_type": "må være et heltall",
+    "bool_parsing": "må være sann/usann",
+    "bool_type": "må være sann/usann",
+    "date_from_datetime_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "enum": "ugyldig verdi",
+    "greater_than_equal": "er for liten",
+    "less_than_equal": "er for stor",
+    "string_too_short": "kan ikke være tom",
+    "string_too_long": "er for lang",
+    "string_pattern_mismatch": "har ugyldige tegn",
+    "string_type": "må være tekst",
+    "tuple_type": "må være en liste",
+    "model_type": "må være et objekt",
+    "model_attributes_type": "må være et objekt",
+}
+
+
+def oversett_valideringsfeil(exc: ValidationError, fil: str, radprefiks: str = "") -> list[Feil]:
+    """Turn a pydantic ValidationError into Feil rows with bokmål messages."""
+    feil = []
+    for e in exc.errors():
+        loc = [str(x) for x in e["loc"]]
+        rad, felt = _del_sti(loc)
+        if radprefiks:
+            rad = radprefiks + (("." + rad) if rad else "")
+        melding = _melding(e)
+        feil.append(Feil(fil, rad, felt, melding))
+    return feil
+
+
+def _del_sti(loc: list[str]) -> tuple[str, str]:
+    """Split a pydantic location into the row (``sokere[3]``) and the field (``iplos.spise``)."""
+    for i in range(len(loc) - 1, -1, -1):
+        if loc[i].isdigit() and i > 0:
+            rad = ".".join(loc[: i - 1] + [f"{loc[i - 1]}[{loc[i]}]"])
+            return rad, ".".join(loc[i + 1 :])
+    return "", ".".join(loc)
+
+
+def _melding(e: Any) -> str:
+    typ = e.get("type", "")
+    verdi = e.get("input")
+    if typ == "value_error":
+        msg = str(e.get("msg", "")).removeprefix("Value error, ")
+        return msg
+    if typ == "literal_error":
+        forventet = e.get("ctx", {}).get("expected", "")
+        return f"ugyldig verdi {verdi!r}; tillatt: {forventet}"
+    if typ == "enum":
+        forventet = e.get("ctx", {}).get("expected", "")
+        return f"ugyldig verdi {verdi!r}; tillatt: {forventet}"
+    if typ in ("greater_than_equal", "less_than_equal"):
+        grense = e.get("ctx", {})
+        tekst = _PYDANTIC_NB[typ]
+        return f"verdien {verdi!r} {tekst} (grense {next(iter(grense.values()), '')})"
+    tekst = _PYDANTIC_NB.get(typ)
+    if tekst:
+        return tekst if typ == "missing" else f"{tekst} (fikk {verdi!r})"
+    return f"ugyldig verdi {verdi!r} ({e.get('msg', '')})"
+
+
+def sak_fra_data(data: Any, fil: str) -> Sak:
+    """Validate a parsed JSON object as a Sak; raise Inndatafeil naming file/row/field."""
+    if not isinstance(data, dict):
+        raise Inndatafeil([Feil(fil, "", "", "filen må inneholde et JSON-objekt (en sak)")])
+    try:
+        sak = Sak.model_validate(data, context={"utsett_kryssjekk": True})
+    except ValidationError as exc:
+        raise Inndatafeil(oversett_valideringsfeil(exc, fil)) from None
+    feil = kryssjekk(sak, fil)
+    if feil:
+        raise Inndatafeil(feil)
+    return sak
+
+
+def les_sak(sti: str | os.PathLike[str]) -> Sak:
+    """Read a case file (JSON). Raises Inndatafeil with every problem found."""
+    p = Path(sti)
+    fil = str(p)
+    if not p.exists():
+        raise Inndatafeil([Feil(fil, "", "", "filen finnes ikke")])
+    try:
+        tekst = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise Inndatafeil([Feil(fil, "", "", "filen er ikke UTF-8-tekst")]) from None
+    try:
+        data = json.loads(tekst)
+    except json.JSONDecodeError as exc:
+        raise Inndatafeil(
+            [Feil(fil, str(exc.lineno), "", f"ugyldig JSON: {exc.msg} (linje {exc.lineno}, kolonne {exc.colno})")]
+        ) from None
+    return sak_fra_data(data, fil)
+
+
+def skriv_atomisk(sti: str | os.PathLike[str], innhold: str | bytes) -> None:
+    """Write a file atomically (temp file in the same folder, then rename)."""
+    p = Path(sti)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    data = innhold.encode("utf-8") if isinstance(innhold, str) else innhold
+    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sak_til_json(sak: Sak) -> str:
+    """Canonical JSON of a case (stable key order, so equal cases give identical files)."""
+    return json.dumps(sak.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=1) + "\n"
+
+
+def skriv_sak(sak: Sak, sti: str | os.PathLike[str]) -> None:
+    skriv_atomisk(sti, sak_til_json(sak))

@@ -54,7 +54,79 @@ def valider(sak: Path = typer.Argument(..., help="Saksfil (JSON).")) -> None:
     )
 
 
+def _parametre(tidsgrense: float, arbeidere: int, seed: int, ikke_deterministisk: bool):  # type: ignore[no-untyped-def]
+    from allokering.loser import Loserparametre
+
+    return Loserparametre(
+        tidsgrense_s=tidsgrense, arbeidere=arbeidere, frø=seed, deterministisk=not ikke_deterministisk
+    )
+
+
+def _kjor_og_skriv(s: Sak, ut: Path | None, excel: Path | None, parametre, stille: bool = False) -> None:  # type: ignore[no-untyped-def]
+    from allokering.kjoring import Valideringsfeil, kjor, sammendrag, skriv_excel, skriv_json
+    from allokering.loser import Laaskonflikt, Ugyldiglaas
+
+    try:
+        resultat = kjor(s, parametre)
+    except (Laaskonflikt, Ugyldiglaas) as exc:
+        typer.echo(f"Feil i låsene: {exc}", err=True)
+        raise typer.Exit(code=3) from None
+    except Valideringsfeil as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=4) from None
+    if ut is not None:
+        skriv_json(resultat, ut)
+    if excel is not None:
+        skriv_excel(resultat, excel)
+    if not stille:
+        typer.echo(sammendrag(s, resultat))
+    for sti in (ut, excel):
+        if sti is not None:
+            typer.echo(f"Skrev {sti}")
+
+
+@app.command()
+def solve(
+    sak: Path = typer.Argument(..., help="Saksfil (JSON)."),
+    ut: Path | None = typer.Option(None, "--ut", help="Skriv resultatet (RESULT.json) hit."),
+    excel: Path | None = typer.Option(None, "--excel", help="Skriv resultatet som Excel-arbeidsbok hit."),
+    tidsgrense: float = typer.Option(30.0, "--tidsgrense", help="Tidsgrense per plassfamilie i sekunder."),
+    arbeidere: int = typer.Option(1, "--arbeidere", help="Antall CP-SAT-arbeidere (uten --ikke-deterministisk: 1)."),
+    seed: int = typer.Option(0, "--seed", help="Frø for CP-SAT."),
+    ikke_deterministisk: bool = typer.Option(False, "--ikke-deterministisk", help="Tillat flere arbeidere."),
+    stille: bool = typer.Option(False, "--stille", help="Ikke skriv sammendrag."),
+) -> None:
+    """Løs en sak: kvalifisering, prioritering, optimal tildeling, kontroll og forklaringer."""
+    try:
+        s = les_sak(sak)
+    except Inndatafeil as exc:
+        feilavslutt(exc)
+        return
+    if not s.sokere:
+        typer.echo(f"Feil i inndata: {sak}: saken har ingen søkere – ingenting å tildele.", err=True)
+        raise typer.Exit(code=2)
+    _kjor_og_skriv(s, ut, excel, _parametre(tidsgrense, arbeidere, seed, ikke_deterministisk), stille)
+
+
+@app.command()
+def demo(
+    kommune: str = typer.Option("sandefjord", "--kommune", help="sandefjord, tvedestrand eller oslo."),
+    ut: Path | None = typer.Option(None, "--ut", help="Skriv resultatet (RESULT.json) hit."),
+    excel: Path | None = typer.Option(None, "--excel", help="Skriv resultatet som Excel-arbeidsbok hit."),
+) -> None:
+    """Løs den medfølgende syntetiske demo-saken og skriv et sammendrag."""
+    from modeller.generator import last_demo
+
+    try:
+        s = last_demo(kommune)
+    except KeyError:
+        typer.echo(f"Ukjent demo-kommune «{kommune}»; velg sandefjord, tvedestrand eller oslo.", err=True)
+        raise typer.Exit(code=2) from None
+    _kjor_og_skriv(s, ut, excel, _parametre(30.0, 1, 0, False))
+
+
 # --- Commands from other modules register here (one line each) ---
+app.command("importer")(__import__("modeller.tabeller").tabeller.importer)
 
 
 def main() -> None:  # pragma: no cover - entry point

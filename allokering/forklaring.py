@@ -1,0 +1,369 @@
+"""Explanations and the RESULT.json contract: data first, then bokmål text.
+
+For every søker: outcome (tildelt / venteliste / ikke_kvalifisert / mangler_opplysninger),
+place and dates, each rule with status, seed section and lovhjemmel, the priority components,
+and for those left waiting: which placed søkere took the places they were eligible for (with
+their priority) and a counterfactual («ville fått plass ved én ekstra plass på enhet X», or the
+priority that would have sufficed). The ``text_nb`` is written to be pasted into a vedtak's
+reasoning. See docs/resultatformat.md for the schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from allokering import __version__
+from allokering.loser import Losning
+from allokering.prioritet import Prioritet
+from allokering.regler import Kvalifisering, Status, Utfall
+from modeller.kodeverk import Familie, Tjeneste
+from modeller.lasting import sak_til_json
+
+RESULTATFORMAT = "allokering-resultat/1"
+
+TJENESTE_NB = {
+    Tjeneste.LANGTID: "langtidsopphold i institusjon",
+    Tjeneste.KORTTID: "korttidsopphold",
+    Tjeneste.AVLASTNING: "avlastningsopphold",
+    Tjeneste.AKUTT: "øyeblikkelig hjelp døgnopphold",
+    Tjeneste.HDO: "heldøgns omsorgsbolig",
+    Tjeneste.HDOU: "heldøgns omsorgsbolig (HDOU)",
+    Tjeneste.OMSORGSBOLIG_PSYKISK: "omsorgsbolig psykisk helse og livsmestring",
+    Tjeneste.TRYGGHETSBOLIG: "trygghetsbolig",
+    Tjeneste.TILRETTELAGT_BOLIG: "tilrettelagt bolig",
+    Tjeneste.KORTTIDSLEILIGHET: "korttidsleilighet",
+    Tjeneste.SENTERLEILIGHET: "senterleilighet",
+}
+
+
+def sak_hash(losning: Losning) -> str:
+    """SHA-256 of the canonical case JSON (the input snapshot of a run)."""
+    return hashlib.sha256(sak_til_json(losning.sak).encode("utf-8")).hexdigest()
+
+
+def _dato(d: date) -> str:
+    return d.strftime("%d.%m.%Y")
+
+
+def _regel_dict(r: Any) -> dict[str, Any]:
+    return {
+        "rule_id": r.regel_id,
+        "status": r.status.value,
+        "section": r.seksjon,
+        "legal_basis": r.lovhjemmel,
+        "unit_id": r.enhet_id,
+        "missing_fields": list(r.mangler_felt),
+        "text_nb": r.tekst_nb,
+    }
+
+
+def _setning(r: Any) -> str:
+    """A rule outcome as a sentence with its seed section and legal basis."""
+    tekst = r.tekst_nb
+    for prefiks in ("Oppfylt: ", "Ikke oppfylt: ", "Mangler opplysninger: "):
+        tekst = tekst.removeprefix(prefiks)
+    tekst = tekst.rstrip(". ")
+    tekst = tekst[:1].upper() + tekst[1:]
+    return f"{tekst} ({r.seksjon}; {r.lovhjemmel})."
+
+
+def _prioritet_tekst(p: Prioritet) -> str:
+    return (
+        f"nytte {p.nytte.verdi}, ressurs {p.ressurs.verdi}, alvorlighet {p.alvorlighet.verdi} "
+        f"({p.alvorlighet.begrunnelse}), mestring {p.mestring.verdi}"
+        + (", utskrivningsklar pasient" if p.ukp else "")
+        + f" – prioritetspoeng {p.poeng}"
+    )
+
+
+def lag_resultat(losning: Losning) -> dict[str, Any]:
+    """Build the RESULT.json dictionary (assignments, waiting list, explanations, values)."""
+    sak = losning.sak
+    h = sak.horisont_dager
+    sokere = {s.id: s for s in sak.sokere}
+    enheter = {e.id: e for e in sak.enheter}
+    institusjoner = {i.id: i for i in sak.institusjoner}
+
+    tildelinger: list[dict[str, Any]] = []
+    plass: dict[str, dict[str, Any]] = {}
+    for fam, fr in losning.familier.items():
+        dp = losning.delproblemer[fam]
+        for i in fr.valgt:
+            k = dp.kandidater[i]
+            for sid in k.personer:
+                partner = next((p for p in k.personer if p != sid), None)
+                t = {
+                    "applicant_id": sid,
+                    "unit_id": k.enhet,
+                    "institution_id": dp.institusjon[k.enhet],
+                    "place_type": enheter[k.enhet].plasstype.value,
+                    "start_day": k.start,
+                    "end_day": k.perioder[0][1],
+                    "start_date": sak.dato(k.start).isoformat(),
+                    "end_date": sak.dato(k.perioder[0][1]).isoformat(),
+                    "open_ended": fam in (Familie.LANGTID, Familie.BOLIG) and k.perioder[-1][1] == h - 1
+                    and sokere[sid].soknad.tjeneste != Tjeneste.KORTTIDSLEILIGHET,
+                    "periods": [
+                        {
+                            "start_day": lo,
+                            "end_day": hi,
+                            "start_date": sak.dato(lo).isoformat(),
+                            "end_date": sak.dato(hi).isoformat(),
+                        }
+                        for lo, hi in k.perioder
+                    ],
+                    "shares_flat_with": partner,
+                    "move": bool(k.flytting),
+                    "priority": losning.prioritet[sid].total,
+                }
+                tildelinger.append(t)
+                plass[sid] = t
+    tildelinger.sort(key=lambda t: (t["unit_id"], t["start_day"], t["applicant_id"]))
+
+    # Couples: together or split, with the cost of keeping a split couple together.
+    par_ut = []
+    sammen: dict[str, str] = {}
+    for dp in losning.delproblemer.values():
+        for p in dp.ektepar:
+            ta, tb = plass.get(p.a), plass.get(p.b)
+            tog = bool(ta and tb and ta["institution_id"] == tb["institution_id"])
+            if tog:
+                sammen[p.a], sammen[p.b] = p.b, p.a
+            kost = losning.ektepar_kostnad.get((p.a, p.b))
+            par_ut.append(
+                {
+                    "applicant_ids": [p.a, p.b],
+                    "together": tog,
+                    "split": bool((ta or tb) and not tog),
+                    "cost_to_keep_together": kost,
+                    "cost_known": (p.a, p.b) in losning.ektepar_kostnad,
+                }
+            )
+    for t in tildelinger:
+        t["together_with"] = sammen.get(t["applicant_id"])
+
+    # Waiting list: qualified, not placed, by priority (waiting time only breaks ties).
+    venter = [
+        s for s in sak.sokere if losning.kvalifisering[s.id].utfall == Utfall.KVALIFISERT and s.id not in plass
+    ]
+    venter.sort(key=lambda s: (-losning.prioritet[s.id].total, s.soknad.soknadsdato, s.id))
+    venteliste = [
+        {
+            "position": n + 1,
+            "applicant_id": s.id,
+            "service": s.soknad.tjeneste.value,
+            "priority": losning.prioritet[s.id].total,
+            "priority_points": losning.prioritet[s.id].poeng,
+            "waiting_days": losning.prioritet[s.id].ventedager,
+            "district": s.bydel,
+        }
+        for n, s in enumerate(venter)
+    ]
+
+    forklaringer = []
+    for s in sorted(sak.sokere, key=lambda s: s.id):
+        forklaringer.append(_forklar(losning, s.id, plass, institusjoner, enheter, sammen))
+
+    ukp_dager = 0
+    for s in sak.sokere:
+        if losning.prioritet[s.id].ukp:
+            t = plass.get(s.id)
+            ukp_dager += t["start_day"] if t else h
+    nivaa_sum: dict[str, dict[str, Any]] = {}
+    for fr in losning.familier.values():
+        for n in fr.nivaaer:
+            d = nivaa_sum.setdefault(n.navn, {"value": 0, "bound": 0, "proven": True})
+            d["value"] += n.verdi
+            d["bound"] += n.grense
+            d["proven"] = d["proven"] and n.bevist
+    l1 = nivaa_sum.get("plassering", {"value": 0, "bound": 0})
+    gap = 0.0 if l1["bound"] == 0 else abs(l1["bound"] - l1["value"]) / max(1, abs(l1["bound"]))
+    p = losning.parametre
+    return {
+        "format": RESULTATFORMAT,
+        "engine_version": __version__,
+        "status": losning.status,
+        "synthetic": sak.syntetisk,
+        "municipality": {"number": sak.kommune.nummer, "name": sak.kommune.navn, "rule_profile": sak.profil.id},
+        "start_date": sak.startdato.isoformat(),
+        "horizon_days": h,
+        "input_sha256": sak_hash(losning),
+        "objective": nivaa_sum,
+        "best_bound": l1["bound"],
+        "gap": gap,
+        "solve_seconds": round(losning.sekunder, 4),
+        "parameters": {
+            "time_limit_s": p.tidsgrense_s,
+            "workers": p.arbeidere,
+            "seed": p.frø,
+            "deterministic": p.deterministisk,
+        },
+        "weights": sak.profil.vekter.model_dump(),
+        "families": [
+            {
+                "family": fam.value,
+                "status": fr.status,
+                "levels": [
+                    {"name": n.navn, "value": n.verdi, "bound": n.grense, "proven": n.bevist} for n in fr.nivaaer
+                ],
+                "seconds": round(fr.sekunder, 4),
+                "candidates": fr.kandidater,
+            }
+            for fam, fr in losning.familier.items()
+        ],
+        "assignments": tildelinger,
+        "waiting_list": venteliste,
+        "explanations": forklaringer,
+        "unit_marginal_value": dict(sorted(losning.marginalverdi.items())),
+        "couples": par_ut,
+        "ukp": {"days": ukp_dager, "cost_nok": ukp_dager * sak.profil.ukp_dognpris_nok},
+    }
+
+
+def _forklar(
+    losning: Losning,
+    sid: str,
+    plass: dict[str, dict[str, Any]],
+    institusjoner: dict[str, Any],
+    enheter: dict[str, Any],
+    sammen: dict[str, str],
+) -> dict[str, Any]:
+    sak = losning.sak
+    s = next(x for x in sak.sokere if x.id == sid)
+    kv: Kvalifisering = losning.kvalifisering[sid]
+    pr = losning.prioritet[sid]
+    tjeneste = TJENESTE_NB[s.soknad.tjeneste]
+    regler = [_regel_dict(r) for r in kv.regelutfall]
+    data: dict[str, Any] = {
+        "applicant_id": sid,
+        "service": s.soknad.tjeneste.value,
+        "rules": regler,
+        "priority": pr.som_dict(),
+        "outranked_by": [],
+        "counterfactual": None,
+    }
+    soker_regler = [r for r in kv.regelutfall if r.enhet_id is None]
+    if kv.utfall == Utfall.IKKE_KVALIFISERT:
+        feil = [r for r in soker_regler if r.status == Status.IKKE_OPPFYLT]
+        data["outcome"] = "ikke_kvalifisert"
+        data["text_nb"] = (
+            f"Søknaden om {tjeneste} fra søker {sid} innvilges ikke fordi vilkårene ikke er oppfylt: "
+            + " ".join(_setning(r) for r in feil)
+            + " Vedtaket kan påklages."
+        )
+        return data
+    if kv.utfall == Utfall.MANGLER_OPPLYSNINGER:
+        mangler = [r for r in soker_regler if r.status == Status.MANGLER]
+        felt = sorted({f for r in mangler for f in r.mangler_felt})
+        data["outcome"] = "mangler_opplysninger"
+        data["missing_fields"] = felt
+        data["text_nb"] = (
+            f"Søknaden om {tjeneste} fra søker {sid} kan ikke avgjøres før disse opplysningene er kartlagt: "
+            + ", ".join(felt)
+            + ". "
+            + " ".join(_setning(r) for r in mangler)
+        )
+        return data
+
+    oppfylt = " ".join(_setning(r) for r in soker_regler)
+    ektefelle_tekst = _ektefelle_tekst(losning, s, plass, institusjoner, enheter)
+    t = plass.get(sid)
+    if t is not None:
+        e = enheter[t["unit_id"]]
+        inst = institusjoner[e.institusjon_id].navn
+        tekst = (
+            f"Søker {sid} tildeles {tjeneste} ved {inst}, {e.navn}, fra {_dato(sak.dato(t['start_day']))}"
+            + ("" if t["open_ended"] else f" til {_dato(sak.dato(t['end_day']))}")
+            + ". "
+        )
+        if len(t["periods"]) > 1:
+            tekst += "Avlastningen er rullerende: " + ", ".join(
+                f"{_dato(sak.dato(p['start_day']))}–{_dato(sak.dato(p['end_day']))}" for p in t["periods"]
+            ) + ", og videre med samme mønster. "
+        if sammen.get(sid):
+            hjemmel = "S §6.2" if e.plasstype.er_bolig else "S §4.22"
+            tekst += f"Søkeren får bo sammen med ektefellen ({sammen[sid]}) ved samme institusjon ({hjemmel}). "
+        tekst += ektefelle_tekst
+        if t["move"]:
+            tekst += "Tildelingen innebærer flytting fra nåværende plass. "
+        tekst += f"Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}."
+        data["outcome"] = "tildelt"
+        data["unit_id"] = t["unit_id"]
+        data["start_day"] = t["start_day"]
+        data["end_day"] = t["end_day"]
+        data["text_nb"] = tekst
+        return data
+
+    # Waiting: who took the places this søker could have had.
+    aktuelle = set(kv.enheter)
+    konkurrenter = sorted(
+        (
+            (x["priority"], x["applicant_id"], x["unit_id"])
+            for x in plass.values()
+            if x["unit_id"] in aktuelle and x["applicant_id"] != sid
+        ),
+        key=lambda z: (-z[0], z[1]),
+    )
+    data["outcome"] = "venteliste"
+    data["outranked_by"] = [{"applicant_id": a, "unit_id": u, "priority": p} for p, a, u in konkurrenter[:10]]
+    tekst = (
+        f"Søker {sid} oppfyller vilkårene for {tjeneste} og settes på venteliste. Vilkårene er oppfylt: {oppfylt} "
+        f"Prioritering: {_prioritet_tekst(pr)}. " + ektefelle_tekst
+    )
+    if not aktuelle:
+        tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
+    elif konkurrenter:
+        tekst += (
+            f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
+            "høyere eller lik prioritet: "
+        ) + ", ".join(f"{a} (prioritet {p})" for p, a, _ in konkurrenter[:5]) + ". "
+    else:
+        tekst += "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
+    kontra = [u for u, liste in sorted(losning.ekstra_plass_gir.items()) if sid in liste]
+    if kontra:
+        data["counterfactual"] = {"extra_place_in_unit": kontra[0]}
+        e = enheter[kontra[0]]
+        tekst += f"Søkeren ville fått plass ved én ekstra plass på {e.navn} ({kontra[0]})."
+    elif konkurrenter:
+        laveste = min(p for p, _, _ in konkurrenter)
+        if laveste > pr.total:
+            data["counterfactual"] = {"priority_needed_above": laveste}
+            tekst += f"Med prioritet over {laveste} (søkeren har {pr.total}) ville søkeren fått plass."
+    data["text_nb"] = tekst.strip()
+    return data
+
+
+def _ektefelle_tekst(
+    losning: Losning, s: Any, plass: dict[str, dict[str, Any]], institusjoner: dict[str, Any], enheter: dict[str, Any]
+) -> str:
+    """For a split couple: where the spouse went and what keeping them together would cost."""
+    for dp in losning.delproblemer.values():
+        for par in dp.ektepar:
+            if s.id not in (par.a, par.b):
+                continue
+            annen = par.b if s.id == par.a else par.a
+            ts, ta = plass.get(s.id), plass.get(annen)
+            if ts and ta and ts["institution_id"] == ta["institution_id"]:
+                return ""
+            if not ts and not ta:
+                return ""
+            hvor = (
+                f"Ektefellen ({annen}) er tildelt plass ved {institusjoner[ta['institution_id']].navn}"
+                if ta
+                else f"Ektefellen ({annen}) står på venteliste"
+            )
+            kost = losning.ektepar_kostnad.get((par.a, par.b))
+            if (par.a, par.b) not in losning.ektepar_kostnad:
+                return f"{hvor}. "
+            if kost is None:
+                return (
+                    f"{hvor}. Ekteparet ønsker å bo sammen, men det var ikke mulig å gi dem plass ved samme "
+                    "institusjon i planperioden (S §4.22: «så langt som mulig»). "
+                )
+            return (
+                f"{hvor}. Å gi ekteparet plass ved samme institusjon ville ha redusert andre søkeres samlede "
+                f"prioritetsverdi med {kost} (S §4.22: «så langt som mulig»). "
+            )
+    return ""

@@ -1,0 +1,357 @@
+"""Candidate placements and capacity profiles: the data every solver shares.
+
+A *kandidat* is one way to place one søker (or one ektepar together in a two-room flat):
+unit, start day, the days it occupies within the horizon, and its value at each objective
+level. The CP-SAT model, the greedy baseline, the HiGHS formulation and the flow relaxation
+are all built from the same ``Delproblem`` (one per place family), so they solve exactly the
+same problem.
+
+Start days (why the reduction is exact):
+
+* Open-ended stays (langtid, bolig except korttidsleilighet) occupy [s, H−1]. Free capacity
+  of a unit only increases over the horizon (stays end; a mover's old place is released), so
+  a start day that is not an *event day* (day 0, or a day capacity increases) can be moved
+  back to the previous event day without violating any capacity constraint, and an earlier
+  start is always worth more. Candidates therefore start only on event days.
+* Fixed-length stays (korttid, korttidsleilighet) may start on any day with a free place.
+* Akutt (ØHD/KØH) starts on day 0 or not at all: acute needs are met immediately or refused.
+* Avlastning is a rolling pattern placed as a whole: the offset of the first stay is chosen
+  in [0, min(periode, H)); every later period follows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from modeller.institusjon import Enhet
+from modeller.kodeverk import Familie, Laastype, Oppholdssted, Plasstype, Romtype
+from modeller.sak import Sak
+from modeller.soker import Soker
+
+from allokering.prioritet import Prioritet, placement_value
+from allokering.regler import Kvalifisering, Utfall
+
+SOLVE_ORDER: tuple[Familie, ...] = (
+    Familie.LANGTID,
+    Familie.BOLIG,
+    Familie.AVLASTNING,
+    Familie.KORTTID,
+    Familie.AKUTT,
+)
+"""Families are solved in this order. They share no capacity; the only coupling is that a
+søker on a korttid stay who is placed in langtid or bolig frees the korttid bed, which the
+later korttid solve then uses."""
+
+PREF_BONUS = (3, 2, 1)
+"""Level-3 points for a place at the søker's 1st, 2nd, 3rd preferred institution."""
+
+
+@dataclass(frozen=True)
+class Kandidat:
+    """One possible placement."""
+
+    idx: int
+    personer: tuple[str, ...]  # one søker, or an ektepar placed together in one flat
+    enhet: str
+    start: int
+    perioder: tuple[tuple[int, int], ...]  # occupied days within the horizon, inclusive
+    verdi: int  # level 1
+    pref: int  # level 3
+    flytting: int  # level 4: 1 when it moves a current langtid resident
+    bruk: int = 1  # places used (beds; a couple in one flat uses one flat)
+    toroms: bool = False  # uses a two-room flat
+
+    @property
+    def slutt(self) -> int:
+        return self.perioder[-1][1]
+
+
+@dataclass(frozen=True)
+class Ektepar:
+    """A couple who both qualify for the same family and wish to live together."""
+
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class Frigjoring:
+    """A søker's current stay in a unit of this family, released if the søker is placed."""
+
+    soker: str
+    enhet: str
+    til_dag: int  # last day it would otherwise occupy (H−1 when open-ended)
+
+
+@dataclass
+class Delproblem:
+    """Everything a solver needs for one place family."""
+
+    familie: Familie
+    horisont: int
+    enheter: list[str]
+    institusjon: dict[str, str]
+    ledig: dict[str, list[int]]  # free places per unit per day (may be < 0 if over-occupied)
+    ledig_toroms: dict[str, list[int]]
+    ledige_dobbeltrom: dict[str, int]
+    kandidater: list[Kandidat]
+    sokere: list[str]  # søkere with at least one candidate, sorted
+    prioritet: dict[str, int]
+    ektepar: list[Ektepar]
+    frigjoringer: list[Frigjoring]
+    laast_til: dict[str, str]  # søker → unit (TILDEL locks)
+    per_soker: dict[str, list[int]] = field(default_factory=dict)
+    per_enhet: dict[str, list[int]] = field(default_factory=dict)
+
+    def indekser(self) -> None:
+        self.per_soker = defaultdict(list)
+        self.per_enhet = defaultdict(list)
+        for k in self.kandidater:
+            for p in k.personer:
+                self.per_soker[p].append(k.idx)
+            self.per_enhet[k.enhet].append(k.idx)
+        self.per_soker = dict(self.per_soker)
+        self.per_enhet = dict(self.per_enhet)
+
+
+def _dekker(opphold_start: int, opphold_slutt: int | None, h: int) -> tuple[int, int] | None:
+    lo = max(0, opphold_start)
+    hi = h - 1 if opphold_slutt is None else min(h - 1, opphold_slutt)
+    return (lo, hi) if lo <= hi else None
+
+
+def kapasitetsprofil(
+    sak: Sak, enheter: list[Enhet], ekstra_ledig: dict[str, list[int]] | None = None
+) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, int]]:
+    """Free places per unit and day, free two-room flats per day, free double rooms (day 0)."""
+    h = sak.horisont_dager
+    ids = {e.id for e in enheter}
+    brukt: dict[str, list[int]] = {e.id: [0] * h for e in enheter}
+    brukt_2r: dict[str, list[int]] = {e.id: [0] * h for e in enheter}
+    dobbeltrom_rom: dict[str, set[str]] = defaultdict(set)
+    for o in sak.opphold:
+        if o.enhet_id not in ids:
+            continue
+        iv = _dekker(sak.dag(o.start), None if o.forventet_slutt is None else sak.dag(o.forventet_slutt), h)
+        if iv is None:
+            continue
+        for d in range(iv[0], iv[1] + 1):
+            brukt[o.enhet_id][d] += 1
+            if o.romtype == Romtype.TOROMS:
+                brukt_2r[o.enhet_id][d] += 1
+        if o.romtype == Romtype.DOBBELTROM and iv[0] == 0:
+            dobbeltrom_rom[o.enhet_id].add(o.rom_id or o.id)
+    ledig = {}
+    ledig_2r = {}
+    dobbel = {}
+    for e in enheter:
+        ledig[e.id] = [e.kapasitet - b for b in brukt[e.id]]
+        if ekstra_ledig and e.id in ekstra_ledig:
+            ledig[e.id] = [a + b for a, b in zip(ledig[e.id], ekstra_ledig[e.id], strict=True)]
+        ledig_2r[e.id] = [e.toroms - b for b in brukt_2r[e.id]]
+        dobbel[e.id] = max(0, e.dobbeltrom - len(dobbeltrom_rom[e.id]))
+    return ledig, ledig_2r, dobbel
+
+
+def _hendelsesdager(ledig: list[int]) -> list[int]:
+    dager = [0]
+    for d in range(1, len(ledig)):
+        if ledig[d] > ledig[d - 1]:
+            dager.append(d)
+    return dager
+
+
+def _pref(soker: Soker, institusjon: str) -> int:
+    onsker = soker.soknad.onskede_institusjoner
+    if institusjon in onsker:
+        r = onsker.index(institusjon)
+        return PREF_BONUS[r] if r < len(PREF_BONUS) else 0
+    return 0
+
+
+def _avlastningsperioder(offset: int, dager: int, periode: int, h: int) -> tuple[tuple[int, int], ...]:
+    ut = []
+    s = offset
+    while s < h:
+        ut.append((s, min(h - 1, s + dager - 1)))
+        s += periode
+    return tuple(ut)
+
+
+def bygg_delproblem(
+    sak: Sak,
+    familie: Familie,
+    kvalifisering: dict[str, Kvalifisering],
+    prioritet: dict[str, Prioritet],
+    ekstra_ledig: dict[str, list[int]] | None = None,
+    ekstra_kapasitet: dict[str, int] | None = None,
+) -> Delproblem:
+    """Build the candidates of one family. ``ekstra_ledig`` adds free places per unit and day
+    (released by an earlier family's decisions); ``ekstra_kapasitet`` adds places to units
+    (used for marginal values)."""
+    h = sak.horisont_dager
+    enheter = sorted((e for e in sak.enheter if e.plasstype.familie == familie), key=lambda e: e.id)
+    ledig, ledig_2r, dobbel = kapasitetsprofil(sak, enheter, ekstra_ledig)
+    if ekstra_kapasitet:
+        for u, n in ekstra_kapasitet.items():
+            if u in ledig:
+                ledig[u] = [v + n for v in ledig[u]]
+    enhet_by_id = {e.id: e for e in enheter}
+    inst = {e.id: e.institusjon_id for e in enheter}
+    opphold_by_id = {o.id: o for o in sak.opphold}
+
+    sokere = sorted(
+        (s for s in sak.sokere if s.soknad.tjeneste.familie == familie),
+        key=lambda s: s.id,
+    )
+    soker_by_id = {s.id: s for s in sokere}
+
+    ikke: dict[str, set[str] | None] = {}
+    laast_til: dict[str, str] = {}
+    for laas in sak.laaser:
+        if laas.soker_id not in soker_by_id:
+            continue
+        if laas.type == Laastype.TILDEL:
+            laast_til[laas.soker_id] = str(laas.enhet_id)
+        elif laas.enhet_id is None:
+            ikke[laas.soker_id] = None
+        else:
+            cur = ikke.setdefault(laas.soker_id, set())
+            if cur is not None:
+                cur.add(laas.enhet_id)
+
+    # Releases of current stays in units of this family (movers within the family).
+    frigjoringer: list[Frigjoring] = []
+    for s in sokere:
+        if s.naverende_opphold_id is None:
+            continue
+        o = opphold_by_id[s.naverende_opphold_id]
+        if o.enhet_id in enhet_by_id:
+            iv = _dekker(sak.dag(o.start), None if o.forventet_slutt is None else sak.dag(o.forventet_slutt), h)
+            if iv is not None:
+                frigjoringer.append(Frigjoring(s.id, o.enhet_id, iv[1]))
+    frigjort_i = {f.soker: f.enhet for f in frigjoringer}
+    mover_units = {f.enhet for f in frigjoringer}
+
+    hendelser = {u: _hendelsesdager(ledig[u]) for u in ledig}
+    if mover_units:
+        alle = sorted({d for u in ledig for d in hendelser[u]})
+        for u in mover_units:
+            hendelser[u] = alle
+
+    kandidater: list[Kandidat] = []
+
+    def legg_til(personer, enhet, start, perioder, verdi, pref, flytting, bruk=1, toroms=False):  # type: ignore[no-untyped-def]
+        kandidater.append(
+            Kandidat(len(kandidater), personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms)
+        )
+
+    for s in sokere:
+        kv = kvalifisering.get(s.id)
+        if kv is None or kv.utfall != Utfall.KVALIFISERT:
+            continue
+        forbudt = ikke.get(s.id, set())
+        if s.id in ikke and forbudt is None:
+            continue
+        total = prioritet[s.id].total
+        flytting = int(s.oppholdssted == Oppholdssted.LANGTID and s.id in frigjort_i)
+        for u in kv.enheter:
+            if u not in enhet_by_id or (forbudt and u in forbudt) or frigjort_i.get(s.id) == u:
+                continue
+            if s.id in laast_til and laast_til[s.id] != u:
+                continue
+            e = enhet_by_id[u]
+            pref = _pref(s, inst[u])
+            for start, perioder in _starter(s, e, kv, ledig[u], hendelser[u], h, mover_units, sak):
+                legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+
+    ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
+    if familie == Familie.BOLIG:
+        _felles_leiligheter(ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, ledig, ledig_2r,
+                            hendelser, prioritet, h, legg_til)
+
+    dp = Delproblem(
+        familie=familie,
+        horisont=h,
+        enheter=[e.id for e in enheter],
+        institusjon=inst,
+        ledig=ledig,
+        ledig_toroms=ledig_2r,
+        ledige_dobbeltrom=dobbel,
+        kandidater=kandidater,
+        sokere=sorted({p for k in kandidater for p in k.personer}),
+        prioritet={s.id: prioritet[s.id].total for s in sokere},
+        ektepar=ektepar,
+        frigjoringer=frigjoringer,
+        laast_til=laast_til,
+    )
+    dp.indekser()
+    return dp
+
+
+def _starter(s, e, kv, ledig_u, hendelser_u, h, mover_units, sak):  # type: ignore[no-untyped-def]
+    """Candidate (start, periods) of søker s in unit e (see the module docstring)."""
+    fam = e.plasstype.familie
+    frigjor = e.id in mover_units
+    if fam == Familie.AKUTT:
+        lengde = kv.lengde_dogn or 1
+        if ledig_u[0] > 0:
+            yield 0, ((0, min(h - 1, lengde - 1)),)
+        return
+    if fam == Familie.AVLASTNING:
+        a = s.soknad.avlastning
+        for off in range(min(a.periode, h)):
+            perioder = _avlastningsperioder(off, a.dager, a.periode, h)
+            if frigjor or all(min(ledig_u[lo : hi + 1]) > 0 for lo, hi in perioder):
+                yield off, perioder
+        return
+    if kv.lengde_dogn is not None:  # korttid, korttidsleilighet: fixed length
+        for st in range(h):
+            if frigjor or ledig_u[st] > 0:
+                yield st, ((st, min(h - 1, st + kv.lengde_dogn - 1)),)
+        return
+    for st in hendelser_u:
+        if frigjor or max(ledig_u[st:]) > 0:
+            yield st, ((st, h - 1),)
+
+
+def _ektepar(sokere, kvalifisering, familie, ikke, laast_til) -> list[Ektepar]:  # type: ignore[no-untyped-def]
+    """Couples where both qualify in this family and both wish to live together (S §4.22, S §6.2)."""
+    by_id = {s.id: s for s in sokere}
+    par = []
+    for s in sokere:
+        if s.ektefelle_id is None or s.id > s.ektefelle_id or s.ektefelle_id not in by_id:
+            continue
+        t = by_id[s.ektefelle_id]
+        if not (s.onsker_bo_sammen and t.onsker_bo_sammen):
+            continue
+        if s.soknad.tjeneste != t.soknad.tjeneste:
+            continue
+        if familie not in (Familie.LANGTID, Familie.BOLIG):
+            continue
+        if familie == Familie.BOLIG and s.soknad.tjeneste.value != Plasstype.SENTERLEILIGHET.value:
+            continue
+        ka, kb = kvalifisering.get(s.id), kvalifisering.get(t.id)
+        if ka is None or kb is None or ka.utfall != Utfall.KVALIFISERT or kb.utfall != Utfall.KVALIFISERT:
+            continue
+        par.append(Ektepar(s.id, t.id))
+    return par
+
+
+def _felles_leiligheter(ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, ledig, ledig_2r,  # type: ignore[no-untyped-def]
+                        hendelser, prioritet, h, legg_til) -> None:
+    """Joint candidates: an ektepar in one two-room senterleilighet (S §6.2)."""
+    for p in ektepar:
+        felles = sorted(set(kvalifisering[p.a].enheter) & set(kvalifisering[p.b].enheter))
+        for u in felles:
+            e = enhet_by_id.get(u)
+            if e is None or e.toroms == 0 or e.plasstype != Plasstype.SENTERLEILIGHET:
+                continue
+            sa, sb = soker_by_id[p.a], soker_by_id[p.b]
+            pref = _pref(sa, inst[u]) + _pref(sb, inst[u])
+            for st in sorted(set(hendelser[u]) | set(_hendelsesdager(ledig_2r[u]))):
+                if max(ledig[u][st:]) <= 0 or max(ledig_2r[u][st:]) <= 0:
+                    continue
+                verdi = placement_value(prioritet[p.a].total, st, h) + placement_value(prioritet[p.b].total, st, h)
+                legg_til((p.a, p.b), u, st, ((st, h - 1),), verdi, pref, 0, 1, True)

@@ -1,0 +1,148 @@
+"""One allocation run end to end (load → solve → validate → explain), its outputs (JSON,
+Excel) and the readable summary the CLI prints. Used by ``allokering solve`` and ``allokering demo``."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from allokering.forklaring import lag_resultat
+from allokering.loser import Loserparametre, loes
+from allokering.validator import Brudd, valider
+from modeller.lasting import skriv_atomisk
+from modeller.sak import Sak
+
+
+class Valideringsfeil(Exception):
+    """The independent validator found violations in a result (a bug in the engine)."""
+
+    def __init__(self, brudd: list[Brudd]):
+        self.brudd = brudd
+        super().__init__("Uavhengig kontroll fant brudd:\n" + "\n".join(str(b) for b in brudd[:20]))
+
+
+def kjor(sak: Sak, parametre: Loserparametre | None = None) -> dict[str, Any]:
+    """Solve, explain and validate a case. Raises Valideringsfeil if the result breaks a rule."""
+    losning = loes(sak, parametre)
+    resultat = lag_resultat(losning)
+    brudd = valider(sak, resultat)
+    resultat["validation"] = {"violations": [str(b) for b in brudd], "ok": not brudd}
+    if brudd:
+        raise Valideringsfeil(brudd)
+    return resultat
+
+
+def skriv_json(resultat: dict[str, Any], sti: Path) -> None:
+    skriv_atomisk(sti, json.dumps(resultat, ensure_ascii=False, indent=1) + "\n")
+
+
+def skriv_excel(resultat: dict[str, Any], sti: Path) -> None:
+    """Excel export for the meeting: Tildelinger, Venteliste, Forklaringer, Enheter."""
+    import pandas as pd
+
+    tild = pd.DataFrame(
+        [
+            {
+                "søker": t["applicant_id"],
+                "enhet": t["unit_id"],
+                "institusjon": t["institution_id"],
+                "plasstype": t["place_type"],
+                "fra": t["start_date"],
+                "til": "" if t["open_ended"] else t["end_date"],
+                "perioder": "; ".join(f"{p['start_date']}–{p['end_date']}" for p in t["periods"]),
+                "ektefelle sammen": t.get("together_with") or "",
+                "flytting": "ja" if t["move"] else "nei",
+                "prioritet": t["priority"],
+            }
+            for t in resultat["assignments"]
+        ]
+    )
+    vente = pd.DataFrame(
+        [
+            {
+                "plass": v["position"],
+                "søker": v["applicant_id"],
+                "tjeneste": v["service"],
+                "prioritet": v["priority"],
+                "ventedager": v["waiting_days"],
+                "bydel": v["district"],
+            }
+            for v in resultat["waiting_list"]
+        ]
+    )
+    forkl = pd.DataFrame(
+        [{"søker": f["applicant_id"], "utfall": f["outcome"], "begrunnelse": f["text_nb"]} for f in resultat["explanations"]]
+    )
+    enh = pd.DataFrame(
+        [{"enhet": u, "verdi av én ekstra plass": v} for u, v in resultat["unit_marginal_value"].items()]
+    )
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as w:
+        tild.to_excel(w, sheet_name="Tildelinger", index=False)
+        vente.to_excel(w, sheet_name="Venteliste", index=False)
+        forkl.to_excel(w, sheet_name="Forklaringer", index=False)
+        enh.to_excel(w, sheet_name="Enheter", index=False)
+    skriv_atomisk(sti, buf.getvalue())
+
+
+def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
+    """A readable summary table (bokmål) of one run."""
+    from rich.console import Console
+    from rich.table import Table
+
+    utfall = Counter((f["service"], f["outcome"]) for f in resultat["explanations"])
+    tjenester = sorted({f["service"] for f in resultat["explanations"]})
+    tab = Table(title=f"Tildeling {sak.kommune.navn} fra {sak.startdato:%d.%m.%Y} ({sak.horisont_dager} dager)")
+    for kol in ("Tjeneste", "Tildelt", "Venteliste", "Ikke kvalifisert", "Mangler opplysninger"):
+        tab.add_column(kol, justify="left" if kol == "Tjeneste" else "right")
+    for t in tjenester:
+        tab.add_row(
+            t,
+            str(utfall[(t, "tildelt")]),
+            str(utfall[(t, "venteliste")]),
+            str(utfall[(t, "ikke_kvalifisert")]),
+            str(utfall[(t, "mangler_opplysninger")]),
+        )
+    fam = Table(title="Løsning per plassfamilie")
+    for kol in ("Familie", "Status", "Nivå 1 (plassering)", "Beste grense", "Ektepar", "Preferanser", "Flyttinger", "Sek"):
+        fam.add_column(kol)
+    for f in resultat["families"]:
+        lv = {n["name"]: n for n in f["levels"]}
+
+        def v(navn: str, lv: dict[str, Any] = lv) -> str:
+            n = lv.get(navn)
+            return "–" if n is None else f"{n['value']}{'' if n['proven'] else ' (ikke bevist)'}"
+
+        fam.add_row(
+            f["family"],
+            "optimal (bevist)" if f["status"] == "OPTIMAL" else f["status"].lower(),
+            v("plassering"),
+            str(lv["plassering"]["bound"]) if "plassering" in lv else "–",
+            v("ektepar"),
+            v("preferanser"),
+            v("flyttinger"),
+            f"{f['seconds']:.3f}",
+        )
+    con = Console(file=io.StringIO(), width=120, force_terminal=False)
+    con.print(tab)
+    con.print(fam)
+    delt = [c for c in resultat["couples"] if c["split"]]
+    linjer = [
+        f"Status: {'optimal, bevist' if resultat['status'] == 'OPTIMAL' else resultat['status']}; "
+        f"løsetid {resultat['solve_seconds']:.3f} s; uavhengig kontroll: "
+        f"{'ingen brudd' if resultat['validation']['ok'] else 'BRUDD'}.",
+        f"Ektepar: {sum(c['together'] for c in resultat['couples'])} sammen, {len(delt)} delt.",
+        f"UKP-døgn i planperioden: {resultat['ukp']['days']} (kostnad {resultat['ukp']['cost_nok']:,} kr).".replace(
+            ",", " "
+        ),
+        "Vekter: " + ", ".join(f"{k}={v}" for k, v in resultat["weights"].items()),
+    ]
+    beste = sorted(resultat["unit_marginal_value"].items(), key=lambda kv: -kv[1])[:3]
+    if beste and beste[0][1] > 0:
+        linjer.append("Størst verdi av én ekstra plass: " + ", ".join(f"{u} ({v})" for u, v in beste if v > 0))
+    if sak.syntetisk:
+        linjer.append("Merk: syntetiske data – ingen ekte personer.")
+    return con.file.getvalue() + "\n".join(linjer)  # type: ignore[attr-defined]

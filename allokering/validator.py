@@ -1,0 +1,166 @@
+"""Independent validator: re-checks a result (the RESULT.json contract) against the case.
+
+It shares no code with the model (``kandidater``/``modell``/``loser``): occupancy is recounted
+from the case's stays and the result's assignments day by day, stay lengths and rolling
+patterns are recomputed from the søknad, and eligibility is taken from the rules
+(``allokering.regler``), which are the specification both sides answer to.
+
+Checks: one place per søker; known units; the unit's place type matches the service and the
+rules allow the unit; dates inside the horizon; stay length (akutt from day 0, korttid its
+capped length, avlastning its pattern, langtid/bolig to the end of the horizon); capacity per
+unit per day (a couple in one two-room flat uses one flat; a søker's released current stay
+frees its place from the new start); two-room flats; locks; couples reported together really
+are together; outcomes agree with assignments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allokering.regler import Utfall, kvalifiser_alle
+from modeller.kodeverk import Familie, Laastype, Plasstype, Romtype, Tjeneste
+from modeller.sak import Sak
+
+
+@dataclass(frozen=True)
+class Brudd:
+    """One violation found by the validator (bokmål message)."""
+
+    kode: str
+    melding: str
+
+    def __str__(self) -> str:
+        return f"[{self.kode}] {self.melding}"
+
+
+_AAPEN = {Familie.LANGTID, Familie.BOLIG}
+
+
+def _passer(tjeneste: Tjeneste, plasstype: Plasstype) -> bool:
+    if tjeneste == Tjeneste.LANGTID:
+        return plasstype in (Plasstype.LANGTID_SOMATISK, Plasstype.LANGTID_SKJERMET)
+    if tjeneste == Tjeneste.AKUTT:
+        return plasstype in (Plasstype.OHD, Plasstype.KOH)
+    return tjeneste.value == plasstype.value
+
+
+def valider(sak: Sak, resultat: dict[str, Any]) -> list[Brudd]:
+    """Return every violation of the result against the case (empty list = valid)."""
+    brudd: list[Brudd] = []
+    h = sak.horisont_dager
+    sokere = {s.id: s for s in sak.sokere}
+    enheter = {e.id: e for e in sak.enheter}
+    opphold = {o.id: o for o in sak.opphold}
+    kval = kvalifiser_alle(sak)
+    tildelinger = resultat.get("assignments", [])
+
+    sett: dict[str, dict[str, Any]] = {}
+    for t in tildelinger:
+        sid, uid = t["applicant_id"], t["unit_id"]
+        if sid in sett:
+            brudd.append(Brudd("EN_PLASS", f"søker {sid} er tildelt mer enn én plass"))
+        sett[sid] = t
+        s, e = sokere.get(sid), enheter.get(uid)
+        if s is None or e is None:
+            brudd.append(Brudd("UKJENT", f"tildeling {sid} → {uid} viser til ukjent søker eller enhet"))
+            continue
+        if not _passer(s.soknad.tjeneste, e.plasstype):
+            brudd.append(Brudd("PLASSTYPE", f"{sid} søkte {s.soknad.tjeneste.value}, men fikk {e.plasstype.value}"))
+        kv = kval[sid]
+        if kv.utfall != Utfall.KVALIFISERT or uid not in kv.enheter:
+            brudd.append(Brudd("REGEL", f"{sid} er ikke kvalifisert for enhet {uid} etter reglene"))
+        perioder = [(p["start_day"], p["end_day"]) for p in t.get("periods", [])] or [(t["start_day"], t["end_day"])]
+        for lo, hi in perioder:
+            if not (0 <= lo <= hi < h):
+                brudd.append(Brudd("HORISONT", f"{sid}: periode {lo}–{hi} ligger utenfor horisonten 0–{h - 1}"))
+        fam = s.soknad.tjeneste.familie
+        lo0 = perioder[0][0]
+        if fam == Familie.AKUTT and lo0 != 0:
+            brudd.append(Brudd("AKUTT", f"{sid}: akutt opphold må starte dag 0, startet dag {lo0}"))
+        if fam == Familie.AVLASTNING and s.soknad.avlastning is not None:
+            a = s.soknad.avlastning
+            forventet = []
+            st = lo0
+            while st < h:
+                forventet.append((st, min(h - 1, st + a.dager - 1)))
+                st += a.periode
+            if perioder != forventet:
+                brudd.append(Brudd("MONSTER", f"{sid}: avlastningsperiodene følger ikke mønsteret {a.dager}/{a.periode}"))
+        elif kv.lengde_dogn is not None and fam != Familie.AVLASTNING:
+            if perioder[0][1] != min(h - 1, lo0 + kv.lengde_dogn - 1):
+                brudd.append(Brudd("LENGDE", f"{sid}: oppholdet skal vare {kv.lengde_dogn} døgn"))
+        elif fam in _AAPEN and perioder[-1][1] != h - 1:
+            brudd.append(Brudd("LENGDE", f"{sid}: varig plass skal vare ut horisonten"))
+
+    # Capacity per unit per day, recounted from scratch.
+    bruk: dict[str, list[int]] = {u: [0] * h for u in enheter}
+    toroms: dict[str, list[int]] = {u: [0] * h for u in enheter}
+    for o in sak.opphold:
+        lo = max(0, sak.dag(o.start))
+        hi = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+        for d in range(lo, hi + 1):
+            bruk[o.enhet_id][d] += 1
+            if o.romtype == Romtype.TOROMS:
+                toroms[o.enhet_id][d] += 1
+    grunnlag = {u: list(rad) for u, rad in bruk.items()}
+    felles_teller: set[tuple[str, ...]] = set()
+    for t in tildelinger:
+        sid, uid = t["applicant_id"], t["unit_id"]
+        if uid not in enheter or sid not in sokere:
+            continue
+        partner = t.get("shares_flat_with")
+        nokkel = tuple(sorted([sid, partner])) if partner else (sid,)
+        perioder = [(p["start_day"], p["end_day"]) for p in t.get("periods", [])] or [(t["start_day"], t["end_day"])]
+        if nokkel not in felles_teller:
+            felles_teller.add(nokkel)
+            for lo, hi in perioder:
+                for d in range(max(0, lo), min(h - 1, hi) + 1):
+                    bruk[uid][d] += 1
+                    if partner:
+                        toroms[uid][d] += 1
+        s = sokere[sid]
+        if s.naverende_opphold_id is not None:
+            o = opphold[s.naverende_opphold_id]
+            hi = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+            for d in range(max(0, t["start_day"], sak.dag(o.start)), hi + 1):
+                bruk[o.enhet_id][d] -= 1
+    for u, rad in bruk.items():
+        e = enheter[u]
+        for d, n in enumerate(rad):
+            # Stays already over capacity in the input are not the result's doing.
+            if n > e.kapasitet and n > grunnlag[u][d]:
+                brudd.append(Brudd("KAPASITET", f"enhet {u} dag {d}: {n} i bruk av {e.kapasitet} plasser"))
+                break
+        for d, n in enumerate(toroms[u]):
+            if n > e.toroms and any(t.get("shares_flat_with") for t in tildelinger if t["unit_id"] == u):
+                brudd.append(Brudd("TOROMS", f"enhet {u} dag {d}: {n} toromsleiligheter i bruk av {e.toroms}"))
+                break
+
+    for t in tildelinger:
+        partner = t.get("shares_flat_with")
+        if partner:
+            pt = sett.get(partner)
+            s = sokere.get(t["applicant_id"])
+            if pt is None or pt["unit_id"] != t["unit_id"] or pt["start_day"] != t["start_day"]:
+                brudd.append(Brudd("EKTEPAR", f"{t['applicant_id']} deler leilighet med {partner}, som ikke har samme plass"))
+            elif s is None or s.ektefelle_id != partner:
+                brudd.append(Brudd("EKTEPAR", f"{t['applicant_id']} deler leilighet med {partner}, som ikke er ektefelle"))
+
+    for laas in sak.laaser:
+        t = sett.get(laas.soker_id)
+        if laas.type == Laastype.TILDEL and (t is None or t["unit_id"] != laas.enhet_id):
+            brudd.append(Brudd("LAAS", f"låsen {laas.soker_id} → {laas.enhet_id} er ikke oppfylt"))
+        if laas.type == Laastype.IKKE_TILDEL and t is not None and laas.enhet_id in (None, t["unit_id"]):
+            brudd.append(Brudd("LAAS", f"{laas.soker_id} er tildelt plass tross lås «ikke tildel»"))
+
+    utfall = {f["applicant_id"]: f["outcome"] for f in resultat.get("explanations", [])}
+    for sid, s in sokere.items():
+        u = utfall.get(sid)
+        if u is None:
+            brudd.append(Brudd("FORKLARING", f"søker {sid} mangler forklaring"))
+        elif (u == "tildelt") != (sid in sett):
+            brudd.append(Brudd("UTFALL", f"søker {sid} har utfall «{u}», men {'har' if sid in sett else 'har ikke'} plass"))
+        elif u in ("ikke_kvalifisert", "mangler_opplysninger") and u != kval[sid].utfall.value:
+            brudd.append(Brudd("UTFALL", f"søker {sid}: utfall «{u}» stemmer ikke med reglene"))
+    return brudd

@@ -186,10 +186,12 @@ def bygg_delproblem(
     prioritet: dict[str, Prioritet],
     ekstra_ledig: dict[str, list[int]] | None = None,
     ekstra_kapasitet: dict[str, int] | None = None,
+    alle_startdager: bool = False,
 ) -> Delproblem:
     """Build the candidates of one family. ``ekstra_ledig`` adds free places per unit and day
     (released by an earlier family's decisions); ``ekstra_kapasitet`` adds places to units
-    (used for marginal values)."""
+    (used for marginal values); ``alle_startdager`` turns off the event-day reduction (the
+    reference models use it to check that the reduction loses nothing)."""
     h = sak.horisont_dager
     enheter = sorted((e for e in sak.enheter if e.plasstype.familie == familie), key=lambda e: e.id)
     ledig, ledig_2r, dobbel = kapasitetsprofil(sak, enheter, ekstra_ledig)
@@ -234,8 +236,8 @@ def bygg_delproblem(
     frigjort_i = {f.soker: f.enhet for f in frigjoringer}
     mover_units = {f.enhet for f in frigjoringer}
 
-    hendelser = {u: _hendelsesdager(ledig[u]) for u in ledig}
-    if mover_units:
+    hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
+    if mover_units and not alle_startdager:
         alle = sorted({d for u in ledig for d in hendelser[u]})
         for u in mover_units:
             hendelser[u] = alle

@@ -1,0 +1,156 @@
+"""Reference solvers for level 1 (priority-weighted placements), used by the tests and the
+benchmarks to check and to measure the engine: the greedy manual practice (priority order,
+best place that fits) and HiGHS on a MIP of the same placements.
+
+The HiGHS model writes one capacity row per unit and *every* day (it does not use the engine's
+reduction to binding days), and the tests build it on candidates with every start day
+(``alle_startdager``), so agreeing optima check the engine's reductions as well as its solve.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from allokering.kandidater import Delproblem
+
+
+@dataclass(frozen=True)
+class Referanseresultat:
+    verdi: int
+    bevist: bool
+    sekunder: float
+    valgt: tuple[int, ...]
+
+
+def gradig(dp: Delproblem) -> Referanseresultat:
+    """Greedy in priority order: each søker (locked ones first) takes the most valuable
+    candidate that still fits day by day. This is how a waiting list is worked by hand."""
+    t0 = time.perf_counter()
+    h = dp.horisont
+    bruk = {u: [0] * h for u in dp.enheter}
+    bruk2 = {u: [0] * h for u in dp.enheter}
+    frigjort = {u: [0] * h for u in dp.enheter}
+    frig_av = {f.soker: f for f in dp.frigjoringer}
+    plassert: set[str] = set()
+    valgt: list[int] = []
+    rekkefolge = sorted(dp.sokere, key=lambda s: (s not in dp.laast_til, -dp.prioritet.get(s, 0), s))
+    for s in rekkefolge:
+        if s in plassert:
+            continue
+        kand = sorted(dp.per_soker.get(s, []), key=lambda i: (-dp.kandidater[i].verdi, i))
+        for i in kand:
+            k = dp.kandidater[i]
+            if any(p in plassert for p in k.personer):
+                continue
+            ok = all(
+                bruk[k.enhet][d] + k.bruk <= dp.ledig[k.enhet][d] + frigjort[k.enhet][d]
+                and (not k.toroms or bruk2[k.enhet][d] + 1 <= dp.ledig_toroms[k.enhet][d])
+                for lo, hi in k.perioder
+                for d in range(lo, hi + 1)
+            )
+            if not ok:
+                continue
+            for lo, hi in k.perioder:
+                for d in range(lo, hi + 1):
+                    bruk[k.enhet][d] += k.bruk
+                    if k.toroms:
+                        bruk2[k.enhet][d] += 1
+            for p in k.personer:
+                plassert.add(p)
+                f = frig_av.get(p)
+                if f is not None:
+                    for d in range(k.start, f.til_dag + 1):
+                        frigjort[f.enhet][d] += 1
+            valgt.append(i)
+            break
+    verdi = sum(dp.kandidater[i].verdi for i in valgt)
+    return Referanseresultat(verdi, False, time.perf_counter() - t0, tuple(sorted(valgt)))
+
+
+def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0, traader: int = 2) -> Referanseresultat:
+    """Level 1 as a MIP solved by HiGHS (maximise Σ value·x; one place per søker; capacity per
+    unit and day with released stays; two-room flats; locks)."""
+    import highspy
+
+    t0 = time.perf_counter()
+    n = len(dp.kandidater)
+    if n == 0:
+        return Referanseresultat(0, True, 0.0, ())
+    h = dp.horisont
+    rader_lo: list[float] = []
+    rader_hi: list[float] = []
+    starts: list[int] = []
+    idx: list[int] = []
+    val: list[float] = []
+
+    def rad(koef: dict[int, float], lo: float, hi: float) -> None:
+        starts.append(len(idx))
+        for j, c in koef.items():
+            idx.append(j)
+            val.append(c)
+        rader_lo.append(lo)
+        rader_hi.append(hi)
+
+    for s, ks in dp.per_soker.items():
+        if s in dp.laast_til:
+            rad({i: 1.0 for i in ks}, 1.0, 1.0)
+        elif len(ks) > 1:
+            rad({i: 1.0 for i in ks}, -highspy.kHighsInf, 1.0)
+    for s, u in dp.laast_til.items():
+        if s not in dp.per_soker:
+            rad({}, 1.0, 1.0)  # no candidate in the locked unit: infeasible
+    for u in dp.enheter:
+        ks = dp.per_enhet.get(u, [])
+        if not ks:
+            continue
+        frig = [f for f in dp.frigjoringer if f.enhet == u]
+        for d in range(h):
+            koef: dict[int, float] = {}
+            for i in ks:
+                k = dp.kandidater[i]
+                if any(lo <= d <= hi for lo, hi in k.perioder):
+                    koef[i] = koef.get(i, 0.0) + k.bruk
+            for f in frig:
+                if d <= f.til_dag:
+                    for i in dp.per_soker.get(f.soker, []):
+                        if dp.kandidater[i].start <= d:
+                            koef[i] = koef.get(i, 0.0) - 1.0
+            if koef:
+                cap = dp.ledig[u][d] if frig else max(0, dp.ledig[u][d])
+                rad(koef, -highspy.kHighsInf, float(cap))
+            to = {i: 1.0 for i in ks if dp.kandidater[i].toroms and dp.kandidater[i].start <= d}
+            if to:
+                rad(to, -highspy.kHighsInf, float(max(0, dp.ledig_toroms[u][d])))
+
+    hs = highspy.Highs()
+    hs.setOptionValue("output_flag", False)
+    hs.setOptionValue("time_limit", float(tidsgrense_s))
+    hs.setOptionValue("threads", int(traader))
+    hs.setOptionValue("mip_rel_gap", 0.0)
+    kost = np.array([float(k.verdi) for k in dp.kandidater])
+    hs.addVars(n, np.zeros(n), np.ones(n))
+    hs.changeColsCost(n, np.arange(n, dtype=np.int32), kost)
+    hs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+    if rader_lo:
+        hs.addRows(
+            len(rader_lo),
+            np.array(rader_lo),
+            np.array(rader_hi),
+            len(idx),
+            np.array(starts, dtype=np.int32),
+            np.array(idx, dtype=np.int32),
+            np.array(val),
+        )
+    hs.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    hs.run()
+    status = hs.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return Referanseresultat(-1, True, time.perf_counter() - t0, ())
+    x = np.array(hs.getSolution().col_value)
+    valgt = tuple(int(i) for i in np.flatnonzero(x > 0.5))
+    verdi = sum(dp.kandidater[i].verdi for i in valgt)
+    bevist = status == highspy.HighsModelStatus.kOptimal
+    return Referanseresultat(verdi, bevist, time.perf_counter() - t0, valgt)

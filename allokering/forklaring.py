@@ -78,16 +78,14 @@ def _prioritet_tekst(p: Prioritet) -> str:
     )
 
 
-def lag_resultat(losning: Losning) -> dict[str, Any]:
-    """Build the RESULT.json dictionary (assignments, waiting list, explanations, values)."""
+def lag_tildelinger(losning: Losning) -> list[dict[str, Any]]:
+    """The assignments of a solution (the ``assignments`` part of RESULT.json), sorted by
+    unit, start day and søker. Cheap: the simulator calls it every week."""
     sak = losning.sak
     h = sak.horisont_dager
     sokere = {s.id: s for s in sak.sokere}
     enheter = {e.id: e for e in sak.enheter}
-    institusjoner = {i.id: i for i in sak.institusjoner}
-
     tildelinger: list[dict[str, Any]] = []
-    plass: dict[str, dict[str, Any]] = {}
     for fam, fr in losning.familier.items():
         dp = losning.delproblemer[fam]
         for i in fr.valgt:
@@ -119,8 +117,20 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
                     "priority": losning.prioritet[sid].total,
                 }
                 tildelinger.append(t)
-                plass[sid] = t
     tildelinger.sort(key=lambda t: (t["unit_id"], t["start_day"], t["applicant_id"]))
+    return tildelinger
+
+
+def lag_resultat(losning: Losning) -> dict[str, Any]:
+    """Build the RESULT.json dictionary (assignments, waiting list, explanations, values)."""
+    sak = losning.sak
+    h = sak.horisont_dager
+    sokere = {s.id: s for s in sak.sokere}
+    enheter = {e.id: e for e in sak.enheter}
+    institusjoner = {i.id: i for i in sak.institusjoner}
+
+    tildelinger = lag_tildelinger(losning)
+    plass = {t["applicant_id"]: t for t in tildelinger}
 
     # Couples: together or split, with the cost of keeping a split couple together.
     par_ut = []

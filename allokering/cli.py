@@ -28,7 +28,9 @@ def feilavslutt(exc: Inndatafeil) -> None:
 
 
 @app.command()
-def schema(ut: Path | None = typer.Option(None, "--ut", help="Skriv JSON Schema til fil i stedet for skjermen.")) -> None:
+def schema(
+    ut: Path | None = typer.Option(None, "--ut", help="Skriv JSON Schema til fil i stedet for skjermen."),
+) -> None:
     """Skriv ut JSON Schema for saksformatet (en sak = kommune, enheter, opphold, søkere, låser)."""
     tekst = json.dumps(Sak.model_json_schema(), ensure_ascii=False, indent=2)
     if ut is None:
@@ -126,6 +128,7 @@ def demo(
 
 
 # --- Commands from other modules register here (one line each) ---
+app.command("generer")(__import__("modeller.generator", fromlist=["generer_kommando"]).generer_kommando)
 app.command("importer")(__import__("modeller.tabeller").tabeller.importer)
 
 

@@ -101,7 +101,8 @@ def lag_tildelinger(losning: Losning) -> list[dict[str, Any]]:
                     "end_day": k.perioder[0][1],
                     "start_date": sak.dato(k.start).isoformat(),
                     "end_date": sak.dato(k.perioder[0][1]).isoformat(),
-                    "open_ended": fam in (Familie.LANGTID, Familie.BOLIG) and k.perioder[-1][1] == h - 1
+                    "open_ended": fam in (Familie.LANGTID, Familie.BOLIG)
+                    and k.perioder[-1][1] == h - 1
                     and sokere[sid].soknad.tjeneste != Tjeneste.KORTTIDSLEILIGHET,
                     "periods": [
                         {
@@ -125,7 +126,6 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
     """Build the RESULT.json dictionary (assignments, waiting list, explanations, values)."""
     sak = losning.sak
     h = sak.horisont_dager
-    sokere = {s.id: s for s in sak.sokere}
     enheter = {e.id: e for e in sak.enheter}
     institusjoner = {i.id: i for i in sak.institusjoner}
 
@@ -155,9 +155,7 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         t["together_with"] = sammen.get(t["applicant_id"])
 
     # Waiting list: qualified, not placed, by priority (waiting time only breaks ties).
-    venter = [
-        s for s in sak.sokere if losning.kvalifisering[s.id].utfall == Utfall.KVALIFISERT and s.id not in plass
-    ]
+    venter = [s for s in sak.sokere if losning.kvalifisering[s.id].utfall == Utfall.KVALIFISERT and s.id not in plass]
     venter.sort(key=lambda s: (-losning.prioritet[s.id].total, s.soknad.soknadsdato, s.id))
     venteliste = [
         {
@@ -289,9 +287,11 @@ def _forklar(
             + ". "
         )
         if len(t["periods"]) > 1:
-            tekst += "Avlastningen er rullerende: " + ", ".join(
-                f"{_dato(sak.dato(p['start_day']))}–{_dato(sak.dato(p['end_day']))}" for p in t["periods"]
-            ) + ", og videre med samme mønster. "
+            tekst += (
+                "Avlastningen er rullerende: "
+                + ", ".join(f"{_dato(sak.dato(p['start_day']))}–{_dato(sak.dato(p['end_day']))}" for p in t["periods"])
+                + ", og videre med samme mønster. "
+            )
         if sammen.get(sid):
             hjemmel = "S §6.2" if e.plasstype.er_bolig else "S §4.22"
             tekst += f"Søkeren får bo sammen med ektefellen ({sammen[sid]}) ved samme institusjon ({hjemmel}). "
@@ -326,9 +326,13 @@ def _forklar(
         tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
     elif konkurrenter:
         tekst += (
-            f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
-            "høyere eller lik prioritet: "
-        ) + ", ".join(f"{a} (prioritet {p})" for p, a, _ in konkurrenter[:5]) + ". "
+            (
+                f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
+                "høyere eller lik prioritet: "
+            )
+            + ", ".join(f"{a} (prioritet {p})" for p, a, _ in konkurrenter[:5])
+            + ". "
+        )
     else:
         tekst += "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
     kontra = [u for u, liste in sorted(losning.ekstra_plass_gir.items()) if sid in liste]

@@ -24,13 +24,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from allokering.prioritet import Prioritet, placement_value
+from allokering.regler import Kvalifisering, Utfall
 from modeller.institusjon import Enhet
 from modeller.kodeverk import Familie, Laastype, Oppholdssted, Plasstype, Romtype
 from modeller.sak import Sak
 from modeller.soker import Soker
-
-from allokering.prioritet import Prioritet, placement_value
-from allokering.regler import Kvalifisering, Utfall
 
 SOLVE_ORDER: tuple[Familie, ...] = (
     Familie.LANGTID,
@@ -270,8 +269,9 @@ def bygg_delproblem(
 
     ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
     if familie == Familie.BOLIG:
-        _felles_leiligheter(ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, ledig, ledig_2r,
-                            hendelser, prioritet, h, legg_til)
+        _felles_leiligheter(
+            ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, ledig, ledig_2r, hendelser, prioritet, h, legg_til
+        )
 
     dp = Delproblem(
         familie=familie,
@@ -341,8 +341,19 @@ def _ektepar(sokere, kvalifisering, familie, ikke, laast_til) -> list[Ektepar]: 
     return par
 
 
-def _felles_leiligheter(ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, ledig, ledig_2r,  # type: ignore[no-untyped-def]
-                        hendelser, prioritet, h, legg_til) -> None:
+def _felles_leiligheter(
+    ektepar,
+    soker_by_id,
+    kvalifisering,
+    enhet_by_id,
+    inst,
+    ledig,
+    ledig_2r,  # type: ignore[no-untyped-def]
+    hendelser,
+    prioritet,
+    h,
+    legg_til,
+) -> None:
     """Joint candidates: an ektepar in one two-room senterleilighet (S §6.2)."""
     for p in ektepar:
         felles = sorted(set(kvalifisering[p.a].enheter) & set(kvalifisering[p.b].enheter))

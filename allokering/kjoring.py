@@ -74,7 +74,10 @@ def skriv_excel(resultat: dict[str, Any], sti: Path) -> None:
         ]
     )
     forkl = pd.DataFrame(
-        [{"søker": f["applicant_id"], "utfall": f["outcome"], "begrunnelse": f["text_nb"]} for f in resultat["explanations"]]
+        [
+            {"søker": f["applicant_id"], "utfall": f["outcome"], "begrunnelse": f["text_nb"]}
+            for f in resultat["explanations"]
+        ]
     )
     enh = pd.DataFrame(
         [{"enhet": u, "verdi av én ekstra plass": v} for u, v in resultat["unit_marginal_value"].items()]
@@ -107,7 +110,16 @@ def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
             str(utfall[(t, "mangler_opplysninger")]),
         )
     fam = Table(title="Løsning per plassfamilie")
-    for kol in ("Familie", "Status", "Nivå 1 (plassering)", "Beste grense", "Ektepar", "Preferanser", "Flyttinger", "Sek"):
+    for kol in (
+        "Familie",
+        "Status",
+        "Nivå 1 (plassering)",
+        "Beste grense",
+        "Ektepar",
+        "Preferanser",
+        "Flyttinger",
+        "Sek",
+    ):
         fam.add_column(kol)
     for f in resultat["families"]:
         lv = {n["name"]: n for n in f["levels"]}

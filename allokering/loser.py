@@ -270,9 +270,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
         base = fr.nivaaer[0].verdi if fr.nivaaer else 0
         for u in dp.enheter:
             brukere = {s for i in dp.per_enhet.get(u, []) for s in dp.kandidater[i].personer}
-            kan_vinne = [
-                s for s in brukere if s not in plassert or dp.kandidater[plassert[s]].start > 0
-            ]
+            kan_vinne = [s for s in brukere if s not in plassert or dp.kandidater[plassert[s]].start > 0]
             if not kan_vinne:
                 losning.marginalverdi[u] = 0
                 continue

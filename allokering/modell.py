@@ -70,7 +70,7 @@ def bygg_modell(
 
 def en_plass_per_soker(mod: Modell) -> None:
     """Each søker gets at most one placement (a joint couple placement counts for both)."""
-    for s, idx in mod.dp.per_soker.items():
+    for idx in mod.dp.per_soker.values():
         if len(idx) > 1:
             mod.m.add_at_most_one(mod.x[i] for i in idx)
 

@@ -99,7 +99,7 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0, traader: int = 2) -
             rad({i: 1.0 for i in ks}, 1.0, 1.0)
         elif len(ks) > 1:
             rad({i: 1.0 for i in ks}, -highspy.kHighsInf, 1.0)
-    for s, u in dp.laast_til.items():
+    for s in dp.laast_til:
         if s not in dp.per_soker:
             rad({}, 1.0, 1.0)  # no candidate in the locked unit: infeasible
     for u in dp.enheter:

@@ -86,7 +86,9 @@ def valider(sak: Sak, resultat: dict[str, Any]) -> list[Brudd]:
                 forventet.append((st, min(h - 1, st + a.dager - 1)))
                 st += a.periode
             if perioder != forventet:
-                brudd.append(Brudd("MONSTER", f"{sid}: avlastningsperiodene følger ikke mønsteret {a.dager}/{a.periode}"))
+                brudd.append(
+                    Brudd("MONSTER", f"{sid}: avlastningsperiodene følger ikke mønsteret {a.dager}/{a.periode}")
+                )
         elif kv.lengde_dogn is not None and fam != Familie.AVLASTNING:
             if perioder[0][1] != min(h - 1, lo0 + kv.lengde_dogn - 1):
                 brudd.append(Brudd("LENGDE", f"{sid}: oppholdet skal vare {kv.lengde_dogn} døgn"))
@@ -143,9 +145,13 @@ def valider(sak: Sak, resultat: dict[str, Any]) -> list[Brudd]:
             pt = sett.get(partner)
             s = sokere.get(t["applicant_id"])
             if pt is None or pt["unit_id"] != t["unit_id"] or pt["start_day"] != t["start_day"]:
-                brudd.append(Brudd("EKTEPAR", f"{t['applicant_id']} deler leilighet med {partner}, som ikke har samme plass"))
+                brudd.append(
+                    Brudd("EKTEPAR", f"{t['applicant_id']} deler leilighet med {partner}, som ikke har samme plass")
+                )
             elif s is None or s.ektefelle_id != partner:
-                brudd.append(Brudd("EKTEPAR", f"{t['applicant_id']} deler leilighet med {partner}, som ikke er ektefelle"))
+                brudd.append(
+                    Brudd("EKTEPAR", f"{t['applicant_id']} deler leilighet med {partner}, som ikke er ektefelle")
+                )
 
     for laas in sak.laaser:
         t = sett.get(laas.soker_id)
@@ -155,12 +161,14 @@ def valider(sak: Sak, resultat: dict[str, Any]) -> list[Brudd]:
             brudd.append(Brudd("LAAS", f"{laas.soker_id} er tildelt plass tross lås «ikke tildel»"))
 
     utfall = {f["applicant_id"]: f["outcome"] for f in resultat.get("explanations", [])}
-    for sid, s in sokere.items():
+    for sid in sokere:
         u = utfall.get(sid)
         if u is None:
             brudd.append(Brudd("FORKLARING", f"søker {sid} mangler forklaring"))
         elif (u == "tildelt") != (sid in sett):
-            brudd.append(Brudd("UTFALL", f"søker {sid} har utfall «{u}», men {'har' if sid in sett else 'har ikke'} plass"))
+            brudd.append(
+                Brudd("UTFALL", f"søker {sid} har utfall «{u}», men {'har' if sid in sett else 'har ikke'} plass")
+            )
         elif u in ("ikke_kvalifisert", "mangler_opplysninger") and u != kval[sid].utfall.value:
             brudd.append(Brudd("UTFALL", f"søker {sid}: utfall «{u}» stemmer ikke med reglene"))
     return brudd

@@ -74,7 +74,7 @@ def _del_sti(loc: list[str]) -> tuple[str, str]:
     """Split a pydantic location into the row (``sokere[3]``) and the field (``iplos.spise``)."""
     for i in range(len(loc) - 1, -1, -1):
         if loc[i].isdigit() and i > 0:
-            rad = ".".join(loc[: i - 1] + [f"{loc[i - 1]}[{loc[i]}]"])
+            rad = ".".join([*loc[: i - 1], f"{loc[i - 1]}[{loc[i]}]"])
             return rad, ".".join(loc[i + 1 :])
     return "", ".".join(loc)
 
@@ -143,6 +143,10 @@ def skriv_atomisk(sti: str | os.PathLike[str], innhold: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        # mkstemp creates 0600; give the file the ordinary permissions the umask allows.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

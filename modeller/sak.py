@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from modeller.institusjon import Enhet, Institusjon, Opphold
 from modeller.kodeverk import Familie, Laastype, Plasstype
 from modeller.regelprofil import PROFILER, Regelprofil
 from modeller.soker import Id, Soker, Streng
-from modeller.institusjon import Enhet, Institusjon, Opphold
 
 FORMATVERSJON = "1"
 
@@ -164,9 +164,7 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
     naa = Counter(s.naverende_opphold_id for s in sak.sokere if s.naverende_opphold_id)
     for i, s in enumerate(sak.sokere):
         if s.naverende_opphold_id and naa[s.naverende_opphold_id] > 1:
-            feil.append(
-                Feil(fil, f"sokere[{i}]", "naverende_opphold_id", "samme opphold er knyttet til flere søkere")
-            )
+            feil.append(Feil(fil, f"sokere[{i}]", "naverende_opphold_id", "samme opphold er knyttet til flere søkere"))
 
     tildel: dict[str, list[int]] = {}
     for i, laas in enumerate(sak.laaser):
@@ -200,7 +198,8 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
                     fil,
                     f"laaser[{rader[1]}]",
                     "enhet_id",
-                    f"motstridende låser: søker «{soker_id}» er låst til flere enheter ({', '.join(sorted(map(str, enh)))})",
+                    f"motstridende låser: søker «{soker_id}» er låst til flere enheter "
+                    f"({', '.join(sorted(map(str, enh)))})",
                 )
             )
     for i, laas in enumerate(sak.laaser):
@@ -226,4 +225,4 @@ def familier_i_sak(sak: Sak) -> set[Familie]:
     return {e.plasstype.familie for e in sak.enheter}
 
 
-__all__ = ["Feil", "Kommune", "Laas", "Sak", "kryssjekk", "FORMATVERSJON", "Plasstype"]
+__all__ = ["FORMATVERSJON", "Feil", "Kommune", "Laas", "Plasstype", "Sak", "kryssjekk"]

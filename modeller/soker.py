@@ -79,9 +79,7 @@ class Diagnoser(Streng):
     """Diagnosis flags relevant to the rules (None = not assessed)."""
 
     demens: bool | None = None
-    atferd_som_krever_skjerming: bool | None = Field(
-        None, description="Atferd som krever skjermet enhet (T §3.17)."
-    )
+    atferd_som_krever_skjerming: bool | None = Field(None, description="Atferd som krever skjermet enhet (T §3.17).")
     omfattende_skjermingsbehov_uten_demens: bool | None = Field(
         None, description="Individuell vurdering: omfattende skjermingsbehov uten påvist demens (T §3.17)."
     )
@@ -140,13 +138,13 @@ class KorttidDetaljer(Streng):
     behov_dognbasert_oppfolging: bool | None = Field(
         None, description="Behov for observasjon/behandling hele døgnet som ikke kan gis hjemme."
     )
-    motivert_for_rehabilitering: bool | None = Field(
-        None, description="Rehabilitering: motivert (T §3.18)."
-    )
+    motivert_for_rehabilitering: bool | None = Field(None, description="Rehabilitering: motivert (T §3.18).")
     rehabilitering_mulig_hjemme: bool | None = Field(
         None, description="Rehabilitering kan gjennomføres hjemme/i hverdagsrehabilitering (T §3.18)."
     )
-    dogn_brukt_siste_aar: int = Field(0, ge=0, le=366, description="Døgn korttid brukt siste 12 måneder (T §3.18).")
+    dogn_brukt_siste_aar: int | None = Field(
+        None, ge=0, le=366, description="Døgn korttid brukt siste 12 måneder (T §3.18); tomt = ikke kartlagt."
+    )
     vedtak_fattet: bool = Field(
         False, description="Enkeltvedtak er fattet; uten vedtak kan opphold gis inntil 14 dager (S §4.21)."
     )
@@ -251,7 +249,6 @@ class Soknad(Streng):
         if len(set(self.onskede_institusjoner)) != len(self.onskede_institusjoner):
             raise ValueError("onskede_institusjoner inneholder samme institusjon flere ganger")
         return self
-
 
 
 class Soker(Streng):

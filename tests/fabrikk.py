@@ -112,7 +112,14 @@ def soker(sid: str, tjeneste: str = "langtid", **over: Any) -> dict[str, Any]:
 
 
 def enhet(uid: str, inst: str, plasstype: str, kapasitet: int, **over: Any) -> dict[str, Any]:
-    return {"id": uid, "institusjon_id": inst, "navn": f"Enhet {uid}", "plasstype": plasstype, "kapasitet": kapasitet, **over}
+    return {
+        "id": uid,
+        "institusjon_id": inst,
+        "navn": f"Enhet {uid}",
+        "plasstype": plasstype,
+        "kapasitet": kapasitet,
+        **over,
+    }
 
 
 def opphold(oid: str, uid: str, slutt_dag: int | None, start_dag: int = -300, **over: Any) -> dict[str, Any]:
@@ -138,7 +145,11 @@ def sak(
     return Sak.model_validate(
         {
             "syntetisk": True,
-            "kommune": {"nummer": "3907" if profil == "sandefjord" else "4213", "navn": profil.title(), "regelprofil": profil},
+            "kommune": {
+                "nummer": "3907" if profil == "sandefjord" else "4213",
+                "navn": profil.title(),
+                "regelprofil": profil,
+            },
             "startdato": START.isoformat(),
             "horisont_dager": horisont,
             "institusjoner": [{"id": i, "navn": f"Institusjon {i}"} for i in inst],

@@ -195,7 +195,10 @@ def test_laas_tildel_og_ikke_tildel():
 def test_motstridende_laaser_forklares():
     soks = [soker("A"), soker("B")]
     enh = [enhet("U1", "I", "langtid_somatisk", 1)]
-    laaser = [{"soker_id": "A", "type": "tildel", "enhet_id": "U1"}, {"soker_id": "B", "type": "tildel", "enhet_id": "U1"}]
+    laaser = [
+        {"soker_id": "A", "type": "tildel", "enhet_id": "U1"},
+        {"soker_id": "B", "type": "tildel", "enhet_id": "U1"},
+    ]
     with pytest.raises(Laaskonflikt) as e:
         loes(sak(soks, enh, [opphold("o", "U1", None, start_dag=-1)] * 0, laaser=laaser), RASK)
     assert {s for s, _ in e.value.laaser} == {"A", "B"}
@@ -212,8 +215,10 @@ def test_laas_mot_reglene_avvises():
 
 def test_flytting_er_rapportert_og_frigjor_plass():
     s = sak(
-        [soker("R", oppholdssted="langtid", naverende_opphold_id="o1", soknad={"onskede_institusjoner": ["I2"]}),
-         soker("N", iplos={"spise": 2})],
+        [
+            soker("R", oppholdssted="langtid", naverende_opphold_id="o1", soknad={"onskede_institusjoner": ["I2"]}),
+            soker("N", iplos={"spise": 2}),
+        ],
         [enhet("U1", "I1", "langtid_somatisk", 1), enhet("U2", "I2", "langtid_somatisk", 1)],
         [opphold("o1", "U1", None)],
     )
@@ -386,9 +391,7 @@ def test_nivaa1_lik_highs_uten_reduksjoner(s: Sak):
     pr = prioriter_alle(s)
     los = loes(s, RASK)
     for fam in SOLVE_ORDER:
-        if fam.value != "langtid" and any(
-            x.naverende_opphold_id for x in s.sokere if x.soknad.tjeneste.familie == fam
-        ):
+        if fam.value != "langtid" and any(x.naverende_opphold_id for x in s.sokere if x.soknad.tjeneste.familie == fam):
             continue
         dp_full = bygg_delproblem(s, fam, kv, pr, alle_startdager=True)
         ref = highs_nivaa1(dp_full)

@@ -1,9 +1,8 @@
 """Solve a case: eligibility → priority → one CP-SAT model per place family → lexicographic
 levels → result with status, objective per level, best bound and gap.
 
-Lexicographic levels are solved by fixing the earlier level's optimum (``expr ≥ opt``) and
-optimising the next one from the previous solution as a hint. A level with no terms (no
-couples, no preferences, no movers) is skipped and reported as 0, proven.
+The lexicographic levels are one combined objective (see ``modell``); a proven optimum proves
+every level. A level with no terms (no couples, no preferences, no movers) reports 0.
 
 Determinism: with ``deterministisk=True`` (the default) CP-SAT runs one worker with a fixed
 seed and the input is put in canonical order (søkere and units sorted by id), so the same
@@ -101,58 +100,39 @@ def _solver(p: Loserparametre, tid: float) -> cp_model.CpSolver:
     return s
 
 
-def _sett_mal(mod: Modell, nivaa: int) -> None:
-    if mod.nivaa_maks[nivaa]:
-        mod.m.maximize(mod.nivaa[nivaa])
-    else:
-        mod.m.minimize(mod.nivaa[nivaa])
-
-
 def loes_modell(
     mod: Modell, p: Loserparametre, bare_nivaa1: bool = False, hint: list[int] | None = None
 ) -> tuple[str, list[Nivaaresultat], list[int]]:
-    """Solve the levels of one built model lexicographically. Returns (status, levels, chosen)."""
-    frist = time.perf_counter() + p.tidsgrense_s
-    resultater: list[Nivaaresultat] = []
-    valgt: list[int] = []
-    bevist_alle = True
-    forrige: list[int] | None = None
-    if hint is not None:
-        forrige = hint
-    for n in range(len(NIVAER)):
-        if bare_nivaa1 and n > 0:
-            break
-        if mod.nivaa_tomt[n]:
-            resultater.append(Nivaaresultat(NIVAER[n], 0, 0, True))
-            continue
-        _sett_mal(mod, n)
-        if forrige is not None:
-            mod.m.clear_hints()
-            valgte = set(forrige)
-            for i, v in enumerate(mod.x):
-                mod.m.add_hint(v, i in valgte)
-        solver = _solver(p, frist - time.perf_counter())
-        status = solver.solve(mod.m)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if status == cp_model.INFEASIBLE:
-                return "INFEASIBLE", resultater, []
-            return "UNKNOWN", resultater, []
-        verdi = round(solver.objective_value)
-        grense = round(solver.best_objective_bound)
-        bevist = status == cp_model.OPTIMAL
-        bevist_alle &= bevist
-        resultater.append(Nivaaresultat(NIVAER[n], verdi, grense, bevist))
-        valgt = [i for i, v in enumerate(mod.x) if solver.boolean_value(v)]
-        forrige = valgt
-        if mod.nivaa_maks[n]:
-            mod.m.add(mod.nivaa[n] >= verdi)
-        else:
-            mod.m.add(mod.nivaa[n] <= verdi)
+    """Solve one built model: the combined lexicographic objective (or level 1 alone).
+    Returns (status, the value of each level with its bound, chosen candidates)."""
+    n_nivaa = 1 if bare_nivaa1 else len(NIVAER)
     if not mod.dp.kandidater:
-        valgt = []
-    elif forrige is not None and not valgt:
-        valgt = forrige
-    return ("OPTIMAL" if bevist_alle else "FEASIBLE"), resultater, valgt
+        return "OPTIMAL", [Nivaaresultat(NIVAER[n], 0, 0, True) for n in range(n_nivaa)], []
+    mod.m.maximize(mod.nivaa[0] if bare_nivaa1 else mod.samlet)
+    if hint is not None:
+        valgte = set(hint)
+        mod.m.clear_hints()
+        for i, v in enumerate(mod.x):
+            mod.m.add_hint(v, i in valgte)
+    solver = _solver(p, p.tidsgrense_s)
+    status = solver.solve(mod.m)
+    if status == cp_model.INFEASIBLE:
+        return "INFEASIBLE", [], []
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "UNKNOWN", [], []
+    bevist = status == cp_model.OPTIMAL
+    verdier = [round(solver.value(mod.nivaa[n])) for n in range(n_nivaa)]
+    if bare_nivaa1:
+        grense1 = round(solver.best_objective_bound)
+    else:
+        # Combined bound → level-1 bound: the later levels add at most M1 − 1 and subtract at most r4.
+        m1 = mod.vekter[0]
+        grense1 = int((solver.best_objective_bound + mod.vekter[2]) // m1)
+    resultater = [Nivaaresultat(NIVAER[0], verdier[0], grense1 if not bevist else verdier[0], bevist)]
+    for n in range(1, n_nivaa):
+        resultater.append(Nivaaresultat(NIVAER[n], verdier[n], verdier[n], bevist))
+    valgt = [i for i, v in enumerate(mod.x) if solver.boolean_value(v)]
+    return ("OPTIMAL" if bevist else "FEASIBLE"), resultater, valgt
 
 
 def _diagnoser_laaser(dp: Delproblem, p: Loserparametre) -> list[tuple[str, str]]:

@@ -3,12 +3,20 @@
 Variables: one Boolean per candidate placement (``kandidater.Kandidat``). Identical places in
 a unit are a capacity count, never one Boolean per bed.
 
-Objective levels (solved lexicographically in ``loser``):
+Objective levels, lexicographic:
 1. priority-weighted placements (earlier is better; UKP counts through the priority),
 2. ektepar together (same institution 2 points, plus 1 for a free double room in the same
    unit; a couple in one two-room senterleilighet 2 points),
 3. preferred institutions (3/2/1 points for 1st/2nd/3rd choice),
 4. fewest moves of current residents (minimised).
+
+The levels are combined in one integer objective  M1·L1 + M2·L2 + M3·L3 − L4  with
+M3 = r4 + 1, M2 = M3·(r3 + 1), M1 = M2·(r2 + 1), where r_k is an upper bound on level k's
+range (couples × 3, Σ per søker of the best preference bonus, number of possible movers). Any
+gain at an earlier level then outweighs every possible change at the later ones, so an optimum
+of the combined objective is a lexicographic optimum and CP-SAT's proof of optimality proves
+every level. (Fixing each level's optimum as a constraint and re-solving is exact too, but a
+fixed objective row is hard for CP-SAT's search; one combined objective keeps the LP bound.)
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ class Modell:
     nivaa: list[cp_model.LinearExprT] = field(default_factory=list)
     nivaa_maks: list[bool] = field(default_factory=list)
     nivaa_tomt: list[bool] = field(default_factory=list)
+    vekter: list[int] = field(default_factory=list)  # M1, M2, M3, −1
+    samlet: cp_model.LinearExprT = 0
     laas_literal: dict[str, cp_model.IntVar] = field(default_factory=dict)
     sammen: dict[tuple[str, str], cp_model.LinearExprT] = field(default_factory=dict)
 
@@ -59,6 +69,20 @@ def bygg_modell(
         sum(k.flytting * x[k.idx] for k in dp.kandidater if k.flytting),
     ]
     mod.nivaa_maks = [True, True, True, False]
+    r2 = 3 * len(dp.ektepar)
+    beste_pref: dict[str, int] = {}
+    movers: set[str] = set()
+    for k in dp.kandidater:
+        for p in k.personer:
+            beste_pref[p] = max(beste_pref.get(p, 0), k.pref)
+            if k.flytting:
+                movers.add(p)
+    r3, r4 = sum(beste_pref.values()), len(movers)
+    m3 = r4 + 1
+    m2 = m3 * (r3 + 1)
+    m1 = m2 * (r2 + 1)
+    mod.vekter = [m1, m2, m3, -1]
+    mod.samlet = sum((m1 * k.verdi + m3 * k.pref - k.flytting) * x[k.idx] for k in dp.kandidater) + m2 * ektepar_sammen
     mod.nivaa_tomt = [
         not dp.kandidater,
         not dp.ektepar,

@@ -470,6 +470,7 @@ def _lag_enheter(
             ekstra = set(rng.permutation(n)[:rest].tolist())
             kapasiteter[pt] = [grunn + (1 if i in ekstra else 0) for i in range(n)]
     teller: Counter[str] = Counter()
+    typeteller: Counter[tuple[str, Plasstype]] = Counter()
     enheter: list[Enhet] = []
     for pt in typer:
         start = int(rng.integers(len(verter[pt])))
@@ -478,6 +479,7 @@ def _lag_enheter(
             if len(kapasiteter[pt]) <= len(verter[pt]):
                 mal = verter[pt][j]
             teller[mal.kode] += 1
+            typeteller[mal.kode, pt] += 1
             dobbeltrom = toroms = 0
             if pt is Plasstype.LANGTID_SOMATISK and kap >= 6 and rng.random() < 0.4:
                 dobbeltrom = int(rng.integers(1, 3))  # some double rooms in langtid (S §4.22 ektepar)
@@ -488,7 +490,7 @@ def _lag_enheter(
                 Enhet(
                     id=f"E-{mal.kode}-{teller[mal.kode]}",
                     institusjon_id=f"I-{mal.kode}",
-                    navn=f"{mal.navn.removesuffix(' (syntetisk)')} – {_ENHETSNAVN[pt]} {teller[mal.kode]}",
+                    navn=f"{mal.navn.removesuffix(' (syntetisk)')} – {_ENHETSNAVN[pt]} {typeteller[mal.kode, pt]}",
                     plasstype=pt,
                     kapasitet=kap,
                     dobbeltrom=dobbeltrom,

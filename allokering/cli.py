@@ -130,6 +130,9 @@ def demo(
 # --- Commands from other modules register here (one line each) ---
 app.command("generer")(__import__("modeller.generator", fromlist=["generer_kommando"]).generer_kommando)
 app.command("importer")(__import__("modeller.tabeller").tabeller.importer)
+app.command("serve")(__import__("api.cli").cli.serve)
+app.add_typer(__import__("api.cli").cli.bruker_app, name="bruker")
+app.add_typer(__import__("scenarier.cli").cli.app, name="scenario")
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -28,7 +28,7 @@ def kjor(sak: Sak, parametre: Loserparametre | None = None) -> dict[str, Any]:
     """Solve, explain and validate a case. Raises Valideringsfeil if the result breaks a rule."""
     losning = loes(sak, parametre)
     resultat = lag_resultat(losning)
-    brudd = valider(sak, resultat)
+    brudd = valider(sak, resultat, losning.kvalifisering)
     resultat["validation"] = {"violations": [str(b) for b in brudd], "ok": not brudd}
     if brudd:
         raise Valideringsfeil(brudd)

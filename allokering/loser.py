@@ -16,11 +16,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from allokering.kandidater import SOLVE_ORDER, Delproblem, bygg_delproblem
-from allokering.modell import NIVAER, Modell, bygg_modell
+from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
+from allokering.modell import NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
+from allokering.referanse import gradig
 from allokering.regler import Kvalifisering, kvalifiser_alle
 from modeller.kodeverk import Familie, Laastype
 from modeller.sak import Sak
@@ -67,6 +70,7 @@ class Familieresultat:
     sekunder: float
     kandidater: int
     valgt: list[int]
+    metode: str = "lp"
 
 
 @dataclass
@@ -100,50 +104,112 @@ def _solver(p: Loserparametre, tid: float) -> cp_model.CpSolver:
     return s
 
 
-def loes_modell(
-    mod: Modell, p: Loserparametre, bare_nivaa1: bool = False, hint: list[int] | None = None
-) -> tuple[str, list[Nivaaresultat], list[int]]:
-    """Solve one built model: the combined lexicographic objective (or level 1 alone).
-    Returns (status, the value of each level with its bound, chosen candidates)."""
+def _gjennomforbar(mm: Matrisemodell, x: np.ndarray) -> bool:
+    indptr, indices, data = mm.csr()
+    ax = np.add.reduceat(data * x[indices], indptr[:-1]) if len(indices) else np.zeros(len(mm.lo))
+    tomme = np.diff(indptr) == 0
+    ax = np.where(tomme, 0.0, ax) if len(ax) else ax
+    lo, hi = np.asarray(mm.lo), np.asarray(mm.hi)
+    return bool(np.all(ax <= hi + 1e-9) and np.all(ax >= lo - 1e-9))
+
+
+def _gradig_start(mm: Matrisemodell) -> np.ndarray | None:
+    """The greedy solution as a start (None if it breaks a lock)."""
+    x = np.zeros(mm.n)
+    for i in gradig(mm.dp).valgt:
+        x[i] = 1.0
+    return x if _gjennomforbar(mm, x) else None
+
+
+@dataclass
+class Familieloesning:
+    status: str  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
+    nivaaer: list[Nivaaresultat]
+    valgt: list[int]
+    metode: str  # "lp" (proven by the certified LP bound) | "cp-sat"
+
+
+def loes_familie(
+    dp: Delproblem,
+    p: Loserparametre,
+    tving_sammen: frozenset[tuple[str, str]] = frozenset(),
+    bare_nivaa1: bool = False,
+) -> Familieloesning:
+    """Solve one family exactly: LP relaxation with a certified bound first; if its vertex is
+    integral and within 1 of the bound, it is proven optimal without search (level 1), and the
+    later levels are solved the same way on the face the reduced costs leave. Otherwise CP-SAT
+    solves what the reduced costs have not fixed, from the best start known."""
+    mm = bygg_modell(dp, tving_sammen)
     n_nivaa = 1 if bare_nivaa1 else len(NIVAER)
-    if not mod.dp.kandidater:
-        return "OPTIMAL", [Nivaaresultat(NIVAER[n], 0, 0, True) for n in range(n_nivaa)], []
-    mod.m.maximize(mod.nivaa[0] if bare_nivaa1 else mod.samlet)
-    if hint is not None:
-        valgte = set(hint)
-        mod.m.clear_hints()
-        for i, v in enumerate(mod.x):
-            mod.m.add_hint(v, i in valgte)
+    if not dp.kandidater and not mm.laas_rad:
+        return Familieloesning("OPTIMAL", [Nivaaresultat(NIVAER[k], 0, 0, True) for k in range(n_nivaa)], [], "lp")
+    l1 = mm.nivaa[0]
+    lp1 = Lp(mm, l1)
+    r1 = lp1.loes()
+    if r1.status == "INFEASIBLE":
+        return Familieloesning("INFEASIBLE", [], [], "lp")
+    start = r1.x if r1.status == "OPTIMAL" and r1.heltallig else _gradig_start(mm)
+    z = heltall_verdi(l1, start) if start is not None else None
+    grense1 = int(np.floor(r1.grense + 1e-6)) if r1.status == "OPTIMAL" else None
+    bevist1 = r1.heltallig and z is not None and grense1 is not None and grense1 <= z
+    fast: dict[int, int] = {}
+    if r1.status == "OPTIMAL" and z is not None:
+        fast = redusert_kost_fiksering(r1.d, r1.grense - z, lp1.xl, lp1.xu)
+    senere = mm.vekter[1] * mm.nivaa[1] + mm.vekter[2] * mm.nivaa[2] - mm.nivaa[3]
+    if bevist1 and start is not None:
+        if bare_nivaa1 or not senere.any():
+            return _ferdig(mm, start, n_nivaa, z, True, "lp")
+        xl = np.zeros(mm.n)
+        xu = np.ones(mm.n)
+        for j, v in fast.items():
+            xl[j] = xu[j] = v
+        r2 = Lp(mm, senere, xl, xu).loes()
+        if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z:
+            if np.floor(r2.grense + 1e-6) <= heltall_verdi(senere, r2.x):
+                return _ferdig(mm, r2.x, n_nivaa, z, True, "lp")
+    # CP-SAT on what the relaxation has not fixed.
+    mal = l1 if bare_nivaa1 else mm.samlet
+    cp = til_cpsat(mm, fast=fast, mal=mal)
+    if start is not None:
+        for j, v in enumerate(cp.x):
+            if j not in fast and j < len(dp.kandidater):
+                cp.m.add_hint(v, bool(start[j] > 0.5))
     solver = _solver(p, p.tidsgrense_s)
-    status = solver.solve(mod.m)
+    status = solver.solve(cp.m)
     if status == cp_model.INFEASIBLE:
-        return "INFEASIBLE", [], []
+        return Familieloesning("INFEASIBLE", [], [], "cp-sat")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return "UNKNOWN", [], []
+        return Familieloesning("UNKNOWN", [], [], "cp-sat")
+    x = np.array([solver.value(v) for v in cp.x], dtype=np.float64)
     bevist = status == cp_model.OPTIMAL
-    verdier = [round(solver.value(mod.nivaa[n])) for n in range(n_nivaa)]
-    if bare_nivaa1:
-        grense1 = round(solver.best_objective_bound)
+    if bevist:
+        g1 = heltall_verdi(l1, x)
     else:
-        # Combined bound → level-1 bound: the later levels add at most M1 − 1 and subtract at most r4.
-        m1 = mod.vekter[0]
-        grense1 = int((solver.best_objective_bound + mod.vekter[2]) // m1)
-    resultater = [Nivaaresultat(NIVAER[0], verdier[0], grense1 if not bevist else verdier[0], bevist)]
-    for n in range(1, n_nivaa):
-        resultater.append(Nivaaresultat(NIVAER[n], verdier[n], verdier[n], bevist))
-    valgt = [i for i, v in enumerate(mod.x) if solver.boolean_value(v)]
-    return ("OPTIMAL" if bevist else "FEASIBLE"), resultater, valgt
+        cp_grense = solver.best_objective_bound
+        g1 = int(cp_grense) if bare_nivaa1 else int((cp_grense + mm.vekter[2]) // mm.vekter[0])
+        if grense1 is not None:
+            g1 = min(g1, grense1)
+    return _ferdig(mm, x, n_nivaa, g1, bevist, "cp-sat")
+
+
+def _ferdig(mm: Matrisemodell, x: np.ndarray, n_nivaa: int, grense1: int | None, bevist: bool, metode: str):  # type: ignore[no-untyped-def]
+    verdier = [heltall_verdi(mm.nivaa[k], x) for k in range(n_nivaa)]
+    nivaaer = [Nivaaresultat(NIVAER[0], verdier[0], verdier[0] if bevist or grense1 is None else grense1, bevist)]
+    nivaaer += [Nivaaresultat(NIVAER[k], verdier[k], verdier[k], bevist) for k in range(1, n_nivaa)]
+    valgt = [int(j) for j in np.flatnonzero(x[: len(mm.dp.kandidater)] > 0.5)]
+    return Familieloesning("OPTIMAL" if bevist else "FEASIBLE", nivaaer, valgt, metode)
 
 
 def _diagnoser_laaser(dp: Delproblem, p: Loserparametre) -> list[tuple[str, str]]:
     """Reduce the locks of an infeasible family to a conflicting subset (CP-SAT assumptions)."""
-    mod = bygg_modell(dp, laas_som_antakelser=True)
+    mm = bygg_modell(dp)
+    cp = til_cpsat(mm, laas_som_antakelser=True)
     solver = _solver(Loserparametre(tidsgrense_s=p.tidsgrense_s, arbeidere=1, frø=p.frø), p.tidsgrense_s)
-    status = solver.solve(mod.m)
+    status = solver.solve(cp.m)
     if status != cp_model.INFEASIBLE:
         return sorted(dp.laast_til.items())
     kjerne = set(solver.sufficient_assumptions_for_infeasibility())
-    return sorted((s, dp.laast_til[s]) for s, lit in mod.laas_literal.items() if lit.Index() in kjerne)
+    return sorted((s, dp.laast_til[s]) for s, lit in cp.laas_literal.items() if lit.Index() in kjerne)
 
 
 def _sjekk_laaser_mot_regler(sak: Sak, kval: dict[str, Kvalifisering]) -> None:
@@ -203,8 +269,8 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
         t = time.perf_counter()
         dp = bygg_delproblem(sak, fam, kval, prio, ekstra_ledig)
         delproblemer[fam] = dp
-        mod = bygg_modell(dp)
-        status, nivaaer, valgt = loes_modell(mod, p)
+        fl = loes_familie(dp, p)
+        status, nivaaer, valgt = fl.status, fl.nivaaer, fl.valgt
         if status == "INFEASIBLE":
             konflikt = _diagnoser_laaser(dp, p)
             tekst = ", ".join(f"«{s}» → «{u}»" for s, u in konflikt)
@@ -215,7 +281,9 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
             )
         if status == "UNKNOWN":
             raise RuntimeError(f"Fant ingen løsning for {fam.value} innen tidsgrensen på {p.tidsgrense_s} s")
-        familier[fam] = Familieresultat(fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), valgt)
+        familier[fam] = Familieresultat(
+            fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), valgt, fl.metode
+        )
         for u, rad in _frigjort_etter(sak, fam, dp, valgt).items():
             eks = ekstra_ledig.setdefault(u, [0] * sak.horisont_dager)
             for d, v in enumerate(rad):
@@ -257,8 +325,8 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
             dp2 = bygg_delproblem(
                 sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
             )
-            mod = bygg_modell(dp2)
-            status, nivaaer, valgt = loes_modell(mod, losning.parametre, bare_nivaa1=True)
+            fl = loes_familie(dp2, losning.parametre, bare_nivaa1=True)
+            status, nivaaer, valgt = fl.status, fl.nivaaer, fl.valgt
             if status in ("OPTIMAL", "FEASIBLE") and nivaaer:
                 losning.marginalverdi[u] = max(0, nivaaer[0].verdi - base)
                 nye = {s for i in valgt for s in dp2.kandidater[i].personer} - set(plassert)
@@ -282,8 +350,8 @@ def _ektepar_kostnad(losning: Losning) -> None:
                 ka, kb = dp.kandidater[ia], dp.kandidater[ib]
                 if ia == ib or dp.institusjon[ka.enhet] == dp.institusjon[kb.enhet]:
                     continue
-            mod = bygg_modell(dp, tving_sammen=frozenset({(par.a, par.b)}))
-            status, nivaaer, _ = loes_modell(mod, losning.parametre, bare_nivaa1=True)
+            fl = loes_familie(dp, losning.parametre, tving_sammen=frozenset({(par.a, par.b)}), bare_nivaa1=True)
+            status, nivaaer = fl.status, fl.nivaaer
             if status in ("OPTIMAL", "FEASIBLE") and nivaaer:
                 losning.ektepar_kostnad[(par.a, par.b)] = fr.nivaaer[0].verdi - nivaaer[0].verdi
             else:

@@ -1,7 +1,9 @@
-"""The CP-SAT model of one place family: one function per constraint family.
+"""The model of one place family as a sparse integer matrix: one function per constraint family.
 
-Variables: one Boolean per candidate placement (``kandidater.Kandidat``). Identical places in
-a unit are a capacity count, never one Boolean per bed.
+Variables: one 0/1 column per candidate placement (``kandidater.Kandidat``), plus a few
+indicator columns for ektepar. Identical places in a unit are a capacity count, never one
+column per bed. The same matrix feeds the LP relaxation (HiGHS, ``allokering.lp``) and the
+CP-SAT model (``til_cpsat``), so both solve exactly the same problem.
 
 Objective levels, lexicographic:
 1. priority-weighted placements (earlier is better; UKP counts through the priority),
@@ -10,13 +12,11 @@ Objective levels, lexicographic:
 3. preferred institutions (3/2/1 points for 1st/2nd/3rd choice),
 4. fewest moves of current residents (minimised).
 
-The levels are combined in one integer objective  M1·L1 + M2·L2 + M3·L3 − L4  with
-M3 = r4 + 1, M2 = M3·(r3 + 1), M1 = M2·(r2 + 1), where r_k is an upper bound on level k's
-range (couples × 3, Σ per søker of the best preference bonus, number of possible movers). Any
-gain at an earlier level then outweighs every possible change at the later ones, so an optimum
-of the combined objective is a lexicographic optimum and CP-SAT's proof of optimality proves
-every level. (Fixing each level's optimum as a constraint and re-solving is exact too, but a
-fixed objective row is hard for CP-SAT's search; one combined objective keeps the LP bound.)
+For CP-SAT the levels are one integer objective  M1·L1 + M2·L2 + M3·L3 − L4  with
+M3 = r4 + 1, M2 = M3·(r3 + 1), M1 = M2·(r2 + 1), where r_k bounds level k's range (couples × 3,
+Σ per søker of the best preference bonus, number of possible movers). Any gain at an earlier
+level outweighs every possible change at the later ones, so an optimum of the combined
+objective is a lexicographic optimum and a proof of optimality proves every level.
 """
 
 from __future__ import annotations
@@ -24,51 +24,83 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from allokering.kandidater import Delproblem
 
 NIVAER = ("plassering", "ektepar", "preferanser", "flyttinger")
+INF = float("inf")
 
 
 @dataclass
-class Modell:
-    """A built CP-SAT model with handles to its variables and objective levels."""
+class Matrisemodell:
+    """max Σ_k w_k·levels_k(x)  s.t.  lo ≤ A·x ≤ hi,  x ∈ {0,1}ⁿ  (rows in CSR form)."""
 
     dp: Delproblem
-    m: cp_model.CpModel
-    x: list[cp_model.IntVar]
-    nivaa: list[cp_model.LinearExprT] = field(default_factory=list)
-    nivaa_maks: list[bool] = field(default_factory=list)
-    nivaa_tomt: list[bool] = field(default_factory=list)
-    vekter: list[int] = field(default_factory=list)  # M1, M2, M3, −1
-    samlet: cp_model.LinearExprT = 0
-    laas_literal: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    sammen: dict[tuple[str, str], cp_model.LinearExprT] = field(default_factory=dict)
+    n: int
+    navn: list[str]  # column names (candidates "x<idx>", indicators "sammen_…"/"dobbeltrom_…")
+    nivaa: np.ndarray  # shape (4, n): integer coefficients of each level (level 4 counts moves)
+    vekter: tuple[int, int, int, int]  # M1, M2, M3, −1
+    indptr: list[int] = field(default_factory=lambda: [0])
+    indices: list[int] = field(default_factory=list)
+    data: list[int] = field(default_factory=list)
+    lo: list[float] = field(default_factory=list)
+    hi: list[float] = field(default_factory=list)
+    art: list[str] = field(default_factory=list)  # constraint family of each row
+    laas_rad: dict[str, int] = field(default_factory=dict)  # søker → row of its lock
+    sammen_kol: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # couple → columns meaning together
+
+    def rad(self, kol: list[int], koef: list[int], lo: float, hi: float, art: str) -> int:
+        self.indices.extend(kol)
+        self.data.extend(koef)
+        self.indptr.append(len(self.indices))
+        self.lo.append(lo)
+        self.hi.append(hi)
+        self.art.append(art)
+        return len(self.lo) - 1
+
+    def ny_kolonne(self, navn: str) -> int:
+        self.navn.append(navn)
+        self.nivaa = np.hstack([self.nivaa, np.zeros((4, 1), dtype=np.int64)])
+        self.n += 1
+        return self.n - 1
+
+    @property
+    def samlet(self) -> np.ndarray:
+        """Combined integer objective coefficients (see the module docstring)."""
+        w = np.array(self.vekter, dtype=np.int64)
+        return (w[:, None] * self.nivaa).sum(axis=0)
+
+    def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return (
+            np.asarray(self.indptr, dtype=np.int64),
+            np.asarray(self.indices, dtype=np.int64),
+            np.asarray(self.data, dtype=np.float64),
+        )
 
 
-def bygg_modell(
-    dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = frozenset(), laas_som_antakelser: bool = False
-) -> Modell:
-    """Build the CP-SAT model of one family. ``tving_sammen`` forces the given couples to be
-    placed together (used to price what keeping a split couple together would cost).
-    ``laas_som_antakelser`` makes each lock an assumption literal, so that an infeasible set of
-    locks can be reduced to the locks that conflict."""
-    m = cp_model.CpModel()
-    x = [m.new_bool_var(f"x{k.idx}") for k in dp.kandidater]
-    mod = Modell(dp, m, x)
-    en_plass_per_soker(mod)
-    kapasitet_per_enhet_og_dag(mod)
-    toroms_kapasitet(mod)
-    ektepar_sammen = ektepar(mod, tving_sammen)
-    laaser(mod, laas_som_antakelser)
-    mod.nivaa = [
-        sum(k.verdi * x[k.idx] for k in dp.kandidater),
-        ektepar_sammen,
-        sum(k.pref * x[k.idx] for k in dp.kandidater if k.pref),
-        sum(k.flytting * x[k.idx] for k in dp.kandidater if k.flytting),
-    ]
-    mod.nivaa_maks = [True, True, True, False]
+def bygg_modell(dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = frozenset()) -> Matrisemodell:
+    """Build the model of one family. ``tving_sammen`` forces the given couples to be placed
+    together (used to price what keeping a split couple together would cost)."""
+    n = len(dp.kandidater)
+    nivaa = np.zeros((4, n), dtype=np.int64)
+    for k in dp.kandidater:
+        nivaa[0, k.idx] = k.verdi
+        nivaa[2, k.idx] = k.pref
+        nivaa[3, k.idx] = k.flytting
+    mm = Matrisemodell(dp, n, [f"x{i}" for i in range(n)], nivaa, (1, 0, 0, -1))
+    en_plass_per_soker(mm)
+    kapasitet_per_enhet_og_dag(mm)
+    toroms_kapasitet(mm)
+    ektepar(mm, tving_sammen)
+    laaser(mm)
+    mm.vekter = _leksikografiske_vekter(mm)
+    return mm
+
+
+def _leksikografiske_vekter(mm: Matrisemodell) -> tuple[int, int, int, int]:
+    dp = mm.dp
     r2 = 3 * len(dp.ektepar)
     beste_pref: dict[str, int] = {}
     movers: set[str] = set()
@@ -81,22 +113,14 @@ def bygg_modell(
     m3 = r4 + 1
     m2 = m3 * (r3 + 1)
     m1 = m2 * (r2 + 1)
-    mod.vekter = [m1, m2, m3, -1]
-    mod.samlet = sum((m1 * k.verdi + m3 * k.pref - k.flytting) * x[k.idx] for k in dp.kandidater) + m2 * ektepar_sammen
-    mod.nivaa_tomt = [
-        not dp.kandidater,
-        not dp.ektepar,
-        not any(k.pref for k in dp.kandidater),
-        not any(k.flytting for k in dp.kandidater),
-    ]
-    return mod
+    return (m1, m2, m3, -1)
 
 
-def en_plass_per_soker(mod: Modell) -> None:
+def en_plass_per_soker(mm: Matrisemodell) -> None:
     """Each søker gets at most one placement (a joint couple placement counts for both)."""
-    for idx in mod.dp.per_soker.values():
-        if len(idx) > 1:
-            mod.m.add_at_most_one(mod.x[i] for i in idx)
+    for s, idx in mm.dp.per_soker.items():
+        if len(idx) > 1 and s not in mm.dp.laast_til:
+            mm.rad(idx, [1] * len(idx), -INF, 1, "en_plass")
 
 
 def _kontrolldager(dp: Delproblem, u: str, idx: list[int], mover_starts: dict[str, set[int]]) -> list[int]:
@@ -109,132 +133,152 @@ def _kontrolldager(dp: Delproblem, u: str, idx: list[int], mover_starts: dict[st
     for i in idx:
         for _, hi in dp.kandidater[i].perioder:
             slutt.add(hi)
-    frigj_start = set()
+    frigj_start: set[int] = set()
     for f in dp.frigjoringer:
         if f.enhet == u:
             slutt.add(f.til_dag)
             frigj_start |= mover_starts.get(f.soker, set())
-    dager = []
-    for d in range(h):
-        if d == h - 1 or led[d + 1] > led[d] or d in slutt or (d + 1) in frigj_start:
-            dager.append(d)
-    return dager
+    return [d for d in range(h) if d == h - 1 or led[d + 1] > led[d] or d in slutt or (d + 1) in frigj_start]
 
 
-def kapasitet_per_enhet_og_dag(mod: Modell) -> None:
-    """Per unit and day: new placements − released current stays ≤ free places."""
-    dp = mod.dp
+def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
+    """Per unit and day: new placements − released current stays ≤ free places.
+    Over-occupied days (negative free places) admit no new stay unless a release comes."""
+    dp = mm.dp
     mover_starts: dict[str, set[int]] = defaultdict(set)
     for f in dp.frigjoringer:
         for i in dp.per_soker.get(f.soker, []):
             mover_starts[f.soker].add(dp.kandidater[i].start)
     for u in dp.enheter:
         idx = dp.per_enhet.get(u, [])
-        frig = [f for f in dp.frigjoringer if f.enhet == u]
         if not idx:
             continue
+        frig = [f for f in dp.frigjoringer if f.enhet == u]
+        # Day coverage of every candidate of the unit, as a boolean matrix (candidates × days).
+        dekning = np.zeros((len(idx), dp.horisont), dtype=bool)
+        for r, i in enumerate(idx):
+            for lo, hi in dp.kandidater[i].perioder:
+                dekning[r, lo : hi + 1] = True
+        bruk = np.array([dp.kandidater[i].bruk for i in idx], dtype=np.int64)
         for d in _kontrolldager(dp, u, idx, mover_starts):
-            terms = [
-                (dp.kandidater[i].bruk, mod.x[i])
-                for i in idx
-                if any(lo <= d <= hi for lo, hi in dp.kandidater[i].perioder)
-            ]
-            if not terms:
+            rader = np.flatnonzero(dekning[:, d])
+            if rader.size == 0:
                 continue
             rel = [
-                mod.x[i]
-                for f in frig
-                if d <= f.til_dag
-                for i in dp.per_soker.get(f.soker, [])
-                if dp.kandidater[i].start <= d
+                i for f in frig if d <= f.til_dag for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d
             ]
-            # Over-occupied days (negative free places) admit no new stay unless a release comes.
             cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
-            if not rel and sum(b for b, _ in terms) <= cap:
+            if not rel and int(bruk[rader].sum()) <= cap:
                 continue
-            mod.m.add(sum(b * v for b, v in terms) - sum(rel) <= cap)
+            kol = [idx[r] for r in rader] + rel
+            koef = [int(b) for b in bruk[rader]] + [-1] * len(rel)
+            mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
 
 
-def toroms_kapasitet(mod: Modell) -> None:
+def toroms_kapasitet(mm: Matrisemodell) -> None:
     """Couples placed together in a senterleilighet need a free two-room flat (S §6.2)."""
-    dp = mod.dp
+    dp = mm.dp
     for u in dp.enheter:
         idx = [i for i in dp.per_enhet.get(u, []) if dp.kandidater[i].toroms]
-        if not idx:
-            continue
         for d in range(dp.horisont):
-            terms = [mod.x[i] for i in idx if dp.kandidater[i].start <= d]
+            terms = [i for i in idx if dp.kandidater[i].start <= d]
             if terms and len(terms) > dp.ledig_toroms[u][d]:
-                mod.m.add(sum(terms) <= max(0, dp.ledig_toroms[u][d]))
+                mm.rad(terms, [1] * len(terms), -INF, max(0, dp.ledig_toroms[u][d]), f"toroms:{u}:{d}")
 
 
-def ektepar(mod: Modell, tving_sammen: frozenset[tuple[str, str]]) -> cp_model.LinearExprT:
+def ektepar(mm: Matrisemodell, tving_sammen: frozenset[tuple[str, str]]) -> None:
     """Level 2: ektepar together «så langt som mulig» (S §4.22). Same institution: 2 points;
     also the same unit where a double room is free: 1 more; one two-room flat: 2 points."""
-    dp = mod.dp
-    m, x = mod.m, mod.x
-    poeng: list[cp_model.LinearExprT] = []
-    dobbel_bruk: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    dp = mm.dp
+    dobbel_bruk: dict[str, list[int]] = defaultdict(list)
     for p in dp.ektepar:
         felles = [i for i in dp.per_soker.get(p.a, []) if dp.kandidater[i].personer == (p.a, p.b)]
         a_inst: dict[str, list[int]] = defaultdict(list)
         b_inst: dict[str, list[int]] = defaultdict(list)
         a_enh: dict[str, list[int]] = defaultdict(list)
         b_enh: dict[str, list[int]] = defaultdict(list)
-        for i in dp.per_soker.get(p.a, []):
-            k = dp.kandidater[i]
-            if len(k.personer) == 1:
-                a_inst[dp.institusjon[k.enhet]].append(i)
-                a_enh[k.enhet].append(i)
-        for i in dp.per_soker.get(p.b, []):
-            k = dp.kandidater[i]
-            if len(k.personer) == 1:
-                b_inst[dp.institusjon[k.enhet]].append(i)
-                b_enh[k.enhet].append(i)
-        sammen_ledd: list[cp_model.LinearExprT] = [x[i] for i in felles]
+        for person, inst_map, enh_map in ((p.a, a_inst, a_enh), (p.b, b_inst, b_enh)):
+            for i in dp.per_soker.get(person, []):
+                k = dp.kandidater[i]
+                if len(k.personer) == 1:
+                    inst_map[dp.institusjon[k.enhet]].append(i)
+                    enh_map[k.enhet].append(i)
+        sammen = list(felles)
+        for i in felles:
+            mm.nivaa[1, i] += 2
         for inst in sorted(set(a_inst) & set(b_inst)):
-            t = m.new_bool_var(f"sammen_{p.a}_{p.b}_{inst}")
-            m.add(t <= sum(x[i] for i in a_inst[inst]))
-            m.add(t <= sum(x[i] for i in b_inst[inst]))
-            sammen_ledd.append(t)
+            t = mm.ny_kolonne(f"sammen_{p.a}_{p.b}_{inst}")
+            mm.nivaa[1, t] = 2
+            mm.rad([t, *a_inst[inst]], [1] + [-1] * len(a_inst[inst]), -INF, 0, "ektepar")
+            mm.rad([t, *b_inst[inst]], [1] + [-1] * len(b_inst[inst]), -INF, 0, "ektepar")
+            sammen.append(t)
         for u in sorted(set(a_enh) & set(b_enh)):
             if dp.ledige_dobbeltrom.get(u, 0) <= 0:
                 continue
-            r = m.new_bool_var(f"dobbeltrom_{p.a}_{p.b}_{u}")
-            m.add(r <= sum(x[i] for i in a_enh[u]))
-            m.add(r <= sum(x[i] for i in b_enh[u]))
+            r = mm.ny_kolonne(f"dobbeltrom_{p.a}_{p.b}_{u}")
+            mm.nivaa[1, r] = 1
+            mm.rad([r, *a_enh[u]], [1] + [-1] * len(a_enh[u]), -INF, 0, "ektepar")
+            mm.rad([r, *b_enh[u]], [1] + [-1] * len(b_enh[u]), -INF, 0, "ektepar")
             dobbel_bruk[u].append(r)
-            poeng.append(r)
-        sammen = sum(sammen_ledd) if sammen_ledd else 0
-        mod.sammen[(p.a, p.b)] = sammen
-        poeng.append(2 * sammen)
+        mm.sammen_kol[(p.a, p.b)] = sammen
         if (p.a, p.b) in tving_sammen:
-            if sammen_ledd:
-                m.add(sum(sammen_ledd) == 1)
-            else:
-                m.add_bool_or([])  # no way to be together: the forced model is infeasible
+            mm.rad(sammen, [1] * len(sammen), 1, 1, "tving_sammen")
     for u, rs in dobbel_bruk.items():
         if len(rs) > dp.ledige_dobbeltrom[u]:
-            m.add(sum(rs) <= dp.ledige_dobbeltrom[u])
-    return sum(poeng) if poeng else 0
+            mm.rad(rs, [1] * len(rs), -INF, dp.ledige_dobbeltrom[u], f"dobbeltrom:{u}")
 
 
-def laaser(mod: Modell, som_antakelser: bool) -> None:
-    """Locks «tildel»: the søker must be placed in the locked unit (candidates outside it were
-    never built, and «ikke_tildel» locks removed theirs)."""
-    dp = mod.dp
-    for s, u in sorted(dp.laast_til.items()):
-        idx = dp.per_soker.get(s, [])
-        if som_antakelser:
-            lit = mod.m.new_bool_var(f"laas_{s}_{u}")
-            mod.laas_literal[s] = lit
-            if idx:
-                mod.m.add(sum(mod.x[i] for i in idx) == 1).only_enforce_if(lit)
-            else:
-                mod.m.add_bool_or([lit.Not()])
-        elif idx:
-            mod.m.add(sum(mod.x[i] for i in idx) == 1)
+def laaser(mm: Matrisemodell) -> None:
+    """Locks «tildel»: the søker is placed in the locked unit (candidates outside it were never
+    built, and «ikke_tildel» locks removed theirs). A lock with no candidate is an empty row
+    that cannot hold, which the lock diagnosis then names."""
+    for s in sorted(mm.dp.laast_til):
+        idx = mm.dp.per_soker.get(s, [])
+        mm.laas_rad[s] = mm.rad(idx, [1] * len(idx), 1, 1, f"laas:{s}")
+
+
+@dataclass
+class Cpsat:
+    m: cp_model.CpModel
+    x: list[cp_model.IntVar]
+    laas_literal: dict[str, cp_model.IntVar]
+
+
+def til_cpsat(
+    mm: Matrisemodell,
+    fast: dict[int, int] | None = None,
+    mal: np.ndarray | None = None,
+    laas_som_antakelser: bool = False,
+) -> Cpsat:
+    """The CP-SAT model of a matrix model. ``fast`` fixes columns (from LP reduced costs);
+    ``mal`` is the objective (default: the combined lexicographic one). With
+    ``laas_som_antakelser`` each lock row is enforced by an assumption literal, so an
+    infeasible set of locks can be reduced to the ones that conflict."""
+    m = cp_model.CpModel()
+    fast = fast or {}
+    x = []
+    for j in range(mm.n):
+        if j in fast:
+            x.append(m.new_constant(fast[j]))
         else:
-            mod.m.add_bool_or([])  # no candidate in the locked unit: infeasible, explained by the diagnosis
-    if som_antakelser and mod.laas_literal:
-        mod.m.add_assumptions(list(mod.laas_literal.values()))
+            x.append(m.new_bool_var(mm.navn[j]))
+    laas_rader = {r: s for s, r in mm.laas_rad.items()}
+    literal: dict[str, cp_model.IntVar] = {}
+    for r in range(len(mm.lo)):
+        a, b = mm.indptr[r], mm.indptr[r + 1]
+        kol = mm.indices[a:b]
+        koef = mm.data[a:b]
+        lo = mm.lo[r] if mm.lo[r] > -INF else cp_model.INT_MIN
+        hi = mm.hi[r] if mm.hi[r] < INF else cp_model.INT_MAX
+        expr = cp_model.LinearExpr.weighted_sum([x[j] for j in kol], koef)
+        c = m.add_linear_constraint(expr, int(lo), int(hi))
+        if laas_som_antakelser and r in laas_rader:
+            lit = m.new_bool_var(f"laas_{laas_rader[r]}")
+            c.only_enforce_if(lit)
+            literal[laas_rader[r]] = lit
+    if literal:
+        m.add_assumptions(list(literal.values()))
+    obj = mm.samlet if mal is None else mal
+    nz = np.flatnonzero(obj)
+    m.maximize(cp_model.LinearExpr.weighted_sum([x[j] for j in nz], [int(obj[j]) for j in nz]))
+    return Cpsat(m, x, literal)

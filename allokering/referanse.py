@@ -70,7 +70,7 @@ def gradig(dp: Delproblem) -> Referanseresultat:
     return Referanseresultat(verdi, False, time.perf_counter() - t0, tuple(sorted(valgt)))
 
 
-def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0, traader: int = 2) -> Referanseresultat:
+def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresultat:
     """Level 1 as a MIP solved by HiGHS (maximise Σ value·x; one place per søker; capacity per
     unit and day with released stays; two-room flats; locks)."""
     import highspy
@@ -128,7 +128,6 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0, traader: int = 2) -
     hs = highspy.Highs()
     hs.setOptionValue("output_flag", False)
     hs.setOptionValue("time_limit", float(tidsgrense_s))
-    hs.setOptionValue("threads", int(traader))
     hs.setOptionValue("mip_rel_gap", 0.0)
     kost = np.array([float(k.verdi) for k in dp.kandidater])
     hs.addVars(n, np.zeros(n), np.ones(n))

@@ -105,6 +105,8 @@ A service with no rules in the profile (e.g. HDO in Sandefjord) gets one outcome
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -1091,7 +1093,12 @@ assert len({r.id for r in REGLER}) == len(REGLER), "regel-id-er må være unike"
 
 def regler_for(profil: Regelprofil, tjeneste: Tjeneste) -> list[Regel]:
     """The rules of a profile governing a service, søker-level and unit-level, in table order."""
-    return [r for r in REGLER if profil.id in r.profiler and tjeneste in r.tjenester]
+    return list(_regler_for(profil.id, tjeneste))
+
+
+@functools.lru_cache(maxsize=256)
+def _regler_for(profil_id: str, tjeneste: Tjeneste) -> tuple[Regel, ...]:
+    return tuple(r for r in REGLER if profil_id in r.profiler and tjeneste in r.tjenester)
 
 
 def _utfall(regel: Regel, vurdert: Vurdert, enhet_id: str | None = None) -> Regelutfall:
@@ -1176,8 +1183,16 @@ def kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
     familie = soker.soknad.tjeneste.familie
     enhet_utfall: list[Regelutfall] = []
     aktuelle: list[str] = []
+    # Unit-level rules look at the unit's place type only, so each place type is evaluated
+    # once and the outcome is stamped with every unit's id.
+    per_plasstype: dict[Plasstype, list[Regelutfall]] = {}
     for enhet in sorted((e for e in sak.enheter if e.plasstype.familie is familie), key=lambda e: e.id):
-        utfall = vurder_enhet(soker, enhet, sak)
+        mal = per_plasstype.get(enhet.plasstype)
+        if mal is None or mal[0].regel_id == "enhet-ikke-aktuell":
+            utfall = vurder_enhet(soker, enhet, sak)
+            per_plasstype[enhet.plasstype] = utfall
+        else:
+            utfall = [dataclasses.replace(u, enhet_id=enhet.id) for u in mal]
         enhet_utfall.extend(utfall)
         if all(u.status is Status.OPPFYLT for u in utfall):
             aktuelle.append(enhet.id)

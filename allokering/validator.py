@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from allokering.regler import Utfall, kvalifiser_alle
+from allokering.regler import Kvalifisering, Utfall, kvalifiser_alle
 from modeller.kodeverk import Familie, Laastype, Plasstype, Romtype, Tjeneste
 from modeller.sak import Sak
 
@@ -45,14 +45,17 @@ def _passer(tjeneste: Tjeneste, plasstype: Plasstype) -> bool:
     return tjeneste.value == plasstype.value
 
 
-def valider(sak: Sak, resultat: dict[str, Any]) -> list[Brudd]:
-    """Return every violation of the result against the case (empty list = valid)."""
+def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifisering] | None = None) -> list[Brudd]:
+    """Return every violation of the result against the case (empty list = valid).
+
+    ``kvalifisering`` may be passed when the rules were already evaluated for this case (they
+    are the specification, not the model's logic); otherwise they are evaluated here."""
     brudd: list[Brudd] = []
     h = sak.horisont_dager
     sokere = {s.id: s for s in sak.sokere}
     enheter = {e.id: e for e in sak.enheter}
     opphold = {o.id: o for o in sak.opphold}
-    kval = kvalifiser_alle(sak)
+    kval = kvalifisering if kvalifisering is not None else kvalifiser_alle(sak)
     tildelinger = resultat.get("assignments", [])
 
     sett: dict[str, dict[str, Any]] = {}

@@ -1,0 +1,81 @@
+"""Benchmark: 20 years × 100 replications of the Sandefjord-size case with the engine in the loop.
+
+Prints the per-call and per-week engine time, the measured wall time of a Dask LocalCluster sweep with
+1 and with 2 workers (same tasks, same seeds), and the wall time of the full 20 y × 100 r run. The full run
+takes hours with today's engine; by default it is **estimated** from the measured 2-worker throughput
+(weeks per second) and labelled so; ``--full`` runs it for real.
+
+Last line: ``RESULT case=scenario-sandefjord-20y-100r seconds=<x> workers1_s=<x> workers2_s=<x>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from scenarier.dask_backend import DaskBackend
+from scenarier.montecarlo import kjor
+from scenarier.scenariofil import Scenario
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--uker", type=int, default=26, help="Weeks per replication in the 1-vs-2-worker sweep.")
+    ap.add_argument("--replikasjoner", type=int, default=4, help="Replications in the sweep.")
+    ap.add_argument("--full", action="store_true", help="Run the full 20 y × 100 r (hours with today's engine).")
+    a = ap.parse_args()
+    sweep = Scenario(
+        navn="bench", kommune="sandefjord", uker=a.uker, oppvarming_uker=0, replikasjoner=a.replikasjoner, seed=1
+    )
+    tider = {}
+    motor = []
+    for n in (1, 2):
+        b = DaskBackend(arbeidere=n)
+        try:
+            kjor([sweep.model_copy(update={"replikasjoner": 1, "uker": 1})], b)  # warm the workers (imports)
+            t = time.perf_counter()
+            res = kjor([sweep], b)[0]
+            tider[n] = time.perf_counter() - t
+            if n == 1:  # engine time measured without a second worker competing for the cores
+                motor = res.motor_sekunder
+                uke_motor = res.uker["motor_sekunder"].to_numpy()
+        finally:
+            b.lukk()
+        print(f"Dask LocalCluster {n} arbeider(e): {tider[n]:.1f} s for {a.replikasjoner} × {a.uker} uker")
+    uker_totalt = a.replikasjoner * a.uker
+    print(
+        f"Motor: {len(motor)} kall, {1000 * np.mean(motor):.1f} ms per kall; "
+        f"{1000 * uke_motor.mean():.1f} ms motortid per uke"
+    )
+    print(
+        f"Veggtid per uke (1 arbeider): {1000 * tider[1] / uker_totalt:.1f} ms; "
+        f"andel motor {uke_motor.sum() / tider[1]:.0%}"
+    )
+    print(f"Speedup 2 vs 1 arbeider: {tider[1] / tider[2]:.2f}×")
+    full = Scenario(navn="bench", kommune="sandefjord", startaar=2026, sluttaar=2045, replikasjoner=100, seed=1)
+    if a.full:
+        b = DaskBackend(arbeidere=2)
+        try:
+            t = time.perf_counter()
+            kjor([full], b)
+            sek = time.perf_counter() - t
+        finally:
+            b.lukk()
+        print(f"Full kjøring 20 år × 100 replikasjoner (målt): {sek:.0f} s")
+    else:
+        n_uker = 100 * (full.antall_uker + full.oppvarming_uker)
+        sek = tider[2] / uker_totalt * n_uker
+        print(
+            f"Full kjøring 20 år × 100 replikasjoner: ESTIMERT {sek:.0f} s fra målt 2-arbeider-gjennomstrømning "
+            f"({n_uker} uker; kjør med --full for å måle; køene vokser over 20 år, så estimatet er nedre grense)"
+        )
+    print(
+        f"RESULT case=scenario-sandefjord-20y-100r seconds={sek:.1f} "
+        f"workers1_s={tider[1]:.1f} workers2_s={tider[2]:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+"""Scenariosimulering for kapasitetsplanlegging: befolkning → behov → ankomster → den ekte
+tildelingsmotoren uke for uke → ventetider, belegg, UKP-døgn og kostnad (issue 6)."""

@@ -1,0 +1,132 @@
+"""The scenario file (YAML) as pydantic models. Every field is documented here and in
+``Scenario.model_json_schema()``; unknown fields are errors (a misspelt lever is never ignored).
+
+Example (``scenarier/eksempler/sandefjord_skjermet_2029.yaml``)::
+
+    navn: "Sandefjord – 24 nye skjermede plasser på Nygård fra 2029"
+    kommune: sandefjord            # the synthetic municipality template (modeller.generator)
+    startaar: 2026
+    sluttaar: 2040                 # inclusive; horizon = (sluttaar − startaar + 1) years
+    demografi: MMMM                # SSB 13599 alternative: MMMM (hoved), LLML (lav), HHMH (høy)
+    befolkningsfil: null           # SSB CSV (07459/13599); null = the bundled synthetic file
+    replikasjoner: 20
+    seed: 2026
+    kapasitetsplan:
+      - fra_aar: 2029
+        institusjon: I-NYG         # institution id (or its name)
+        plasstype: langtid_skjermet
+        endring: 24                # + new places (a new unit); − closes places
+    tiltak:
+      leon_reduksjon_langtid: 0.10 # LEON shift: −10 % langtid need …
+      leon_fra_aar: 2027           # … from 2027, phased in over leon_innfasing_aar years
+      avlastning_okning: 0.0
+    motor: {horisont_dager: 7, tidsgrense_s: 10}
+
+Sections ``behov`` and ``liggetid`` override the need and LOS models (``scenarier.behov``,
+``scenarier.liggetid``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from modeller.kodeverk import Plasstype
+from scenarier.behov import Behovsmodell
+from scenarier.liggetid import Liggetidsmodell
+
+
+class _Streng(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kapasitetsendring(_Streng):
+    """A change of capacity from 1 January of ``fra_aar``."""
+
+    fra_aar: int = Field(ge=2000, le=2100)
+    institusjon: str = Field(description="Institusjons-id (f.eks. I-NYG) eller navn.")
+    plasstype: Plasstype
+    endring: int = Field(description="Antall plasser: positiv = ny enhet, negativ = plasser legges ned.")
+    enhetsnavn: str | None = Field(None, description="Navn på den nye enheten (valgfritt).")
+
+
+class Tiltak(_Streng):
+    """Policy levers."""
+
+    leon_reduksjon_langtid: float = Field(
+        0.0, ge=0, le=0.9, description="LEON/venstreforskyvning: andel lavere langtidsbehov når fullt innfaset."
+    )
+    leon_fra_aar: int | None = Field(None, description="Første år med effekt (standard: startåret).")
+    leon_innfasing_aar: int = Field(3, ge=0, le=30, description="År til full effekt (lineær innfasing).")
+    avlastning_okning: float = Field(0.0, ge=-0.9, le=5.0, description="Relativ økning i avlastningsbehov.")
+    avlastning_fra_aar: int | None = None
+
+
+class Motor(_Streng):
+    """How the engine is called each week."""
+
+    horisont_dager: int = Field(7, ge=7, le=28, description="Planleggingshorisont i hver ukes sak (minst 7).")
+    tidsgrense_s: float = Field(10.0, gt=0, description="CP-SAT-tidsgrense per plassfamilie per uke.")
+
+
+class Scenario(_Streng):
+    """One scenario: municipality, horizon, capacity plan, levers, replications, seed."""
+
+    navn: str = Field(min_length=1, max_length=200)
+    beskrivelse: str = ""
+    kommune: str = Field("sandefjord", description="Syntetisk kommunemal: sandefjord eller tvedestrand.")
+    startaar: int = Field(2026, ge=2000, le=2100)
+    sluttaar: int = Field(2040, ge=2000, le=2100)
+    uker: int | None = Field(None, ge=1, description="Overstyr antall uker (korte testkjøringer).")
+    oppvarming_uker: int = Field(26, ge=0, le=520, description="Uker som simuleres før startåret og kastes.")
+    demografi: str = Field("MMMM", description="Alternativ i SSB 13599 (MMMM, LLML, HHMH, …).")
+    befolkningsfil: Path | None = Field(None, description="SSB-eksport (CSV); tom = medfølgende syntetiske tall.")
+    kommunenummer: str | None = Field(None, description="Filtrer befolkningsfilen på kommunenummer.")
+    replikasjoner: int = Field(20, ge=1, le=100_000)
+    seed: int = Field(0, ge=0)
+    kapasitetsplan: tuple[Kapasitetsendring, ...] = ()
+    tiltak: Tiltak = Tiltak()
+    behov: Behovsmodell = Behovsmodell()
+    liggetid: Liggetidsmodell = Liggetidsmodell()
+    motor: Motor = Motor()
+    ukp_prisvekst: float = Field(
+        0.0, ge=-0.5, le=0.5, description="Årlig vekst i UKP-døgnprisen etter 2024 (0 = faste 2024-kroner)."
+    )
+
+    @model_validator(mode="after")
+    def _aar(self) -> Scenario:
+        if self.sluttaar < self.startaar:
+            raise ValueError("sluttaar kan ikke være før startaar")
+        return self
+
+    @property
+    def antall_uker(self) -> int:
+        if self.uker is not None:
+            return self.uker
+        return round((self.sluttaar - self.startaar + 1) * 365.25 / 7)
+
+
+class Scenariofeil(ValueError):
+    """A scenario file that cannot be read (bokmål)."""
+
+
+def les_scenario(sti: str | Path) -> Scenario:
+    """Read and validate a YAML scenario file. Relative ``befolkningsfil`` paths are resolved
+    against the scenario file's folder."""
+    sti = Path(sti)
+    try:
+        data = yaml.safe_load(sti.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise Scenariofeil(f"{sti}: kan ikke lese scenariofilen: {exc}") from exc
+    if not isinstance(data, dict):
+        raise Scenariofeil(f"{sti}: scenariofilen må være et YAML-objekt")
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        linjer = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise Scenariofeil(f"{sti}: ugyldig scenario:\n  " + "\n  ".join(linjer)) from exc
+    if sc.befolkningsfil is not None and not sc.befolkningsfil.is_absolute():
+        sc = sc.model_copy(update={"befolkningsfil": (sti.parent / sc.befolkningsfil).resolve()})
+    return sc

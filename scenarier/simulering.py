@@ -1,0 +1,1013 @@
+"""Weekly simulation with the real allocation engine in the loop (one replication).
+
+Each simulated week (day 0 = Monday of the week, the weekly tildelingsmøte):
+
+1. Søkere who arrived during the previous week join the waiting list (langtid, korttid, avlastning);
+   søkere whose drawn withdrawal day has passed leave it (death or another solution: *frafall*).
+2. A ``Sak`` is built: units with this week's capacity (capacity plan), current stays as ``Opphold``
+   (langtid without a known end — the municipality does not know when a resident dies; korttid,
+   avlastning and akutt with their planned end), waiting søkere and the day-0 akutt requests.
+3. ``allokering.loser.loes`` (``marginalverdier=False, ektepar_kostnad=False``) places people;
+   placements that start on day 0–6 are realised as stays with the length drawn for the person at
+   arrival (langtid Weibull, korttid 2–4 weeks, avlastning rolling periods for the vedtak's weeks).
+4. **Akutt (ØHD/KØH)**: requests are met at once or refused (loss system, S §4.20 / T §3.19).
+   Requests arrive in continuous time; each is decided when it comes by an akutt-only engine call
+   (same ``loes``; a bed counts as free on day 0 of that case if no stay is in progress at that
+   moment) through ``akutt_ankomst`` — the code path the Erlang-B test exercises
+   (``tests/scenarier/test_validering.py``). A stay of L døgn lasts L × 24 hours.
+5. Outputs per week: waiting list (time-average per day), placements and their waits, occupancy per
+   unit, UKP days and their cost (day fee per year, hol § 11-4), akutt arrivals and refusals, couples
+   placed together/split, engine seconds.
+
+Common random numbers: every random draw belongs to a *person* and is made at arrival from a stream
+keyed by (seed, replication, week, stream) via ``numpy.random.SeedSequence``; the length of stay,
+withdrawal day, korttid→langtid transition, age, dementia etc. are attributes of the person. Two
+scenarios that differ only in capacity therefore see exactly the same arrivals.
+
+ØHD occupancy (validation, ``test_ohd_belegg_sandefjord``): a 5-bed ØHD unit, 6.2 admissions per
+1 000 inhabitants per year, 65 000 inhabitants (1.10 requests/day), stays of 1–3 døgn with the default
+P = (0.30, 0.45, 0.25) (mean 1.95 døgn): offered load 2.15 Erlang, Erlang B 4.6 % refusals →
+**simulated time-average occupancy ≈ 41 %**, inside the 30–45 % the public figures report. With a
+constant 3-døgn stay the same unit lands at ≈ 57 % (Erlang: a = 3.31, B = 13.7 %), and at the national
+3.6-day mean (*derived*) it would be ≈ 62 %: the national 45 % comes with the national bed density
+(0.125 per 1 000, ≈ 8 beds for 65 000); Sandefjord's 5 ØHD beds (S §4.20) are fewer.
+
+Akutt is simulated in continuous time (Poisson arrivals, stays of exactly L døgn), so each ØHD/KØH
+unit is an M/G/c/c loss system and Erlang B holds exactly by insensitivity: the Erlang test checks the
+simulated refusal share against B(c, λ·E[L]).
+
+Fast path: the weekly ``Sak`` is made with ``Sak.model_construct`` from objects that were each
+validated once (``Soker`` prototypes copied with ``model_copy`` with values of the right type and range,
+``Enhet``/``Opphold`` built with validation and cached); the cross-references ``kryssjekk`` would check
+(unique ids, ektefelle pairs, ``naverende_opphold_id``) hold by construction, and a test runs
+``kryssjekk`` on simulated weeks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+from allokering.forklaring import lag_tildelinger
+from allokering.loser import Loserparametre, loes
+from modeller.generator import generer_sak
+from modeller.institusjon import Enhet, Institusjon, Opphold
+from modeller.kodeverk import Familie, Innleggende, Kjonn, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
+from modeller.regelprofil import Regelprofil
+from modeller.sak import Kommune, Sak
+from modeller.soker import (
+    AkuttDetaljer,
+    AvlastningDetaljer,
+    Diagnoser,
+    Innsatstrapp,
+    Iplos,
+    KorttidDetaljer,
+    LangtidDetaljer,
+    Omsorgsbelastning,
+    Soker,
+    Soknad,
+)
+from scenarier.befolkning import Befolkning, les_ssb_csv, syntetisk
+from scenarier.behov import UKER_PER_AAR, aldersfordeling, andel_demens, kalibrer_nivaa, trekk_alder, ukerate
+from scenarier.liggetid import langtid_naverende
+from scenarier.scenariofil import Scenario
+
+UKP_DOGNPRIS: dict[int, int] = {2020: 5036, 2021: 5167, 2022: 5306, 2023: 5508, 2024: 5745}
+"""Day fee per UKP day (Helsedirektoratet, public-figures.md); after 2024 2024-kroner × (1 + vekst)^n."""
+
+STROMMER = {"init": 0, "langtid": 1, "korttid": 2, "avlastning": 3, "akutt": 4}
+INSTITUSJONSFAMILIER = (Familie.LANGTID, Familie.KORTTID, Familie.AVLASTNING, Familie.AKUTT)
+
+
+def ukp_dognpris(aar: int, vekst: float = 0.0) -> float:
+    if aar in UKP_DOGNPRIS:
+        return float(UKP_DOGNPRIS[aar])
+    if aar < 2020:
+        return float(UKP_DOGNPRIS[2020])
+    return UKP_DOGNPRIS[2024] * (1.0 + vekst) ** (aar - 2024)
+
+
+def strom(seed: int, rep: int, uke: int, navn: str) -> np.random.Generator:
+    """The random stream of (seed, replication, week, stream): independent of backend and order."""
+    ss = np.random.SeedSequence(entropy=seed, spawn_key=(rep, uke + 1_000_000, STROMMER[navn]))
+    return np.random.default_rng(ss)
+
+
+def replikasjonsfro(seed: int, replikasjoner: int) -> list[int]:
+    """Per-replication seeds derived with SeedSequence.spawn (the same for every compared scenario)."""
+    return [int(s.generate_state(1, np.uint32)[0]) for s in np.random.SeedSequence(seed).spawn(replikasjoner)]
+
+
+# ------------------------------------------------------------------------------------------------
+# Søker prototypes (validated once per profile), copied per person with model_copy
+# ------------------------------------------------------------------------------------------------
+
+_DIAG = {"utviklingshemming_autisme": False, "psykisk_helse_rus": False, "lindrende": False}
+
+
+@dataclass
+class Prototyper:
+    langtid: Soker
+    korttid: Soker
+    avlastning: Soker
+    akutt: Soker
+    iplos: dict[int, Iplos]
+    diagnoser: dict[tuple[bool, bool], Diagnoser]
+
+
+def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
+    """Fully assessed søkere who meet the hard criteria of each service (checked by a test with
+    ``allokering.regler.kvalifiser_alle``). Written here rather than reusing the generator's private
+    ``_Bygger``, which deliberately mixes in ineligible and incomplete applications."""
+    felles: dict[str, Any] = {
+        "alder": 85,
+        "kjonn": Kjonn.KVINNE,
+        "bydel": "Sentrum",
+        "samtykke": True,
+        "samtykkekompetent": True,
+        "innsatstrapp": Innsatstrapp(
+            provde_tiltak=("hjemmesykepleie", "trygghetsalarm", "korttidsopphold"),
+            lavere_tiltak_utilstrekkelige=True,
+            helseteknologi_vurdert=True,
+        ),
+        "diagnoser": Diagnoser(
+            demens=False, atferd_som_krever_skjerming=False, omfattende_skjermingsbehov_uten_demens=False, **_DIAG
+        ),
+        "iplos": Iplos(**{k: 4 for k in Iplos.model_fields}),
+    }
+    lt = Soker(
+        id="P-0",
+        **felles,
+        soknad=Soknad(
+            tjeneste=Tjeneste.LANGTID,
+            soknadsdato=d0,
+            langtid=LangtidDetaljer(
+                varig_ute_av_stand=True,
+                kan_ikke_ivaretas_hjemme=True,
+                behov_heldogns=True,
+                forsvarlig_hjemme_i_ventetiden=True,
+            ),
+        ),
+    )
+    kt = Soker(
+        id="P-0",
+        **felles,
+        soknad=Soknad(
+            tjeneste=Tjeneste.KORTTID,
+            soknadsdato=d0,
+            korttid=KorttidDetaljer(
+                formal=Korttidsformal.INTERMEDIAER,
+                lengde_dogn=14,
+                behov_dognbasert_oppfolging=True,
+                dogn_brukt_siste_aar=0,
+                vedtak_fattet=True,
+            ),
+        ),
+    )
+    av = Soker(
+        id="P-0",
+        **felles,
+        soknad=Soknad(
+            tjeneste=Tjeneste.AVLASTNING,
+            soknadsdato=d0,
+            avlastning=AvlastningDetaljer(
+                omsorgsyter_id="O-0",
+                dager=7,
+                periode=28,
+                belastning=Omsorgsbelastning(nattarbeid=True, timer_per_maned=200, varighet_maneder=24),
+                saerlig_tyngende=True,
+                omsorgsyter_onsker=True,
+                omsorgsmottaker_onsker=True,
+            ),
+        ),
+    )
+    ak = Soker(
+        id="P-0",
+        **felles,
+        soknad=Soknad(
+            tjeneste=Tjeneste.AKUTT,
+            soknadsdato=d0,
+            akutt=AkuttDetaljer(
+                avgrenset_akutt_problem=True,
+                behandlingsplan_skrevet=True,
+                kan_ikke_ivaretas_av_hjemmesykepleie=True,
+                forventet_hjem_innen_3_dager=True,
+                like_bra_som_sykehus=True,
+                kjent_avklart_tilstand=True,
+                oppdatert_kriseplan=True,
+                innleggende=Innleggende.LEGEVAKTLEGE,
+                lengde_dogn=2,
+            ),
+        ),
+    )
+    iplos = {n: Iplos(**{k: n for k in Iplos.model_fields}) for n in (3, 4, 5)}
+    diag = {
+        (d, s): Diagnoser(
+            demens=d, atferd_som_krever_skjerming=s, omfattende_skjermingsbehov_uten_demens=False, **_DIAG
+        )
+        for d in (False, True)
+        for s in (False, True)
+    }
+    return Prototyper(lt, kt, av, ak, iplos, diag)
+
+
+# ------------------------------------------------------------------------------------------------
+# Persons and stays
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Person:
+    id: str
+    tjeneste: str  # langtid | korttid | avlastning | akutt
+    ankomst: int  # simulation day the søker joins the list (or the akutt request day)
+    alder: int
+    kvinne: bool
+    iplos: int
+    demens: bool
+    skjerming: bool
+    ukp: bool
+    lengde: int  # LOS in døgn (langtid total stay, korttid, akutt); avlastning: days per period
+    periode: int = 0  # avlastning
+    frafall: int = 10**9  # day the søker leaves the list if still waiting
+    videre_langtid: bool = False  # korttid → langtid
+    ektefelle: str | None = None
+    fra: str = "hjemme"  # hjemme | sykehus | korttid
+    korttid_opphold: str | None = None  # the korttid stay a langtid søker waits in
+    soker: Soker | None = None
+    tid: float = 0.0  # akutt: continuous arrival time (days)
+
+
+@dataclass
+class Stay:
+    id: str
+    enhet: str
+    start: int
+    slutt: int | None  # last day (inclusive); None = open (korttid waiting for langtid)
+    kjent_slutt: bool  # the engine sees the end (forventet_slutt); langtid: False
+    person: str
+    tjeneste: str
+    opphold: Opphold | None = None
+    t_inn: float | None = None  # akutt: continuous admission / discharge time (days)
+    t_ut: float | None = None
+
+
+@dataclass
+class Enhetsplan:
+    id: str
+    institusjon: str
+    navn: str
+    plasstype: Plasstype
+    kapasitet: list[tuple[int, int]]  # (from day, capacity), sorted
+
+    def kap(self, dag: int) -> int:
+        k = 0
+        for fra, c in self.kapasitet:
+            if dag >= fra:
+                k = c
+        return k
+
+
+# ------------------------------------------------------------------------------------------------
+# The akutt (loss) step shared by the simulator and the Erlang-B validation
+# ------------------------------------------------------------------------------------------------
+
+Beslutning = Callable[[float, list[Any], dict[str, int]], list[tuple[Any, str]]]
+
+
+def forste_ledige(tid: float, ankomne: list[Any], ledige: dict[str, int]) -> list[tuple[Any, str]]:
+    """Admit in arrival order to the first unit with a free bed (what the engine does for akutt when
+    every request is eligible: a test checks that the two agree)."""
+    igjen = dict(ledige)
+    ut = []
+    for a in ankomne:
+        for u in sorted(igjen):
+            if igjen[u] > 0:
+                igjen[u] -= 1
+                ut.append((a, u))
+                break
+    return ut
+
+
+def akutt_ankomst(
+    tid: float,
+    ankommen: Any,
+    aktive_slutt: dict[str, list[float]],
+    kapasitet: dict[str, int],
+    varighet: Callable[[Any], float],
+    beslutt: Beslutning,
+) -> str | None:
+    """One akutt request at continuous time ``tid`` (days): free beds = capacity − stays in progress;
+    ``beslutt`` (the engine in the simulator) admits or not; no waiting (loss system). An admitted stay
+    lasts ``varighet`` days (L døgn = L × 24 h). Returns the unit or None (refused)."""
+    for u in aktive_slutt:
+        aktive_slutt[u] = [s for s in aktive_slutt[u] if s > tid]
+    ledige = {u: kapasitet[u] - len(aktive_slutt.get(u, [])) for u in kapasitet}
+    valg = beslutt(tid, [ankommen], ledige)
+    if not valg:
+        return None
+    u = valg[0][1]
+    if ledige[u] <= 0:
+        raise RuntimeError(f"akutt: enhet {u} er full ved tid {tid:.3f}")
+    aktive_slutt.setdefault(u, []).append(tid + varighet(ankommen))
+    return u
+
+
+@dataclass
+class Tapsresultat:
+    ankomster: int
+    avvist: int
+    sengetid: float
+    dager: int
+    kapasitet: int
+    avvist_per_batch: np.ndarray
+
+    @property
+    def blokkering(self) -> float:
+        return self.avvist / max(1, self.ankomster)
+
+    @property
+    def belegg(self) -> float:
+        """Time-average share of beds occupied."""
+        return self.sengetid / (self.dager * self.kapasitet)
+
+
+def simuler_tapsenhet(
+    kapasitet: int,
+    lam_per_dag: float,
+    lengde_p: tuple[float, ...],
+    dager: int,
+    seed: int,
+    batcher: int = 20,
+    oppvarming: int = 50,
+    beslutt: Beslutning = forste_ledige,
+) -> Tapsresultat:
+    """A single loss unit (ØHD/KØH): Poisson arrivals (uniform within each day), stays of L døgn with
+    P(L = i+1) = lengde_p[i], through ``akutt_ankomst`` — the simulator's akutt path. Refusal share per
+    batch of days (for a batch-means CI)."""
+    rng = np.random.default_rng(seed)
+    n = rng.poisson(lam_per_dag, size=dager + oppvarming)
+    los = 1 + rng.choice(len(lengde_p), size=int(n.sum()), p=np.asarray(lengde_p))
+    u = rng.random(int(n.sum()))
+    aktive: dict[str, list[float]] = {"E": []}
+    kap = {"E": kapasitet}
+    pos = 0
+    ank = avv = 0
+    sengetid = 0.0
+    per_batch_a = np.zeros(batcher)
+    per_batch_v = np.zeros(batcher)
+    blen = dager // batcher
+    t_lo, t_hi = float(oppvarming), float(oppvarming + dager)
+    for d in range(dager + oppvarming):
+        k = int(n[d])
+        tider = np.sort(d + u[pos : pos + k])
+        for j in range(k):
+            L = int(los[pos + j])
+            t = float(tider[j])
+            enhet = akutt_ankomst(t, L, aktive, kap, float, beslutt)
+            if d >= oppvarming:
+                b = min(batcher - 1, (d - oppvarming) // blen)
+                ank += 1
+                per_batch_a[b] += 1
+                if enhet is None:
+                    avv += 1
+                    per_batch_v[b] += 1
+            if enhet is not None:
+                sengetid += max(0.0, min(t + L, t_hi) - max(t, t_lo))
+        pos += k
+    return Tapsresultat(ank, avv, sengetid, dager, kapasitet, per_batch_v / np.maximum(1, per_batch_a))
+
+
+# ------------------------------------------------------------------------------------------------
+# The model of one scenario (built once per worker process)
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Modell:
+    scenario: Scenario
+    profil: Regelprofil
+    kommune: Kommune
+    institusjoner: tuple[Institusjon, ...]
+    enheter: list[Enhetsplan]
+    befolkning: Befolkning
+    nivaa: dict[str, float]
+    proto: Prototyper
+    d0: date  # simulation day 0 (after warm-up days are subtracted: day 0 = first warm-up Monday)
+    oppvarming_dager: int
+    uker: int
+    enhet_cache: dict[tuple[str, int], Enhet] = field(default_factory=dict)
+
+    def dato(self, dag: int) -> date:
+        return self.d0 + timedelta(days=dag)
+
+    def aar(self, dag: int) -> int:
+        return self.dato(max(dag, self.oppvarming_dager)).year
+
+    def enhet(self, plan: Enhetsplan, kap: int) -> Enhet:
+        nokkel = (plan.id, kap)
+        e = self.enhet_cache.get(nokkel)
+        if e is None:
+            e = Enhet(
+                id=plan.id, institusjon_id=plan.institusjon, navn=plan.navn, plasstype=plan.plasstype, kapasitet=kap
+            )
+            self.enhet_cache[nokkel] = e
+        return e
+
+
+def _forste_mandag(aar: int) -> date:
+    d = date(aar, 1, 1)
+    return d + timedelta(days=(7 - d.weekday()) % 7)
+
+
+def bygg_modell(sc: Scenario) -> Modell:
+    """Municipality (institutions and units from ``modeller.generator``; housing left out — see
+    the report), population, capacity plan and calibrated need levels."""
+    mal = generer_sak(sc.kommune, seed=0)
+    profil = mal.kommune.regelprofil
+    inst = {i.id: i for i in mal.institusjoner}
+    navn_til_id = {i.navn.lower(): i.id for i in mal.institusjoner}
+    start = _forste_mandag(sc.startaar)
+    opp = 7 * sc.oppvarming_uker
+    d0 = start - timedelta(days=opp)
+    enheter = [
+        Enhetsplan(e.id, e.institusjon_id, e.navn, e.plasstype, [(-(10**9), e.kapasitet)])
+        for e in sorted(mal.enheter, key=lambda e: e.id)
+        if e.plasstype.familie in INSTITUSJONSFAMILIER
+    ]
+    nye = 0
+    for k in sc.kapasitetsplan:
+        iid = k.institusjon if k.institusjon in inst else navn_til_id.get(k.institusjon.lower())
+        if iid is None:
+            raise ValueError(
+                f"kapasitetsplan: ukjent institusjon «{k.institusjon}»; kjente er {', '.join(sorted(inst))}"
+            )
+        if k.plasstype not in profil.plasstyper:
+            raise ValueError(f"kapasitetsplan: plasstypen {k.plasstype.value} finnes ikke i regelprofilen {profil.id}")
+        fra = (date(k.fra_aar, 1, 1) - d0).days
+        if k.endring >= 0:
+            nye += 1
+            navn = k.enhetsnavn or f"{inst[iid].navn} – ny enhet ({k.plasstype.value}, {k.fra_aar})"
+            enheter.append(Enhetsplan(f"E-NY-{nye}", iid, navn, k.plasstype, [(-(10**9), 0), (fra, k.endring)]))
+        else:
+            rest = -k.endring
+            for plan in enheter:
+                if plan.institusjon == iid and plan.plasstype == k.plasstype and rest > 0:
+                    c = plan.kap(fra)
+                    ned = min(c, rest)
+                    plan.kapasitet.append((fra, c - ned))
+                    plan.kapasitet.sort()
+                    rest -= ned
+            if rest > 0:
+                raise ValueError(
+                    f"kapasitetsplan: {k.institusjon} har ikke {-k.endring} plasser av typen {k.plasstype.value}"
+                )
+    if sc.befolkningsfil is not None:
+        bef = les_ssb_csv(sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi)
+    else:
+        bef = syntetisk(sc.kommune, sc.demografi)
+    lg = sc.liggetid
+    # Calibrate on today's capacity (the template), never on the plan: scenarios that differ only in
+    # their capacity plan must see the same arrivals (common random numbers).
+    plasser: dict[str, int] = defaultdict(int)
+    for e in mal.enheter:
+        plasser[e.plasstype.familie.value] += e.kapasitet
+    avl_pattern = np.array([m[0] / m[1] for m in lg.avlastning_moenstre])
+    avl_w = np.array([m[2] for m in lg.avlastning_moenstre])
+    avl_beddays_per_vedtak = float((avl_pattern * avl_w).sum() / avl_w.sum()) * 7 * lg.avlastning_vedtak_uker
+    middel = {
+        "langtid": lg.langtid_weibull_lambda_dager * _gamma1(lg.langtid_weibull_k),
+        "korttid": (lg.korttid_dogn_min + lg.korttid_dogn_maks) / 2,
+        "avlastning": avl_beddays_per_vedtak,
+    }
+    nivaa = kalibrer_nivaa(sc.behov, bef, sc.startaar, dict(plasser), middel)
+    return Modell(
+        sc,
+        profil,
+        mal.kommune,
+        tuple(i for i in mal.institusjoner if any(p.institusjon == i.id for p in enheter)),
+        enheter,
+        bef,
+        nivaa,
+        lag_prototyper(profil, start),
+        d0,
+        opp,
+        sc.antall_uker + sc.oppvarming_uker,
+    )
+
+
+def _gamma1(k: float) -> float:
+    import math
+
+    return math.gamma(1.0 + 1.0 / k)
+
+
+# ------------------------------------------------------------------------------------------------
+# One replication
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Replikasjon:
+    """Raw outputs of one replication (plain lists/arrays: cheap to pickle between processes)."""
+
+    rep: int
+    uker: dict[str, list[float]]
+    plasseringer: list[tuple]
+    belegg: dict[str, np.ndarray]  # unit → occupied beds per day
+    kapasitet: dict[str, np.ndarray]
+    flyt: dict[tuple[str, str], int]
+    ankomster: list[tuple]  # (week, id, tjeneste, day, alder, lengde, ukp): the CRN check
+    motor_sekunder: list[float]
+    motor_kall: int
+
+
+class Simulator:
+    """Runs one replication of a scenario."""
+
+    def __init__(self, modell: Modell, rep: int, rep_seed: int):
+        self.m = modell
+        self.sc = modell.scenario
+        self.rep = rep
+        self.seed = rep_seed
+        self.p = Loserparametre(tidsgrense_s=self.sc.motor.tidsgrense_s, marginalverdier=False, ektepar_kostnad=False)
+        self.H = self.sc.motor.horisont_dager
+        self.personer: dict[str, Person] = {}
+        self.venter: dict[str, Person] = {}  # waiting list (non-akutt)
+        self.planlagt: list[Person] = []  # korttid → langtid applications registered later
+        self.opphold: dict[str, Stay] = {}  # active or future stays
+        self.ferdige: list[Stay] = []
+        self.akutt_aktive: dict[str, list[float]] = {}
+        self.n_person = 0
+        self.n_opphold = 0
+        self.plasseringer: list[tuple] = []
+        self.intervaller: list[tuple[str, int, int, bool]] = []  # (tjeneste, from, to, ukp) waiting
+        self.flyt: dict[tuple[str, str], int] = defaultdict(int)
+        self.ankomstlogg: list[tuple] = []
+        self.motor_s: list[float] = []
+        self.motor_kall = 0
+        self.plassert_inst: dict[str, str] = {}
+        self.ektepar = {"sammen": 0, "splittet": 0}
+        self.akutt_teller = {"ankomster": [0] * modell.uker, "avvist": [0] * modell.uker}
+        self.avlastning_opphold = 0
+        self.motor_uke: list[float] = []
+        self._akutt_obj: dict[str, Stay] = {}
+        self.familie_av = {p.id: p.plasstype.familie for p in modell.enheter}
+
+    # -- ids -----------------------------------------------------------------------------------
+    def _ny_person_id(self) -> str:
+        self.n_person += 1
+        return f"S-{self.n_person:07d}"
+
+    def _ny_opphold(self, enhet: str, start: int, slutt: int | None, kjent: bool, person: str, tj: str) -> Stay:
+        self.n_opphold += 1
+        s = Stay(f"O-{self.n_opphold:07d}", enhet, start, slutt, kjent, person, tj)
+        self.opphold[s.id] = s
+        return s
+
+    def _opphold_obj(self, s: Stay) -> Opphold:
+        if s.opphold is None:
+            slutt = self.m.dato(s.slutt) if (s.kjent_slutt and s.slutt is not None) else None
+            s.opphold = Opphold(id=s.id, enhet_id=s.enhet, start=self.m.dato(s.start), forventet_slutt=slutt)
+        return s.opphold
+
+    # -- initial state -------------------------------------------------------------------------
+    def initier(self) -> None:
+        rng = strom(self.seed, self.rep, -1, "init")
+        lg = self.sc.liggetid
+        for plan in self.m.enheter:
+            kap = plan.kap(0)
+            fam = plan.plasstype.familie
+            if fam is Familie.LANGTID:
+                brukt, rest = langtid_naverende(rng, kap)
+                opptatt = rng.random(kap) >= 0.015
+                for i in range(kap):
+                    if opptatt[i]:
+                        start = -max(1, int(np.ceil(brukt[i])))
+                        self._ny_opphold(plan.id, start, int(np.floor(rest[i])), False, "init", "langtid")
+            elif fam is Familie.KORTTID:
+                for _ in range(kap):
+                    if rng.random() < 0.85:
+                        L = int(lg.korttid(rng, 1)[0])
+                        b = int(rng.integers(1, L + 1))
+                        self._ny_opphold(plan.id, -b, L - b - 1 if L - b - 1 >= 0 else 0, True, "init", "korttid")
+            elif fam is Familie.AVLASTNING:
+                for _ in range(kap):
+                    if rng.random() < 0.5:
+                        self._ny_opphold(plan.id, -1, int(rng.integers(0, 7)), True, "init", "avlastning")
+
+    # -- arrivals --------------------------------------------------------------------------------
+    def _faktor(self, aar: int) -> dict[str, float]:
+        t = self.sc.tiltak
+        f: dict[str, float] = {}
+        fra = t.leon_fra_aar or self.sc.startaar
+        if t.leon_reduksjon_langtid and aar >= fra:
+            andel = 1.0 if t.leon_innfasing_aar == 0 else min(1.0, (aar - fra + 1) / t.leon_innfasing_aar)
+            f["langtid"] = 1.0 - t.leon_reduksjon_langtid * andel
+        if t.avlastning_okning and aar >= (t.avlastning_fra_aar or self.sc.startaar):
+            f["avlastning"] = 1.0 + t.avlastning_okning
+        return f
+
+    def ankomster(self, uke: int) -> list[Person]:
+        """Arrivals of week ``uke``: langtid/korttid/avlastning on days t0−7 … t0−1 (they are on the list
+        at the meeting on t0); akutt on days t0 … t0+6. All draws from this week's streams."""
+        t0 = 7 * uke
+        aar = self.m.aar(t0)
+        bef = self.m.befolkning.for_aar(aar)
+        rate = ukerate(self.sc.behov, self.m.nivaa, bef, self._faktor(aar))
+        b = self.sc.behov
+        lg = self.sc.liggetid
+        ut: list[Person] = []
+        for tj in ("langtid", "korttid", "avlastning", "akutt"):
+            rng = strom(self.seed, self.rep, uke, tj)
+            n = int(rng.poisson(rate[tj]))
+            p_baand = aldersfordeling(bef, b.relativ_risiko[tj])
+            if n == 0:
+                continue
+            alder = trekk_alder(rng, p_baand, n)
+            if tj == "akutt":
+                tid = np.sort(t0 + 7 * rng.random(n))
+                dag = np.floor(tid).astype(int)
+            else:
+                dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
+            ukp = rng.random(n) < b.andel_ukp.get(tj, 0.0)
+            iplos = 3 + rng.choice(3, size=n, p=np.asarray(b.iplos_nivaa_sannsynlighet))
+            kvinne = rng.random(n) < np.where(alder >= 80, 0.67, 0.55)
+            u_dem = rng.random(n)
+            u_skj = rng.random(n)
+            frafall_mid = b.frafall_middel_dager.get(tj)
+            frafall = rng.exponential(frafall_mid, size=n) if frafall_mid else np.full(n, 1e9)
+            if tj == "langtid":
+                lengde = lg.langtid(rng, n)
+            elif tj == "korttid":
+                lengde = lg.korttid(rng, n)
+            elif tj == "akutt":
+                lengde = lg.akutt(rng, n)
+            else:
+                lengde = np.zeros(n, dtype=int)
+            videre = rng.random(n) < self.m.nivaa.get("p_korttid_til_langtid", 0.0)
+            lt_lengde = lg.langtid(rng, n)
+            par = rng.random(n) < b.andel_ektepar_langtid / 2
+            avl = [lg.avlastning(rng) for _ in range(n)] if tj == "avlastning" else []
+            for i in range(n):
+                a = max(18, int(alder[i]))  # adults only (KØH: T §3.19)
+                dem = bool(u_dem[i] < andel_demens(a, b.demens_oddsratio_langtid if tj == "langtid" else 2.0))
+                p = Person(
+                    id=self._ny_person_id(),
+                    tjeneste=tj,
+                    ankomst=int(dag[i]),
+                    alder=a,
+                    kvinne=bool(kvinne[i]),
+                    iplos=int(iplos[i]),
+                    demens=dem,
+                    skjerming=dem and bool(u_skj[i] < b.andel_skjerming_blant_demente),
+                    ukp=bool(ukp[i]) and tj in ("langtid", "korttid"),
+                    lengde=int(lengde[i]),
+                    frafall=int(dag[i] + frafall[i]),
+                )
+                if tj == "avlastning":
+                    p.lengde, p.periode = avl[i]
+                if tj == "akutt":
+                    p.tid = float(tid[i])
+                if tj == "korttid" and videre[i]:
+                    p.videre_langtid = True
+                    p.periode = int(lt_lengde[i])  # the langtid stay length of the later application
+                p.fra = "sykehus" if p.ukp else "hjemme"
+                ut.append(p)
+                self.ankomstlogg.append((uke, p.id, tj, p.ankomst, a, p.lengde, p.ukp))
+                if tj == "langtid" and par[i]:
+                    # An ektepar: the spouse applies the same day and both wish to live together (S §4.22).
+                    q = Person(
+                        id=self._ny_person_id(),
+                        tjeneste=tj,
+                        ankomst=p.ankomst,
+                        alder=max(65, min(104, a + int(rng.integers(-4, 5)))),
+                        kvinne=not p.kvinne,
+                        iplos=p.iplos,
+                        demens=False,
+                        skjerming=False,
+                        ukp=False,
+                        lengde=int(lt_lengde[i]),
+                        frafall=p.frafall,
+                        ektefelle=p.id,
+                    )
+                    p.ektefelle = q.id
+                    ut.append(q)
+                    self.ankomstlogg.append((uke, q.id, tj, q.ankomst, q.alder, q.lengde, False))
+        return ut
+
+    # -- søker objects -------------------------------------------------------------------------
+    def _soker(self, p: Person) -> Soker:
+        if p.soker is not None:
+            return p.soker
+        pr = self.m.proto
+        proto = getattr(pr, p.tjeneste)
+        dato = self.m.dato(p.ankomst)
+        soknad = proto.soknad
+        upd_s: dict[str, Any] = {"soknadsdato": dato}
+        if p.tjeneste == "korttid":
+            upd_s["korttid"] = soknad.korttid.model_copy(update={"lengde_dogn": p.lengde})
+        elif p.tjeneste == "akutt":
+            upd_s["akutt"] = soknad.akutt.model_copy(update={"lengde_dogn": p.lengde})
+        elif p.tjeneste == "avlastning":
+            upd_s["avlastning"] = soknad.avlastning.model_copy(
+                update={"dager": p.lengde, "periode": p.periode, "omsorgsyter_id": f"O-{p.id}"}
+            )
+        upd: dict[str, Any] = {
+            "id": p.id,
+            "alder": p.alder,
+            "kjonn": Kjonn.KVINNE if p.kvinne else Kjonn.MANN,
+            "iplos": pr.iplos[p.iplos],
+            "diagnoser": pr.diagnoser[(p.demens, p.skjerming)],
+            "soknad": soknad.model_copy(update=upd_s),
+        }
+        if p.ektefelle is not None:
+            upd["ektefelle_id"] = p.ektefelle
+            upd["onsker_bo_sammen"] = True
+        if p.ukp:
+            upd["oppholdssted"] = Oppholdssted.SYKEHUS_UKP
+            upd["utskrivningsklar_dato"] = dato
+        elif p.korttid_opphold is not None:
+            upd["oppholdssted"] = Oppholdssted.KORTTID
+            upd["naverende_opphold_id"] = p.korttid_opphold
+        p.soker = proto.model_copy(update=upd)
+        return p.soker
+
+    # -- the week ----------------------------------------------------------------------------------
+    def _losning(self, sak: Sak) -> list[dict[str, Any]]:
+        t = time.perf_counter()
+        losning = loes(sak, self.p)
+        self.motor_s.append(time.perf_counter() - t)
+        self.motor_kall += 1
+        return lag_tildelinger(losning)
+
+    def _sak(self, t0: int, enheter: list[Enhet], opphold: list[Opphold], sokere: list[Soker], h: int) -> Sak:
+        # Fast path (see the module docstring): every piece was validated when it was built.
+        return Sak.model_construct(
+            formatversjon="1",
+            syntetisk=True,
+            beskrivelse="",
+            kommune=self.m.kommune,
+            startdato=self.m.dato(t0),
+            horisont_dager=h,
+            institusjoner=self.m.institusjoner,
+            enheter=tuple(enheter),
+            opphold=tuple(opphold),
+            sokere=tuple(sokere),
+            laaser=(),
+        )
+
+    def _avslutt(self, p: Person, dag: int, grunn: str) -> None:
+        self.venter.pop(p.id, None)
+        self.intervaller.append((p.tjeneste, p.ankomst, dag, p.ukp))
+        self.flyt[(p.fra, grunn)] += 1
+        if p.korttid_opphold and p.korttid_opphold in self.opphold:
+            s = self.opphold[p.korttid_opphold]
+            s.slutt = max(s.start, dag - 1)
+
+    def uke(self, uke: int) -> dict[str, float]:
+        m = self.m
+        t0 = 7 * uke
+        H = self.H
+        nye = self.ankomster(uke)
+        akutt: list[Person] = []
+        for p in nye:
+            self.personer[p.id] = p
+            if p.tjeneste == "akutt":
+                akutt.append(p)
+            else:
+                self.venter[p.id] = p
+        # Korttid patients whose langtid application is due.
+        for p in [q for q in self.planlagt if q.ankomst < t0]:
+            self.planlagt.remove(p)
+            self.venter[p.id] = p
+            self.personer[p.id] = p
+            s = self.opphold.get(p.korttid_opphold or "")
+            if s is not None:  # the korttid bed is held until a langtid place (no known end)
+                s.slutt, s.kjent_slutt, s.opphold = None, False, None
+        # Withdrawals while waiting.
+        for p in [q for q in self.venter.values() if q.frafall < t0]:
+            self._avslutt(p, p.frafall, "frafall")
+        # Ended stays.
+        for s in [s for s in self.opphold.values() if s.slutt is not None and s.slutt < t0]:
+            del self.opphold[s.id]
+            self.ferdige.append(s)
+            if s.tjeneste == "langtid":
+                self.flyt[("langtid", "død")] += 1
+            elif s.tjeneste == "korttid" and s.person != "init":
+                p = self.personer.get(s.person)
+                if p is not None and not p.videre_langtid:
+                    self.flyt[("korttid", "hjem")] += 1
+
+        kap = {plan.id: plan.kap(t0) for plan in m.enheter}
+        enheter = [m.enhet(plan, kap[plan.id]) for plan in m.enheter]
+        ukeenheter = [e for e in enheter if e.plasstype.familie is not Familie.AKUTT]
+        slutt_h = t0 + H - 1
+        opphold = [self._opphold_obj(s) for s in self.opphold.values() if s.start <= slutt_h]
+        motor_for = sum(self.motor_s)
+        sak = self._sak(t0, ukeenheter, opphold, [self._soker(p) for p in self.venter.values()], H)
+        for t in self._losning(sak):
+            if t["start_day"] <= 6:
+                self._realiser(self.personer[t["applicant_id"]], t, t0 + t["start_day"], uke)
+
+        # Akutt: each request when it comes (continuous time), decided by an akutt-only engine call.
+        akutt_enheter = [e for e in enheter if e.plasstype.familie is Familie.AKUTT]
+        akap = {e.id: e.kapasitet for e in akutt_enheter}
+        beslutt = self._akutt_motor(akutt_enheter)
+        for p in akutt:
+            u = akutt_ankomst(p.tid, p, self.akutt_aktive, akap, lambda q: float(q.lengde), beslutt)
+            if u is None:
+                self.flyt[("hjemme", "akutt avvist")] += 1
+                self.akutt_teller["avvist"][uke] += 1
+            else:
+                t_ut = p.tid + p.lengde
+                s = Stay(f"A-{p.id}", u, p.ankomst, int(np.ceil(t_ut)) - 1, True, p.id, "akutt", None, p.tid, t_ut)
+                self.ferdige.append(s)
+                self._akutt_obj[s.id] = s
+                self.flyt[("hjemme", "akutt")] += 1
+            self.akutt_teller["ankomster"][uke] += 1
+        self._akutt_obj = {k: s for k, s in self._akutt_obj.items() if (s.t_ut or 0) > t0 + 7}
+        self.motor_uke.append(sum(self.motor_s) - motor_for)
+        return {"t0": t0}
+
+    def _akutt_motor(self, akutt_enheter: list[Enhet]) -> Beslutning:
+        def beslutt(tid: float, ankomne: list[Person], ledige: dict[str, int]) -> list[tuple[Person, str]]:
+            # Stays in progress at ``tid`` occupy day 0 of the case (their calendar end is ≥ that day);
+            # stays that ended earlier the same day are left out, so the engine sees the beds free now.
+            dag = int(np.floor(tid))
+            opphold = [self._opphold_obj(s) for s in self._akutt_obj.values() if (s.t_inn or 0) <= tid < (s.t_ut or 0)]
+            sak = self._sak(dag, akutt_enheter, opphold, [self._soker(p) for p in ankomne], 3)
+            return [(self.personer[t["applicant_id"]], t["unit_id"]) for t in self._losning(sak) if t["start_day"] == 0]
+
+        return beslutt
+
+    def _realiser(self, p: Person, t: dict[str, Any], start: int, uke: int) -> None:
+        u = t["unit_id"]
+        self.venter.pop(p.id, None)
+        self.intervaller.append((p.tjeneste, p.ankomst, start, p.ukp))
+        plasstype = t["place_type"]
+        self.plasseringer.append(
+            (uke, p.id, p.tjeneste, plasstype, u, p.ankomst, start, start - p.ankomst, p.ukp, p.fra, p.alder)
+        )
+        self.flyt[(p.fra, p.tjeneste)] += 1
+        if p.tjeneste == "langtid":
+            self._ny_opphold(u, start, start + p.lengde - 1, False, p.id, "langtid")
+            if p.korttid_opphold and p.korttid_opphold in self.opphold:
+                s = self.opphold[p.korttid_opphold]
+                s.slutt, s.kjent_slutt, s.opphold = max(s.start, start - 1), True, None
+            inst = t["institution_id"]
+            self.plassert_inst[p.id] = inst
+            if p.ektefelle and p.ektefelle in self.plassert_inst:
+                self.ektepar["sammen" if self.plassert_inst[p.ektefelle] == inst else "splittet"] += 1
+        elif p.tjeneste == "korttid":
+            s = self._ny_opphold(u, start, start + p.lengde - 1, True, p.id, "korttid")
+            if p.videre_langtid:
+                q = Person(
+                    id=f"K-{p.id[2:]}",  # own namespace: outside arrivals keep their ids in every scenario
+                    tjeneste="langtid",
+                    ankomst=start + p.lengde // 2,
+                    alder=p.alder,
+                    kvinne=p.kvinne,
+                    iplos=min(5, p.iplos + 1),
+                    demens=p.demens,
+                    skjerming=p.skjerming,
+                    ukp=False,
+                    lengde=p.periode,
+                    frafall=10**9,
+                    fra="korttid",
+                    korttid_opphold=s.id,
+                )
+                self.planlagt.append(q)
+        elif p.tjeneste == "avlastning":
+            slutt_vedtak = start + 7 * self.sc.liggetid.avlastning_vedtak_uker
+            d = start
+            while d < slutt_vedtak:
+                self._ny_opphold(u, d, d + p.lengde - 1, True, p.id, "avlastning")
+                self.avlastning_opphold += 1
+                d += p.periode
+
+    # -- run -----------------------------------------------------------------------------------------
+    def kjor(self, fremdrift: Callable[[int], None] | None = None) -> Replikasjon:
+        self.initier()
+        n = self.m.uker
+        for w in range(n):
+            self.uke(w)
+            if fremdrift is not None:
+                fremdrift(w)
+        # Those who arrive during the last week are on the list at its end (not placed).
+        for p in self.ankomster(n):
+            if p.tjeneste != "akutt":
+                self.venter[p.id] = p
+        return self._resultat()
+
+    def _resultat(self) -> Replikasjon:
+        m = self.m
+        n = m.uker
+        ndager = 7 * n
+        slutt = ndager
+        for p in self.venter.values():
+            self.intervaller.append((p.tjeneste, p.ankomst, slutt, p.ukp))
+        # Waiting per day and UKP days per day (difference arrays over intervals).
+        vent = {tj: np.zeros(ndager + 1) for tj in ("langtid", "korttid", "avlastning")}
+        ukp = np.zeros(ndager + 1)
+        for tj, fra, til, er_ukp in self.intervaller:
+            fra_c, til_c = max(0, fra), min(ndager, til)
+            if til_c <= fra_c:
+                continue
+            vent[tj][fra_c] += 1
+            vent[tj][til_c] -= 1
+            if er_ukp:
+                ukp[fra_c] += 1
+                ukp[til_c] -= 1
+        vent_dag = {tj: np.cumsum(v)[:ndager] for tj, v in vent.items()}
+        ukp_dag = np.cumsum(ukp)[:ndager]
+        # Occupancy per unit and day.
+        belegg = {plan.id: np.zeros(ndager + 1) for plan in m.enheter}
+        for s in list(self.ferdige) + list(self.opphold.values()):
+            if s.t_inn is not None and s.t_ut is not None:  # akutt: time-weighted per day
+                d = int(np.floor(s.t_inn))
+                while d < s.t_ut and d < ndager:
+                    if d >= 0:
+                        x = min(s.t_ut, d + 1) - max(s.t_inn, d)
+                        belegg[s.enhet][d] += x
+                        belegg[s.enhet][d + 1] -= x
+                    d += 1
+                continue
+            a = max(0, s.start)
+            b = ndager - 1 if s.slutt is None else min(ndager - 1, s.slutt)
+            if b < a:
+                continue
+            belegg[s.enhet][a] += 1
+            belegg[s.enhet][b + 1] -= 1
+        belegg_dag = {u: np.cumsum(v)[:ndager] for u, v in belegg.items()}
+        kap_dag = {plan.id: np.array([plan.kap(d) for d in range(0, ndager, 7)]).repeat(7) for plan in m.enheter}
+        uker: dict[str, list[float]] = defaultdict(list)
+        opp = m.oppvarming_dager // 7
+        for w in range(opp, n):
+            a, b = 7 * w, 7 * w + 7
+            aar = m.aar(a)
+            uker["uke"].append(w - opp)
+            uker["dato"].append(m.dato(a).isoformat())
+            uker["aar"].append(aar)
+            for tj in vent_dag:
+                uker[f"venteliste_{tj}"].append(float(vent_dag[tj][a:b].mean()))
+            ukpd = float(ukp_dag[a:b].sum())
+            uker["ukp_dogn"].append(ukpd)
+            uker["ukp_kostnad_nok"].append(ukpd * ukp_dognpris(aar, self.sc.ukp_prisvekst))
+            uker["akutt_ankomster"].append(float(self.akutt_teller["ankomster"][w]))
+            uker["akutt_avvist"].append(float(self.akutt_teller["avvist"][w]))
+            for fam in ("langtid", "korttid", "avlastning", "akutt"):
+                ids = [p.id for p in m.enheter if p.plasstype.familie.value == fam]
+                brukt = sum(float(belegg_dag[u][a:b].sum()) for u in ids)
+                kapsum = sum(float(kap_dag[u][a:b].sum()) for u in ids)
+                uker[f"belegg_{fam}"].append(brukt / kapsum if kapsum else float("nan"))
+                uker[f"plasser_{fam}"].append(kapsum / 7)
+            uker["motor_sekunder"].append(self.motor_uke[w])
+        plasseringer = [
+            (*x[:5], x[5] - m.oppvarming_dager, x[6] - m.oppvarming_dager, *x[7:])
+            for x in self.plasseringer
+            if x[6] >= m.oppvarming_dager
+        ]
+        flyt = dict(self.flyt)
+        flyt[("ektepar", "sammen")] = self.ektepar["sammen"]
+        flyt[("ektepar", "splittet")] = self.ektepar["splittet"]
+        od = m.oppvarming_dager
+        return Replikasjon(
+            rep=self.rep,
+            uker=dict(uker),
+            plasseringer=plasseringer,
+            belegg={u: v[od:] for u, v in belegg_dag.items()},
+            kapasitet={u: v[od:] for u, v in kap_dag.items()},
+            flyt=flyt,
+            ankomster=self.ankomstlogg,
+            motor_sekunder=self.motor_s,
+            motor_kall=self.motor_kall,
+        )
+
+
+def kjor_replikasjon(
+    sc: Scenario, rep: int, rep_seed: int, fremdrift: Callable[[int], None] | None = None
+) -> Replikasjon:
+    """One replication of a scenario (builds the model; cached per process in ``montecarlo``)."""
+    return Simulator(bygg_modell(sc), rep, rep_seed).kjor(fremdrift)
+
+
+__all__ = [
+    "UKER_PER_AAR",
+    "Modell",
+    "Replikasjon",
+    "Simulator",
+    "akutt_ankomst",
+    "bygg_modell",
+    "forste_ledige",
+    "kjor_replikasjon",
+    "replikasjonsfro",
+    "simuler_tapsenhet",
+    "ukp_dognpris",
+]

@@ -53,7 +53,7 @@ def _regel_dict(r: Any) -> dict[str, Any]:
         "status": r.status.value,
         "section": r.seksjon,
         "legal_basis": r.lovhjemmel,
-        "unit_id": r.enhet_id,
+        "place_type": r.plasstype,
         "missing_fields": list(r.mangler_felt),
         "text_nb": r.tekst_nb,
     }
@@ -252,7 +252,7 @@ def _forklar(
         "outranked_by": [],
         "counterfactual": None,
     }
-    soker_regler = [r for r in kv.regelutfall if r.enhet_id is None]
+    soker_regler = [r for r in kv.regelutfall if r.plasstype is None]
     if kv.utfall == Utfall.IKKE_KVALIFISERT:
         feil = [r for r in soker_regler if r.status == Status.IKKE_OPPFYLT]
         data["outcome"] = "ikke_kvalifisert"

@@ -152,9 +152,10 @@ def loes_familie(
     z = heltall_verdi(l1, start) if start is not None else None
     grense1 = int(np.floor(r1.grense + 1e-6)) if r1.status == "OPTIMAL" else None
     bevist1 = r1.heltallig and z is not None and grense1 is not None and grense1 <= z
-    fast: dict[int, int] = {}
+    flate = None
     if r1.status == "OPTIMAL" and z is not None:
-        fast = redusert_kost_fiksering(r1.d, r1.grense - z, lp1.xl, lp1.xu)
+        flate = redusert_kost_fiksering(r1, r1.grense - z, lp1)
+    fast = flate.fast if flate is not None else {}
     senere = mm.vekter[1] * mm.nivaa[1] + mm.vekter[2] * mm.nivaa[2] - mm.nivaa[3]
     if bevist1 and start is not None:
         if bare_nivaa1 or not senere.any():
@@ -163,13 +164,16 @@ def loes_familie(
         xu = np.ones(mm.n)
         for j, v in fast.items():
             xl[j] = xu[j] = v
-        r2 = Lp(mm, senere, xl, xu).loes()
+        assert flate is not None
+        r2 = Lp(mm, senere, xl, xu, flate.lo, flate.hi).loes()
         if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z:
             if np.floor(r2.grense + 1e-6) <= heltall_verdi(senere, r2.x):
                 return _ferdig(mm, r2.x, n_nivaa, z, True, "lp")
     # CP-SAT on what the relaxation has not fixed.
     mal = l1 if bare_nivaa1 else mm.samlet
-    cp = til_cpsat(mm, fast=fast, mal=mal)
+    cp = til_cpsat(
+        mm, fast=fast, mal=mal, lo=None if flate is None else flate.lo, hi=None if flate is None else flate.hi
+    )
     if start is not None:
         for j, v in enumerate(cp.x):
             if j not in fast and j < len(dp.kandidater):
@@ -213,6 +217,7 @@ def _diagnoser_laaser(dp: Delproblem, p: Loserparametre) -> list[tuple[str, str]
 
 
 def _sjekk_laaser_mot_regler(sak: Sak, kval: dict[str, Kvalifisering]) -> None:
+    enheter = {e.id: e for e in sak.enheter}
     for laas in sak.laaser:
         if laas.type != Laastype.TILDEL:
             continue
@@ -221,7 +226,7 @@ def _sjekk_laaser_mot_regler(sak: Sak, kval: dict[str, Kvalifisering]) -> None:
             grunner = [
                 f"{r.tekst_nb} ({r.seksjon})"
                 for r in kv.regelutfall
-                if r.status.value != "oppfylt" and (r.enhet_id in (None, laas.enhet_id))
+                if r.status.value != "oppfylt" and r.plasstype in (None, enheter[laas.enhet_id].plasstype.value)
             ]
             tekst = "; ".join(grunner) if grunner else "søkeren er ikke kvalifisert for enheten"
             raise Ugyldiglaas(

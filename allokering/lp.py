@@ -53,12 +53,21 @@ class Lpresultat:
     grense: float  # certified upper bound of cᵀx over the (restricted) problem
     heltallig: bool
     d: np.ndarray  # reduced costs c − Aᵀy
+    y: np.ndarray  # the row multipliers that gave the bound
 
 
 class Lp:
     """One LP relaxation kept in HiGHS, so that re-solves after bound changes warm-start."""
 
-    def __init__(self, mm: Matrisemodell, c: np.ndarray, xl: np.ndarray | None = None, xu: np.ndarray | None = None):
+    def __init__(
+        self,
+        mm: Matrisemodell,
+        c: np.ndarray,
+        xl: np.ndarray | None = None,
+        xu: np.ndarray | None = None,
+        lo: np.ndarray | None = None,
+        hi: np.ndarray | None = None,
+    ):
         import highspy
 
         self.hs_mod = highspy
@@ -66,8 +75,8 @@ class Lp:
         self.c = np.asarray(c, dtype=np.float64)
         self.indptr, self.indices, self.data = mm.csr()
         self.rad_av = np.repeat(np.arange(len(mm.lo)), np.diff(self.indptr))
-        self.lo = np.asarray(mm.lo, dtype=np.float64)
-        self.hi = np.asarray(mm.hi, dtype=np.float64)
+        self.lo = np.asarray(mm.lo if lo is None else lo, dtype=np.float64)
+        self.hi = np.asarray(mm.hi if hi is None else hi, dtype=np.float64)
         self.xl = np.zeros(mm.n) if xl is None else xl.astype(np.float64)
         self.xu = np.ones(mm.n) if xu is None else xu.astype(np.float64)
         with _uten_banner():
@@ -108,24 +117,24 @@ class Lp:
         if n == 0:
             tom = np.zeros(0)
             infeasible = bool(np.any(self.lo > 0))
-            return Lpresultat("INFEASIBLE" if infeasible else "OPTIMAL", tom, 0.0, True, tom)
+            return Lpresultat("INFEASIBLE" if infeasible else "OPTIMAL", tom, 0.0, True, tom, np.zeros(len(self.lo)))
         self.h.run()
         st = self.h.getModelStatus()
         if st == hs.HighsModelStatus.kInfeasible:
-            return Lpresultat("INFEASIBLE", np.zeros(n), INF, False, np.zeros(n))
+            return Lpresultat("INFEASIBLE", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
         if st != hs.HighsModelStatus.kOptimal:
-            return Lpresultat("FEIL", np.zeros(n), INF, False, np.zeros(n))
+            return Lpresultat("FEIL", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
         sol = self.h.getSolution()
         x = np.asarray(sol.col_value, dtype=np.float64)
         y = np.asarray(sol.row_dual, dtype=np.float64) if len(self.lo) else np.zeros(0)
-        grense, d = self.lagrange(y)
-        grense2, d2 = self.lagrange(-y)
+        grense, d, ye = self.lagrange(y)
+        grense2, d2, ye2 = self.lagrange(-y)
         if grense2 < grense:
-            grense, d = grense2, d2
+            grense, d, ye = grense2, d2, ye2
         heltallig = bool(np.all(np.minimum(np.abs(x), np.abs(1 - x)) < 1e-6))
-        return Lpresultat("OPTIMAL", np.rint(x) if heltallig else x, grense, heltallig, d)
+        return Lpresultat("OPTIMAL", np.rint(x) if heltallig else x, grense, heltallig, d, ye)
 
-    def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """The Lagrangian bound for multipliers y (valid for any y; see the module docstring)."""
         y = np.where((y > 0) & np.isfinite(self.hi), y, np.where((y < 0) & np.isfinite(self.lo), y, 0.0))
         rad = float(np.sum(np.where(y > 0, y * np.where(np.isfinite(self.hi), self.hi, 0.0), 0.0)))
@@ -133,7 +142,7 @@ class Lp:
         aty = np.bincount(self.indices, weights=self.data * y[self.rad_av], minlength=self.mm.n)
         d = self.c - aty
         kol = float(np.sum(np.where(d > 0, d * self.xu, d * self.xl)))
-        return rad + kol, d
+        return rad + kol, d, y
 
 
 def heltall_verdi(c: np.ndarray, x: np.ndarray) -> int:
@@ -141,12 +150,29 @@ def heltall_verdi(c: np.ndarray, x: np.ndarray) -> int:
     return int(sum(int(c[j]) for j in np.flatnonzero(x > 0.5)))
 
 
-def redusert_kost_fiksering(d: np.ndarray, gap: float, xl: np.ndarray, xu: np.ndarray) -> dict[int, int]:
-    """Columns that every solution within ``gap`` of the bound must take at a bound."""
+@dataclass
+class Flate:
+    """What every integer solution within the gap of the bound must satisfy: fixed columns
+    and rows that must be tight (the reduced-cost and dual arguments of the module docstring)."""
+
+    fast: dict[int, int]
+    lo: np.ndarray
+    hi: np.ndarray
+
+
+def redusert_kost_fiksering(r: Lpresultat, gap: float, lp: Lp) -> Flate:
+    """Columns and rows that every integer solution within ``gap`` of the bound must take at a
+    bound. Each term of bound − value is non-negative, so none can exceed the gap; with
+    integer data a term larger than the gap forces its column or row to its bound."""
     margin = gap + 1e-6 * max(1.0, abs(gap))
     fast: dict[int, int] = {}
-    for j in np.flatnonzero((d < -margin) | (xl == xu)):
-        fast[int(j)] = int(xl[j])
-    for j in np.flatnonzero(d > margin):
-        fast[int(j)] = int(xu[j])
-    return fast
+    for j in np.flatnonzero((r.d < -margin) | (lp.xl == lp.xu)):
+        fast[int(j)] = int(lp.xl[j])
+    for j in np.flatnonzero(r.d > margin):
+        fast[int(j)] = int(lp.xu[j])
+    lo, hi = lp.lo.copy(), lp.hi.copy()
+    tett_hi = r.y > margin
+    tett_lo = r.y < -margin
+    lo[tett_hi] = hi[tett_hi]
+    hi[tett_lo] = lo[tett_lo]
+    return Flate(fast, lo, hi)

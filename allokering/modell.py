@@ -249,11 +249,16 @@ def til_cpsat(
     fast: dict[int, int] | None = None,
     mal: np.ndarray | None = None,
     laas_som_antakelser: bool = False,
+    lo: np.ndarray | None = None,
+    hi: np.ndarray | None = None,
 ) -> Cpsat:
     """The CP-SAT model of a matrix model. ``fast`` fixes columns (from LP reduced costs);
     ``mal`` is the objective (default: the combined lexicographic one). With
     ``laas_som_antakelser`` each lock row is enforced by an assumption literal, so an
-    infeasible set of locks can be reduced to the ones that conflict."""
+    infeasible set of locks can be reduced to the ones that conflict. ``lo``/``hi`` replace
+    the row bounds (rows the LP duals prove tight)."""
+    rlo = mm.lo if lo is None else lo
+    rhi = mm.hi if hi is None else hi
     m = cp_model.CpModel()
     fast = fast or {}
     x = []
@@ -268,8 +273,8 @@ def til_cpsat(
         a, b = mm.indptr[r], mm.indptr[r + 1]
         kol = mm.indices[a:b]
         koef = mm.data[a:b]
-        lo = mm.lo[r] if mm.lo[r] > -INF else cp_model.INT_MIN
-        hi = mm.hi[r] if mm.hi[r] < INF else cp_model.INT_MAX
+        lo = rlo[r] if rlo[r] > -INF else cp_model.INT_MIN
+        hi = rhi[r] if rhi[r] < INF else cp_model.INT_MAX
         expr = cp_model.LinearExpr.weighted_sum([x[j] for j in kol], koef)
         c = m.add_linear_constraint(expr, int(lo), int(hi))
         if laas_som_antakelser and r in laas_rader:

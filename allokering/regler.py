@@ -113,7 +113,7 @@ from enum import StrEnum
 from typing import Any
 
 from modeller.institusjon import Enhet
-from modeller.kodeverk import Akutttype, Innleggende, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
+from modeller.kodeverk import Akutttype, Familie, Innleggende, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
 from modeller.regelprofil import Regelprofil
 from modeller.sak import Sak
 from modeller.soker import Soker
@@ -172,7 +172,8 @@ class Regelutfall:
     lovhjemmel: str
     tekst_nb: str
     mangler_felt: tuple[str, ...] = ()
-    enhet_id: str | None = None
+    enhet_id: str | None = None  # set by vurder_enhet for one unit
+    plasstype: str | None = None  # set in Kvalifisering: a unit-level outcome holds for every unit of this type
 
 
 @dataclass(frozen=True)
@@ -1183,18 +1184,15 @@ def kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
     familie = soker.soknad.tjeneste.familie
     enhet_utfall: list[Regelutfall] = []
     aktuelle: list[str] = []
-    # Unit-level rules look at the unit's place type only, so each place type is evaluated
-    # once and the outcome is stamped with every unit's id.
-    per_plasstype: dict[Plasstype, list[Regelutfall]] = {}
-    for enhet in sorted((e for e in sak.enheter if e.plasstype.familie is familie), key=lambda e: e.id):
-        mal = per_plasstype.get(enhet.plasstype)
-        if mal is None or mal[0].regel_id == "enhet-ikke-aktuell":
+    # Unit-level rules look at the unit's place type only, so each place type present is
+    # evaluated once (on its first unit) and recorded once, for every unit of that type.
+    godkjent: dict[Plasstype, bool] = {}
+    for enhet in _familiens_enheter(sak, familie):
+        if enhet.plasstype not in godkjent:
             utfall = vurder_enhet(soker, enhet, sak)
-            per_plasstype[enhet.plasstype] = utfall
-        else:
-            utfall = [dataclasses.replace(u, enhet_id=enhet.id) for u in mal]
-        enhet_utfall.extend(utfall)
-        if all(u.status is Status.OPPFYLT for u in utfall):
+            godkjent[enhet.plasstype] = all(u.status is Status.OPPFYLT for u in utfall)
+            enhet_utfall.extend(dataclasses.replace(u, enhet_id=None, plasstype=enhet.plasstype.value) for u in utfall)
+        if godkjent[enhet.plasstype]:
             aktuelle.append(enhet.id)
     samlet = _samlet(soker_utfall)
     return Kvalifisering(
@@ -1204,6 +1202,22 @@ def kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
         enheter=tuple(aktuelle) if samlet is Utfall.KVALIFISERT else (),
         lengde_dogn=beregn_lengde(soker, sak.profil),
     )
+
+
+def _familiens_enheter(sak: Sak, familie: Familie) -> list[Enhet]:
+    """The units of one family sorted by id (cached per case object)."""
+    cache = _ENHET_CACHE.get(id(sak))
+    if cache is None or cache[0] is not sak:
+        per: dict[Familie, list[Enhet]] = {}
+        for e in sorted(sak.enheter, key=lambda e: e.id):
+            per.setdefault(e.plasstype.familie, []).append(e)
+        cache = (sak, per)
+        _ENHET_CACHE.clear()
+        _ENHET_CACHE[id(sak)] = cache
+    return cache[1].get(familie, [])
+
+
+_ENHET_CACHE: dict[int, tuple[Sak, dict[Familie, list[Enhet]]]] = {}
 
 
 def kvalifiser_alle(sak: Sak) -> dict[str, Kvalifisering]:

@@ -384,7 +384,7 @@ def test_regel_feiler(regel_id: str, profil: str, tjeneste: Tjeneste, endringer:
         assert enhet not in kvalifiser(soker, sak).enheter
         return
     k = kvalifiser(soker, sak)
-    ikke = [u for u in k.regelutfall if u.status is Status.IKKE_OPPFYLT and u.enhet_id is None]
+    ikke = [u for u in k.regelutfall if u.status is Status.IKKE_OPPFYLT and u.plasstype is None]
     assert [u.regel_id for u in ikke] == [regel_id]
     assert ikke[0].tekst_nb.startswith("Ikke oppfylt: ")
     assert k.utfall is Utfall.IKKE_KVALIFISERT
@@ -507,11 +507,10 @@ def test_kvalifisert_uten_enheter_venter() -> None:
 def test_regelutfall_soker_foran_enhet_og_enheter_sortert() -> None:
     soker = lag_soker(L)
     k = kvalifiser(soker, lag_sak("sandefjord", soker))
-    nivaa = [u.enhet_id is not None for u in k.regelutfall]
+    nivaa = [u.plasstype is not None for u in k.regelutfall]
     assert nivaa == sorted(nivaa)
-    enhet_ider = [u.enhet_id for u in k.regelutfall if u.enhet_id is not None]
-    assert enhet_ider == sorted(enhet_ider)
-    assert set(enhet_ider) == {"nygard-skjermet", "nygard-somatisk"}  # only the langtid family
+    plasstyper = [u.plasstype for u in k.regelutfall if u.plasstype is not None]
+    assert set(plasstyper) == {"langtid_skjermet", "langtid_somatisk"}  # only the langtid family
     assert list(k.enheter) == sorted(k.enheter)
 
 
@@ -580,7 +579,7 @@ def test_skjermet_enhet_mangler_gjelder_bare_enheten() -> None:
     assert k.utfall is Utfall.KVALIFISERT
     assert k.enheter == ("str-somatisk",)
     skjermet = [u for u in k.regelutfall if u.regel_id == "T-3.17-skjermet-enhet"]
-    assert len(skjermet) == 1 and skjermet[0].enhet_id == "str-skjermet"
+    assert len(skjermet) == 1 and skjermet[0].plasstype == "langtid_skjermet"
     assert skjermet[0].status is Status.MANGLER
     assert skjermet[0].mangler_felt == ("diagnoser.demens", "diagnoser.omfattende_skjermingsbehov_uten_demens")
 

@@ -88,15 +88,15 @@ def lag_tildelinger(losning: Losning) -> list[dict[str, Any]]:
     tildelinger: list[dict[str, Any]] = []
     for fam, fr in losning.familier.items():
         dp = losning.delproblemer[fam]
-        for i in fr.valgt:
-            k = dp.kandidater[i]
+        for pl in fr.plasseringer:
+            k = pl.kandidat
             for sid in k.personer:
                 partner = next((p for p in k.personer if p != sid), None)
                 t = {
                     "applicant_id": sid,
-                    "unit_id": k.enhet,
-                    "institution_id": dp.institusjon[k.enhet],
-                    "place_type": enheter[k.enhet].plasstype.value,
+                    "unit_id": pl.enhet,
+                    "institution_id": dp.institusjon[pl.enhet],
+                    "place_type": enheter[pl.enhet].plasstype.value,
                     "start_day": k.start,
                     "end_day": k.perioder[0][1],
                     "start_date": sak.dato(k.start).isoformat(),

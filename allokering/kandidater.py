@@ -22,6 +22,7 @@ Start days (why the reduction is exact):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from allokering.prioritet import Prioritet, placement_value
@@ -48,11 +49,12 @@ PREF_BONUS = (3, 2, 1)
 
 @dataclass(frozen=True)
 class Kandidat:
-    """One possible placement."""
+    """One possible placement: in a named unit (explicit), or in *some* unit of a class
+    (aggregated; ``enhet`` is None and ``klasse`` says which units)."""
 
     idx: int
     personer: tuple[str, ...]  # one søker, or an ektepar placed together in one flat
-    enhet: str
+    enhet: str | None
     start: int
     perioder: tuple[tuple[int, int], ...]  # occupied days within the horizon, inclusive
     verdi: int  # level 1
@@ -60,10 +62,42 @@ class Kandidat:
     flytting: int  # level 4: 1 when it moves a current langtid resident
     bruk: int = 1  # places used (beds; a couple in one flat uses one flat)
     toroms: bool = False  # uses a two-room flat
+    klasse: int | None = None
 
     @property
     def slutt(self) -> int:
         return self.perioder[-1][1]
+
+
+@dataclass(frozen=True)
+class Klasse:
+    """Søkere who may use exactly the same units with the same stay pattern. Which of the
+    units a member gets does not matter to any objective level, so members are placed in
+    the class and the class's stays are spread over its units by integer flows (Strom)."""
+
+    id: int
+    enheter: tuple[str, ...]
+    monster: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Strom:
+    """Integer column: how many stays of class ``klasse`` start on ``start`` in ``enhet``."""
+
+    idx: int
+    enhet: str
+    klasse: int
+    start: int
+    perioder: tuple[tuple[int, int], ...]
+    maks: int
+
+
+@dataclass(frozen=True)
+class Plassering:
+    """A chosen candidate with the unit it ends up in."""
+
+    kandidat: Kandidat
+    enhet: str
 
 
 @dataclass(frozen=True)
@@ -100,18 +134,52 @@ class Delproblem:
     ektepar: list[Ektepar]
     frigjoringer: list[Frigjoring]
     laast_til: dict[str, str]  # søker → unit (TILDEL locks)
+    klasser: list[Klasse] = field(default_factory=list)
+    strommer: list[Strom] = field(default_factory=list)
     per_soker: dict[str, list[int]] = field(default_factory=dict)
-    per_enhet: dict[str, list[int]] = field(default_factory=dict)
+    per_enhet: dict[str, list[int]] = field(default_factory=dict)  # explicit candidates only
+    strom_per_enhet: dict[str, list[int]] = field(default_factory=dict)
+    per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    strom_per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
 
     def indekser(self) -> None:
-        self.per_soker = defaultdict(list)
-        self.per_enhet = defaultdict(list)
+        per_soker: dict[str, list[int]] = defaultdict(list)
+        per_enhet: dict[str, list[int]] = defaultdict(list)
+        per_ks: dict[tuple[int, int], list[int]] = defaultdict(list)
         for k in self.kandidater:
             for p in k.personer:
-                self.per_soker[p].append(k.idx)
-            self.per_enhet[k.enhet].append(k.idx)
-        self.per_soker = dict(self.per_soker)
-        self.per_enhet = dict(self.per_enhet)
+                per_soker[p].append(k.idx)
+            if k.enhet is not None:
+                per_enhet[k.enhet].append(k.idx)
+            else:
+                per_ks[(int(k.klasse), k.start)].append(k.idx)  # type: ignore[arg-type]
+        s_enh: dict[str, list[int]] = defaultdict(list)
+        s_ks: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for z in self.strommer:
+            s_enh[z.enhet].append(z.idx)
+            s_ks[(z.klasse, z.start)].append(z.idx)
+        self.per_soker, self.per_enhet = dict(per_soker), dict(per_enhet)
+        self.per_klasse_start, self.strom_per_enhet = dict(per_ks), dict(s_enh)
+        self.strom_per_klasse_start = dict(s_ks)
+
+    def dekomponer(self, x: Sequence[float]) -> list[Plassering]:
+        """Turn a solution vector (candidates, then flows) into placements. Aggregated members
+        of a class who start the same day are matched to the flows' units in id order; any
+        matching is equally good at every level."""
+        n = len(self.kandidater)
+        ut = [Plassering(k, k.enhet) for k in self.kandidater if k.enhet is not None and x[k.idx] > 0.5]
+        for (kl, st), idx in sorted(self.per_klasse_start.items()):
+            valgte = sorted((self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: k.personer)
+            if not valgte:
+                continue
+            plasser = [
+                self.strommer[j].enhet
+                for j in sorted(self.strom_per_klasse_start.get((kl, st), []), key=lambda j: self.strommer[j].enhet)
+                for _ in range(round(x[n + j]))
+            ]
+            for k, u in zip(valgte, plasser, strict=False):
+                ut.append(Plassering(k, u))
+        return ut
 
 
 def _dekker(opphold_start: int, opphold_slutt: int | None, h: int) -> tuple[int, int] | None:
@@ -186,11 +254,17 @@ def bygg_delproblem(
     ekstra_ledig: dict[str, list[int]] | None = None,
     ekstra_kapasitet: dict[str, int] | None = None,
     alle_startdager: bool = False,
+    aggreger: bool = True,
+    kandidat_kapasitet: int = 0,
 ) -> Delproblem:
     """Build the candidates of one family. ``ekstra_ledig`` adds free places per unit and day
     (released by an earlier family's decisions); ``ekstra_kapasitet`` adds places to units
     (used for marginal values); ``alle_startdager`` turns off the event-day reduction (the
-    reference models use it to check that the reduction loses nothing)."""
+    reference models use it to check that the reduction loses nothing); ``aggreger`` places
+    søkere whose unit does not matter to any level in classes (see Klasse) instead of one
+    candidate per unit; ``kandidat_kapasitet`` generates candidates as if every unit had that
+    many more places (the capacity rows keep the real numbers) — the marginal-value re-solves
+    use it so one model serves every unit's «one more place»."""
     h = sak.horisont_dager
     enheter = sorted((e for e in sak.enheter if e.plasstype.familie == familie), key=lambda e: e.id)
     ledig, ledig_2r, dobbel = kapasitetsprofil(sak, enheter, ekstra_ledig)
@@ -235,6 +309,7 @@ def bygg_delproblem(
     frigjort_i = {f.soker: f.enhet for f in frigjoringer}
     mover_units = {f.enhet for f in frigjoringer}
 
+    kand_ledig = {u: [v + kandidat_kapasitet for v in rad] for u, rad in ledig.items()}
     hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
     if mover_units and not alle_startdager:
         alle = sorted({d for u in ledig for d in hendelser[u]})
@@ -243,11 +318,15 @@ def bygg_delproblem(
 
     kandidater: list[Kandidat] = []
 
-    def legg_til(personer, enhet, start, perioder, verdi, pref, flytting, bruk=1, toroms=False):  # type: ignore[no-untyped-def]
+    def legg_til(personer, enhet, start, perioder, verdi, pref, flytting, bruk=1, toroms=False, klasse=None):  # type: ignore[no-untyped-def]
         kandidater.append(
-            Kandidat(len(kandidater), personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms)
+            Kandidat(len(kandidater), personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms, klasse)
         )
 
+    ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
+    i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
+    klasse_ix: dict[tuple[object, ...], Klasse] = {}
+    medlemmer: dict[int, list[Soker]] = defaultdict(list)
     for s in sokere:
         kv = kvalifisering.get(s.id)
         if kv is None or kv.utfall != Utfall.KVALIFISERT:
@@ -257,20 +336,49 @@ def bygg_delproblem(
             continue
         total = prioritet[s.id].total
         flytting = int(s.oppholdssted == Oppholdssted.LANGTID and s.id in frigjort_i)
-        for u in kv.enheter:
-            if u not in enhet_by_id or (forbudt and u in forbudt) or frigjort_i.get(s.id) == u:
-                continue
-            if s.id in laast_til and laast_til[s.id] != u:
-                continue
-            e = enhet_by_id[u]
+        enh = [
+            u
+            for u in kv.enheter
+            if u in enhet_by_id
+            and not (forbudt and u in forbudt)
+            and frigjort_i.get(s.id) != u
+            and laast_til.get(s.id, u) == u
+        ]
+        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i
+        for u in enh:
             pref = _pref(s, inst[u])
-            for start, perioder in _starter(s, e, kv, ledig[u], hendelser[u], h, mover_units, sak):
+            if not eksplisitt and pref == 0:
+                continue
+            for start, perioder in _starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units):
                 legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+        if eksplisitt or not enh:
+            continue
+        nokkel = (tuple(enh), _monster(s, kv))
+        kl = klasse_ix.get(nokkel)
+        if kl is None:
+            kl = klasse_ix[nokkel] = Klasse(len(klasse_ix), tuple(enh), nokkel[1])
+        medlemmer[kl.id].append(s)
+        starter: dict[int, tuple[tuple[int, int], ...]] = {}
+        for u in enh:
+            for start, perioder in _starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units):
+                starter[start] = perioder
+        for start in sorted(starter):
+            verdi = placement_value(total, start, h)
+            legg_til((s.id,), None, start, starter[start], verdi, 0, flytting, klasse=kl.id)
 
-    ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
+    strommer: list[Strom] = []
+    for kl in klasse_ix.values():
+        s0 = medlemmer[kl.id][0]
+        kv0 = kvalifisering[s0.id]
+        n_medl = len(medlemmer[kl.id])
+        for u in kl.enheter:
+            for start, perioder in _starter(s0, enhet_by_id[u], kv0, kand_ledig[u], hendelser[u], h, mover_units):
+                maks = n_medl if u in mover_units else min(n_medl, max(1, max(kand_ledig[u][start:])))
+                strommer.append(Strom(len(strommer), u, kl.id, start, perioder, maks))
+
     if familie == Familie.BOLIG:
         _felles_leiligheter(
-            ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, ledig, ledig_2r, hendelser, prioritet, h, legg_til
+            ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, kand_ledig, ledig_2r, hendelser, prioritet, h, legg_til
         )
 
     dp = Delproblem(
@@ -287,12 +395,26 @@ def bygg_delproblem(
         ektepar=ektepar,
         frigjoringer=frigjoringer,
         laast_til=laast_til,
+        klasser=sorted(klasse_ix.values(), key=lambda k: k.id),
+        strommer=strommer,
     )
     dp.indekser()
     return dp
 
 
-def _starter(s, e, kv, ledig_u, hendelser_u, h, mover_units, sak):  # type: ignore[no-untyped-def]
+def _monster(s: Soker, kv: Kvalifisering) -> tuple[object, ...]:
+    """The stay pattern: what, besides the units, decides the places a stay uses."""
+    a = s.soknad.avlastning
+    if a is not None:
+        return ("avlastning", a.dager, a.periode)
+    if s.soknad.tjeneste.familie == Familie.AKUTT:
+        return ("akutt", kv.lengde_dogn)
+    if kv.lengde_dogn is not None:
+        return ("lengde", kv.lengde_dogn)
+    return ("aapen",)
+
+
+def _starter(s, e, kv, ledig_u, hendelser_u, h, mover_units):  # type: ignore[no-untyped-def]
     """Candidate (start, periods) of søker s in unit e (see the module docstring)."""
     fam = e.plasstype.familie
     frigjor = e.id in mover_units

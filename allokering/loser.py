@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allokering.kandidater import SOLVE_ORDER, Delproblem, bygg_delproblem
+from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
 from allokering.modell import NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
-from allokering.referanse import gradig
+from allokering.referanse import gradig, som_vektor
 from allokering.regler import Kvalifisering, kvalifiser_alle
 from modeller.kodeverk import Familie, Laastype
 from modeller.sak import Sak
@@ -69,7 +69,7 @@ class Familieresultat:
     nivaaer: list[Nivaaresultat]
     sekunder: float
     kandidater: int
-    valgt: list[int]
+    plasseringer: list[Plassering]
     metode: str = "lp"
 
 
@@ -115,9 +115,7 @@ def _gjennomforbar(mm: Matrisemodell, x: np.ndarray) -> bool:
 
 def _gradig_start(mm: Matrisemodell) -> np.ndarray | None:
     """The greedy solution as a start (None if it breaks a lock)."""
-    x = np.zeros(mm.n)
-    for i in gradig(mm.dp).valgt:
-        x[i] = 1.0
+    x = som_vektor(mm.dp, mm.n, gradig(mm.dp).plasseringer)
     return x if _gjennomforbar(mm, x) else None
 
 
@@ -125,7 +123,7 @@ def _gradig_start(mm: Matrisemodell) -> np.ndarray | None:
 class Familieloesning:
     status: str  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
     nivaaer: list[Nivaaresultat]
-    valgt: list[int]
+    plasseringer: list[Plassering]
     metode: str  # "lp" (proven by the certified LP bound) | "cp-sat"
 
 
@@ -176,8 +174,8 @@ def loes_familie(
     )
     if start is not None:
         for j, v in enumerate(cp.x):
-            if j not in fast and j < len(dp.kandidater):
-                cp.m.add_hint(v, bool(start[j] > 0.5))
+            if j not in fast and j < len(dp.kandidater) + len(dp.strommer):
+                cp.m.add_hint(v, round(start[j]))
     solver = _solver(p, p.tidsgrense_s)
     status = solver.solve(cp.m)
     if status == cp_model.INFEASIBLE:
@@ -200,8 +198,7 @@ def _ferdig(mm: Matrisemodell, x: np.ndarray, n_nivaa: int, grense1: int | None,
     verdier = [heltall_verdi(mm.nivaa[k], x) for k in range(n_nivaa)]
     nivaaer = [Nivaaresultat(NIVAER[0], verdier[0], verdier[0] if bevist or grense1 is None else grense1, bevist)]
     nivaaer += [Nivaaresultat(NIVAER[k], verdier[k], verdier[k], bevist) for k in range(1, n_nivaa)]
-    valgt = [int(j) for j in np.flatnonzero(x[: len(mm.dp.kandidater)] > 0.5)]
-    return Familieloesning("OPTIMAL" if bevist else "FEASIBLE", nivaaer, valgt, metode)
+    return Familieloesning("OPTIMAL" if bevist else "FEASIBLE", nivaaer, mm.dp.dekomponer(x), metode)
 
 
 def _diagnoser_laaser(dp: Delproblem, p: Loserparametre) -> list[tuple[str, str]]:
@@ -235,7 +232,7 @@ def _sjekk_laaser_mot_regler(sak: Sak, kval: dict[str, Kvalifisering]) -> None:
             )
 
 
-def _frigjort_etter(sak: Sak, familie: Familie, dp: Delproblem, valgt: list[int]) -> dict[str, list[int]]:
+def _frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dict[str, list[int]]:
     """Free places released in *other* families' units by this family's placements
     (a søker on korttid who moves into langtid frees the korttid bed from the start day)."""
     opphold = {o.id: o for o in sak.opphold}
@@ -243,9 +240,8 @@ def _frigjort_etter(sak: Sak, familie: Familie, dp: Delproblem, valgt: list[int]
     enheter = {e.id: e for e in sak.enheter}
     h = sak.horisont_dager
     ekstra: dict[str, list[int]] = {}
-    for i in valgt:
-        k = dp.kandidater[i]
-        for sid in k.personer:
+    for p in plasseringer:
+        for sid in p.kandidat.personer:
             s = sokere[sid]
             if s.naverende_opphold_id is None:
                 continue
@@ -255,7 +251,7 @@ def _frigjort_etter(sak: Sak, familie: Familie, dp: Delproblem, valgt: list[int]
                 continue
             slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
             rad = ekstra.setdefault(e.id, [0] * h)
-            for d in range(max(0, k.start), slutt + 1):
+            for d in range(max(0, p.kandidat.start, sak.dag(o.start)), slutt + 1):
                 rad[d] += 1
     return ekstra
 
@@ -275,7 +271,7 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
         dp = bygg_delproblem(sak, fam, kval, prio, ekstra_ledig)
         delproblemer[fam] = dp
         fl = loes_familie(dp, p)
-        status, nivaaer, valgt = fl.status, fl.nivaaer, fl.valgt
+        status, nivaaer = fl.status, fl.nivaaer
         if status == "INFEASIBLE":
             konflikt = _diagnoser_laaser(dp, p)
             tekst = ", ".join(f"«{s}» → «{u}»" for s, u in konflikt)
@@ -287,9 +283,9 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
         if status == "UNKNOWN":
             raise RuntimeError(f"Fant ingen løsning for {fam.value} innen tidsgrensen på {p.tidsgrense_s} s")
         familier[fam] = Familieresultat(
-            fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), valgt, fl.metode
+            fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), fl.plasseringer, fl.metode
         )
-        for u, rad in _frigjort_etter(sak, fam, dp, valgt).items():
+        for u, rad in _frigjort_etter(sak, fam, fl.plasseringer).items():
             eks = ekstra_ledig.setdefault(u, [0] * sak.horisont_dager)
             for d, v in enumerate(rad):
                 eks[d] += v
@@ -302,62 +298,93 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
     return losning
 
 
-def _plassert(losning: Losning) -> dict[str, int]:
-    ut = {}
-    for fam, fr in losning.familier.items():
-        dp = losning.delproblemer[fam]
-        for i in fr.valgt:
-            for s in dp.kandidater[i].personer:
-                ut[s] = i
-    return ut
+def plassert(losning: Losning) -> dict[str, Plassering]:
+    """Every placed søker and the placement."""
+    return {s: p for fr in losning.familier.values() for p in fr.plasseringer for s in p.kandidat.personer}
 
 
 def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> None:
-    """Value of one more place per unit: the level-1 gain of re-solving its family with the
-    unit's capacity raised by one. A unit where no søker could use the place (everyone
-    eligible is placed from day 0) is worth 0 without a solve."""
+    """Value of one more place per unit: the level-1 gain when the unit gets one more place.
+
+    One model per family is built with candidates for one more place everywhere
+    (``kandidat_kapasitet=1``) and the real capacities in its rows; each unit's «+1» is then a
+    change of that unit's row bounds and a warm-started re-solve of the level-1 LP, proven
+    by the certified bound like any other solve (CP-SAT when the LP is not integral). A unit
+    where nobody could use another place (everyone eligible placed from day 0) is worth 0
+    without a solve."""
     sak = losning.sak
-    plassert = _plassert(losning)
-    for fam, dp in losning.delproblemer.items():
+    har = plassert(losning)
+    for fam, dp0 in losning.delproblemer.items():
         fr = losning.familier[fam]
-        base = fr.nivaaer[0].verdi if fr.nivaaer else 0
+        if not dp0.sokere:
+            for u in dp0.enheter:
+                losning.marginalverdi[u] = 0
+            continue
+        dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, kandidat_kapasitet=1)
+        mm = bygg_modell(dp)
+        l1 = mm.nivaa[0]
+        base = fr.nivaaer[0].verdi
+        lp = Lp(mm, l1)
+        rader: dict[str, list[tuple[int, int]]] = {}
+        for r, art in enumerate(mm.art):
+            if art.startswith("kapasitet:"):
+                _, u, d = art.split(":")
+                rader.setdefault(u, []).append((r, int(d)))
+        frig = {f.enhet for f in dp.frigjoringer}
         for u in dp.enheter:
+            klasser = {k.id for k in dp.klasser if u in k.enheter}
             brukere = {s for i in dp.per_enhet.get(u, []) for s in dp.kandidater[i].personer}
-            kan_vinne = [s for s in brukere if s not in plassert or dp.kandidater[plassert[s]].start > 0]
-            if not kan_vinne:
+            brukere |= {k.personer[0] for k in dp.kandidater if k.klasse in klasser}
+            if not any(s not in har or har[s].kandidat.start > 0 for s in brukere):
                 losning.marginalverdi[u] = 0
                 continue
-            dp2 = bygg_delproblem(
-                sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
+            rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
+            gamle = lp.hi[rr].copy() if rr.size else np.zeros(0)
+            nye = np.array(
+                [dp.ledig[u][d] + 1 if u in frig else max(0, dp.ledig[u][d] + 1) for _, d in rader.get(u, [])],
+                dtype=np.float64,
             )
-            fl = loes_familie(dp2, losning.parametre, bare_nivaa1=True)
-            status, nivaaer, valgt = fl.status, fl.nivaaer, fl.valgt
-            if status in ("OPTIMAL", "FEASIBLE") and nivaaer:
-                losning.marginalverdi[u] = max(0, nivaaer[0].verdi - base)
-                nye = {s for i in valgt for s in dp2.kandidater[i].personer} - set(plassert)
-                if nye:
-                    losning.ekstra_plass_gir[u] = sorted(nye)
+            if rr.size:
+                lp.sett_radgrense(rr, nye)
+            r1 = lp.loes()
+            if rr.size:
+                lp.sett_radgrense(rr, gamle)
+            if r1.status == "OPTIMAL" and r1.heltallig and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x):
+                ny_verdi, x = heltall_verdi(l1, r1.x), r1.x
             else:
-                losning.marginalverdi[u] = 0
+                dp1 = bygg_delproblem(
+                    sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
+                )
+                fl = loes_familie(dp1, losning.parametre, bare_nivaa1=True)
+                if fl.status not in ("OPTIMAL", "FEASIBLE"):
+                    losning.marginalverdi[u] = 0
+                    continue
+                ny_verdi = fl.nivaaer[0].verdi
+                nye_pl = {s for p in fl.plasseringer for s in p.kandidat.personer} - set(har)
+                losning.marginalverdi[u] = max(0, ny_verdi - base)
+                if nye_pl and ny_verdi > base:
+                    losning.ekstra_plass_gir[u] = sorted(nye_pl)
+                continue
+            losning.marginalverdi[u] = max(0, ny_verdi - base)
+            nye_pl = {s for p in dp.dekomponer(x) for s in p.kandidat.personer} - set(har)
+            if nye_pl and ny_verdi > base:
+                losning.ekstra_plass_gir[u] = sorted(nye_pl)
 
 
 def _ektepar_kostnad(losning: Losning) -> None:
     """For every couple split although both qualify and wish to live together: what keeping
     them together would have cost others at level 1 (None: impossible)."""
-    plassert = _plassert(losning)
+    har = plassert(losning)
     for fam, dp in losning.delproblemer.items():
         fr = losning.familier[fam]
         for par in dp.ektepar:
-            ia, ib = plassert.get(par.a), plassert.get(par.b)
-            if ia is None and ib is None:
+            pa, pb = har.get(par.a), har.get(par.b)
+            if pa is None and pb is None:
                 continue
-            if ia is not None and ib is not None:
-                ka, kb = dp.kandidater[ia], dp.kandidater[ib]
-                if ia == ib or dp.institusjon[ka.enhet] == dp.institusjon[kb.enhet]:
-                    continue
+            if pa is not None and pb is not None and dp.institusjon[pa.enhet] == dp.institusjon[pb.enhet]:
+                continue
             fl = loes_familie(dp, losning.parametre, tving_sammen=frozenset({(par.a, par.b)}), bare_nivaa1=True)
-            status, nivaaer = fl.status, fl.nivaaer
-            if status in ("OPTIMAL", "FEASIBLE") and nivaaer:
-                losning.ektepar_kostnad[(par.a, par.b)] = fr.nivaaer[0].verdi - nivaaer[0].verdi
+            if fl.status in ("OPTIMAL", "FEASIBLE") and fl.nivaaer:
+                losning.ektepar_kostnad[(par.a, par.b)] = fr.nivaaer[0].verdi - fl.nivaaer[0].verdi
             else:
                 losning.ektepar_kostnad[(par.a, par.b)] = None

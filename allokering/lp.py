@@ -78,7 +78,7 @@ class Lp:
         self.lo = np.asarray(mm.lo if lo is None else lo, dtype=np.float64)
         self.hi = np.asarray(mm.hi if hi is None else hi, dtype=np.float64)
         self.xl = np.zeros(mm.n) if xl is None else xl.astype(np.float64)
-        self.xu = np.ones(mm.n) if xu is None else xu.astype(np.float64)
+        self.xu = np.asarray(mm.ovre, dtype=np.float64) if xu is None else xu.astype(np.float64)
         with _uten_banner():
             h = highspy.Highs()
         h.setOptionValue("output_flag", False)
@@ -131,7 +131,7 @@ class Lp:
         grense2, d2, ye2 = self.lagrange(-y)
         if grense2 < grense:
             grense, d, ye = grense2, d2, ye2
-        heltallig = bool(np.all(np.minimum(np.abs(x), np.abs(1 - x)) < 1e-6))
+        heltallig = bool(np.all(np.abs(x - np.rint(x)) < 1e-6))
         return Lpresultat("OPTIMAL", np.rint(x) if heltallig else x, grense, heltallig, d, ye)
 
     def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -146,8 +146,9 @@ class Lp:
 
 
 def heltall_verdi(c: np.ndarray, x: np.ndarray) -> int:
-    """Exact integer objective of a 0/1 vector (Python integers, no rounding error)."""
-    return int(sum(int(c[j]) for j in np.flatnonzero(x > 0.5)))
+    """Exact integer objective of an integral vector (Python integers, no rounding error)."""
+    xr = np.rint(x).astype(np.int64)
+    return int(sum(int(c[j]) * int(xr[j]) for j in np.flatnonzero(xr)))
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The model of one place family as a sparse integer matrix: one function per constraint family.
 
-Variables: one 0/1 column per candidate placement (``kandidater.Kandidat``), plus a few
-indicator columns for ektepar. Identical places in a unit are a capacity count, never one
+Variables: one 0/1 column per candidate placement (``kandidater.Kandidat``: a søker in a named
+unit, or in a class of interchangeable units), one integer column per class flow into a unit
+and start day (``kandidater.Strom``), and a few indicator columns for ektepar. Identical places in a unit are a capacity count, never one
 column per bed. The same matrix feeds the LP relaxation (HiGHS, ``allokering.lp``) and the
 CP-SAT model (``til_cpsat``), so both solve exactly the same problem.
 
@@ -42,6 +43,7 @@ class Matrisemodell:
     navn: list[str]  # column names (candidates "x<idx>", indicators "sammen_…"/"dobbeltrom_…")
     nivaa: np.ndarray  # shape (4, n): integer coefficients of each level (level 4 counts moves)
     vekter: tuple[int, int, int, int]  # M1, M2, M3, −1
+    ovre: list[int] = field(default_factory=list)  # upper bound of each column (1, or a flow's maximum)
     indptr: list[int] = field(default_factory=lambda: [0])
     indices: list[int] = field(default_factory=list)
     data: list[int] = field(default_factory=list)
@@ -62,6 +64,7 @@ class Matrisemodell:
 
     def ny_kolonne(self, navn: str) -> int:
         self.navn.append(navn)
+        self.ovre.append(1)
         self.nivaa = np.hstack([self.nivaa, np.zeros((4, 1), dtype=np.int64)])
         self.n += 1
         return self.n - 1
@@ -83,14 +86,18 @@ class Matrisemodell:
 def bygg_modell(dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = frozenset()) -> Matrisemodell:
     """Build the model of one family. ``tving_sammen`` forces the given couples to be placed
     together (used to price what keeping a split couple together would cost)."""
-    n = len(dp.kandidater)
+    nk = len(dp.kandidater)
+    n = nk + len(dp.strommer)
     nivaa = np.zeros((4, n), dtype=np.int64)
     for k in dp.kandidater:
         nivaa[0, k.idx] = k.verdi
         nivaa[2, k.idx] = k.pref
         nivaa[3, k.idx] = k.flytting
-    mm = Matrisemodell(dp, n, [f"x{i}" for i in range(n)], nivaa, (1, 0, 0, -1))
+    navn = [f"x{i}" for i in range(nk)] + [f"z{z.idx}_{z.enhet}_{z.start}" for z in dp.strommer]
+    ovre = [1] * nk + [z.maks for z in dp.strommer]
+    mm = Matrisemodell(dp, n, navn, nivaa, (1, 0, 0, -1), ovre)
     en_plass_per_soker(mm)
+    klassestrom(mm)
     kapasitet_per_enhet_og_dag(mm)
     toroms_kapasitet(mm)
     ektepar(mm, tving_sammen)
@@ -123,15 +130,26 @@ def en_plass_per_soker(mm: Matrisemodell) -> None:
             mm.rad(idx, [1] * len(idx), -INF, 1, "en_plass")
 
 
-def _kontrolldager(dp: Delproblem, u: str, idx: list[int], mover_starts: dict[str, set[int]]) -> list[int]:
+def klassestrom(mm: Matrisemodell) -> None:
+    """Members of a class placed on a day = the class's stays that start that day in its units."""
+    dp = mm.dp
+    nk = len(dp.kandidater)
+    for (kl, st), idx in sorted(dp.per_klasse_start.items()):
+        zs = [nk + j for j in dp.strom_per_klasse_start.get((kl, st), [])]
+        mm.rad(idx + zs, [1] * len(idx) + [-1] * len(zs), 0, 0, f"klasse:{kl}:{st}")
+
+
+def _kontrolldager(
+    dp: Delproblem, u: str, perioder: list[tuple[tuple[int, int], ...]], mover_starts: dict[str, set[int]]
+) -> list[int]:
     """Days on which the capacity constraint of unit u can bind. The constraint on day d is
     implied by the one on day d+1 unless something ends on d, capacity rises on d+1, or a
     mover's release into u can begin on d+1."""
     h = dp.horisont
     led = dp.ledig[u]
     slutt = set()
-    for i in idx:
-        for _, hi in dp.kandidater[i].perioder:
+    for pp in perioder:
+        for _, hi in pp:
             slutt.add(hi)
     frigj_start: set[int] = set()
     for f in dp.frigjoringer:
@@ -149,18 +167,22 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
     for f in dp.frigjoringer:
         for i in dp.per_soker.get(f.soker, []):
             mover_starts[f.soker].add(dp.kandidater[i].start)
+    nk = len(dp.kandidater)
     for u in dp.enheter:
-        idx = dp.per_enhet.get(u, [])
-        if not idx:
+        # Columns that occupy places of u: explicit candidates and class flows into u.
+        kol_u = dp.per_enhet.get(u, []) + [nk + j for j in dp.strom_per_enhet.get(u, [])]
+        if not kol_u:
             continue
+        perioder = [dp.kandidater[j].perioder if j < nk else dp.strommer[j - nk].perioder for j in kol_u]
         frig = [f for f in dp.frigjoringer if f.enhet == u]
-        # Day coverage of every candidate of the unit, as a boolean matrix (candidates × days).
-        dekning = np.zeros((len(idx), dp.horisont), dtype=bool)
-        for r, i in enumerate(idx):
-            for lo, hi in dp.kandidater[i].perioder:
+        # Day coverage of every column of the unit, as a boolean matrix (columns × days).
+        dekning = np.zeros((len(kol_u), dp.horisont), dtype=bool)
+        for r, pp in enumerate(perioder):
+            for lo, hi in pp:
                 dekning[r, lo : hi + 1] = True
-        bruk = np.array([dp.kandidater[i].bruk for i in idx], dtype=np.int64)
-        for d in _kontrolldager(dp, u, idx, mover_starts):
+        bruk = np.array([dp.kandidater[j].bruk if j < nk else 1 for j in kol_u], dtype=np.int64)
+        maks = np.array([1 if j < nk else dp.strommer[j - nk].maks for j in kol_u], dtype=np.int64)
+        for d in _kontrolldager(dp, u, perioder, mover_starts):
             rader = np.flatnonzero(dekning[:, d])
             if rader.size == 0:
                 continue
@@ -168,9 +190,9 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
                 i for f in frig if d <= f.til_dag for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d
             ]
             cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
-            if not rel and int(bruk[rader].sum()) <= cap:
+            if not rel and int((bruk[rader] * maks[rader]).sum()) <= cap:
                 continue
-            kol = [idx[r] for r in rader] + rel
+            kol = [kol_u[r] for r in rader] + rel
             koef = [int(b) for b in bruk[rader]] + [-1] * len(rel)
             mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
 
@@ -265,8 +287,10 @@ def til_cpsat(
     for j in range(mm.n):
         if j in fast:
             x.append(m.new_constant(fast[j]))
-        else:
+        elif mm.ovre[j] == 1:
             x.append(m.new_bool_var(mm.navn[j]))
+        else:
+            x.append(m.new_int_var(0, mm.ovre[j], mm.navn[j]))
     laas_rader = {r: s for s, r in mm.laas_rad.items()}
     literal: dict[str, cp_model.IntVar] = {}
     for r in range(len(mm.lo)):

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from allokering.kandidater import Delproblem
+from allokering.kandidater import Delproblem, Kandidat, Plassering
+from allokering.lp import Lp, heltall_verdi
+from allokering.modell import Matrisemodell
 
 
 @dataclass(frozen=True)
@@ -23,51 +25,95 @@ class Referanseresultat:
     bevist: bool
     sekunder: float
     valgt: tuple[int, ...]
+    plasseringer: tuple[Plassering, ...] = ()
 
 
 def gradig(dp: Delproblem) -> Referanseresultat:
     """Greedy in priority order: each søker (locked ones first) takes the most valuable
-    candidate that still fits day by day. This is how a waiting list is worked by hand."""
+    candidate that still fits day by day (a class candidate: the first of its units, by id,
+    with room). This is how a waiting list is worked by hand."""
     t0 = time.perf_counter()
     h = dp.horisont
     bruk = {u: [0] * h for u in dp.enheter}
     bruk2 = {u: [0] * h for u in dp.enheter}
     frigjort = {u: [0] * h for u in dp.enheter}
     frig_av = {f.soker: f for f in dp.frigjoringer}
+    klasse_enheter = {k.id: k.enheter for k in dp.klasser}
     plassert: set[str] = set()
-    valgt: list[int] = []
+    valgt: list[Plassering] = []
+
+    def passer(k: Kandidat, u: str) -> bool:
+        return all(
+            bruk[u][d] + k.bruk <= dp.ledig[u][d] + frigjort[u][d]
+            and (not k.toroms or bruk2[u][d] + 1 <= dp.ledig_toroms[u][d])
+            for lo, hi in k.perioder
+            for d in range(lo, hi + 1)
+        )
+
     rekkefolge = sorted(dp.sokere, key=lambda s: (s not in dp.laast_til, -dp.prioritet.get(s, 0), s))
     for s in rekkefolge:
         if s in plassert:
             continue
-        kand = sorted(dp.per_soker.get(s, []), key=lambda i: (-dp.kandidater[i].verdi, i))
+        kand = sorted(dp.per_soker.get(s, []), key=lambda i: (-dp.kandidater[i].verdi, -dp.kandidater[i].pref, i))
         for i in kand:
             k = dp.kandidater[i]
             if any(p in plassert for p in k.personer):
                 continue
-            ok = all(
-                bruk[k.enhet][d] + k.bruk <= dp.ledig[k.enhet][d] + frigjort[k.enhet][d]
-                and (not k.toroms or bruk2[k.enhet][d] + 1 <= dp.ledig_toroms[k.enhet][d])
-                for lo, hi in k.perioder
-                for d in range(lo, hi + 1)
-            )
-            if not ok:
+            mulige = (k.enhet,) if k.enhet is not None else klasse_enheter[int(k.klasse)]  # type: ignore[arg-type]
+            u = next((u for u in mulige if passer(k, u)), None)
+            if u is None:
                 continue
             for lo, hi in k.perioder:
                 for d in range(lo, hi + 1):
-                    bruk[k.enhet][d] += k.bruk
+                    bruk[u][d] += k.bruk
                     if k.toroms:
-                        bruk2[k.enhet][d] += 1
+                        bruk2[u][d] += 1
             for p in k.personer:
                 plassert.add(p)
                 f = frig_av.get(p)
                 if f is not None:
                     for d in range(k.start, f.til_dag + 1):
                         frigjort[f.enhet][d] += 1
-            valgt.append(i)
+            valgt.append(Plassering(k, u))
             break
-    verdi = sum(dp.kandidater[i].verdi for i in valgt)
-    return Referanseresultat(verdi, False, time.perf_counter() - t0, tuple(sorted(valgt)))
+    verdi = sum(p.kandidat.verdi for p in valgt)
+    idx = tuple(sorted(p.kandidat.idx for p in valgt))
+    return Referanseresultat(verdi, False, time.perf_counter() - t0, idx, tuple(valgt))
+
+
+def som_vektor(dp: Delproblem, n: int, plasseringer: tuple[Plassering, ...]) -> np.ndarray:
+    """A solution vector of the matrix model (candidates, then class flows) from placements."""
+    x = np.zeros(n)
+    nk = len(dp.kandidater)
+    strom = {(z.klasse, z.start, z.enhet): z.idx for z in dp.strommer}
+    for p in plasseringer:
+        x[p.kandidat.idx] = 1.0
+        if p.kandidat.enhet is None:
+            x[nk + strom[(int(p.kandidat.klasse), p.kandidat.start, p.enhet)]] += 1.0  # type: ignore[arg-type]
+    return x
+
+
+def highs_mip(mm: Matrisemodell, mal: np.ndarray, tidsgrense_s: float = 60.0) -> Referanseresultat:
+    """HiGHS as a MIP on exactly the engine's matrix model (the benchmarks' «same formulation»)."""
+    import highspy
+
+    t0 = time.perf_counter()
+    lp = Lp(mm, mal)
+    hs = lp.h
+    hs.setOptionValue("time_limit", float(tidsgrense_s))
+    hs.setOptionValue("mip_rel_gap", 0.0)
+    hs.setOptionValue("solver", "choose")
+    n = mm.n
+    if n:
+        hs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+    hs.run()
+    status = hs.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return Referanseresultat(-1, True, time.perf_counter() - t0, ())
+    x = np.rint(np.asarray(hs.getSolution().col_value))
+    verdi = heltall_verdi(mal, x)
+    valgt = tuple(int(i) for i in np.flatnonzero(x[: len(mm.dp.kandidater)] > 0.5))
+    return Referanseresultat(verdi, status == highspy.HighsModelStatus.kOptimal, time.perf_counter() - t0, valgt)
 
 
 def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresultat:
@@ -77,6 +123,8 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresulta
 
     t0 = time.perf_counter()
     n = len(dp.kandidater)
+    if any(k.enhet is None for k in dp.kandidater):
+        raise ValueError("highs_nivaa1 bygger sine egne rader og krever eksplisitte kandidater (aggreger=False)")
     if n == 0:
         return Referanseresultat(0, True, 0.0, ())
     h = dp.horisont

@@ -393,7 +393,7 @@ def test_nivaa1_lik_highs_uten_reduksjoner(s: Sak):
     for fam in SOLVE_ORDER:
         if fam.value != "langtid" and any(x.naverende_opphold_id for x in s.sokere if x.soknad.tjeneste.familie == fam):
             continue
-        dp_full = bygg_delproblem(s, fam, kv, pr, alle_startdager=True)
+        dp_full = bygg_delproblem(s, fam, kv, pr, alle_startdager=True, aggreger=False)
         ref = highs_nivaa1(dp_full)
         motor = los.familier[fam].nivaaer[0].verdi if los.familier[fam].nivaaer else 0
         assert ref.bevist

@@ -78,6 +78,7 @@ class Klasse:
     id: int
     enheter: tuple[str, ...]
     monster: tuple[object, ...]
+    bonus: int = 0  # level-3 points of every placement in this class (a preferred institution)
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,9 @@ def bygg_delproblem(
     ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
     i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
-    medlemmer: dict[int, list[Soker]] = defaultdict(list)
+    klasse_rep: dict[int, tuple[Soker, Kvalifisering]] = {}
+    klasse_antall: dict[int, int] = defaultdict(int)
+    starter_cache: dict[tuple[str, tuple[object, ...]], list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
     for s in sokere:
         kv = kvalifisering.get(s.id)
         if kv is None or kv.utfall != Utfall.KVALIFISERT:
@@ -345,40 +348,66 @@ def bygg_delproblem(
             and laast_til.get(s.id, u) == u
         ]
         eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i
-        for u in enh:
-            pref = _pref(s, inst[u])
-            if not eksplisitt and pref == 0:
-                continue
-            for start, perioder in _starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units):
-                legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
-        if eksplisitt or not enh:
+        monster = _monster(s, kv)
+
+        def starter_i(u: str, s: Soker = s, kv: Kvalifisering = kv, monster: tuple[object, ...] = monster):  # type: ignore[no-untyped-def]
+            nokkel = (u, monster)
+            if nokkel not in starter_cache:
+                starter_cache[nokkel] = list(
+                    _starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units)
+                )
+            return starter_cache[nokkel]
+
+        if eksplisitt:
+            for u in enh:
+                pref = _pref(s, inst[u])
+                for start, perioder in starter_i(u):
+                    legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
             continue
-        nokkel = (tuple(enh), _monster(s, kv))
-        kl = klasse_ix.get(nokkel)
-        if kl is None:
-            kl = klasse_ix[nokkel] = Klasse(len(klasse_ix), tuple(enh), nokkel[1])
-        medlemmer[kl.id].append(s)
-        starter: dict[int, tuple[tuple[int, int], ...]] = {}
-        for u in enh:
-            for start, perioder in _starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units):
-                starter[start] = perioder
-        for start in sorted(starter):
-            verdi = placement_value(total, start, h)
-            legg_til((s.id,), None, start, starter[start], verdi, 0, flytting, klasse=kl.id)
+        # Classes: all eligible units (no preference bonus), and the units of each preferred
+        # institution (with its bonus) — a søker's unit matters to no level beyond that.
+        grupper: list[tuple[tuple[str, ...], int]] = [(tuple(enh), 0)] if enh else []
+        for inst_id in s.soknad.onskede_institusjoner[: len(PREF_BONUS)]:
+            i_inst = tuple(u for u in enh if inst[u] == inst_id)
+            if i_inst:
+                grupper.append((i_inst, _pref(s, inst_id)))
+        for enheter_k, bonus in grupper:
+            nokkel_k = (enheter_k, monster, bonus)
+            kl = klasse_ix.get(nokkel_k)
+            if kl is None:
+                kl = klasse_ix[nokkel_k] = Klasse(len(klasse_ix), enheter_k, monster, bonus)
+                klasse_rep[kl.id] = (s, kv)
+            klasse_antall[kl.id] += 1
+            starter: dict[int, tuple[tuple[int, int], ...]] = {}
+            for u in enheter_k:
+                for start, perioder in starter_i(u):
+                    starter[start] = perioder
+            for start in sorted(starter):
+                verdi = placement_value(total, start, h)
+                legg_til((s.id,), None, start, starter[start], verdi, bonus, flytting, klasse=kl.id)
 
     strommer: list[Strom] = []
     for kl in klasse_ix.values():
-        s0 = medlemmer[kl.id][0]
-        kv0 = kvalifisering[s0.id]
-        n_medl = len(medlemmer[kl.id])
+        s0, kv0 = klasse_rep[kl.id]
+        n_medl = klasse_antall[kl.id]
         for u in kl.enheter:
-            for start, perioder in _starter(s0, enhet_by_id[u], kv0, kand_ledig[u], hendelser[u], h, mover_units):
+            for start, perioder in starter_cache[(u, kl.monster)]:
                 maks = n_medl if u in mover_units else min(n_medl, max(1, max(kand_ledig[u][start:])))
                 strommer.append(Strom(len(strommer), u, kl.id, start, perioder, maks))
 
     if familie == Familie.BOLIG:
         _felles_leiligheter(
-            ektepar, soker_by_id, kvalifisering, enhet_by_id, inst, kand_ledig, ledig_2r, hendelser, prioritet, h, legg_til
+            ektepar,
+            soker_by_id,
+            kvalifisering,
+            enhet_by_id,
+            inst,
+            kand_ledig,
+            ledig_2r,
+            hendelser,
+            prioritet,
+            h,
+            legg_til,
         )
 
     dp = Delproblem(

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
-from allokering.modell import NIVAER, Matrisemodell, bygg_modell, til_cpsat
+from allokering.modell import NIVAER, Matrisemodell, bygg_modell, fyll_belegg, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
 from allokering.referanse import gradig, som_vektor
 from allokering.regler import Kvalifisering, kvalifiser_alle
@@ -115,7 +115,7 @@ def _gjennomforbar(mm: Matrisemodell, x: np.ndarray) -> bool:
 
 def _gradig_start(mm: Matrisemodell) -> np.ndarray | None:
     """The greedy solution as a start (None if it breaks a lock)."""
-    x = som_vektor(mm.dp, mm.n, gradig(mm.dp).plasseringer)
+    x = fyll_belegg(mm, som_vektor(mm.dp, mm.n, gradig(mm.dp).plasseringer))
     return x if _gjennomforbar(mm, x) else None
 
 
@@ -142,18 +142,30 @@ def loes_familie(
     if not dp.kandidater and not mm.laas_rad:
         return Familieloesning("OPTIMAL", [Nivaaresultat(NIVAER[k], 0, 0, True) for k in range(n_nivaa)], [], "lp")
     l1 = mm.nivaa[0]
-    lp1 = Lp(mm, l1)
+    samlet = mm.samlet
+    # One LP for all levels when the combined objective is small enough for the certified
+    # bound to be exact in double precision; otherwise level 1 first, then the later levels.
+    ett_steg = not bare_nivaa1 and _trygg_storrelse(samlet, len(dp.sokere))
+    hoved = samlet if ett_steg else l1
+    lp1 = Lp(mm, hoved)
     r1 = lp1.loes()
     if r1.status == "INFEASIBLE":
         return Familieloesning("INFEASIBLE", [], [], "lp")
     start = r1.x if r1.status == "OPTIMAL" and r1.heltallig else _gradig_start(mm)
-    z = heltall_verdi(l1, start) if start is not None else None
-    grense1 = int(np.floor(r1.grense + 1e-6)) if r1.status == "OPTIMAL" else None
-    bevist1 = r1.heltallig and z is not None and grense1 is not None and grense1 <= z
+    z = heltall_verdi(hoved, start) if start is not None else None
+    grense_h = int(np.floor(r1.grense + 1e-6)) if r1.status == "OPTIMAL" else None
+    bevist1 = r1.heltallig and z is not None and grense_h is not None and grense_h <= z
     flate = None
     if r1.status == "OPTIMAL" and z is not None:
         flate = redusert_kost_fiksering(r1, r1.grense - z, lp1)
     fast = flate.fast if flate is not None else {}
+    if ett_steg:
+        grense1 = None if grense_h is None else int((grense_h + mm.vekter[2]) // mm.vekter[0])
+        if bevist1 and start is not None:
+            return _ferdig(mm, start, n_nivaa, heltall_verdi(l1, start), True, "lp")
+    else:
+        grense1 = grense_h
+        z = heltall_verdi(l1, start) if start is not None else None
     senere = mm.vekter[1] * mm.nivaa[1] + mm.vekter[2] * mm.nivaa[2] - mm.nivaa[3]
     if bevist1 and start is not None:
         if bare_nivaa1 or not senere.any():
@@ -192,6 +204,11 @@ def loes_familie(
         if grense1 is not None:
             g1 = min(g1, grense1)
     return _ferdig(mm, x, n_nivaa, g1, bevist, "cp-sat")
+
+
+def _trygg_storrelse(c: np.ndarray, n_sokere: int) -> bool:
+    """Whether sums of up to n_sokere of these coefficients stay far inside double precision."""
+    return float(np.abs(c).max(initial=0)) * max(1, n_sokere) < 1e12
 
 
 def _ferdig(mm: Matrisemodell, x: np.ndarray, n_nivaa: int, grense1: int | None, bevist: bool, metode: str):  # type: ignore[no-untyped-def]
@@ -325,11 +342,9 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
         l1 = mm.nivaa[0]
         base = fr.nivaaer[0].verdi
         lp = Lp(mm, l1)
-        rader: dict[str, list[tuple[int, int]]] = {}
-        for r, art in enumerate(mm.art):
-            if art.startswith("kapasitet:"):
-                _, u, d = art.split(":")
-                rader.setdefault(u, []).append((r, int(d)))
+        belegg: dict[str, list] = {}
+        for bl in mm.belegg:
+            belegg.setdefault(bl.enhet, []).append(bl)
         frig = {f.enhet for f in dp.frigjoringer}
         for u in dp.enheter:
             klasser = {k.id for k in dp.klasser if u in k.enheter}
@@ -338,17 +353,22 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
             if not any(s not in har or har[s].kandidat.start > 0 for s in brukere):
                 losning.marginalverdi[u] = 0
                 continue
-            rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
-            gamle = lp.hi[rr].copy() if rr.size else np.zeros(0)
+            kol = np.array([bl.kol for bl in belegg.get(u, [])], dtype=np.int64)
+            gamle = lp.xu[kol].copy() if kol.size else np.zeros(0)
             nye = np.array(
-                [dp.ledig[u][d] + 1 if u in frig else max(0, dp.ledig[u][d] + 1) for _, d in rader.get(u, [])],
+                [
+                    min(dp.ledig[u][d] + 1 for d in bl.dager)
+                    if u in frig
+                    else max(0, min(dp.ledig[u][d] + 1 for d in bl.dager))
+                    for bl in belegg.get(u, [])
+                ],
                 dtype=np.float64,
             )
-            if rr.size:
-                lp.sett_radgrense(rr, nye)
+            if kol.size:
+                lp.sett_ovre(kol, nye)
             r1 = lp.loes()
-            if rr.size:
-                lp.sett_radgrense(rr, gamle)
+            if kol.size:
+                lp.sett_ovre(kol, gamle)
             if r1.status == "OPTIMAL" and r1.heltallig and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x):
                 ny_verdi, x = heltall_verdi(l1, r1.x), r1.x
             else:

@@ -1,0 +1,1559 @@
+"""The REST API (FastAPI). ``lag_app(db_url=None)`` builds an app on a database (see ``api.db``),
+applies the migrations and marks jobs left over by a crashed server as failed.
+
+Personal-data endpoints (role ``saksbehandler`` only) require a purpose: the query parameter
+``formal`` or the header ``X-Formal``; each such request writes a row in the access log (who, role,
+what, when, why), refused attempts too. All user-facing text is bokmål.
+"""
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from fastapi import Body, Depends, FastAPI, File, Form, Header, HTTPException, Path, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import tjenester
+from api.auth import (
+    ADMIN,
+    AGGREGERT,
+    KJORE,
+    PERSONOPPLYSNINGER,
+    Rolle,
+    bruker_for_token,
+    logg_inn,
+    opprett_bruker,
+    utsted_token,
+)
+from api.db import (
+    Beslutning,
+    Bruker,
+    ForklaringRad,
+    Kjoring,
+    LaasRad,
+    SakRad,
+    Saksversjon,
+    Tilgangslogg,
+    db_url,
+    lag_motor,
+    lag_sesjonsfabrikk,
+    migrer,
+    naa,
+)
+from api.jobber import TERMINALE, Koordinator
+from modeller.lasting import Inndatafeil
+from modeller.sak import Feil
+
+MAKS_FORESPORSEL_BYTES = int(float(os.environ.get("ALLOKERING_MAKS_FORESPORSEL_MB", "20")) * 1024 * 1024)
+MAKS_TIDSGRENSE_S = float(os.environ.get("ALLOKERING_MAKS_TIDSGRENSE_S", "300"))
+MAKS_PER_SIDE = 500
+MAKS_I_KO = int(os.environ.get("ALLOKERING_MAKS_I_KO", "200"))
+MAKS_ID = 2**31 - 1
+Id = Annotated[int, Path(ge=1, le=MAKS_ID, description="Id (heltall).")]
+SokerId = Annotated[str, Path(min_length=1, max_length=64, description="Søkerens id, f.eks. S-000014.")]
+
+# --- Schemas ----------------------------------------------------------------------------------------
+
+
+class FeilRad(BaseModel):
+    fil: str = Field(description="Filen (eller «forespørsel»).")
+    rad: str = Field(description="Raden: linje i CSV/Excel, eller JSON-sti som «sokere[3]».")
+    felt: str = Field(description="Feltet eller kolonnen.")
+    melding: str = Field(description="Hva som er galt, på bokmål.")
+
+
+class Feilsvar(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "Ugyldig inndata: 1 feil. Ingenting er lagret.",
+                    "feil": [
+                        {"fil": "sokere.csv", "rad": "3", "felt": "alder", "melding": "må være et heltall, fikk 'åtti'"}
+                    ],
+                }
+            ]
+        }
+    )
+    detail: str
+    feil: list[FeilRad] = []
+
+
+FEILSVAR: dict[int | str, dict[str, Any]] = {
+    401: {"model": Feilsvar, "description": "Ikke innlogget eller ugyldig token."},
+    403: {"model": Feilsvar, "description": "Rollen din gir ikke tilgang."},
+    422: {"model": Feilsvar, "description": "Ugyldig forespørsel eller inndata, med feil per fil, rad og felt."},
+}
+
+
+def eks(eksempel: Any, beskrivelse: str = "OK", kode: int = 200, **ekstra: Any) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses with an example for the success code plus the common error responses."""
+    return {
+        kode: {"description": beskrivelse, "content": {"application/json": {"example": eksempel}}},
+        **FEILSVAR,
+        **ekstra,
+    }
+
+
+class Parametre(BaseModel):
+    """Solver parameters (capped: ``tidsgrense_s`` per plassfamilie)."""
+
+    model_config = ConfigDict(extra="forbid")
+    tidsgrense_s: float = Field(30.0, gt=0, le=MAKS_TIDSGRENSE_S, description="Tidsgrense per plassfamilie i sekunder.")
+    arbeidere: int = Field(1, ge=1, le=8, description="CP-SAT-arbeidere (brukes når deterministisk er usann).")
+    frø: int = Field(0, ge=0, le=2**31 - 1, description="Frø for CP-SAT.")
+    deterministisk: bool = Field(True, description="Én arbeider og fast frø: samme inndata gir samme svar.")
+    marginalverdier: bool = Field(True, description="Beregn verdien av én ekstra plass per enhet.")
+    ektepar_kostnad: bool = Field(True, description="Beregn hva det koster andre å holde delte ektepar sammen.")
+
+
+class KjoringBestilling(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"versjon": None, "parametre": {"tidsgrense_s": 30, "marginalverdier": True}}]},
+    )
+    versjon: int | None = Field(None, ge=1, description="Saksversjon; standard er den nyeste.")
+    parametre: Parametre = Field(default_factory=Parametre)
+
+
+class LaasInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "soker_id": "S-000014",
+                    "type": "tildel",
+                    "enhet_id": "E-STR-1",
+                    "begrunnelse": "Tildelingsmøtet 27.11: pårørende bor nær, søker ønsker Strannasenteret.",
+                }
+            ]
+        },
+    )
+    soker_id: str = Field(min_length=1, max_length=64)
+    type: Literal["tildel", "ikke_tildel"]
+    enhet_id: str | None = Field(None, max_length=64)
+    begrunnelse: str = Field(min_length=3, max_length=2000, description="Hvorfor låsen settes (påkrevd).")
+
+
+class LaasFjern(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"begrunnelse": "Søker trakk ønsket."}]})
+    begrunnelse: str = Field(min_length=3, max_length=2000)
+
+
+class BeslutningInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "utfall": "tildelt",
+                    "enhet_id": "E-STR-1",
+                    "startdato": "2026-12-01",
+                    "kjoring_id": 1,
+                    "begrunnelse": "Vedtatt i tildelingsmøtet i tråd med forslaget.",
+                }
+            ]
+        },
+    )
+    utfall: Literal["tildelt", "venteliste", "avslag", "utsatt"]
+    enhet_id: str | None = Field(None, max_length=64)
+    startdato: date | None = None
+    kjoring_id: int | None = Field(None, ge=1)
+    begrunnelse: str = Field(min_length=3, max_length=4000)
+
+
+class BrukerInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"navn": "kari", "rolle": "saksbehandler", "passord": "et langt passord"}]},
+    )
+    navn: str = Field(min_length=1, max_length=100)
+    rolle: Rolle
+    passord: str = Field(min_length=8, max_length=200)
+
+
+# --- Errors (bokmål) --------------------------------------------------------------------------------
+
+_STANDARD_NB = {
+    400: "Ugyldig forespørsel.",
+    401: "Ikke innlogget.",
+    403: "Ingen tilgang.",
+    404: "Finnes ikke.",
+    405: "Metoden er ikke tillatt for denne adressen.",
+    406: "Formatet støttes ikke.",
+    413: "Forespørselen er for stor.",
+    415: "Innholdstypen støttes ikke.",
+    500: "Intern feil i tjenesten.",
+}
+
+_FELT_NB = {
+    "missing": "mangler (påkrevd)",
+    "extra_forbidden": "ukjent felt",
+    "int_parsing": "må være et heltall",
+    "int_type": "må være et heltall",
+    "int_from_float": "må være et heltall",
+    "float_parsing": "må være et tall",
+    "float_type": "må være et tall",
+    "bool_parsing": "må være sann/usann",
+    "bool_type": "må være sann/usann",
+    "date_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_from_datetime_parsing": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "date_type": "må være en dato (ÅÅÅÅ-MM-DD)",
+    "string_too_short": "er for kort",
+    "string_too_long": "er for lang",
+    "string_type": "må være tekst",
+    "literal_error": "ugyldig verdi",
+    "enum": "ugyldig verdi",
+    "greater_than": "er for liten",
+    "greater_than_equal": "er for liten",
+    "less_than": "er for stor",
+    "less_than_equal": "er for stor",
+    "model_attributes_type": "må være et objekt",
+    "dict_type": "må være et objekt",
+    "json_invalid": "ugyldig JSON",
+    "list_type": "må være en liste",
+    "value_error": "ugyldig verdi",
+}
+
+
+def _feilsvar(kode: int, detail: str, feil: list[Feil] | None = None, **hode: str) -> JSONResponse:
+    innhold = {"detail": detail, "feil": [f.__dict__ for f in (feil or [])]}
+    return JSONResponse(innhold, status_code=kode, headers=hode or None)
+
+
+def _forespørselsfeil(exc: RequestValidationError) -> list[Feil]:
+    ut = []
+    for e in exc.errors():
+        loc = [str(x) for x in e.get("loc", ())]
+        sted = loc[0] if loc else ""
+        felt = ".".join(loc[1:]) if len(loc) > 1 else sted
+        tekst = _FELT_NB.get(e.get("type", ""), "ugyldig verdi")
+        ctx = e.get("ctx") or {}
+        if ctx and e.get("type", "").startswith(("greater", "less", "string_too")):
+            tekst += f" (grense {next(iter(ctx.values()))})"
+        if e.get("type") == "literal_error" and "expected" in ctx:
+            tekst += f"; tillatt: {ctx['expected']}"
+        ut.append(Feil("forespørsel", sted, felt, tekst))
+    return ut
+
+
+class Storrelsesgrense:
+    """ASGI middleware: refuse request bodies over the limit with 413 (also without Content-Length)."""
+
+    def __init__(self, app: Any, maks: int):
+        self.app = app
+        self.maks = maks
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    lengde = int(v)
+                except ValueError:
+                    lengde = self.maks + 1
+                if lengde > self.maks:
+                    await self._avvis(send)
+                    return
+        mottatt = 0
+        for_stor = False
+
+        async def tell() -> Any:
+            nonlocal mottatt, for_stor
+            melding = await receive()
+            if melding["type"] == "http.request":
+                mottatt += len(melding.get("body", b""))
+                if mottatt > self.maks:
+                    for_stor = True
+                    raise _ForStor()
+            return melding
+
+        try:
+            await self.app(scope, tell, send)
+        except _ForStor:
+            await self._avvis(send)
+
+    async def _avvis(self, send: Any) -> None:
+        mb = self.maks / 1024 / 1024
+        kropp = json.dumps({"detail": f"Forespørselen er for stor (grense {mb:.0f} MB).", "feil": []}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(kropp)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": kropp})
+
+
+class _ForStor(Exception):
+    pass
+
+
+# --- The app ----------------------------------------------------------------------------------------
+
+BESKRIVELSE = """
+Tildeling av knappe kommunale helse- og omsorgsplasser (langtid, korttid, avlastning, ØHD/KØH,
+omsorgsboliger). Lagrede saker (versjonerte importer), kjøringer som asynkrone jobber med
+inndata-øyeblikksbilde, låser og overstyringer fra tildelingsmøtet, møtets endelige beslutninger,
+eksport og dashborddata.
+
+**Innlogging:** `POST /auth/token` (OAuth2 passord) eller et API-token fra
+`allokering bruker opprett NAVN --rolle ROLLE`; send `Authorization: Bearer TOKEN`.
+
+**Roller:** `saksbehandler` ser personopplysninger til tildelingsarbeid; `planlegger` og `leder` ser bare
+aggregerte tall; `admin` forvalter brukere og tilgangsloggen.
+
+**Formål:** endepunkter med personopplysninger krever formål (`formal` i spørringen eller
+`X-Formal`-hodet). Hver lesing og skriving logges i tilgangsloggen.
+"""
+
+TAGGER = [
+    {"name": "drift", "description": "Helsesjekk."},
+    {"name": "innlogging", "description": "Innlogging og brukere."},
+    {"name": "saker", "description": "Saker og importer (JSON, CSV, Excel)."},
+    {"name": "låser", "description": "Låser og overstyringer fra tildelingsmøtet."},
+    {"name": "kjøringer", "description": "Løsejobber, status, resultater og eksport."},
+    {"name": "beslutninger", "description": "Tildelingsmøtets endelige beslutning per søker."},
+    {"name": "dashbord", "description": "Aggregerte tall uten personidentifikatorer."},
+    {"name": "tilgangslogg", "description": "Tilgangsloggen (admin)."},
+]
+
+
+@lru_cache(maxsize=1)
+def eksempel_sak() -> dict[str, Any]:
+    """A small valid case (two søkere from the synthetic Tvedestrand demo) for the OpenAPI examples."""
+    from modeller.generator import last_demo
+    from modeller.lasting import sak_til_json
+
+    d = json.loads(sak_til_json(last_demo("tvedestrand")))
+    d["sokere"] = [x for x in d["sokere"] if not x["ektefelle_id"] and not x["naverende_opphold_id"]][:2]
+    d["laaser"] = []
+    d["opphold"] = d["opphold"][:2]
+    return d
+
+
+def _iso(t: datetime | date | None) -> str | None:
+    return None if t is None else t.isoformat()
+
+
+def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
+    """A run without personal data (status, progress, best-so-far, metadata)."""
+    return {
+        "id": k.id,
+        "sak_id": k.sak_id,
+        "saksversjon_id": k.saksversjon_id,
+        "art": k.art,
+        "foreldre_id": k.foreldre_id,
+        "status": k.status,
+        "fremdrift": k.fremdrift,
+        "fase": k.fase,
+        "beste_hittil": k.beste_hittil,
+        "avbryt_bedt": k.avbryt_bedt is not None,
+        "input_sha256": k.input_sha256,
+        "regelprofil": k.regelprofil,
+        "vekter": k.vekter,
+        "parametre": k.parametre,
+        "motorversjon": k.motorversjon,
+        "losningsstatus": k.losningsstatus,
+        "objective": k.objective,
+        "best_bound": k.best_bound,
+        "gap": k.gap,
+        "solve_seconds": k.solve_seconds,
+        "ukp_dogn": k.ukp_dager,
+        "ukp_kostnad_nok": k.ukp_kostnad,
+        "feilmelding": k.feilmelding,
+        "opprettet": _iso(k.opprettet),
+        "startet": _iso(k.startet),
+        "ferdig": _iso(k.ferdig),
+        "bestilt_av": k.bestilt_av,
+    }
+
+
+KJORING_EKS = {
+    "id": 7,
+    "sak_id": 1,
+    "saksversjon_id": 1,
+    "art": "ny",
+    "foreldre_id": None,
+    "status": "running",
+    "fremdrift": 0.45,
+    "fase": "løser plassfamilie 2 av 5 (korttid)",
+    "beste_hittil": {"familier_ferdig": ["langtid"], "plassering": 381265, "grense": 381265, "bevist": True},
+    "avbryt_bedt": False,
+    "input_sha256": "9f2c…",
+    "regelprofil": "tvedestrand",
+    "vekter": {"alvorlighet": 4},
+    "parametre": {"tidsgrense_s": 30.0, "arbeidere": 1, "frø": 0, "deterministisk": True},
+    "motorversjon": "0.1.0",
+    "losningsstatus": None,
+    "objective": None,
+    "best_bound": None,
+    "gap": None,
+    "solve_seconds": None,
+    "ukp_dogn": None,
+    "ukp_kostnad_nok": None,
+    "feilmelding": None,
+    "opprettet": "2026-11-27T09:00:00",
+    "startet": "2026-11-27T09:00:01",
+    "ferdig": None,
+    "bestilt_av": "kari",
+}
+
+
+def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None) -> FastAPI:
+    """Build the API on a database (default: ``DATABASE_URL`` or the SQLite file)."""
+    url = db_url(db_url_inn)
+    motor = lag_motor(url)
+    migrer(motor)
+    fabrikk = lag_sesjonsfabrikk(motor)
+    koordinator = Koordinator(url, fabrikk, maks_arbeidere)
+    koordinator.rydd_ved_oppstart()
+
+    @asynccontextmanager
+    async def levetid(app: FastAPI) -> Any:
+        yield
+        koordinator.stopp()
+        motor.dispose()
+
+    app = FastAPI(
+        title="Allokering – tildeling av kommunale omsorgsplasser",
+        version=__import__("allokering").__version__,
+        description=BESKRIVELSE,
+        openapi_tags=TAGGER,
+        lifespan=levetid,
+    )
+    app.state.koordinator = koordinator
+    app.state.fabrikk = fabrikk
+    app.state.motor = motor
+    app.add_middleware(Storrelsesgrense, maks=MAKS_FORESPORSEL_BYTES)
+
+    @app.exception_handler(Inndatafeil)
+    async def _inndatafeil(_r: Request, exc: Inndatafeil) -> JSONResponse:
+        return _feilsvar(422, f"Ugyldig inndata: {len(exc.feil)} feil. Ingenting er lagret.", exc.feil)
+
+    @app.exception_handler(RequestValidationError)
+    async def _valideringsfeil(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        feil = _forespørselsfeil(exc)
+        return _feilsvar(422, f"Ugyldig forespørsel: {len(feil)} feil.", feil)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _httpfeil(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if not isinstance(detail, str) or detail in ("Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"):
+            detail = _STANDARD_NB.get(exc.status_code, "Feil.")
+        return _feilsvar(exc.status_code, detail, **(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _uventet(_r: Request, exc: Exception) -> JSONResponse:
+        return _feilsvar(500, "Intern feil i tjenesten. Feilen er logget.")
+
+    # --- dependencies
+
+    def sesjon() -> Iterator[Session]:
+        with fabrikk() as s:
+            yield s
+
+    Ses = Annotated[Session, Depends(sesjon)]
+    oauth2 = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
+
+    def innlogget(s: Ses, token: Annotated[str | None, Depends(oauth2)]) -> Bruker:
+        b = bruker_for_token(s, token) if token else None
+        if b is None:
+            raise HTTPException(401, "Ikke innlogget eller ugyldig token.", headers={"WWW-Authenticate": "Bearer"})
+        return b
+
+    def rolle(roller: frozenset[Rolle]) -> Any:
+        def sjekk(b: Annotated[Bruker, Depends(innlogget)]) -> Bruker:
+            if b.rolle not in roller:
+                raise HTTPException(403, f"Rollen «{b.rolle}» har ikke tilgang til dette.")
+            return b
+
+        return sjekk
+
+    def logg(s: Session, b: Bruker, request: Request, handling: str, formal: str) -> None:
+        route = request.scope.get("route")
+        pp = request.path_params
+
+        def heltall(x: Any) -> int | None:
+            try:
+                v = int(x)
+            except (TypeError, ValueError):
+                return None
+            return v if 0 < v <= MAKS_ID else None
+
+        s.add(
+            Tilgangslogg(
+                bruker=b.navn,
+                rolle=b.rolle,
+                handling=handling,
+                hva=(getattr(route, "summary", None) or request.url.path)[:300],
+                metode=request.method,
+                sti=request.url.path[:500],
+                sak_id=heltall(pp.get("sak_id")),
+                kjoring_id=heltall(pp.get("kjoring_id")),
+                soker_id=(str(pp.get("soker_id"))[:64] or None) if pp.get("soker_id") else None,
+                formal=formal[:500],
+            )
+        )
+        s.commit()
+
+    def personopplysninger(
+        request: Request,
+        s: Ses,
+        b: Annotated[Bruker, Depends(innlogget)],
+        formal: Annotated[
+            str | None,
+            Query(
+                max_length=500,
+                description="Formålet med å lese eller skrive personopplysninger (påkrevd).",
+                examples=["tildelingsmøte 27.11"],
+            ),
+        ] = None,
+        x_formal: Annotated[
+            str | None, Header(alias="X-Formal", max_length=500, description="Formål (alternativ til `formal`).")
+        ] = None,
+    ) -> Bruker:
+        hvorfor = (formal or x_formal or "").strip()
+        if b.rolle not in PERSONOPPLYSNINGER:
+            logg(s, b, request, "nektet", hvorfor)
+            raise HTTPException(
+                403, f"Rollen «{b.rolle}» har ikke tilgang til personopplysninger; bruk de aggregerte dashbordene."
+            )
+        if len(hvorfor) < 3:
+            raise HTTPException(
+                400,
+                "Oppgi formålet med tilgangen til personopplysninger "
+                "(spørreparameteren «formal» eller hodet «X-Formal»).",
+            )
+        logg(s, b, request, "skriv" if request.method in ("POST", "PUT", "PATCH", "DELETE") else "les", hvorfor)
+        return b
+
+    Person = Annotated[Bruker, Depends(personopplysninger)]
+    Aggregert = Annotated[Bruker, Depends(rolle(AGGREGERT))]
+    Kjorer = Annotated[Bruker, Depends(rolle(KJORE))]
+    Admin = Annotated[Bruker, Depends(rolle(ADMIN))]
+    Side = Annotated[int, Query(ge=1, le=1_000_000, description="Sidenummer (fra 1).")]
+    PerSide = Annotated[int, Query(ge=1, le=MAKS_PER_SIDE, description=f"Rader per side (høyst {MAKS_PER_SIDE}).")]
+
+    def side_ut(elementer: list[Any], antall: int, side: int, per_side: int) -> dict[str, Any]:
+        return {"antall": antall, "side": side, "per_side": per_side, "elementer": elementer}
+
+    def hent_sak(s: Session, sak_id: Id) -> SakRad:
+        rad = s.get(SakRad, sak_id)
+        if rad is None:
+            raise HTTPException(404, f"Saken {sak_id} finnes ikke.")
+        return rad
+
+    def hent_kjoring(s: Session, kjoring_id: Id) -> Kjoring:
+        rad = s.get(Kjoring, kjoring_id)
+        if rad is None:
+            raise HTTPException(404, f"Kjøringen {kjoring_id} finnes ikke.")
+        return rad
+
+    def ferdig_kjoring(s: Session, kjoring_id: Id) -> Kjoring:
+        k = hent_kjoring(s, kjoring_id)
+        if k.status != "done" or k.resultat is None:
+            raise HTTPException(409, f"Kjøringen {kjoring_id} har ikke noe resultat (status «{k.status}»).")
+        return k
+
+    # --- drift
+
+    @app.get(
+        "/helse",
+        tags=["drift"],
+        summary="Helsesjekk",
+        description="Svarer straks, også mens løsejobber går. Viser databasetype og antall aktive jobber.",
+        responses=eks({"status": "ok", "database": "sqlite", "aktive_jobber": 1}),
+    )
+    def helse() -> dict[str, Any]:
+        return {"status": "ok", "database": motor.dialect.name, "aktive_jobber": koordinator.antall_i_prosess()}
+
+    # --- innlogging
+
+    @app.post(
+        "/auth/token",
+        tags=["innlogging"],
+        summary="Logg inn (OAuth2 passord)",
+        description="Gir et bearer-token (gyldig i 12 timer) for brukernavn og passord.",
+        responses=eks({"access_token": "q8…", "token_type": "bearer", "rolle": "saksbehandler"}),
+    )
+    def token(s: Ses, skjema: Annotated[OAuth2PasswordRequestForm, Depends()]) -> dict[str, Any]:
+        b = logg_inn(s, skjema.username, skjema.password)
+        if b is None:
+            raise HTTPException(401, "Feil brukernavn eller passord.", headers={"WWW-Authenticate": "Bearer"})
+        t = utsted_token(s, b)
+        s.commit()
+        return {"access_token": t, "token_type": "bearer", "rolle": b.rolle}
+
+    @app.get(
+        "/meg",
+        tags=["innlogging"],
+        summary="Hvem er jeg",
+        description="Brukernavn og rolle for tokenet.",
+        responses=eks({"navn": "kari", "rolle": "saksbehandler"}),
+    )
+    def meg(b: Annotated[Bruker, Depends(innlogget)]) -> dict[str, Any]:
+        return {"navn": b.navn, "rolle": b.rolle}
+
+    @app.post(
+        "/brukere",
+        tags=["innlogging"],
+        status_code=201,
+        summary="Opprett bruker (admin)",
+        description="Oppretter en bruker med rolle og passord.",
+        responses=eks({"id": 3, "navn": "kari", "rolle": "saksbehandler"}, "Opprettet", 201),
+    )
+    def ny_bruker(s: Ses, _a: Admin, inn: BrukerInn) -> dict[str, Any]:
+        try:
+            b = opprett_bruker(s, inn.navn, inn.rolle, inn.passord)
+        except ValueError as exc:
+            raise HTTPException(409, str(exc).capitalize() + ".") from None
+        s.commit()
+        return {"id": b.id, "navn": b.navn, "rolle": b.rolle}
+
+    @app.get(
+        "/brukere",
+        tags=["innlogging"],
+        summary="List brukere (admin)",
+        description="Alle brukere med rolle og status.",
+        responses=eks(
+            {
+                "antall": 1,
+                "side": 1,
+                "per_side": 100,
+                "elementer": [{"id": 1, "navn": "kari", "rolle": "saksbehandler", "aktiv": True}],
+            }
+        ),
+    )
+    def brukere(s: Ses, _a: Admin, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
+        antall = s.scalar(select(func.count()).select_from(Bruker)) or 0
+        rader = s.scalars(select(Bruker).order_by(Bruker.id).offset((side - 1) * per_side).limit(per_side))
+        return side_ut(
+            [{"id": b.id, "navn": b.navn, "rolle": b.rolle, "aktiv": b.aktiv} for b in rader], antall, side, per_side
+        )
+
+    # --- saker
+
+    def sak_ut(s: Session, rad: SakRad) -> dict[str, Any]:
+        versjoner = s.scalars(
+            select(Saksversjon).where(Saksversjon.sak_id == rad.id).order_by(Saksversjon.versjon)
+        ).all()
+        return {
+            "id": rad.id,
+            "navn": rad.navn,
+            "kommunenummer": rad.kommunenummer,
+            "kommunenavn": rad.kommunenavn,
+            "regelprofil": rad.regelprofil,
+            "syntetisk": rad.syntetisk,
+            "opprettet": _iso(rad.opprettet),
+            "opprettet_av": rad.opprettet_av,
+            "versjoner": [
+                {
+                    "versjon": v.versjon,
+                    "kilde": v.kilde,
+                    "filnavn": v.filnavn,
+                    "sha256": v.sha256,
+                    "startdato": _iso(v.startdato),
+                    "horisont_dager": v.horisont_dager,
+                    "antall_sokere": v.antall_sokere,
+                    "antall_enheter": v.antall_enheter,
+                    "opprettet": _iso(v.opprettet),
+                    "opprettet_av": v.opprettet_av,
+                }
+                for v in versjoner
+            ],
+        }
+
+    SAK_EKS = {
+        "id": 1,
+        "navn": "Tvedestrand uke 48",
+        "kommunenummer": "4213",
+        "kommunenavn": "Tvedestrand",
+        "regelprofil": "tvedestrand",
+        "syntetisk": True,
+        "opprettet": "2026-11-27T09:00:00",
+        "opprettet_av": "kari",
+        "versjoner": [
+            {
+                "versjon": 1,
+                "kilde": "json",
+                "filnavn": "tvedestrand.json",
+                "sha256": "3b1f…",
+                "startdato": "2026-11-30",
+                "horisont_dager": 28,
+                "antall_sokere": 49,
+                "antall_enheter": 12,
+                "opprettet": "2026-11-27T09:00:00",
+                "opprettet_av": "kari",
+            }
+        ],
+    }
+    NavnQ = Annotated[str, Query(max_length=200, description="Navn på saken (ny sak).")]
+    SakIdQ = Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="Eksisterende sak: importen blir en ny versjon av den.")
+    ]
+
+    @app.get(
+        "/saker",
+        tags=["saker"],
+        summary="List saker",
+        description="Saker med kommune og versjoner (ingen personopplysninger). Alle roller.",
+        responses=eks({"antall": 1, "side": 1, "per_side": 100, "elementer": [SAK_EKS]}),
+    )
+    def saker(s: Ses, _b: Aggregert, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
+        antall = s.scalar(select(func.count()).select_from(SakRad)) or 0
+        rader = s.scalars(select(SakRad).order_by(SakRad.id).offset((side - 1) * per_side).limit(per_side)).all()
+        return side_ut([sak_ut(s, r) for r in rader], antall, side, per_side)
+
+    @app.post(
+        "/saker",
+        tags=["saker"],
+        status_code=201,
+        summary="Importer sak (JSON)",
+        description=(
+            "Importerer en sak i prosjektets JSON-format (se `allokering schema`). Alt eller ingenting: ved feil "
+            "lagres ingenting, og svaret (422) lister hver feil med fil, rad (JSON-sti) og felt. Med `sak_id` blir "
+            "importen en ny versjon av en eksisterende sak."
+        ),
+        responses=eks(SAK_EKS, "Opprettet", 201),
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}, "example": eksempel_sak()}},
+                "description": "Saken som JSON-objekt.",
+            }
+        },
+    )
+    async def importer_json(request: Request, b: Person, navn: NavnQ = "", sak_id: SakIdQ = None) -> JSONResponse:
+        innhold = await request.body()
+        return await run_in_threadpool(_importer_json, innhold, b, navn, sak_id)
+
+    def _importer_json(innhold: bytes, b: Bruker, navn: str, sak_id: Id | None) -> JSONResponse:
+        sak = tjenester.les_json_sak(innhold, "forespørsel")
+        with fabrikk.begin() as s:
+            try:
+                v = tjenester.lagre_sak(s, sak, navn=navn, kilde="json", filnavn="", bruker=b.navn, sak_id=sak_id)
+            except LookupError as exc:
+                raise HTTPException(404, str(exc).capitalize() + ".") from None
+            ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
+        return JSONResponse(ut, status_code=201)
+
+    @app.post(
+        "/saker/import",
+        tags=["saker"],
+        status_code=201,
+        summary="Importer sak fra CSV/Excel (malene)",
+        description=(
+            "Importerer søkere og enheter fra malene (`allokering importer --maler MAPPE`): enten `sokere` og "
+            "`enheter` (CSV UTF-8 eller .xlsx) og valgfritt `opphold`, eller én `arbeidsbok` (.xlsx med arkene "
+            "«sokere» og «enheter»). Alt eller ingenting; feil (422) oppgir fil, rad, kolonne og melding."
+        ),
+        responses=eks(SAK_EKS, "Opprettet", 201),
+    )
+    def importer_tabeller(
+        b: Person,
+        profil: Annotated[
+            str, Form(max_length=50, description="Regelprofil: sandefjord eller tvedestrand.", examples=["tvedestrand"])
+        ],
+        startdato: Annotated[
+            str, Form(max_length=10, description="Dag 0 i horisonten (ÅÅÅÅ-MM-DD).", examples=["2026-11-30"])
+        ],
+        horisont_dager: Annotated[int, Form(ge=1, le=366)] = 28,
+        kommunenummer: Annotated[str | None, Form(max_length=4)] = None,
+        kommunenavn: Annotated[str | None, Form(max_length=100)] = None,
+        syntetisk: Annotated[bool, Form()] = False,
+        navn: Annotated[str, Form(max_length=200)] = "",
+        sak_id: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None,
+        sokere: Annotated[UploadFile | None, File(description="Søkertabell (.csv/.xlsx).")] = None,
+        enheter: Annotated[UploadFile | None, File(description="Enhetstabell (.csv/.xlsx).")] = None,
+        opphold: Annotated[UploadFile | None, File(description="Valgfri tabell over nåværende opphold.")] = None,
+        arbeidsbok: Annotated[
+            UploadFile | None, File(description="Excel-malen med arkene «sokere» og «enheter».")
+        ] = None,
+    ) -> JSONResponse:
+        filer: dict[str, tuple[str, bytes]] = {}
+        for felt, f in (("sokere", sokere), ("enheter", enheter), ("opphold", opphold), ("arbeidsbok", arbeidsbok)):
+            if f is not None and f.filename is not None:
+                filer[felt] = (f.filename, f.file.read())
+        if "arbeidsbok" not in filer and not ("sokere" in filer and "enheter" in filer):
+            raise Inndatafeil(
+                [
+                    Feil(
+                        "forespørsel",
+                        "",
+                        "sokere/enheter",
+                        "last opp både «sokere» og «enheter», eller én «arbeidsbok»",
+                    )
+                ]
+            )
+        sak = tjenester.les_tabeller(
+            filer,
+            profil=profil,
+            kommunenummer=kommunenummer,
+            kommunenavn=kommunenavn,
+            startdato=startdato,
+            horisont_dager=horisont_dager,
+            syntetisk=syntetisk,
+        )
+        kilde = "xlsx" if any(n.lower().endswith((".xlsx", ".xlsm")) for n, _ in filer.values()) else "csv"
+        with fabrikk.begin() as s:
+            try:
+                v = tjenester.lagre_sak(
+                    s,
+                    sak,
+                    navn=navn,
+                    kilde=kilde,
+                    filnavn=", ".join(n for n, _ in filer.values()),
+                    bruker=b.navn,
+                    sak_id=sak_id,
+                )
+            except LookupError as exc:
+                raise HTTPException(404, str(exc).capitalize() + ".") from None
+            ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
+        return JSONResponse(ut, status_code=201)
+
+    @app.post(
+        "/saker/demo/{navn}",
+        tags=["saker"],
+        status_code=201,
+        summary="Last inn en demosak",
+        description="Lagrer en av de syntetiske demosakene (tvedestrand eller sandefjord) som en ny sak.",
+        responses=eks(SAK_EKS, "Opprettet", 201),
+    )
+    def demo(b: Person, navn: Literal["tvedestrand", "sandefjord"]) -> JSONResponse:
+        from modeller.generator import last_demo
+
+        sak = last_demo(navn)
+        with fabrikk.begin() as s:
+            v = tjenester.lagre_sak(
+                s, sak, navn=f"Demo {navn}", kilde="demo", filnavn=f"{navn}.json", bruker=b.navn, sak_id=None
+            )
+            ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
+        return JSONResponse(ut, status_code=201)
+
+    @app.get(
+        "/saker/{sak_id}",
+        tags=["saker"],
+        summary="Sak med versjoner",
+        description="Metadata om saken og hver importert versjon (ingen personopplysninger). Alle roller.",
+        responses=eks(SAK_EKS),
+    )
+    def sak(s: Ses, _b: Aggregert, sak_id: Id) -> dict[str, Any]:
+        return sak_ut(s, hent_sak(s, sak_id))
+
+    @app.get(
+        "/saker/{sak_id}/versjoner/{versjon}",
+        tags=["saker"],
+        summary="Innholdet i en saksversjon",
+        description="Hele saken som importert (JSON), med personopplysninger. Saksbehandler, med formål.",
+        responses=eks(eksempel_sak()),
+    )
+    def saksversjon(s: Ses, _b: Person, sak_id: Id, versjon: Id) -> Response:
+        v = s.scalar(select(Saksversjon).where(Saksversjon.sak_id == sak_id, Saksversjon.versjon == versjon))
+        if v is None:
+            raise HTTPException(404, f"Versjon {versjon} av sak {sak_id} finnes ikke.")
+        return Response(v.data, media_type="application/json")
+
+    @app.get(
+        "/saker/{sak_id}/sokere/{soker_id}",
+        tags=["saker"],
+        summary="En søkers opplysninger",
+        description="Søkerens registrerte opplysninger i nyeste saksversjon. Saksbehandler, med formål.",
+        responses=eks(eksempel_sak()["sokere"][0]),
+    )
+    def soker(s: Ses, _b: Person, sak_id: Id, soker_id: SokerId) -> dict[str, Any]:
+        hent_sak(s, sak_id)
+        v = tjenester.siste_versjon(s, sak_id)
+        data = json.loads(v.data) if v else {}
+        for x in data.get("sokere", []):
+            if x["id"] == soker_id:
+                return x
+        raise HTTPException(404, f"Søkeren «{soker_id}» finnes ikke i sak {sak_id}.")
+
+    # --- låser
+
+    def laas_ut(r: LaasRad) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "sak_id": r.sak_id,
+            "soker_id": r.soker_id,
+            "type": r.type,
+            "enhet_id": r.enhet_id,
+            "begrunnelse": r.begrunnelse,
+            "opprettet_av": r.opprettet_av,
+            "opprettet": _iso(r.opprettet),
+            "aktiv": r.aktiv,
+            "fjernet_av": r.fjernet_av,
+            "fjernet": _iso(r.fjernet),
+            "fjernet_begrunnelse": r.fjernet_begrunnelse,
+        }
+
+    LAAS_EKS = {
+        "id": 1,
+        "sak_id": 1,
+        "soker_id": "S-000014",
+        "type": "tildel",
+        "enhet_id": "E-STR-1",
+        "begrunnelse": "Tildelingsmøtet 27.11.",
+        "opprettet_av": "kari",
+        "opprettet": "2026-11-27T10:00:00",
+        "aktiv": True,
+        "fjernet_av": None,
+        "fjernet": None,
+        "fjernet_begrunnelse": None,
+    }
+
+    @app.get(
+        "/saker/{sak_id}/laaser",
+        tags=["låser"],
+        summary="List låser og overstyringer",
+        description="Alle låser for saken, også fjernede (hvem, når, hvorfor). Saksbehandler, med formål.",
+        responses=eks([LAAS_EKS]),
+    )
+    def laaser(s: Ses, _b: Person, sak_id: Id) -> list[dict[str, Any]]:
+        hent_sak(s, sak_id)
+        return [laas_ut(r) for r in s.scalars(select(LaasRad).where(LaasRad.sak_id == sak_id).order_by(LaasRad.id))]
+
+    @app.post(
+        "/saker/{sak_id}/laaser",
+        tags=["låser"],
+        status_code=201,
+        summary="Sett lås eller overstyring",
+        description=(
+            "`tildel`: søkeren skal ha plass på enheten; `ikke_tildel`: søkeren skal ikke ha plass (på enheten, "
+            "eller i det hele tatt uten `enhet_id`). Kontrolleres mot nyeste saksversjon og de andre låsene; "
+            "brukes ved neste kjøring. Begrunnelse er påkrevd."
+        ),
+        responses=eks(LAAS_EKS, "Opprettet", 201),
+    )
+    def ny_laas(s: Ses, b: Person, sak_id: Id, inn: LaasInn) -> JSONResponse:
+        hent_sak(s, sak_id)
+        v = tjenester.siste_versjon(s, sak_id)
+        if v is None:
+            raise HTTPException(404, f"Saken {sak_id} har ingen versjoner.")
+        laas = {
+            "soker_id": inn.soker_id,
+            "type": inn.type,
+            "enhet_id": inn.enhet_id,
+            "begrunnelse": inn.begrunnelse,
+            "laast_av": b.navn[:100],
+        }
+        tjenester.effektiv_sak(s, v, ekstra_laas=laas)
+        r = LaasRad(
+            sak_id=sak_id,
+            soker_id=inn.soker_id,
+            type=inn.type,
+            enhet_id=inn.enhet_id,
+            begrunnelse=inn.begrunnelse,
+            opprettet_av=b.navn,
+        )
+        s.add(r)
+        s.commit()
+        return JSONResponse(laas_ut(r), status_code=201)
+
+    @app.delete(
+        "/saker/{sak_id}/laaser/{laas_id}",
+        tags=["låser"],
+        summary="Fjern lås",
+        description="Setter låsen inaktiv (raden beholdes med hvem, når og hvorfor den ble fjernet).",
+        responses=eks(
+            {
+                **LAAS_EKS,
+                "aktiv": False,
+                "fjernet_av": "kari",
+                "fjernet": "2026-11-27T11:00:00",
+                "fjernet_begrunnelse": "Søker trakk ønsket.",
+            }
+        ),
+    )
+    def fjern_laas(s: Ses, b: Person, sak_id: Id, laas_id: Id, inn: Annotated[LaasFjern, Body()]) -> dict[str, Any]:
+        r = s.get(LaasRad, laas_id)
+        if r is None or r.sak_id != sak_id:
+            raise HTTPException(404, f"Låsen {laas_id} finnes ikke i sak {sak_id}.")
+        if r.aktiv:
+            r.aktiv, r.fjernet_av, r.fjernet, r.fjernet_begrunnelse = False, b.navn, naa(), inn.begrunnelse
+            s.commit()
+        return laas_ut(r)
+
+    # --- kjøringer
+
+    def opprett_kjoring(
+        s: Session,
+        b: Bruker,
+        sak_id: Id,
+        versjon: Saksversjon,
+        inndata: str,
+        sha: str,
+        parametre: dict[str, Any],
+        art: str,
+        foreldre: int | None,
+    ) -> Kjoring:
+        from allokering import __version__
+        from modeller.sak import Sak
+
+        aktive = s.scalar(select(func.count()).select_from(Kjoring).where(Kjoring.status == "queued")) or 0
+        if aktive >= MAKS_I_KO:
+            raise HTTPException(429, f"For mange kjøringer i kø ({aktive}); prøv igjen senere.")
+        sak_ = Sak.model_validate_json(inndata, context={"utsett_kryssjekk": True})
+        k = Kjoring(
+            sak_id=sak_id,
+            saksversjon_id=versjon.id,
+            foreldre_id=foreldre,
+            art=art,
+            status="queued",
+            fremdrift=0.0,
+            fase="i kø",
+            input_sha256=sha,
+            inndata=inndata,
+            regelprofil=sak_.profil.id,
+            vekter=sak_.profil.vekter.model_dump(mode="json"),
+            parametre=parametre,
+            motorversjon=__version__,
+            instans=koordinator.instans,
+            bestilt_av=b.navn,
+        )
+        s.add(k)
+        s.commit()
+        koordinator.send_inn(k.id)
+        return k
+
+    @app.post(
+        "/saker/{sak_id}/kjoringer",
+        tags=["kjøringer"],
+        status_code=202,
+        summary="Start en kjøring (løsejobb)",
+        description=(
+            "Lager et øyeblikksbilde av saksversjonen med møtets aktive låser, og starter løsingen som en jobb i "
+            "prosessbassenget. Svarer straks med jobbens id; følg den med `GET /kjoringer/{id}`. Samme endepunkt "
+            "brukes for å løse på nytt etter nye låser. Saksbehandler eller planlegger."
+        ),
+        responses=eks(KJORING_EKS | {"status": "queued"}, "Startet", 202),
+    )
+    def start_kjoring(
+        s: Ses, b: Kjorer, sak_id: Id, bestilling: Annotated[KjoringBestilling | None, Body()] = None
+    ) -> JSONResponse:
+        bestilling = bestilling or KjoringBestilling()
+        hent_sak(s, sak_id)
+        if bestilling.versjon is None:
+            v = tjenester.siste_versjon(s, sak_id)
+        else:
+            v = s.scalar(
+                select(Saksversjon).where(Saksversjon.sak_id == sak_id, Saksversjon.versjon == bestilling.versjon)
+            )
+        if v is None:
+            raise HTTPException(404, f"Fant ikke saksversjonen for sak {sak_id}.")
+        sak_ = tjenester.effektiv_sak(s, v)
+        inndata, sha = tjenester.snapshot(sak_)
+        k = opprett_kjoring(s, b, sak_id, v, inndata, sha, bestilling.parametre.model_dump(), "ny", None)
+        return JSONResponse(_kjoring_ut(k), status_code=202)
+
+    @app.post(
+        "/kjoringer/{kjoring_id}/reproduser",
+        tags=["kjøringer"],
+        status_code=202,
+        summary="Reproduser en kjøring",
+        description=(
+            "Starter en ny jobb med nøyaktig det lagrede øyeblikksbildet og de lagrede parametrene (uten dagens "
+            "låser). Med deterministiske parametre gir den samme tildelinger og målverdier."
+        ),
+        responses=eks(KJORING_EKS | {"status": "queued", "art": "reproduksjon", "foreldre_id": 7}, "Startet", 202),
+    )
+    def reproduser(s: Ses, b: Kjorer, kjoring_id: Id) -> JSONResponse:
+        gammel = hent_kjoring(s, kjoring_id)
+        v = s.get(Saksversjon, gammel.saksversjon_id)
+        assert v is not None
+        k = opprett_kjoring(
+            s,
+            b,
+            gammel.sak_id,
+            v,
+            gammel.inndata,
+            gammel.input_sha256,
+            dict(gammel.parametre),
+            "reproduksjon",
+            gammel.id,
+        )
+        return JSONResponse(_kjoring_ut(k), status_code=202)
+
+    @app.get(
+        "/kjoringer",
+        tags=["kjøringer"],
+        summary="List kjøringer",
+        description="Kjøringer med status og målverdier (ingen personopplysninger). Filtrer på sak og status.",
+        responses=eks({"antall": 1, "side": 1, "per_side": 100, "elementer": [KJORING_EKS]}),
+    )
+    def kjoringer(
+        s: Ses,
+        _b: Aggregert,
+        sak_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        status: Annotated[Literal["queued", "running", "done", "failed", "cancelled"] | None, Query()] = None,
+        side: Side = 1,
+        per_side: PerSide = 100,
+    ) -> dict[str, Any]:
+        q = select(Kjoring)
+        if sak_id is not None:
+            q = q.where(Kjoring.sak_id == sak_id)
+        if status is not None:
+            q = q.where(Kjoring.status == status)
+        antall = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rader = s.scalars(q.order_by(Kjoring.id.desc()).offset((side - 1) * per_side).limit(per_side))
+        return side_ut([_kjoring_ut(k) for k in rader], antall, side, per_side)
+
+    @app.get(
+        "/kjoringer/{kjoring_id}",
+        tags=["kjøringer"],
+        summary="Status for en kjøring",
+        description=(
+            "Status (queued/running/done/failed/cancelled), fremdrift 0–1, "
+            "fase, beste løsning hittil, målverdier og tider."
+        ),
+        responses=eks(KJORING_EKS),
+    )
+    def kjoring(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
+        return _kjoring_ut(hent_kjoring(s, kjoring_id))
+
+    @app.delete(
+        "/kjoringer/{kjoring_id}",
+        tags=["kjøringer"],
+        status_code=202,
+        summary="Stopp en kjøring",
+        description=(
+            "En kjøring i kø avbrytes straks; en som går, stoppes (status blir «cancelled» i løpet av kort tid)."
+        ),
+        responses=eks(KJORING_EKS | {"status": "running", "avbryt_bedt": True}, "Stopp bestilt", 202),
+    )
+    def stopp_kjoring(s: Ses, _b: Kjorer, kjoring_id: Id) -> JSONResponse:
+        k = hent_kjoring(s, kjoring_id)
+        if k.status in TERMINALE:
+            raise HTTPException(409, f"Kjøringen {kjoring_id} er allerede avsluttet (status «{k.status}»).")
+        koordinator.avbryt(kjoring_id)
+        s.expire_all()
+        return JSONResponse(_kjoring_ut(hent_kjoring(s, kjoring_id)), status_code=202)
+
+    RESULTAT_EKS = {
+        "kjoring_id": 7,
+        "status": "OPTIMAL",
+        "input_sha256": "9f2c…",
+        "objective": {"plassering": {"value": 381265, "bound": 381265, "proven": True}},
+        "assignments": [
+            {"applicant_id": "S-000028", "unit_id": "E-OSV-1", "start_date": "2026-11-30", "end_date": "2026-12-27"}
+        ],
+        "waiting_list": [
+            {"position": 1, "applicant_id": "S-000014", "service": "langtid", "priority": 470, "waiting_days": 21}
+        ],
+        "unit_marginal_value": {"E-STR-1": 520},
+        "ukp": {"days": 69, "cost_nok": 396405},
+    }
+
+    @app.get(
+        "/kjoringer/{kjoring_id}/resultat",
+        tags=["kjøringer"],
+        summary="Hele resultatet",
+        description=(
+            "RESULT.json for kjøringen: tildelinger, venteliste, forklaringer, "
+            "marginalverdier, ektepar, UKP. Saksbehandler, med formål."
+        ),
+        responses=eks(RESULTAT_EKS),
+    )
+    def resultat(s: Ses, _b: Person, kjoring_id: Id) -> dict[str, Any]:
+        k = ferdig_kjoring(s, kjoring_id)
+        return {"kjoring_id": k.id, **(k.resultat or {})}
+
+    @app.get(
+        "/kjoringer/{kjoring_id}/tildelinger",
+        tags=["kjøringer"],
+        summary="Tildelinger",
+        description="Foreslåtte tildelinger (søker, enhet, datoer, prioritet), sidevis. Saksbehandler, med formål.",
+        responses=eks({"antall": 1, "side": 1, "per_side": 100, "elementer": [RESULTAT_EKS["assignments"][0]]}),
+    )
+    def tildelinger(s: Ses, _b: Person, kjoring_id: Id, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
+        k = ferdig_kjoring(s, kjoring_id)
+        alle = (k.resultat or {}).get("assignments", [])
+        return side_ut(alle[(side - 1) * per_side : side * per_side], len(alle), side, per_side)
+
+    @app.get(
+        "/kjoringer/{kjoring_id}/venteliste",
+        tags=["kjøringer"],
+        summary="Venteliste",
+        description=(
+            "Kvalifiserte søkere uten plass, etter prioritet (ventetid bryter bare likhet). Saksbehandler, med formål."
+        ),
+        responses=eks({"antall": 1, "side": 1, "per_side": 100, "elementer": RESULTAT_EKS["waiting_list"]}),
+    )
+    def venteliste(s: Ses, _b: Person, kjoring_id: Id, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
+        k = ferdig_kjoring(s, kjoring_id)
+        alle = (k.resultat or {}).get("waiting_list", [])
+        return side_ut(alle[(side - 1) * per_side : side * per_side], len(alle), side, per_side)
+
+    @app.get(
+        "/kjoringer/{kjoring_id}/forklaringer/{soker_id}",
+        tags=["kjøringer"],
+        summary="Forklaring for én søker",
+        description=(
+            "Utfall, hver regel med status, kildeseksjon og lovhjemmel, prioritet og "
+            "begrunnelse til vedtaket. Saksbehandler, med formål."
+        ),
+        responses=eks(
+            {
+                "applicant_id": "S-000014",
+                "service": "langtid",
+                "outcome": "venteliste",
+                "text_nb": "Søkeren fyller vilkårene …",
+                "rules": [],
+            }
+        ),
+    )
+    def forklaring(s: Ses, _b: Person, kjoring_id: Id, soker_id: SokerId) -> dict[str, Any]:
+        ferdig_kjoring(s, kjoring_id)
+        r = s.scalar(
+            select(ForklaringRad).where(ForklaringRad.kjoring_id == kjoring_id, ForklaringRad.soker_id == soker_id)
+        )
+        if r is None:
+            raise HTTPException(404, f"Søkeren «{soker_id}» finnes ikke i kjøring {kjoring_id}.")
+        return r.data
+
+    @app.get(
+        "/kjoringer/{kjoring_id}/marginalverdier",
+        tags=["kjøringer"],
+        summary="Verdien av én ekstra plass per enhet",
+        description=(
+            "Hvor mye målfunksjonen (nivå 1) ville økt med én ekstra plass på hver enhet. Aggregert; alle roller."
+        ),
+        responses=eks({"kjoring_id": 7, "enheter": [{"enhet_id": "E-STR-1", "verdi": 520}]}),
+    )
+    def marginalverdier(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
+        k = ferdig_kjoring(s, kjoring_id)
+        mv = (k.resultat or {}).get("unit_marginal_value", {})
+        return {"kjoring_id": k.id, "enheter": [{"enhet_id": u, "verdi": v} for u, v in mv.items()]}
+
+    @app.get(
+        "/kjoringer/{kjoring_id}/eksport",
+        tags=["kjøringer"],
+        summary="Eksporter resultatet (Excel eller CSV)",
+        description=(
+            "`format=xlsx`: arkene Tildelinger, Venteliste, Forklaringer, Enheter. "
+            "`format=csv`: én rad per søker (semikolon, UTF-8). Saksbehandler, med formål."
+        ),
+        responses={
+            200: {
+                "description": "Filen",
+                "content": {
+                    "text/csv": {
+                        "example": "søker;tjeneste;utfall;enhet;institusjon;fra;til;prioritet;venteplass;begrunnelse\n"
+                    },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "example": "(binær Excel-fil)"
+                    },
+                },
+            },
+            **FEILSVAR,
+        },
+    )
+    def eksport(
+        s: Ses, _b: Person, kjoring_id: Id, format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx"
+    ) -> Response:
+        k = ferdig_kjoring(s, kjoring_id)
+        if format == "csv":
+            return Response(
+                tjenester.eksport_csv(k.resultat or {}),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="kjoring-{k.id}.csv"'},
+            )
+        return Response(
+            tjenester.eksport_xlsx(k.resultat or {}),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="kjoring-{k.id}.xlsx"'},
+        )
+
+    # --- beslutninger
+
+    def beslutning_ut(r: Beslutning) -> dict[str, Any]:
+        return {
+            "id": r.id,
+            "sak_id": r.sak_id,
+            "soker_id": r.soker_id,
+            "kjoring_id": r.kjoring_id,
+            "utfall": r.utfall,
+            "enhet_id": r.enhet_id,
+            "startdato": _iso(r.startdato),
+            "begrunnelse": r.begrunnelse,
+            "besluttet_av": r.besluttet_av,
+            "besluttet": _iso(r.besluttet),
+            "gjeldende": r.gjeldende,
+        }
+
+    BESLUTNING_EKS = {
+        "id": 1,
+        "sak_id": 1,
+        "soker_id": "S-000014",
+        "kjoring_id": 7,
+        "utfall": "tildelt",
+        "enhet_id": "E-STR-1",
+        "startdato": "2026-12-01",
+        "begrunnelse": "Vedtatt i tildelingsmøtet.",
+        "besluttet_av": "kari",
+        "besluttet": "2026-11-27T11:00:00",
+        "gjeldende": True,
+    }
+
+    @app.put(
+        "/saker/{sak_id}/beslutninger/{soker_id}",
+        tags=["beslutninger"],
+        summary="Registrer møtets beslutning for en søker",
+        description=(
+            "Lagrer tildelingsmøtets endelige beslutning (hvem, når, hvorfor). En ny "
+            "beslutning erstatter den forrige, som beholdes i historikken."
+        ),
+        responses=eks(BESLUTNING_EKS),
+    )
+    def beslutt(s: Ses, b: Person, sak_id: Id, soker_id: SokerId, inn: BeslutningInn) -> dict[str, Any]:
+        hent_sak(s, sak_id)
+        v = tjenester.siste_versjon(s, sak_id)
+        data = json.loads(v.data) if v else {}
+        if soker_id not in {x["id"] for x in data.get("sokere", [])}:
+            raise HTTPException(404, f"Søkeren «{soker_id}» finnes ikke i sak {sak_id}.")
+        if inn.utfall == "tildelt" and not inn.enhet_id:
+            raise Inndatafeil([Feil("forespørsel", "", "enhet_id", "en beslutning om tildeling må oppgi enhet_id")])
+        if inn.enhet_id and inn.enhet_id not in {e["id"] for e in data.get("enheter", [])}:
+            raise Inndatafeil([Feil("forespørsel", "", "enhet_id", f"ukjent enhet «{inn.enhet_id}»")])
+        if inn.kjoring_id is not None:
+            k = s.get(Kjoring, inn.kjoring_id)
+            if k is None or k.sak_id != sak_id:
+                raise Inndatafeil(
+                    [Feil("forespørsel", "", "kjoring_id", f"kjøringen {inn.kjoring_id} hører ikke til sak {sak_id}")]
+                )
+        s.execute(
+            update(Beslutning)
+            .where(Beslutning.sak_id == sak_id, Beslutning.soker_id == soker_id)
+            .values(gjeldende=False)
+        )
+        r = Beslutning(
+            sak_id=sak_id,
+            soker_id=soker_id,
+            kjoring_id=inn.kjoring_id,
+            utfall=inn.utfall,
+            enhet_id=inn.enhet_id,
+            startdato=inn.startdato,
+            begrunnelse=inn.begrunnelse,
+            besluttet_av=b.navn,
+            gjeldende=True,
+        )
+        s.add(r)
+        s.commit()
+        return beslutning_ut(r)
+
+    @app.get(
+        "/saker/{sak_id}/beslutninger",
+        tags=["beslutninger"],
+        summary="Møtets beslutninger",
+        description="Gjeldende beslutning per søker (med `historikk=true` også tidligere). Saksbehandler, med formål.",
+        responses=eks([BESLUTNING_EKS]),
+    )
+    def beslutninger(s: Ses, _b: Person, sak_id: Id, historikk: bool = False) -> list[dict[str, Any]]:
+        hent_sak(s, sak_id)
+        q = select(Beslutning).where(Beslutning.sak_id == sak_id)
+        if not historikk:
+            q = q.where(Beslutning.gjeldende.is_(True))
+        return [beslutning_ut(r) for r in s.scalars(q.order_by(Beslutning.soker_id, Beslutning.id))]
+
+    # --- dashbord
+
+    KjoringQ = Annotated[int, Query(ge=1, le=2**31 - 1, description="Kjøringen tallene gjelder.")]
+
+    @app.get(
+        "/dashbord/belegg",
+        tags=["dashbord"],
+        summary="Belegg per enhet over tid",
+        description=(
+            "Belagte plasser og beleggsprosent per enhet per dag i horisonten "
+            "(nåværende opphold + foreslåtte tildelinger). Aggregert."
+        ),
+        responses=eks(
+            {
+                "kjoring_id": 7,
+                "startdato": "2026-11-30",
+                "horisont_dager": 28,
+                "steg_dager": 7,
+                "enheter": [
+                    {
+                        "enhet_id": "E-STR-1",
+                        "navn": "Strannasenteret – langtidsavdeling 1",
+                        "institusjon": "Strannasenteret",
+                        "plasstype": "langtid_somatisk",
+                        "kapasitet": 12,
+                        "dager": [{"dato": "2026-11-30", "belagt": 12, "belegg": 1.0}],
+                    }
+                ],
+            }
+        ),
+    )
+    def dash_belegg(
+        s: Ses, _b: Aggregert, kjoring_id: KjoringQ, steg: Annotated[int, Query(ge=1, le=366)] = 1
+    ) -> dict[str, Any]:
+        return tjenester.belegg(ferdig_kjoring(s, kjoring_id), steg)
+
+    @app.get(
+        "/dashbord/venteliste",
+        tags=["dashbord"],
+        summary="Venteliste etter prioritet",
+        description="Antall på venteliste per tjeneste og prioritetsintervall. Aggregert.",
+        responses=eks(
+            {
+                "kjoring_id": 7,
+                "prioritetsintervall": 100,
+                "totalt": 3,
+                "grupper": [{"tjeneste": "langtid", "prioritet_fra": 400, "prioritet_til": 499, "antall": 2}],
+            }
+        ),
+    )
+    def dash_venteliste(
+        s: Ses, _b: Aggregert, kjoring_id: KjoringQ, intervall: Annotated[int, Query(ge=1, le=100000)] = 100
+    ) -> dict[str, Any]:
+        return tjenester.venteliste_etter_prioritet(ferdig_kjoring(s, kjoring_id), intervall)
+
+    @app.get(
+        "/dashbord/ventetid",
+        tags=["dashbord"],
+        summary="Ventetider",
+        description=(
+            "Per tjeneste: dager ventet så langt for dem på venteliste, og dager "
+            "fra søknad til plass for dem som får plass. Aggregert."
+        ),
+        responses=eks(
+            {
+                "kjoring_id": 7,
+                "tjenester": [
+                    {
+                        "tjeneste": "langtid",
+                        "venter_naa": {"antall": 3, "gjennomsnitt": 30.3, "median": 21, "maks": 48},
+                        "tid_til_plass": {"antall": 4, "gjennomsnitt": 40.0, "median": 38, "maks": 70},
+                    }
+                ],
+            }
+        ),
+    )
+    def dash_ventetid(s: Ses, _b: Aggregert, kjoring_id: KjoringQ) -> dict[str, Any]:
+        return tjenester.ventetider(ferdig_kjoring(s, kjoring_id))
+
+    @app.get(
+        "/dashbord/ukp",
+        tags=["dashbord"],
+        summary="UKP-døgn og kostnad",
+        description=(
+            "Utskrivningsklare pasienter: døgn i sykehus i planperioden og "
+            "kostnaden, per fullført kjøring av saken. Aggregert."
+        ),
+        responses=eks(
+            {
+                "sak_id": 1,
+                "kjoringer": [
+                    {"kjoring_id": 7, "tidspunkt": "2026-11-27T09:00:00", "ukp_dogn": 69, "kostnad_nok": 396405}
+                ],
+            }
+        ),
+    )
+    def dash_ukp(s: Ses, _b: Aggregert, sak_id: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
+        hent_sak(s, sak_id)
+        return tjenester.ukp(s, sak_id)
+
+    # --- tilgangslogg
+
+    @app.get(
+        "/tilgangslogg",
+        tags=["tilgangslogg"],
+        summary="Søk i tilgangsloggen (admin)",
+        description=(
+            "Hvem leste eller skrev personopplysninger, med rolle, hva, når og "
+            "formål. Filtrer på bruker, søker, sak og tidsrom."
+        ),
+        responses=eks(
+            {
+                "antall": 1,
+                "side": 1,
+                "per_side": 100,
+                "elementer": [
+                    {
+                        "id": 1,
+                        "tidspunkt": "2026-11-27T10:00:00",
+                        "bruker": "kari",
+                        "rolle": "saksbehandler",
+                        "handling": "les",
+                        "hva": "En søkers opplysninger",
+                        "metode": "GET",
+                        "sti": "/saker/1/sokere/S-000014",
+                        "sak_id": 1,
+                        "kjoring_id": None,
+                        "soker_id": "S-000014",
+                        "formal": "tildelingsmøte 27.11",
+                    }
+                ],
+            }
+        ),
+    )
+    def tilgangslogg(
+        s: Ses,
+        _a: Admin,
+        bruker: Annotated[str | None, Query(max_length=100)] = None,
+        soker_id: Annotated[str | None, Query(max_length=64)] = None,
+        sak_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        fra: datetime | None = None,
+        til: datetime | None = None,
+        side: Side = 1,
+        per_side: PerSide = 100,
+    ) -> dict[str, Any]:
+        q = select(Tilgangslogg)
+        if bruker:
+            q = q.where(Tilgangslogg.bruker == bruker)
+        if soker_id:
+            q = q.where(Tilgangslogg.soker_id == soker_id)
+        if sak_id is not None:
+            q = q.where(Tilgangslogg.sak_id == sak_id)
+        if fra is not None:
+            q = q.where(Tilgangslogg.tidspunkt >= fra.replace(tzinfo=None))
+        if til is not None:
+            q = q.where(Tilgangslogg.tidspunkt <= til.replace(tzinfo=None))
+        antall = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        rader = s.scalars(q.order_by(Tilgangslogg.id.desc()).offset((side - 1) * per_side).limit(per_side))
+        return side_ut(
+            [
+                {
+                    "id": r.id,
+                    "tidspunkt": _iso(r.tidspunkt),
+                    "bruker": r.bruker,
+                    "rolle": r.rolle,
+                    "handling": r.handling,
+                    "hva": r.hva,
+                    "metode": r.metode,
+                    "sti": r.sti,
+                    "sak_id": r.sak_id,
+                    "kjoring_id": r.kjoring_id,
+                    "soker_id": r.soker_id,
+                    "formal": r.formal,
+                }
+                for r in rader
+            ],
+            antall,
+            side,
+            per_side,
+        )
+
+    return app
+
+
+def _app_fra_miljo() -> FastAPI:  # pragma: no cover - for `uvicorn --factory api.app:_app_fra_miljo`
+    return lag_app()

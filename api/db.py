@@ -1,0 +1,271 @@
+"""Database: SQLAlchemy 2 models, engine and sessions.
+
+Default: an embedded SQLite file (``./allokering.sqlite`` or ``$ALLOKERING_DB``) in WAL mode, created
+on first use. PostgreSQL when ``DATABASE_URL`` is set (``postgresql+psycopg://…``). The schema is
+owned by the Alembic migrations in ``api/migrations``; ``migrer`` applies them (the app does so on
+startup). Times are stored as naive UTC.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.pool import NullPool
+
+STANDARD_SQLITE = "allokering.sqlite"
+
+
+def naa() -> datetime:
+    """Now, naive UTC (what the database stores)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def db_url(url: str | None = None) -> str:
+    """The database URL: explicit, else ``DATABASE_URL``, else the SQLite file ``ALLOKERING_DB``
+    (default ``./allokering.sqlite``). A bare file path is accepted and made a SQLite URL."""
+    if url is None:
+        url = os.environ.get("DATABASE_URL") or os.environ.get("ALLOKERING_DB") or STANDARD_SQLITE
+    if "://" not in url:
+        url = "sqlite:///" + str(Path(url).expanduser().resolve())
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def lag_motor(url: str | None = None, *, nullpool: bool = False) -> Engine:
+    """An engine for the URL. SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    url = db_url(url)
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        motor = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=NullPool if nullpool else None,
+        )
+
+        @event.listens_for(motor, "connect")
+        def _sqlite_oppsett(dbapi_conn: Any, _rec: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return motor
+    kw: dict[str, Any] = {"pool_pre_ping": True}
+    if nullpool:
+        kw["poolclass"] = NullPool
+    else:
+        kw.update(pool_size=10, max_overflow=20)
+    return create_engine(url, **kw)
+
+
+def lag_sesjonsfabrikk(motor: Engine) -> sessionmaker:
+    return sessionmaker(motor, expire_on_commit=False)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Bruker(Base):
+    __tablename__ = "brukere"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    navn: Mapped[str] = mapped_column(String(100), unique=True)
+    rolle: Mapped[str] = mapped_column(String(20))
+    passord_hash: Mapped[str | None] = mapped_column(String(300))
+    aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+
+
+class Token(Base):
+    __tablename__ = "tokener"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("brukere.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    beskrivelse: Mapped[str] = mapped_column(String(200), default="")
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    utloper: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SakRad(Base):
+    """A case; its content lives in versions (every import is a new version)."""
+
+    __tablename__ = "saker"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    navn: Mapped[str] = mapped_column(String(200))
+    kommunenummer: Mapped[str] = mapped_column(String(4))
+    kommunenavn: Mapped[str] = mapped_column(String(100))
+    regelprofil: Mapped[str] = mapped_column(String(50))
+    syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    opprettet_av: Mapped[str] = mapped_column(String(100))
+
+
+class Saksversjon(Base):
+    __tablename__ = "saksversjoner"
+    __table_args__ = (UniqueConstraint("sak_id", "versjon", name="uq_saksversjon"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    versjon: Mapped[int] = mapped_column(Integer)
+    kilde: Mapped[str] = mapped_column(String(20))
+    filnavn: Mapped[str] = mapped_column(String(500), default="")
+    data: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    startdato: Mapped[date] = mapped_column(Date)
+    horisont_dager: Mapped[int] = mapped_column(Integer)
+    antall_sokere: Mapped[int] = mapped_column(Integer)
+    antall_enheter: Mapped[int] = mapped_column(Integer)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    opprettet_av: Mapped[str] = mapped_column(String(100))
+
+
+class LaasRad(Base):
+    """A lock or override set by the allocation meeting: who, when, why; removal keeps the row."""
+
+    __tablename__ = "laaser"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    soker_id: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(20))
+    enhet_id: Mapped[str | None] = mapped_column(String(64))
+    begrunnelse: Mapped[str] = mapped_column(Text)
+    opprettet_av: Mapped[str] = mapped_column(String(100))
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
+    fjernet_av: Mapped[str | None] = mapped_column(String(100))
+    fjernet: Mapped[datetime | None] = mapped_column(DateTime)
+    fjernet_begrunnelse: Mapped[str | None] = mapped_column(Text)
+
+
+class Kjoring(Base):
+    """One allocation run (a solve job): its input snapshot, parameters, status and results."""
+
+    __tablename__ = "kjoringer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    saksversjon_id: Mapped[int] = mapped_column(ForeignKey("saksversjoner.id", ondelete="CASCADE"))
+    foreldre_id: Mapped[int | None] = mapped_column(Integer)
+    art: Mapped[str] = mapped_column(String(20), default="ny")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    fremdrift: Mapped[float] = mapped_column(Float, default=0.0)
+    fase: Mapped[str] = mapped_column(String(200), default="")
+    beste_hittil: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    avbryt_bedt: Mapped[datetime | None] = mapped_column(DateTime)
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    inndata: Mapped[str] = mapped_column(Text)
+    regelprofil: Mapped[str] = mapped_column(String(50))
+    vekter: Mapped[dict[str, Any]] = mapped_column(JSON)
+    parametre: Mapped[dict[str, Any]] = mapped_column(JSON)
+    motorversjon: Mapped[str] = mapped_column(String(50))
+    objective: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    best_bound: Mapped[int | None] = mapped_column(Integer)
+    gap: Mapped[float | None] = mapped_column(Float)
+    solve_seconds: Mapped[float | None] = mapped_column(Float)
+    losningsstatus: Mapped[str | None] = mapped_column(String(20))
+    ukp_dager: Mapped[int | None] = mapped_column(Integer)
+    ukp_kostnad: Mapped[int | None] = mapped_column(Integer)
+    resultat: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    feilmelding: Mapped[str | None] = mapped_column(Text)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    startet: Mapped[datetime | None] = mapped_column(DateTime)
+    ferdig: Mapped[datetime | None] = mapped_column(DateTime)
+    sist_livstegn: Mapped[datetime | None] = mapped_column(DateTime)
+    pid: Mapped[int | None] = mapped_column(Integer)
+    instans: Mapped[str] = mapped_column(String(36))
+    bestilt_av: Mapped[str] = mapped_column(String(100))
+
+
+class TildelingRad(Base):
+    __tablename__ = "tildelinger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kjoring_id: Mapped[int] = mapped_column(ForeignKey("kjoringer.id", ondelete="CASCADE"), index=True)
+    soker_id: Mapped[str] = mapped_column(String(64))
+    enhet_id: Mapped[str] = mapped_column(String(64))
+    institusjon_id: Mapped[str] = mapped_column(String(64))
+    plasstype: Mapped[str] = mapped_column(String(40))
+    startdato: Mapped[date] = mapped_column(Date)
+    sluttdato: Mapped[date] = mapped_column(Date)
+    apen_slutt: Mapped[bool] = mapped_column(Boolean)
+    flytting: Mapped[bool] = mapped_column(Boolean)
+    prioritet: Mapped[int] = mapped_column(Integer)
+
+
+class ForklaringRad(Base):
+    __tablename__ = "forklaringer"
+    __table_args__ = (UniqueConstraint("kjoring_id", "soker_id", name="uq_forklaring"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kjoring_id: Mapped[int] = mapped_column(ForeignKey("kjoringer.id", ondelete="CASCADE"), index=True)
+    soker_id: Mapped[str] = mapped_column(String(64))
+    tjeneste: Mapped[str] = mapped_column(String(40))
+    utfall: Mapped[str] = mapped_column(String(40))
+    tekst: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Beslutning(Base):
+    """The meeting's final decision for a søker. History is kept; ``gjeldende`` marks the latest."""
+
+    __tablename__ = "beslutninger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    soker_id: Mapped[str] = mapped_column(String(64))
+    kjoring_id: Mapped[int | None] = mapped_column(ForeignKey("kjoringer.id", ondelete="SET NULL"))
+    utfall: Mapped[str] = mapped_column(String(20))
+    enhet_id: Mapped[str | None] = mapped_column(String(64))
+    startdato: Mapped[date | None] = mapped_column(Date)
+    begrunnelse: Mapped[str] = mapped_column(Text)
+    besluttet_av: Mapped[str] = mapped_column(String(100))
+    besluttet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    gjeldende: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Tilgangslogg(Base):
+    """One row per read or write of personal data (and per refused attempt)."""
+
+    __tablename__ = "tilgangslogg"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime, default=naa, index=True)
+    bruker: Mapped[str] = mapped_column(String(100), index=True)
+    rolle: Mapped[str] = mapped_column(String(20))
+    handling: Mapped[str] = mapped_column(String(10))
+    hva: Mapped[str] = mapped_column(String(300))
+    metode: Mapped[str] = mapped_column(String(10))
+    sti: Mapped[str] = mapped_column(String(500))
+    sak_id: Mapped[int | None] = mapped_column(Integer)
+    kjoring_id: Mapped[int | None] = mapped_column(Integer)
+    soker_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    formal: Mapped[str] = mapped_column(String(500))
+
+
+def migrer(motor: Engine) -> None:
+    """Apply the Alembic migrations up to head (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with motor.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,354 @@
+"""Domain services behind the API: imports (all-or-nothing), input snapshots with the meeting's
+locks, dashboards (aggregated, no personal identifiers) and exports."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import statistics
+import tempfile
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.db import Kjoring, LaasRad, SakRad, Saksversjon
+from modeller.lasting import Inndatafeil, sak_fra_data, sak_til_json
+from modeller.sak import Feil, Sak
+
+
+def lagre_sak(
+    s: Session, sak: Sak, *, navn: str, kilde: str, filnavn: str, bruker: str, sak_id: int | None
+) -> Saksversjon:
+    """Store a validated case as a new case (``sak_id=None``) or a new version of an existing one.
+    The caller's transaction makes it all-or-nothing."""
+    tekst = sak_til_json(sak)
+    if sak_id is None:
+        rad = SakRad(
+            navn=navn or f"{sak.kommune.navn} {sak.startdato.isoformat()}",
+            kommunenummer=sak.kommune.nummer,
+            kommunenavn=sak.kommune.navn,
+            regelprofil=sak.profil.id,
+            syntetisk=sak.syntetisk,
+            opprettet_av=bruker,
+        )
+        s.add(rad)
+        s.flush()
+        versjon = 1
+    else:
+        rad = s.get(SakRad, sak_id)  # type: ignore[assignment]
+        if rad is None:
+            raise LookupError(f"saken {sak_id} finnes ikke")
+        if rad.kommunenummer != sak.kommune.nummer:
+            raise Inndatafeil(
+                [
+                    Feil(
+                        filnavn or "sak",
+                        "",
+                        "kommune.nummer",
+                        f"en ny versjon må gjelde samme kommune ({rad.kommunenummer}), fikk {sak.kommune.nummer}",
+                    )
+                ]
+            )
+        versjon = (s.scalar(select(func.max(Saksversjon.versjon)).where(Saksversjon.sak_id == rad.id)) or 0) + 1
+        rad.regelprofil = sak.profil.id
+    v = Saksversjon(
+        sak_id=rad.id,
+        versjon=versjon,
+        kilde=kilde,
+        filnavn=filnavn[:500],
+        data=tekst,
+        sha256=hashlib.sha256(tekst.encode("utf-8")).hexdigest(),
+        startdato=sak.startdato,
+        horisont_dager=sak.horisont_dager,
+        antall_sokere=len(sak.sokere),
+        antall_enheter=len(sak.enheter),
+        opprettet_av=bruker,
+    )
+    s.add(v)
+    s.flush()
+    return v
+
+
+def les_json_sak(innhold: bytes, fil: str) -> Sak:
+    try:
+        tekst = innhold.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Inndatafeil([Feil(fil, "", "", "innholdet er ikke UTF-8-tekst")]) from None
+    try:
+        data = json.loads(tekst)
+    except json.JSONDecodeError as exc:
+        raise Inndatafeil(
+            [Feil(fil, str(exc.lineno), "", f"ugyldig JSON: {exc.msg} (linje {exc.lineno}, kolonne {exc.colno})")]
+        ) from None
+    return sak_fra_data(data, fil)
+
+
+_TRYGT_NAVN = re.compile(r"[^A-Za-z0-9æøåÆØÅ._ -]")
+
+
+def _trygt_filnavn(navn: str, standard: str) -> str:
+    navn = _TRYGT_NAVN.sub("_", Path(navn or standard).name).strip() or standard
+    return navn[:100]
+
+
+def les_tabeller(
+    filer: dict[str, tuple[str, bytes]],
+    *,
+    profil: str,
+    kommunenummer: str | None,
+    kommunenavn: str | None,
+    startdato: str,
+    horisont_dager: int,
+    syntetisk: bool,
+) -> Sak:
+    """Build a case from uploaded tables: ``sokere`` + ``enheter`` (+ ``opphold``) as CSV or XLSX, or one
+    ``arbeidsbok`` (the Excel template with the sheets «sokere» and «enheter»). Error rows name the
+    uploaded file as the user called it."""
+    from modeller.tabeller import _kommune_fra_profil, bygg_sak
+
+    std_nummer, std_navn = _kommune_fra_profil(profil)
+    with tempfile.TemporaryDirectory(prefix="allokering-import-") as mappe:
+        stier: dict[str, Path] = {}
+        brukt: set[str] = set()
+        for felt, (navn, innhold) in filer.items():
+            trygt = _trygt_filnavn(navn, f"{felt}.csv")
+            if trygt in brukt:
+                trygt = f"{felt}-{trygt}"
+            brukt.add(trygt)
+            p = Path(mappe) / trygt
+            p.write_bytes(innhold)
+            stier[felt] = p
+        if "arbeidsbok" in stier:
+            sokere = enheter = stier["arbeidsbok"]
+        else:
+            sokere, enheter = stier["sokere"], stier["enheter"]
+        try:
+            return bygg_sak(
+                sokere,
+                enheter,
+                profil,
+                kommunenummer or std_nummer or "",
+                kommunenavn or std_navn or "",
+                startdato,
+                horisont_dager,
+                stier.get("opphold"),
+                syntetisk=syntetisk,
+            )
+        except Inndatafeil as exc:
+            prefiks = mappe.rstrip("/") + "/"
+            raise Inndatafeil([Feil(f.fil.replace(prefiks, ""), f.rad, f.felt, f.melding) for f in exc.feil]) from None
+
+
+def siste_versjon(s: Session, sak_id: int) -> Saksversjon | None:
+    return s.scalar(
+        select(Saksversjon).where(Saksversjon.sak_id == sak_id).order_by(Saksversjon.versjon.desc()).limit(1)
+    )
+
+
+def aktive_laaser(s: Session, sak_id: int) -> list[LaasRad]:
+    return list(
+        s.scalars(select(LaasRad).where(LaasRad.sak_id == sak_id, LaasRad.aktiv.is_(True)).order_by(LaasRad.id))
+    )
+
+
+def effektiv_sak(s: Session, versjon: Saksversjon, ekstra_laas: dict[str, Any] | None = None) -> Sak:
+    """The case version with the meeting's active locks added (validated; raises Inndatafeil)."""
+    data = json.loads(versjon.data)
+    laaser = list(data.get("laaser", []))
+    for laas in aktive_laaser(s, versjon.sak_id):
+        laaser.append(
+            {
+                "soker_id": laas.soker_id,
+                "type": laas.type,
+                "enhet_id": laas.enhet_id,
+                "begrunnelse": laas.begrunnelse[:2000],
+                "laast_av": laas.opprettet_av[:100],
+            }
+        )
+    if ekstra_laas is not None:
+        laaser.append(ekstra_laas)
+    data["laaser"] = laaser
+    return sak_fra_data(data, "sak")
+
+
+def snapshot(sak: Sak) -> tuple[str, str]:
+    """The canonical input snapshot of a run and its SHA-256 (the same hash RESULT.json carries)."""
+    tekst = sak_til_json(sak)
+    return tekst, hashlib.sha256(tekst.encode("utf-8")).hexdigest()
+
+
+# --- Dashboards (aggregated; never a søker id) ------------------------------------------------------
+
+
+def belegg(kjoring: Kjoring, steg: int = 1) -> dict[str, Any]:
+    """Occupancy per unit per day of the horizon: current stays still running plus the run's assignments."""
+    sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
+    res = kjoring.resultat or {}
+    h = sak.horisont_dager
+    flyttet = {a["applicant_id"] for a in res.get("assignments", [])}
+    sokere = {x.id: x for x in sak.sokere}
+    forlater: dict[str, int] = {}
+    for a in res.get("assignments", []):
+        s = sokere.get(a["applicant_id"])
+        if s is not None and s.naverende_opphold_id:
+            forlater[s.naverende_opphold_id] = a["start_day"]
+    per_enhet: dict[str, list[int]] = {e.id: [0] * h for e in sak.enheter}
+    for o in sak.opphold:
+        if o.enhet_id not in per_enhet:
+            continue
+        slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+        slutt = min(slutt, forlater.get(o.id, h) - 1)
+        for d in range(max(0, sak.dag(o.start)), slutt + 1):
+            per_enhet[o.enhet_id][d] += 1
+    for a in res.get("assignments", []):
+        if a["unit_id"] not in per_enhet:
+            continue
+        for p in a.get("periods") or [a]:
+            for d in range(max(0, p["start_day"]), min(h - 1, p["end_day"]) + 1):
+                per_enhet[a["unit_id"]][d] += 1
+    del flyttet
+    inst = {i.id: i.navn for i in sak.institusjoner}
+    steg = max(1, steg)
+    return {
+        "kjoring_id": kjoring.id,
+        "startdato": sak.startdato.isoformat(),
+        "horisont_dager": h,
+        "steg_dager": steg,
+        "enheter": [
+            {
+                "enhet_id": e.id,
+                "navn": e.navn,
+                "institusjon": inst.get(e.institusjon_id, e.institusjon_id),
+                "plasstype": e.plasstype.value,
+                "kapasitet": e.kapasitet,
+                "dager": [
+                    {
+                        "dato": (sak.startdato + timedelta(days=d)).isoformat(),
+                        "belagt": per_enhet[e.id][d],
+                        "belegg": round(per_enhet[e.id][d] / e.kapasitet, 3) if e.kapasitet else None,
+                    }
+                    for d in range(0, h, steg)
+                ],
+            }
+            for e in sak.enheter
+        ],
+    }
+
+
+def venteliste_etter_prioritet(kjoring: Kjoring, intervall: int = 100) -> dict[str, Any]:
+    res = kjoring.resultat or {}
+    teller: Counter[tuple[str, int]] = Counter()
+    for v in res.get("waiting_list", []):
+        teller[(v["service"], v["priority"] // intervall * intervall)] += 1
+    return {
+        "kjoring_id": kjoring.id,
+        "prioritetsintervall": intervall,
+        "totalt": sum(teller.values()),
+        "grupper": [
+            {"tjeneste": t, "prioritet_fra": p, "prioritet_til": p + intervall - 1, "antall": n}
+            for (t, p), n in sorted(teller.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+        ],
+    }
+
+
+def _statistikk(verdier: list[int]) -> dict[str, Any]:
+    if not verdier:
+        return {"antall": 0, "gjennomsnitt": None, "median": None, "maks": None}
+    return {
+        "antall": len(verdier),
+        "gjennomsnitt": round(statistics.fmean(verdier), 1),
+        "median": statistics.median(verdier),
+        "maks": max(verdier),
+    }
+
+
+def ventetider(kjoring: Kjoring) -> dict[str, Any]:
+    """Waits per service: days waited so far for those on the waiting list, and days from application
+    to the start of the place for those placed."""
+    sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
+    res = kjoring.resultat or {}
+    soknad = {s.id: s.soknad for s in sak.sokere}
+    venter: dict[str, list[int]] = defaultdict(list)
+    for v in res.get("waiting_list", []):
+        venter[v["service"]].append(v["waiting_days"])
+    plassert: dict[str, list[int]] = defaultdict(list)
+    for a in res.get("assignments", []):
+        sn = soknad.get(a["applicant_id"])
+        if sn is not None:
+            plassert[sn.tjeneste.value].append((date.fromisoformat(a["start_date"]) - sn.soknadsdato).days)
+    tjenester = sorted(set(venter) | set(plassert))
+    return {
+        "kjoring_id": kjoring.id,
+        "tjenester": [
+            {"tjeneste": t, "venter_naa": _statistikk(venter[t]), "tid_til_plass": _statistikk(plassert[t])}
+            for t in tjenester
+        ],
+    }
+
+
+def ukp(s: Session, sak_id: int) -> dict[str, Any]:
+    rader = s.execute(
+        select(Kjoring.id, Kjoring.opprettet, Kjoring.ukp_dager, Kjoring.ukp_kostnad)
+        .where(Kjoring.sak_id == sak_id, Kjoring.status == "done")
+        .order_by(Kjoring.id)
+    ).all()
+    return {
+        "sak_id": sak_id,
+        "kjoringer": [
+            {
+                "kjoring_id": r.id,
+                "tidspunkt": r.opprettet.isoformat(),
+                "ukp_dogn": r.ukp_dager,
+                "kostnad_nok": r.ukp_kostnad,
+            }
+            for r in rader
+        ],
+    }
+
+
+# --- Export -----------------------------------------------------------------------------------------
+
+
+def eksport_csv(resultat: dict[str, Any]) -> bytes:
+    """One row per søker: outcome, place, dates, priority, waiting position and the reasoning."""
+    tild = {a["applicant_id"]: a for a in resultat.get("assignments", [])}
+    vente = {v["applicant_id"]: v for v in resultat.get("waiting_list", [])}
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\n")
+    w.writerow(
+        ["søker", "tjeneste", "utfall", "enhet", "institusjon", "fra", "til", "prioritet", "venteplass", "begrunnelse"]
+    )
+    for f in resultat.get("explanations", []):
+        a = tild.get(f["applicant_id"], {})
+        v = vente.get(f["applicant_id"], {})
+        w.writerow(
+            [
+                f["applicant_id"],
+                f["service"],
+                f["outcome"],
+                a.get("unit_id", ""),
+                a.get("institution_id", ""),
+                a.get("start_date", ""),
+                "" if a.get("open_ended") else a.get("end_date", ""),
+                a.get("priority", v.get("priority", "")),
+                v.get("position", ""),
+                f["text_nb"],
+            ]
+        )
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def eksport_xlsx(resultat: dict[str, Any]) -> bytes:
+    from allokering.kjoring import skriv_excel
+
+    with tempfile.TemporaryDirectory() as mappe:
+        sti = Path(mappe) / "resultat.xlsx"
+        skriv_excel(resultat, sti)
+        return sti.read_bytes()

@@ -327,7 +327,6 @@ def bygg_delproblem(
     ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
     i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
-    klasse_rep: dict[int, tuple[Soker, Kvalifisering]] = {}
     klasse_antall: dict[int, int] = defaultdict(int)
     starter_cache: dict[tuple[str, tuple[object, ...]], list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
     for s in sokere:
@@ -376,7 +375,6 @@ def bygg_delproblem(
             kl = klasse_ix.get(nokkel_k)
             if kl is None:
                 kl = klasse_ix[nokkel_k] = Klasse(len(klasse_ix), enheter_k, monster, bonus)
-                klasse_rep[kl.id] = (s, kv)
             klasse_antall[kl.id] += 1
             starter: dict[int, tuple[tuple[int, int], ...]] = {}
             for u in enheter_k:
@@ -388,7 +386,6 @@ def bygg_delproblem(
 
     strommer: list[Strom] = []
     for kl in klasse_ix.values():
-        s0, kv0 = klasse_rep[kl.id]
         n_medl = klasse_antall[kl.id]
         for u in kl.enheter:
             for start, perioder in starter_cache[(u, kl.monster)]:

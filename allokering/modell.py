@@ -2,7 +2,8 @@
 
 Variables: one 0/1 column per candidate placement (``kandidater.Kandidat``: a søker in a named
 unit, or in a class of interchangeable units), one integer column per class flow into a unit
-and start day (``kandidater.Strom``), and a few indicator columns for ektepar. Identical places in a unit are a capacity count, never one
+and start day (``kandidater.Strom``), integer occupancy columns per unit and run of days, and a
+few indicator columns for ektepar. Identical places in a unit are a capacity count, never one
 column per bed. The same matrix feeds the LP relaxation (HiGHS, ``allokering.lp``) and the
 CP-SAT model (``til_cpsat``), so both solve exactly the same problem.
 
@@ -192,31 +193,41 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
         forrige: int | None = None
         dager: list[int] = []
 
-        def avslutt(forrige: int | None, dager: list[int], endring: dict[int, int]) -> int:
-            led = [dp.ledig[u][d] for d in dager]
-            hi_n = min(led) if frig else max(0, min(led))
-            kol = mm.ny_kolonne(f"n_{u}_{dager[0]}", nedre=lo_n, ovre=hi_n)
-            koef = {kol: 1}
-            if forrige is not None:
-                koef[forrige] = -1
-            for j, c in endring.items():
-                if c:
-                    koef[j] = koef.get(j, 0) - c
-            r = mm.rad(list(koef), list(koef.values()), 0, 0, f"kapasitet:{u}:{dager[0]}")
-            mm.belegg.append(Belegg(kol, u, tuple(dager), r, forrige))
-            return kol
-
         endring: dict[int, int] = {}
         for d in range(h):
             endres = bool(inn.get(d))
             if dager and endres:
-                forrige = avslutt(forrige, dager, endring)
+                forrige = _belegg_kolonne(mm, u, bool(frig), lo_n, forrige, dager, endring)
                 dager = []
             if not dager:
                 endring = {j: c for j, c in inn.get(d, {}).items() if c}
             dager.append(d)
         if dager:
-            avslutt(forrige, dager, endring)
+            _belegg_kolonne(mm, u, bool(frig), lo_n, forrige, dager, endring)
+
+
+def _belegg_kolonne(
+    mm: Matrisemodell,
+    u: str,
+    frigjoring: bool,
+    lo_n: int,
+    forrige: int | None,
+    dager: list[int],
+    endring: dict[int, int],
+) -> int:
+    """The occupancy column of one run of days and its balance row."""
+    led = [mm.dp.ledig[u][d] for d in dager]
+    hi_n = min(led) if frigjoring else max(0, min(led))
+    kol = mm.ny_kolonne(f"n_{u}_{dager[0]}", nedre=lo_n, ovre=hi_n)
+    koef = {kol: 1}
+    if forrige is not None:
+        koef[forrige] = -1
+    for j, c in endring.items():
+        if c:
+            koef[j] = koef.get(j, 0) - c
+    r = mm.rad(list(koef), list(koef.values()), 0, 0, f"kapasitet:{u}:{dager[0]}")
+    mm.belegg.append(Belegg(kol, u, tuple(dager), r, forrige))
+    return kol
 
 
 def toroms_kapasitet(mm: Matrisemodell) -> None:

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
-from allokering.modell import NIVAER, Matrisemodell, bygg_modell, fyll_belegg, til_cpsat
+from allokering.modell import NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
 from allokering.referanse import gradig, som_vektor
 from allokering.regler import Kvalifisering, kvalifiser_alle
@@ -115,7 +115,7 @@ def _gjennomforbar(mm: Matrisemodell, x: np.ndarray) -> bool:
 
 def _gradig_start(mm: Matrisemodell) -> np.ndarray | None:
     """The greedy solution as a start (None if it breaks a lock)."""
-    x = fyll_belegg(mm, som_vektor(mm.dp, mm.n, gradig(mm.dp).plasseringer))
+    x = som_vektor(mm.dp, mm.n, gradig(mm.dp).plasseringer)
     return x if _gjennomforbar(mm, x) else None
 
 
@@ -147,7 +147,7 @@ def loes_familie(
     # bound to be exact in double precision; otherwise level 1 first, then the later levels.
     ett_steg = not bare_nivaa1 and _trygg_storrelse(samlet, len(dp.sokere))
     hoved = samlet if ett_steg else l1
-    lp1 = Lp(mm, hoved)
+    lp1 = Lp(mm, hoved, startkolonner=_startkolonner(mm) if mm.n > SIKT_FRA else None)
     r1 = lp1.loes()
     if r1.status == "INFEASIBLE":
         return Familieloesning("INFEASIBLE", [], [], "lp")
@@ -204,6 +204,28 @@ def loes_familie(
         if grense1 is not None:
             g1 = min(g1, grense1)
     return _ferdig(mm, x, n_nivaa, g1, bevist, "cp-sat")
+
+
+SIKT_FRA = 20_000
+"""Models with more columns than this are solved by sifting (see ``lp.Lp``)."""
+
+
+def _startkolonner(mm: Matrisemodell, per_soker: int = 3) -> np.ndarray:
+    """First columns for sifting: each søker's few most valuable candidates, the class flows
+    they need, every helper column (couples), and the greedy solution."""
+    dp = mm.dp
+    nk = len(dp.kandidater)
+    valgt: set[int] = set()
+    for idx in dp.per_soker.values():
+        valgt.update(sorted(idx, key=lambda i: (-dp.kandidater[i].verdi, i))[:per_soker])
+    start = som_vektor(dp, mm.n, gradig(dp).plasseringer)
+    valgt.update(int(j) for j in np.flatnonzero(start))
+    for i in list(valgt):
+        if i < nk and dp.kandidater[i].klasse is not None:
+            k = dp.kandidater[i]
+            valgt.update(nk + j for j in dp.strom_per_klasse_start.get((int(k.klasse), k.start), []))  # type: ignore[arg-type]
+    valgt.update(range(nk + len(dp.strommer), mm.n))
+    return np.array(sorted(valgt), dtype=np.int64)
 
 
 def _trygg_storrelse(c: np.ndarray, n_sokere: int) -> bool:
@@ -342,9 +364,11 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
         l1 = mm.nivaa[0]
         base = fr.nivaaer[0].verdi
         lp = Lp(mm, l1)
-        belegg: dict[str, list] = {}
-        for bl in mm.belegg:
-            belegg.setdefault(bl.enhet, []).append(bl)
+        rader: dict[str, list[tuple[int, int]]] = {}
+        for r, art in enumerate(mm.art):
+            if art.startswith("kapasitet:"):
+                _, u, d = art.split(":")
+                rader.setdefault(u, []).append((r, int(d)))
         frig = {f.enhet for f in dp.frigjoringer}
         for u in dp.enheter:
             klasser = {k.id for k in dp.klasser if u in k.enheter}
@@ -353,22 +377,17 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
             if not any(s not in har or har[s].kandidat.start > 0 for s in brukere):
                 losning.marginalverdi[u] = 0
                 continue
-            kol = np.array([bl.kol for bl in belegg.get(u, [])], dtype=np.int64)
-            gamle = lp.xu[kol].copy() if kol.size else np.zeros(0)
+            rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
+            gamle = lp.hi[rr].copy() if rr.size else np.zeros(0)
             nye = np.array(
-                [
-                    min(dp.ledig[u][d] + 1 for d in bl.dager)
-                    if u in frig
-                    else max(0, min(dp.ledig[u][d] + 1 for d in bl.dager))
-                    for bl in belegg.get(u, [])
-                ],
+                [dp.ledig[u][d] + 1 if u in frig else max(0, dp.ledig[u][d] + 1) for _, d in rader.get(u, [])],
                 dtype=np.float64,
             )
-            if kol.size:
-                lp.sett_ovre(kol, nye)
+            if rr.size:
+                lp.sett_radgrense(rr, nye)
             r1 = lp.loes()
-            if kol.size:
-                lp.sett_ovre(kol, gamle)
+            if rr.size:
+                lp.sett_radgrense(rr, gamle)
             if r1.status == "OPTIMAL" and r1.heltallig and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x):
                 ny_verdi, x = heltall_verdi(l1, r1.x), r1.x
             else:

@@ -67,7 +67,11 @@ class Lp:
         xu: np.ndarray | None = None,
         lo: np.ndarray | None = None,
         hi: np.ndarray | None = None,
+        startkolonner: np.ndarray | None = None,
     ):
+        """``startkolonner``: solve by sifting — HiGHS sees only these columns at first; after
+        each solve every other column is priced with the duals (c − Aᵀy) and the attractive ones
+        are added, until none is left. The result is the LP optimum of the whole model."""
         import highspy
 
         self.hs_mod = highspy
@@ -89,28 +93,75 @@ class Lp:
         h.setOptionValue("random_seed", 0)
         inf = highspy.kHighsInf
         n = mm.n
-        h.addVars(n, self.xl, self.xu)
-        if n:
-            h.changeColsCost(n, np.arange(n, dtype=np.int32), self.c)
         m = len(mm.lo)
-        if m:
-            h.addRows(
-                m,
-                np.where(np.isfinite(self.lo), self.lo, -inf),
-                np.where(np.isfinite(self.hi), self.hi, inf),
-                len(self.indices),
-                self.indptr[:-1].astype(np.int32),
-                self.indices.astype(np.int32),
-                self.data,
-            )
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         self.h = h
+        self.sikt = startkolonner is not None
+        if not self.sikt:
+            self.aktive = np.arange(n, dtype=np.int64)
+            h.addVars(n, self.xl, self.xu)
+            if n:
+                h.changeColsCost(n, np.arange(n, dtype=np.int32), self.c)
+            if m:
+                h.addRows(
+                    m,
+                    np.where(np.isfinite(self.lo), self.lo, -inf),
+                    np.where(np.isfinite(self.hi), self.hi, inf),
+                    len(self.indices),
+                    self.indptr[:-1].astype(np.int32),
+                    self.indices.astype(np.int32),
+                    self.data,
+                )
+        else:
+            # Column-wise copy of the matrix for adding columns.
+            orden = np.argsort(self.indices, kind="stable")
+            self.csc_rad = self.rad_av[orden].astype(np.int32)
+            self.csc_data = self.data[orden]
+            self.colptr = np.concatenate([[0], np.cumsum(np.bincount(self.indices, minlength=n))]).astype(np.int64)
+            if m:
+                h.addRows(
+                    m,
+                    np.where(np.isfinite(self.lo), self.lo, -inf),
+                    np.where(np.isfinite(self.hi), self.hi, inf),
+                    0,
+                    np.zeros(m, dtype=np.int32),
+                    np.zeros(0, dtype=np.int32),
+                    np.zeros(0),
+                )
+            self.aktive = np.zeros(0, dtype=np.int64)
+            self.i_lp = np.zeros(n, dtype=bool)
+            self._legg_til(np.unique(np.asarray(startkolonner, dtype=np.int64)))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
 
-    def sett_ovre(self, kolonner: np.ndarray, ovre: np.ndarray) -> None:
-        """Change the upper bounds of some columns (e.g. one more place in a unit)."""
-        for j, v in zip(kolonner, ovre, strict=True):
-            self.h.changeColBounds(int(j), float(self.xl[j]), float(v))
-            self.xu[j] = v
+    def _legg_til(self, kol: np.ndarray) -> None:
+        kol = kol[~self.i_lp[kol]]
+        if kol.size == 0:
+            return
+        starts, idx, val = [], [], []
+        for j in kol:
+            a, b = self.colptr[j], self.colptr[j + 1]
+            starts.append(len(idx))
+            idx.extend(self.csc_rad[a:b])
+            val.extend(self.csc_data[a:b])
+        self.h.addCols(
+            len(kol),
+            self.c[kol],
+            self.xl[kol],
+            self.xu[kol],
+            len(idx),
+            np.asarray(starts, dtype=np.int32),
+            np.asarray(idx, dtype=np.int32),
+            np.asarray(val, dtype=np.float64),
+        )
+        self.i_lp[kol] = True
+        self.aktive = np.concatenate([self.aktive, kol])
+
+    def sett_radgrense(self, rader: np.ndarray, hi: np.ndarray) -> None:
+        """Change the upper bounds of some rows (e.g. one more place in a unit)."""
+        inf = self.hs_mod.kHighsInf
+        for r, v in zip(rader, hi, strict=True):
+            lo = self.lo[r] if np.isfinite(self.lo[r]) else -inf
+            self.h.changeRowBounds(int(r), float(lo), float(v))
+            self.hi[r] = v
 
     def loes(self) -> Lpresultat:
         hs = self.hs_mod
@@ -119,19 +170,38 @@ class Lp:
             tom = np.zeros(0)
             infeasible = bool(np.any(self.lo > 0))
             return Lpresultat("INFEASIBLE" if infeasible else "OPTIMAL", tom, 0.0, True, tom, np.zeros(len(self.lo)))
-        self.h.run()
-        st = self.h.getModelStatus()
-        if st == hs.HighsModelStatus.kInfeasible:
-            return Lpresultat("INFEASIBLE", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
-        if st != hs.HighsModelStatus.kOptimal:
-            return Lpresultat("FEIL", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
-        sol = self.h.getSolution()
-        x = np.asarray(sol.col_value, dtype=np.float64)
-        y = np.asarray(sol.row_dual, dtype=np.float64) if len(self.lo) else np.zeros(0)
-        grense, d, ye = self.lagrange(y)
-        grense2, d2, ye2 = self.lagrange(-y)
-        if grense2 < grense:
-            grense, d, ye = grense2, d2, ye2
+        while True:
+            self.h.run()
+            st = self.h.getModelStatus()
+            if st == hs.HighsModelStatus.kInfeasible and not self.sikt:
+                return Lpresultat("INFEASIBLE", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
+            if st == hs.HighsModelStatus.kInfeasible:
+                # A restricted LP can be infeasible where the whole is not (locks): take every column.
+                alle = np.flatnonzero(~self.i_lp)
+                if alle.size == 0:
+                    return Lpresultat("INFEASIBLE", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
+                self._legg_til(alle)
+                continue
+            if st != hs.HighsModelStatus.kOptimal:
+                return Lpresultat("FEIL", np.zeros(n), INF, False, np.zeros(n), np.zeros(len(self.lo)))
+            sol = self.h.getSolution()
+            x = np.zeros(n)
+            x[self.aktive] = np.asarray(sol.col_value, dtype=np.float64)
+            y = np.asarray(sol.row_dual, dtype=np.float64) if len(self.lo) else np.zeros(0)
+            grense, d, ye = self.lagrange(y)
+            grense2, d2, ye2 = self.lagrange(-y)
+            if grense2 < grense:
+                grense, d, ye = grense2, d2, ye2
+            if not self.sikt:
+                break
+            # Price the columns HiGHS has not seen: at 0, attractive when d > 0.
+            utenfor = np.flatnonzero(~self.i_lp & (d > 1e-9) & (self.xu > 0))
+            if utenfor.size == 0:
+                break
+            maks = max(2000, utenfor.size // 4)
+            if utenfor.size > maks:
+                utenfor = utenfor[np.argsort(-d[utenfor], kind="stable")[:maks]]
+            self._legg_til(utenfor)
         heltallig = bool(np.all(np.abs(x - np.rint(x)) < 1e-6))
         return Lpresultat("OPTIMAL", np.rint(x) if heltallig else x, grense, heltallig, d, ye)
 

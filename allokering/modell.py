@@ -46,7 +46,6 @@ class Matrisemodell:
     vekter: tuple[int, int, int, int]  # M1, M2, M3, −1
     ovre: list[int] = field(default_factory=list)  # upper bound of each column (1, or a flow's maximum)
     nedre: list[int] = field(default_factory=list)  # lower bound of each column
-    belegg: list[Belegg] = field(default_factory=list)
     indptr: list[int] = field(default_factory=lambda: [0])
     indices: list[int] = field(default_factory=list)
     data: list[int] = field(default_factory=list)
@@ -145,89 +144,62 @@ def klassestrom(mm: Matrisemodell) -> None:
         mm.rad(idx + zs, [1] * len(idx) + [-1] * len(zs), 0, 0, f"klasse:{kl}:{st}")
 
 
-@dataclass(frozen=True)
-class Belegg:
-    """Occupancy column n of a unit over a run of days on which it cannot change: new stays
-    (minus released current stays) present in the unit on those days."""
-
-    kol: int
-    enhet: str
-    dager: tuple[int, ...]
-    rad: int  # its balance row
-    forrige: int | None  # the occupancy column of the previous run of days
+def _kontrolldager(
+    dp: Delproblem, u: str, perioder: list[tuple[tuple[int, int], ...]], mover_starts: dict[str, set[int]]
+) -> list[int]:
+    """Days on which the capacity constraint of unit u can bind. The constraint on day d is
+    implied by the one on day d+1 unless something ends on d, capacity rises on d+1, or a
+    mover's release into u can begin on d+1."""
+    h = dp.horisont
+    led = dp.ledig[u]
+    slutt = set()
+    for pp in perioder:
+        for _, hi in pp:
+            slutt.add(hi)
+    frigj_start: set[int] = set()
+    for f in dp.frigjoringer:
+        if f.enhet == u:
+            slutt.add(f.til_dag)
+            frigj_start |= mover_starts.get(f.soker, set())
+    return [d for d in range(h) if d == h - 1 or led[d + 1] > led[d] or d in slutt or (d + 1) in frigj_start]
 
 
 def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
     """Per unit and day: new placements − released current stays ≤ free places.
-
-    Written as a flow over time: an occupancy column n_{u,d} bounded by the free places,
-    and one balance row per day on which occupancy can change,
-    n_{u,d} = n_{u,d−1} + stays starting on d − stays that ended on d−1 (and the reverse for a
-    mover's released place). A stay then has two entries per period instead of one per day,
-    which keeps the LP sparse for long stays. Over-occupied days (negative free places) admit
-    no new stay unless a release comes."""
+    Over-occupied days (negative free places) admit no new stay unless a release comes."""
     dp = mm.dp
+    mover_starts: dict[str, set[int]] = defaultdict(set)
+    for f in dp.frigjoringer:
+        for i in dp.per_soker.get(f.soker, []):
+            mover_starts[f.soker].add(dp.kandidater[i].start)
     nk = len(dp.kandidater)
-    h = dp.horisont
     for u in dp.enheter:
+        # Columns that occupy places of u: explicit candidates and class flows into u.
         kol_u = dp.per_enhet.get(u, []) + [nk + j for j in dp.strom_per_enhet.get(u, [])]
         if not kol_u:
             continue
-        inn: dict[int, dict[int, int]] = defaultdict(dict)  # day → column → coefficient of Δ
-        for j in kol_u:
-            pp = dp.kandidater[j].perioder if j < nk else dp.strommer[j - nk].perioder
-            b = dp.kandidater[j].bruk if j < nk else 1
-            for lo, hi in pp:
-                inn[lo][j] = inn[lo].get(j, 0) + b
-                if hi + 1 < h:
-                    inn[hi + 1][j] = inn[hi + 1].get(j, 0) - b
+        perioder = [dp.kandidater[j].perioder if j < nk else dp.strommer[j - nk].perioder for j in kol_u]
         frig = [f for f in dp.frigjoringer if f.enhet == u]
-        for f in frig:
-            for i in dp.per_soker.get(f.soker, []):
-                st = dp.kandidater[i].start
-                if st <= f.til_dag:
-                    inn[st][i] = inn[st].get(i, 0) - 1
-                    if f.til_dag + 1 < h:
-                        inn[f.til_dag + 1][i] = inn[f.til_dag + 1].get(i, 0) + 1
-        lo_n = -len(frig) if frig else 0
-        forrige: int | None = None
-        dager: list[int] = []
-
-        endring: dict[int, int] = {}
-        for d in range(h):
-            endres = bool(inn.get(d))
-            if dager and endres:
-                forrige = _belegg_kolonne(mm, u, bool(frig), lo_n, forrige, dager, endring)
-                dager = []
-            if not dager:
-                endring = {j: c for j, c in inn.get(d, {}).items() if c}
-            dager.append(d)
-        if dager:
-            _belegg_kolonne(mm, u, bool(frig), lo_n, forrige, dager, endring)
-
-
-def _belegg_kolonne(
-    mm: Matrisemodell,
-    u: str,
-    frigjoring: bool,
-    lo_n: int,
-    forrige: int | None,
-    dager: list[int],
-    endring: dict[int, int],
-) -> int:
-    """The occupancy column of one run of days and its balance row."""
-    led = [mm.dp.ledig[u][d] for d in dager]
-    hi_n = min(led) if frigjoring else max(0, min(led))
-    kol = mm.ny_kolonne(f"n_{u}_{dager[0]}", nedre=lo_n, ovre=hi_n)
-    koef = {kol: 1}
-    if forrige is not None:
-        koef[forrige] = -1
-    for j, c in endring.items():
-        if c:
-            koef[j] = koef.get(j, 0) - c
-    r = mm.rad(list(koef), list(koef.values()), 0, 0, f"kapasitet:{u}:{dager[0]}")
-    mm.belegg.append(Belegg(kol, u, tuple(dager), r, forrige))
-    return kol
+        # Day coverage of every column of the unit, as a boolean matrix (columns × days).
+        dekning = np.zeros((len(kol_u), dp.horisont), dtype=bool)
+        for r, pp in enumerate(perioder):
+            for lo, hi in pp:
+                dekning[r, lo : hi + 1] = True
+        bruk = np.array([dp.kandidater[j].bruk if j < nk else 1 for j in kol_u], dtype=np.int64)
+        maks = np.array([1 if j < nk else dp.strommer[j - nk].maks for j in kol_u], dtype=np.int64)
+        for d in _kontrolldager(dp, u, perioder, mover_starts):
+            rader = np.flatnonzero(dekning[:, d])
+            if rader.size == 0:
+                continue
+            rel = [
+                i for f in frig if d <= f.til_dag for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d
+            ]
+            cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
+            if not rel and int((bruk[rader] * maks[rader]).sum()) <= cap:
+                continue
+            kol = [kol_u[r] for r in rader] + rel
+            koef = [int(b) for b in bruk[rader]] + [-1] * len(rel)
+            mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
 
 
 def toroms_kapasitet(mm: Matrisemodell) -> None:
@@ -344,14 +316,3 @@ def til_cpsat(
     nz = np.flatnonzero(obj)
     m.maximize(cp_model.LinearExpr.weighted_sum([x[j] for j in nz], [int(obj[j]) for j in nz]))
     return Cpsat(m, x, literal)
-
-
-def fyll_belegg(mm: Matrisemodell, x: np.ndarray) -> np.ndarray:
-    """Complete a vector of placements with the occupancy columns its stays imply."""
-    x = x.copy()
-    indptr, indices, data = mm.csr()
-    for b in mm.belegg:  # in creation order: each run after the previous one of its unit
-        a, e = int(indptr[b.rad]), int(indptr[b.rad + 1])
-        annet = sum(data[k] * x[indices[k]] for k in range(a, e) if indices[k] != b.kol)
-        x[b.kol] = -annet
-    return x

@@ -137,6 +137,7 @@ def loes_familie(
     integral and within 1 of the bound, it is proven optimal without search (level 1), and the
     later levels are solved the same way on the face the reduced costs leave. Otherwise CP-SAT
     solves what the reduced costs have not fixed, from the best start known."""
+    t0 = time.perf_counter()
     mm = bygg_modell(dp, tving_sammen)
     n_nivaa = 1 if bare_nivaa1 else len(NIVAER)
     if not dp.kandidater and not mm.laas_rad:
@@ -188,12 +189,19 @@ def loes_familie(
         for j, v in enumerate(cp.x):
             if j not in fast and j < len(dp.kandidater) + len(dp.strommer):
                 cp.m.add_hint(v, round(start[j]))
-    solver = _solver(p, p.tidsgrense_s)
+    solver = _solver(p, p.tidsgrense_s - (time.perf_counter() - t0))
     status = solver.solve(cp.m)
     if status == cp_model.INFEASIBLE:
         return Familieloesning("INFEASIBLE", [], [], "cp-sat")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Familieloesning("UNKNOWN", [], [], "cp-sat")
+        if start is None:
+            return Familieloesning("UNKNOWN", [], [], "cp-sat")
+        # Out of time before CP-SAT found anything: the best start known stands, unproven
+        # (its level 1 is proven when the LP already proved it).
+        fl = _ferdig(mm, start, n_nivaa, grense1, False, "cp-sat")
+        if bevist1 and not ett_steg:
+            fl.nivaaer[0] = Nivaaresultat(NIVAER[0], fl.nivaaer[0].verdi, fl.nivaaer[0].verdi, True)
+        return fl
     x = np.array([solver.value(v) for v in cp.x], dtype=np.float64)
     bevist = status == cp_model.OPTIMAL
     if bevist:

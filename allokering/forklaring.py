@@ -115,11 +115,19 @@ def lag_tildelinger(losning: Losning) -> list[dict[str, Any]]:
                     ],
                     "shares_flat_with": partner,
                     "move": bool(k.flytting),
+                    "move_from_unit": _fra_enhet(sak, sid) if k.flytting else None,
                     "priority": losning.prioritet[sid].total,
                 }
                 tildelinger.append(t)
     tildelinger.sort(key=lambda t: (t["unit_id"], t["start_day"], t["applicant_id"]))
     return tildelinger
+
+
+def _fra_enhet(sak: Any, sid: str) -> str | None:
+    """The unit a moving resident leaves."""
+    s = next(x for x in sak.sokere if x.id == sid)
+    o = next((o for o in sak.opphold if o.id == s.naverende_opphold_id), None)
+    return None if o is None else o.enhet_id
 
 
 def lag_resultat(losning: Losning) -> dict[str, Any]:
@@ -226,6 +234,16 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         "explanations": forklaringer,
         "unit_marginal_value": dict(sorted(losning.marginalverdi.items())),
         "couples": par_ut,
+        "locks": [
+            {
+                "applicant_id": x.soker_id,
+                "type": x.type.value,
+                "unit_id": x.enhet_id,
+                "reason": x.begrunnelse,
+                "locked_by": x.laast_av,
+            }
+            for x in sak.laaser
+        ],
         "ukp": {"days": ukp_dager, "cost_nok": ukp_dager * sak.profil.ukp_dognpris_nok},
     }
 
@@ -275,6 +293,7 @@ def _forklar(
         )
         return data
 
+    laaser = {x.soker_id: x for x in sak.laaser if x.type.value == "tildel"}
     oppfylt = " ".join(_setning(r) for r in soker_regler)
     ektefelle_tekst = _ektefelle_tekst(losning, s, plass, institusjoner, enheter)
     t = plass.get(sid)
@@ -297,7 +316,15 @@ def _forklar(
             tekst += f"Søkeren får bo sammen med ektefellen ({sammen[sid]}) ved samme institusjon ({hjemmel}). "
         tekst += ektefelle_tekst
         if t["move"]:
-            tekst += "Tildelingen innebærer flytting fra nåværende plass. "
+            tekst += f"Tildelingen innebærer flytting fra nåværende plass ({t['move_from_unit']}). "
+        laas = laaser.get(sid)
+        if laas is not None:
+            tekst += (
+                "Tildelingen er låst av tildelingsmøtet"
+                + (f" ({laas.laast_av})" if laas.laast_av else "")
+                + (f": {laas.begrunnelse}" if laas.begrunnelse else "")
+                + ". "
+            )
         tekst += f"Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}."
         data["outcome"] = "tildelt"
         data["unit_id"] = t["unit_id"]
@@ -325,14 +352,20 @@ def _forklar(
     if not aktuelle:
         tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
     elif konkurrenter:
-        tekst += (
-            (
+        hoyere = [(p, a) for p, a, _ in konkurrenter if p >= pr.total]
+        lavere = [(p, a) for p, a, _ in konkurrenter if p < pr.total]
+        if hoyere:
+            tekst += (
                 f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
-                "høyere eller lik prioritet: "
+                "høyere eller lik prioritet: " + ", ".join(f"{a} (prioritet {p})" for p, a in hoyere[:5]) + ". "
             )
-            + ", ".join(f"{a} (prioritet {p})" for p, a, _ in konkurrenter[:5])
-            + ". "
-        )
+        if lavere:
+            tekst += (
+                "Søkere med lavere prioritet fikk plass på de samme enhetene i perioder der søkerens opphold ikke "
+                "fikk plass (ulik lengde, starttid eller låst av tildelingsmøtet): "
+                + ", ".join(f"{a} (prioritet {p})" for p, a in lavere[:3])
+                + ". "
+            )
     else:
         tekst += "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
     kontra = [u for u, liste in sorted(losning.ekstra_plass_gir.items()) if sid in liste]

@@ -413,7 +413,8 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
                     losning.ekstra_plass_gir[u] = sorted(nye_pl)
                 continue
             losning.marginalverdi[u] = max(0, ny_verdi - base)
-            nye_pl = {s for p in dp.dekomponer(x) for s in p.kandidat.personer} - set(har)
+            nk = len(dp.kandidater)
+            nye_pl = {s for i in np.flatnonzero(x[:nk] > 0.5) for s in dp.kandidater[i].personer} - set(har)
             if nye_pl and ny_verdi > base:
                 losning.ekstra_plass_gir[u] = sorted(nye_pl)
 

@@ -186,6 +186,7 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
             for lo, hi in pp:
                 dekning[r, lo : hi + 1] = True
         bruk = np.array([dp.kandidater[j].bruk if j < nk else 1 for j in kol_u], dtype=np.int64)
+        kol_arr = np.asarray(kol_u, dtype=np.int64)
         maks = np.array([1 if j < nk else dp.strommer[j - nk].maks for j in kol_u], dtype=np.int64)
         for d in _kontrolldager(dp, u, perioder, mover_starts):
             rader = np.flatnonzero(dekning[:, d])
@@ -197,8 +198,8 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
             cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
             if not rel and int((bruk[rader] * maks[rader]).sum()) <= cap:
                 continue
-            kol = [kol_u[r] for r in rader] + rel
-            koef = [int(b) for b in bruk[rader]] + [-1] * len(rel)
+            kol = kol_arr[rader].tolist() + rel
+            koef = bruk[rader].tolist() + [-1] * len(rel)
             mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
 
 

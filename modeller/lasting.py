@@ -154,8 +154,10 @@ def skriv_atomisk(sti: str | os.PathLike[str], innhold: str | bytes) -> None:
 
 
 def sak_til_json(sak: Sak) -> str:
-    """Canonical JSON of a case (stable key order, so equal cases give identical files)."""
-    return json.dumps(sak.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=1) + "\n"
+    """Canonical JSON of a case (stable key order, so equal cases give identical files).
+    Pydantic's serializer writes exactly what ``json.dumps(model_dump(mode="json"),
+    ensure_ascii=False, indent=1)`` would (a test checks), about four times faster."""
+    return sak.model_dump_json(indent=1) + "\n"
 
 
 def skriv_sak(sak: Sak, sti: str | os.PathLike[str]) -> None:

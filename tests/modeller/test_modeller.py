@@ -199,3 +199,15 @@ def test_schema_skriver_gyldig_json_med_sakens_felt():
     for felt in ("kommune", "startdato", "horisont_dager", "institusjoner", "enheter", "opphold", "sokere", "laaser"):
         assert felt in schema["properties"]
     assert {"Soker", "Soknad", "Enhet", "Laas"} <= set(schema["$defs"])
+
+
+def test_kanonisk_json_er_lik_json_dumps():
+    """sak_til_json uses pydantic's serializer; it must equal the plain json.dumps form."""
+    import json
+
+    from modeller.generator import last_demo
+    from modeller.lasting import sak_til_json
+
+    sak = last_demo("tvedestrand")
+    forventet = json.dumps(sak.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n"
+    assert sak_til_json(sak) == forventet

@@ -185,8 +185,8 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
     ukp_dager = 0
     for s in sak.sokere:
         if losning.prioritet[s.id].ukp:
-            t = plass.get(s.id)
-            ukp_dager += t["start_day"] if t else h
+            ukp_t = plass.get(s.id)
+            ukp_dager += ukp_t["start_day"] if ukp_t else h
     nivaa_sum: dict[str, dict[str, Any]] = {}
     for fr in losning.familier.values():
         for n in fr.nivaaer:
@@ -196,7 +196,7 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
             d["proven"] = d["proven"] and n.bevist
     l1 = nivaa_sum.get("plassering", {"value": 0, "bound": 0})
     gap = 0.0 if l1["bound"] == 0 else abs(l1["bound"] - l1["value"]) / max(1, abs(l1["bound"]))
-    p = losning.parametre
+    param = losning.parametre
     return {
         "format": RESULTATFORMAT,
         "engine_version": __version__,
@@ -211,10 +211,10 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         "gap": gap,
         "solve_seconds": round(losning.sekunder, 4),
         "parameters": {
-            "time_limit_s": p.tidsgrense_s,
-            "workers": p.arbeidere,
-            "seed": p.frø,
-            "deterministic": p.deterministisk,
+            "time_limit_s": param.tidsgrense_s,
+            "workers": param.arbeidere,
+            "seed": param.frø,
+            "deterministic": param.deterministisk,
         },
         "weights": sak.profil.vekter.model_dump(),
         "families": [

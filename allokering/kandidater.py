@@ -25,6 +25,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from allokering.prioritet import Prioritet, placement_value
 from allokering.regler import Kvalifisering, Utfall
 from modeller.institusjon import Enhet
@@ -163,7 +165,7 @@ class Delproblem:
         self.per_klasse_start, self.strom_per_enhet = dict(per_ks), dict(s_enh)
         self.strom_per_klasse_start = dict(s_ks)
 
-    def dekomponer(self, x: Sequence[float]) -> list[Plassering]:
+    def dekomponer(self, x: Sequence[float] | np.ndarray) -> list[Plassering]:
         """Turn a solution vector (candidates, then flows) into placements. Aggregated members
         of a class who start the same day are matched to the flows' units in id order; any
         matching is equally good at every level."""

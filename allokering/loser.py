@@ -186,9 +186,9 @@ def loes_familie(
         mm, fast=fast, mal=mal, lo=None if flate is None else flate.lo, hi=None if flate is None else flate.hi
     )
     if start is not None:
-        for j, v in enumerate(cp.x):
+        for j, var in enumerate(cp.x):
             if j not in fast and j < len(dp.kandidater) + len(dp.strommer):
-                cp.m.add_hint(v, round(start[j]))
+                cp.m.add_hint(var, round(start[j]))
     solver = _solver(p, p.tidsgrense_s - (time.perf_counter() - t0))
     status = solver.solve(cp.m)
     if status == cp_model.INFEASIBLE:
@@ -270,7 +270,7 @@ def _sjekk_laaser_mot_regler(sak: Sak, kval: dict[str, Kvalifisering]) -> None:
             grunner = [
                 f"{r.tekst_nb} ({r.seksjon})"
                 for r in kv.regelutfall
-                if r.status.value != "oppfylt" and r.plasstype in (None, enheter[laas.enhet_id].plasstype.value)
+                if r.status.value != "oppfylt" and r.plasstype in (None, enheter[str(laas.enhet_id)].plasstype.value)
             ]
             tekst = "; ".join(grunner) if grunner else "søkeren er ikke kvalifisert for enheten"
             raise Ugyldiglaas(

@@ -136,7 +136,9 @@ class Lp:
         kol = kol[~self.i_lp[kol]]
         if kol.size == 0:
             return
-        starts, idx, val = [], [], []
+        starts: list[int] = []
+        idx: list[int] = []
+        val: list[float] = []
         for j in kol:
             a, b = self.colptr[j], self.colptr[j + 1]
             starts.append(len(idx))

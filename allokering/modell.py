@@ -228,7 +228,7 @@ def ektepar(mm: Matrisemodell, tving_sammen: frozenset[tuple[str, str]]) -> None
         for person, inst_map, enh_map in ((p.a, a_inst, a_enh), (p.b, b_inst, b_enh)):
             for i in dp.per_soker.get(person, []):
                 k = dp.kandidater[i]
-                if len(k.personer) == 1:
+                if len(k.personer) == 1 and k.enhet is not None:  # couples are always explicit
                     inst_map[dp.institusjon[k.enhet]].append(i)
                     enh_map[k.enhet].append(i)
         sammen = list(felles)
@@ -303,10 +303,10 @@ def til_cpsat(
         a, b = mm.indptr[r], mm.indptr[r + 1]
         kol = mm.indices[a:b]
         koef = mm.data[a:b]
-        lo = rlo[r] if rlo[r] > -INF else cp_model.INT_MIN
-        hi = rhi[r] if rhi[r] < INF else cp_model.INT_MAX
+        rad_lo = int(rlo[r]) if rlo[r] > -INF else cp_model.INT_MIN
+        rad_hi = int(rhi[r]) if rhi[r] < INF else cp_model.INT_MAX
         expr = cp_model.LinearExpr.weighted_sum([x[j] for j in kol], koef)
-        c = m.add_linear_constraint(expr, int(lo), int(hi))
+        c = m.add_linear_constraint(expr, rad_lo, rad_hi)
         if laas_som_antakelser and r in laas_rader:
             lit = m.new_bool_var(f"laas_{laas_rader[r]}")
             c.only_enforce_if(lit)

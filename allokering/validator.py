@@ -163,15 +163,15 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
         if laas.type == Laastype.IKKE_TILDEL and t is not None and laas.enhet_id in (None, t["unit_id"]):
             brudd.append(Brudd("LAAS", f"{laas.soker_id} er tildelt plass tross lås «ikke tildel»"))
 
-    utfall = {f["applicant_id"]: f["outcome"] for f in resultat.get("explanations", [])}
+    utfall: dict[str, str] = {f["applicant_id"]: f["outcome"] for f in resultat.get("explanations", [])}
     for sid in sokere:
-        u = utfall.get(sid)
-        if u is None:
+        ut = utfall.get(sid)
+        if ut is None:
             brudd.append(Brudd("FORKLARING", f"søker {sid} mangler forklaring"))
-        elif (u == "tildelt") != (sid in sett):
+        elif (ut == "tildelt") != (sid in sett):
             brudd.append(
-                Brudd("UTFALL", f"søker {sid} har utfall «{u}», men {'har' if sid in sett else 'har ikke'} plass")
+                Brudd("UTFALL", f"søker {sid} har utfall «{ut}», men {'har' if sid in sett else 'har ikke'} plass")
             )
-        elif u in ("ikke_kvalifisert", "mangler_opplysninger") and u != kval[sid].utfall.value:
-            brudd.append(Brudd("UTFALL", f"søker {sid}: utfall «{u}» stemmer ikke med reglene"))
+        elif ut in ("ikke_kvalifisert", "mangler_opplysninger") and ut != kval[sid].utfall.value:
+            brudd.append(Brudd("UTFALL", f"søker {sid}: utfall «{ut}» stemmer ikke med reglene"))
     return brudd

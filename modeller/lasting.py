@@ -95,9 +95,9 @@ def _melding(e: Any) -> str:
         grense = e.get("ctx", {})
         tekst = _PYDANTIC_NB[typ]
         return f"verdien {verdi!r} {tekst} (grense {next(iter(grense.values()), '')})"
-    tekst = _PYDANTIC_NB.get(typ)
-    if tekst:
-        return tekst if typ == "missing" else f"{tekst} (fikk {verdi!r})"
+    kjent = _PYDANTIC_NB.get(typ)
+    if kjent:
+        return kjent if typ == "missing" else f"{kjent} (fikk {verdi!r})"
     return f"ugyldig verdi {verdi!r} ({e.get('msg', '')})"
 
 

@@ -76,7 +76,7 @@ class Feil:
 class Sak(Streng):
     """A whole allocation case."""
 
-    formatversjon: Literal["1"] = FORMATVERSJON
+    formatversjon: Literal["1"] = "1"
     syntetisk: bool = Field(False, description="Sann når dataene er syntetiske (ingen ekte personer).")
     beskrivelse: str = ""
     kommune: Kommune
@@ -169,23 +169,23 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
     tildel: dict[str, list[int]] = {}
     for i, laas in enumerate(sak.laaser):
         rad = f"laaser[{i}]"
-        s = sokere.get(laas.soker_id)
-        if s is None:
+        ls = sokere.get(laas.soker_id)
+        if ls is None:
             feil.append(Feil(fil, rad, "soker_id", f"låsen gjelder ukjent søker «{laas.soker_id}»"))
             continue
         if laas.enhet_id is not None:
-            e = enheter.get(laas.enhet_id)
-            if e is None:
+            le = enheter.get(laas.enhet_id)
+            if le is None:
                 feil.append(Feil(fil, rad, "enhet_id", f"låsen gjelder ukjent enhet «{laas.enhet_id}»"))
                 continue
-            if laas.type == Laastype.TILDEL and e.plasstype.familie != s.soknad.tjeneste.familie:
+            if laas.type == Laastype.TILDEL and le.plasstype.familie != ls.soknad.tjeneste.familie:
                 feil.append(
                     Feil(
                         fil,
                         rad,
                         "enhet_id",
-                        f"søker «{s.id}» har søkt {s.soknad.tjeneste.value}, men enheten «{e.id}» "
-                        f"har plasstype {e.plasstype.value}",
+                        f"søker «{ls.id}» har søkt {s.soknad.tjeneste.value}, men enheten «{le.id}» "
+                        f"har plasstype {le.plasstype.value}",
                     )
                 )
         if laas.type == Laastype.TILDEL:

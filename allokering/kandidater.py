@@ -331,6 +331,18 @@ def bygg_delproblem(
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
     klasse_antall: dict[int, int] = defaultdict(int)
     starter_cache: dict[tuple[str, tuple[object, ...]], list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
+    antall: dict[tuple[object, ...], int] = defaultdict(int)
+    ventende: list[tuple[Soker, Kvalifisering, int, int, tuple[object, ...], list[tuple[tuple[str, ...], int]]]] = []
+
+    def starter_for(
+        u: str, s: Soker, kv: Kvalifisering, monster: tuple[object, ...]
+    ) -> list[tuple[int, tuple[tuple[int, int], ...]]]:
+        """Start days (and periods) of a stay pattern in a unit; the same for every søker."""
+        nokkel = (u, monster)
+        if nokkel not in starter_cache:
+            starter_cache[nokkel] = list(_starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units))
+        return starter_cache[nokkel]
+
     for s in sokere:
         kv = kvalifisering.get(s.id)
         if kv is None or kv.utfall != Utfall.KVALIFISERT:
@@ -350,19 +362,10 @@ def bygg_delproblem(
         ]
         eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i
         monster = _monster(s, kv)
-
-        def starter_i(u: str, s: Soker = s, kv: Kvalifisering = kv, monster: tuple[object, ...] = monster):  # type: ignore[no-untyped-def]
-            nokkel = (u, monster)
-            if nokkel not in starter_cache:
-                starter_cache[nokkel] = list(
-                    _starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units)
-                )
-            return starter_cache[nokkel]
-
         if eksplisitt:
             for u in enh:
                 pref = _pref(s, inst[u])
-                for start, perioder in starter_i(u):
+                for start, perioder in starter_for(u, s, kv, monster):
                     legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
             continue
         # Classes: all eligible units (no preference bonus), and the units of each preferred
@@ -373,14 +376,30 @@ def bygg_delproblem(
             if i_inst:
                 grupper.append((i_inst, _pref(s, inst_id)))
         for enheter_k, bonus in grupper:
+            antall[(enheter_k, monster, bonus)] += 1
+        ventende.append((s, kv, total, flytting, monster, grupper))
+
+    # A class of one member gains nothing from flows (one column per unit and start either
+    # way): such a member gets explicit candidates instead.
+    for s, kv, total, flytting, monster, grupper in ventende:
+        generell_eksplisitt = bool(grupper) and antall[(grupper[0][0], monster, 0)] < 2
+        for enheter_k, bonus in grupper:
             nokkel_k = (enheter_k, monster, bonus)
+            if antall[nokkel_k] < 2:
+                if bonus and generell_eksplisitt:
+                    continue  # the explicit general candidates already carry the bonus
+                for u in enheter_k:
+                    pref = _pref(s, inst[u]) if bonus == 0 else bonus
+                    for start, perioder in starter_for(u, s, kv, monster):
+                        legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+                continue
             kl = klasse_ix.get(nokkel_k)
             if kl is None:
                 kl = klasse_ix[nokkel_k] = Klasse(len(klasse_ix), enheter_k, monster, bonus)
             klasse_antall[kl.id] += 1
             starter: dict[int, tuple[tuple[int, int], ...]] = {}
             for u in enheter_k:
-                for start, perioder in starter_i(u):
+                for start, perioder in starter_for(u, s, kv, monster):
                     starter[start] = perioder
             for start in sorted(starter):
                 verdi = placement_value(total, start, h)

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
-from allokering.modell import NIVAER, Matrisemodell, bygg_modell, til_cpsat
+from allokering.modell import INF, NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
 from allokering.referanse import gradig, som_vektor
 from allokering.regler import Kvalifisering, kvalifiser_alle
@@ -421,18 +421,39 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
 
 def _ektepar_kostnad(losning: Losning) -> None:
     """For every couple split although both qualify and wish to live together: what keeping
-    them together would have cost others at level 1 (None: impossible)."""
+    them together would have cost others at level 1 (None: impossible). One level-1 LP per
+    family; each couple switches on its «together» row and re-solves warm, proven by the
+    certified bound like any solve (CP-SAT with the couple forced when the LP is fractional)."""
     har = plassert(losning)
     for fam, dp in losning.delproblemer.items():
         fr = losning.familier[fam]
+        delt = []
         for par in dp.ektepar:
             pa, pb = har.get(par.a), har.get(par.b)
             if pa is None and pb is None:
                 continue
             if pa is not None and pb is not None and dp.institusjon[pa.enhet] == dp.institusjon[pb.enhet]:
                 continue
+            delt.append(par)
+        if not delt:
+            continue
+        mm = bygg_modell(dp)
+        l1 = mm.nivaa[0]
+        lp = Lp(mm, l1, startkolonner=_startkolonner(mm) if mm.n > SIKT_FRA else None)
+        base = fr.nivaaer[0].verdi
+        for par in delt:
+            rad = mm.tving_rad[(par.a, par.b)]
+            lp.sett_rad(rad, 1, 1)
+            r = lp.loes()
+            lp.sett_rad(rad, -INF, INF)
+            if r.status == "INFEASIBLE":
+                losning.ektepar_kostnad[(par.a, par.b)] = None
+                continue
+            if r.status == "OPTIMAL" and r.heltallig and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x):
+                losning.ektepar_kostnad[(par.a, par.b)] = base - heltall_verdi(l1, r.x)
+                continue
             fl = loes_familie(dp, losning.parametre, tving_sammen=frozenset({(par.a, par.b)}), bare_nivaa1=True)
             if fl.status in ("OPTIMAL", "FEASIBLE") and fl.nivaaer:
-                losning.ektepar_kostnad[(par.a, par.b)] = fr.nivaaer[0].verdi - fl.nivaaer[0].verdi
+                losning.ektepar_kostnad[(par.a, par.b)] = base - fl.nivaaer[0].verdi
             else:
                 losning.ektepar_kostnad[(par.a, par.b)] = None

@@ -157,6 +157,12 @@ class Lp:
         self.i_lp[kol] = True
         self.aktive = np.concatenate([self.aktive, kol])
 
+    def sett_rad(self, rad: int, lo: float, hi: float) -> None:
+        """Change both bounds of one row."""
+        inf = self.hs_mod.kHighsInf
+        self.h.changeRowBounds(int(rad), lo if np.isfinite(lo) else -inf, hi if np.isfinite(hi) else inf)
+        self.lo[rad], self.hi[rad] = lo, hi
+
     def sett_radgrense(self, rader: np.ndarray, hi: np.ndarray) -> None:
         """Change the upper bounds of some rows (e.g. one more place in a unit)."""
         inf = self.hs_mod.kHighsInf

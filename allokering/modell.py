@@ -54,6 +54,7 @@ class Matrisemodell:
     art: list[str] = field(default_factory=list)  # constraint family of each row
     laas_rad: dict[str, int] = field(default_factory=dict)  # søker → row of its lock
     sammen_kol: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # couple → columns meaning together
+    tving_rad: dict[tuple[str, str], int] = field(default_factory=dict)  # couple → row forcing them together
 
     def rad(self, kol: list[int], koef: list[int], lo: float, hi: float, art: str) -> int:
         self.indices.extend(kol)
@@ -249,8 +250,11 @@ def ektepar(mm: Matrisemodell, tving_sammen: frozenset[tuple[str, str]]) -> None
             mm.rad([r, *b_enh[u]], [1] + [-1] * len(b_enh[u]), -INF, 0, "ektepar")
             dobbel_bruk[u].append(r)
         mm.sammen_kol[(p.a, p.b)] = sammen
-        if (p.a, p.b) in tving_sammen:
-            mm.rad(sammen, [1] * len(sammen), 1, 1, "tving_sammen")
+        # Inactive unless the couple is forced together; pricing a split couple switches it on.
+        tving = (p.a, p.b) in tving_sammen
+        mm.tving_rad[(p.a, p.b)] = mm.rad(
+            sammen, [1] * len(sammen), 1 if tving else -INF, 1 if tving else INF, "tving_sammen"
+        )
     for u, rs in dobbel_bruk.items():
         if len(rs) > dp.ledige_dobbeltrom[u]:
             mm.rad(rs, [1] * len(rs), -INF, dp.ledige_dobbeltrom[u], f"dobbeltrom:{u}")

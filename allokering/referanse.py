@@ -33,10 +33,9 @@ def gradig(dp: Delproblem) -> Referanseresultat:
     candidate that still fits day by day (a class candidate: the first of its units, by id,
     with room). This is how a waiting list is worked by hand."""
     t0 = time.perf_counter()
-    h = dp.horisont
-    bruk = {u: [0] * h for u in dp.enheter}
-    bruk2 = {u: [0] * h for u in dp.enheter}
-    frigjort = {u: [0] * h for u in dp.enheter}
+    # Free places left per unit and day (numpy rows, so a stay is checked with one slice).
+    rest = {u: np.asarray(dp.ledig[u], dtype=np.int64).copy() for u in dp.enheter}
+    rest2 = {u: np.asarray(dp.ledig_toroms[u], dtype=np.int64).copy() for u in dp.enheter}
     frig_av = {f.soker: f for f in dp.frigjoringer}
     klasse_enheter = {k.id: k.enheter for k in dp.klasser}
     plassert: set[str] = set()
@@ -44,10 +43,8 @@ def gradig(dp: Delproblem) -> Referanseresultat:
 
     def passer(k: Kandidat, u: str) -> bool:
         return all(
-            bruk[u][d] + k.bruk <= dp.ledig[u][d] + frigjort[u][d]
-            and (not k.toroms or bruk2[u][d] + 1 <= dp.ledig_toroms[u][d])
+            rest[u][lo : hi + 1].min() >= k.bruk and (not k.toroms or rest2[u][lo : hi + 1].min() >= 1)
             for lo, hi in k.perioder
-            for d in range(lo, hi + 1)
         )
 
     rekkefolge = sorted(dp.sokere, key=lambda s: (s not in dp.laast_til, -dp.prioritet.get(s, 0), s))
@@ -64,16 +61,14 @@ def gradig(dp: Delproblem) -> Referanseresultat:
             if u is None:
                 continue
             for lo, hi in k.perioder:
-                for d in range(lo, hi + 1):
-                    bruk[u][d] += k.bruk
-                    if k.toroms:
-                        bruk2[u][d] += 1
+                rest[u][lo : hi + 1] -= k.bruk
+                if k.toroms:
+                    rest2[u][lo : hi + 1] -= 1
             for p in k.personer:
                 plassert.add(p)
                 f = frig_av.get(p)
                 if f is not None:
-                    for d in range(k.start, f.til_dag + 1):
-                        frigjort[f.enhet][d] += 1
+                    rest[f.enhet][k.start : f.til_dag + 1] += 1
             valgt.append(Plassering(k, u))
             break
     verdi = sum(p.kandidat.verdi for p in valgt)

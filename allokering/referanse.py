@@ -41,7 +41,14 @@ def gradig(dp: Delproblem) -> Referanseresultat:
     plassert: set[str] = set()
     valgt: list[Plassering] = []
 
+    siste = dp.horisont - 1
+    # Smallest free count from each day to the end of the horizon: open-ended stays (the
+    # common case) are then checked in O(1).
+    sufmin = {u: np.minimum.accumulate(r[::-1])[::-1].tolist() for u, r in rest.items()}
+
     def passer(k: Kandidat, u: str) -> bool:
+        if len(k.perioder) == 1 and k.perioder[0][1] == siste and not k.toroms:
+            return bool(sufmin[u][k.perioder[0][0]] >= k.bruk)
         return all(
             rest[u][lo : hi + 1].min() >= k.bruk and (not k.toroms or rest2[u][lo : hi + 1].min() >= 1)
             for lo, hi in k.perioder
@@ -64,11 +71,13 @@ def gradig(dp: Delproblem) -> Referanseresultat:
                 rest[u][lo : hi + 1] -= k.bruk
                 if k.toroms:
                     rest2[u][lo : hi + 1] -= 1
+            sufmin[u] = np.minimum.accumulate(rest[u][::-1])[::-1].tolist()
             for p in k.personer:
                 plassert.add(p)
                 f = frig_av.get(p)
                 if f is not None:
                     rest[f.enhet][k.start : f.til_dag + 1] += 1
+                    sufmin[f.enhet] = np.minimum.accumulate(rest[f.enhet][::-1])[::-1].tolist()
             valgt.append(Plassering(k, u))
             break
     verdi = sum(p.kandidat.verdi for p in valgt)

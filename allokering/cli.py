@@ -117,11 +117,11 @@ def demo(
     excel: Path | None = typer.Option(None, "--excel", help="Skriv resultatet som Excel-arbeidsbok hit."),
 ) -> None:
     """Løs den medfølgende syntetiske demo-saken og skriv et sammendrag."""
-    from modeller.generator import last_demo
+    from modeller.generator import UkjentKommune, last_demo
 
     try:
         s = last_demo(kommune)
-    except KeyError:
+    except UkjentKommune:
         typer.echo(f"Ukjent demo-kommune «{kommune}»; velg sandefjord, tvedestrand eller oslo.", err=True)
         raise typer.Exit(code=2) from None
     _kjor_og_skriv(s, ut, excel, _parametre(30.0, 1, 0, False))

@@ -315,8 +315,17 @@ def _forklar(
             hjemmel = "S §6.2" if e.plasstype.er_bolig else "S §4.22"
             tekst += f"Søkeren får bo sammen med ektefellen ({sammen[sid]}) ved samme institusjon ({hjemmel}). "
         tekst += ektefelle_tekst
+        data["requires_new_vedtak"] = False
         if t["move"]:
             tekst += f"Tildelingen innebærer flytting fra nåværende plass ({t['move_from_unit']}). "
+            fra = enheter.get(t["move_from_unit"])
+            if (
+                fra is not None
+                and fra.plasstype.value == "langtid_skjermet"
+                and e.plasstype.value == "langtid_somatisk"
+            ):
+                tekst += "Flytting fra skjermet til somatisk avdeling krever nytt vedtak (T §3.17). "
+                data["requires_new_vedtak"] = True
         laas = laaser.get(sid)
         if laas is not None:
             tekst += (

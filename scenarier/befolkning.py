@@ -168,6 +168,7 @@ def les_ssb_csv(sti: str | Path, kommunenummer: str | None = None, alternativ: s
         kjonn = r[k_kjonn].strip().lower() if k_kjonn is not None else "begge kjønn"
         var = r[k_var].strip() if k_var is not None else ""
         if lang:
+            assert k_aar is not None  # a long layout always has a year column
             try:
                 aar = int(str(r[k_aar]).strip()[:4])
             except ValueError as exc:

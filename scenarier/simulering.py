@@ -801,8 +801,8 @@ class Simulator:
             if s.tjeneste == "langtid":
                 self.flyt[("langtid", "død")] += 1
             elif s.tjeneste == "korttid" and s.person != "init":
-                p = self.personer.get(s.person)
-                if p is not None and not p.videre_langtid:
+                pers = self.personer.get(s.person)
+                if pers is not None and not pers.videre_langtid:
                     self.flyt[("korttid", "hjem")] += 1
 
         kap = {plan.id: plan.kap(t0) for plan in m.enheter}
@@ -947,7 +947,7 @@ class Simulator:
             belegg[s.enhet][b + 1] -= 1
         belegg_dag = {u: np.cumsum(v)[:ndager] for u, v in belegg.items()}
         kap_dag = {plan.id: np.array([plan.kap(d) for d in range(0, ndager, 7)]).repeat(7) for plan in m.enheter}
-        uker: dict[str, list[float]] = defaultdict(list)
+        uker: dict[str, list[Any]] = defaultdict(list)
         opp = m.oppvarming_dager // 7
         for w in range(opp, n):
             a, b = 7 * w, 7 * w + 7

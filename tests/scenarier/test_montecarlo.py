@@ -91,10 +91,10 @@ def test_cli_og_rapport(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(os.environ.get("HOPP_OVER_NOTATBOK") == "1", reason="notatbok hoppet over")
-def test_notatbok_kjorer() -> None:
+def test_notatbok_kjorer(monkeypatch: pytest.MonkeyPatch) -> None:
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(ROT / "notebooks" / "02_kapasitetsplanlegging.ipynb", as_version=4)
-    os.environ["SCENARIO_NOTATBOK_HURTIG"] = "1"
+    monkeypatch.setenv("SCENARIO_NOTATBOK_HURTIG", "1")
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROT)}}).execute()

@@ -399,3 +399,28 @@ def test_nivaa1_lik_highs_uten_reduksjoner(s: Sak):
         assert ref.bevist
         assert motor == ref.verdi, fam
         assert gradig(los.delproblemer[fam]).verdi <= motor
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tilfeldig_sak())
+def test_cpsat_paa_samme_matrise_gir_samme_leksikografiske_optimum(s: Sak):
+    """The CP-SAT model built from the same matrix (the fallback when the LP vertex is
+    fractional) reaches the same optimum at every level as the LP-proven engine."""
+    import numpy as np
+    from ortools.sat.python import cp_model
+
+    from allokering.lp import heltall_verdi
+    from allokering.modell import bygg_modell, til_cpsat
+
+    los = loes(s, RASK)
+    for fam, dp in los.delproblemer.items():
+        mm = bygg_modell(dp)
+        cp = til_cpsat(mm)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 20
+        assert solver.solve(cp.m) == cp_model.OPTIMAL
+        x = np.array([solver.value(v) for v in cp.x], dtype=float)
+        nivaaer = [heltall_verdi(mm.nivaa[k], x) for k in range(4)]
+        motor = [n.verdi for n in los.familier[fam].nivaaer]
+        assert nivaaer == motor, fam

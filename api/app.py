@@ -1552,6 +1552,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             per_side,
         )
 
+    __import__("api.web.sider", fromlist=["monter"]).monter(app)  # the web pages (api/web)
     return app
 
 

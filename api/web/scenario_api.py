@@ -1,0 +1,355 @@
+"""Scenario runs for planners and managers: ``/scenarier/...`` (role planlegger or leder).
+
+A run simulates one scenario, or two compared with common random numbers (``scenarier.montecarlo.
+sammenlign``), in a background thread whose replications run in a small local process pool, so the
+API stays responsive. To keep a run short from the page, the number of weeks and replications are
+capped (``MAKS_UKER``, ``MAKS_REPLIKASJONER``) and the warm-up is shortened; the full horizon is for
+``allokering scenario run``. Runs live in memory (the latest ``BEHOLD`` per server) and their HTML
+reports in a temporary folder. Uploaded scenario files may not name a population file on the server.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import ValidationError
+
+from api.auth import Rolle
+from api.web.tilgang import krev_rolle
+from modeller.lasting import Inndatafeil
+from modeller.sak import Feil
+from scenarier.scenariofil import Scenario, Scenariofeil, les_scenario
+
+EKSEMPELMAPPE = Path(__file__).resolve().parents[2] / "scenarier" / "eksempler"
+MAKS_UKER = 104
+MAKS_REPLIKASJONER = 10
+OPPVARMING_UKER = 4
+BEHOLD = 20
+MAKS_FIL_BYTES = 200_000
+VIFTER = ("venteliste_langtid", "venteliste_korttid", "belegg_langtid", "ukp_kostnad_nok")
+AARSKOLONNER = (
+    "venteliste_langtid",
+    "venteliste_korttid",
+    "belegg_langtid",
+    "belegg_korttid",
+    "ukp_dogn",
+    "ukp_kostnad_nok",
+    "vent_p90_langtid",
+    "akutt_avvist_andel",
+)
+
+ruter = APIRouter(prefix="/scenarier", tags=["scenarier"])
+
+
+def _eks(eksempel: Any, kode: int = 200, type_: str = "application/json") -> dict[int | str, dict[str, Any]]:
+    return {kode: {"description": "OK", "content": {type_: {"example": eksempel}}}}
+
+
+JOBB_EKS = {
+    "id": 1,
+    "status": "running",
+    "fremdrift": 0.48,
+    "ferdige": 3,
+    "totalt": 6,
+    "scenarier": ["Sandefjord – dagens kapasitet", "Sandefjord – 24 skjermet på Nygård 2029 + 16 somatisk 2033"],
+    "uker": 26,
+    "replikasjoner": 3,
+    "feilmelding": None,
+    "sekunder": None,
+}
+Planlegger = Annotated[dict[str, Any], Depends(krev_rolle(frozenset({Rolle.PLANLEGGER, Rolle.LEDER})))]
+
+
+class Scenariojobber:
+    """The runs of one server: state behind a lock, one run at a time, reports in a temporary folder."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.en_om_gangen = threading.Semaphore(1)
+        self.jobber: dict[int, dict[str, Any]] = {}
+        self.teller = itertools.count(1)
+        self.mappe = Path(tempfile.mkdtemp(prefix="allokering-scenarier-"))
+
+    def ny(self, scenarier: list[Scenario], bestilt_av: str) -> dict[str, Any]:
+        with self.lock:
+            jid = next(self.teller)
+            jobb = {
+                "id": jid,
+                "status": "queued",
+                "fremdrift": 0.0,
+                "ferdige": 0,
+                "totalt": sum(s.replikasjoner for s in scenarier),
+                "scenarier": [s.navn for s in scenarier],
+                "uker": scenarier[0].antall_uker,
+                "replikasjoner": scenarier[0].replikasjoner,
+                "feilmelding": None,
+                "sekunder": None,
+                "bestilt_av": bestilt_av,
+                "_resultat": None,
+            }
+            self.jobber[jid] = jobb
+            for gammel in sorted(self.jobber)[:-BEHOLD]:
+                self.jobber.pop(gammel, None)
+                shutil.rmtree(self.mappe / str(gammel), ignore_errors=True)
+        threading.Thread(target=self._kjor, args=(jid, scenarier), name=f"scenario-{jid}", daemon=True).start()
+        return self.ut(jobb)
+
+    def _oppdater(self, jid: int, **felt: Any) -> None:
+        with self.lock:
+            if jid in self.jobber:
+                self.jobber[jid].update(felt)
+
+    def _kjor(self, jid: int, scenarier: list[Scenario]) -> None:
+        from scenarier.dask_backend import ProsessBackend
+        from scenarier.montecarlo import sammenlign
+        from scenarier.rapport import lag_rapport
+
+        with self.en_om_gangen:
+            self._oppdater(jid, status="running", fremdrift=0.01)
+            t = time.perf_counter()
+            backend = ProsessBackend(max(2, min(4, mp.cpu_count())))
+            try:
+                res = sammenlign(
+                    scenarier,
+                    backend,
+                    lambda n, tot: self._oppdater(jid, ferdige=n, fremdrift=round(0.95 * n / max(1, tot), 3)),
+                )
+                mappe = self.mappe / str(jid)
+                mappe.mkdir(parents=True, exist_ok=True)
+                lag_rapport(res, mappe / "rapport.html")
+                data = {"scenarier": [_sammendrag(r) for r in res]}
+            except Exception as exc:
+                self._oppdater(jid, status="failed", feilmelding=f"Simuleringen feilet: {exc}", fremdrift=1.0)
+                return
+            finally:
+                backend.lukk()
+            self._oppdater(
+                jid, status="done", fremdrift=1.0, _resultat=data, sekunder=round(time.perf_counter() - t, 1)
+            )
+
+    def hent(self, jid: int) -> dict[str, Any]:
+        with self.lock:
+            jobb = self.jobber.get(jid)
+            if jobb is None:
+                raise HTTPException(404, f"Scenariokjøringen {jid} finnes ikke (kjøringer lagres bare i minnet).")
+            return dict(jobb)
+
+    @staticmethod
+    def ut(jobb: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in jobb.items() if not k.startswith("_") and k != "bestilt_av"}
+
+
+def _tall(x: Any) -> float | None:
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if f != f else round(f, 4)
+
+
+def _sammendrag(r: Any) -> dict[str, Any]:
+    """What the page draws: fan-chart series per week and the yearly table (no person-level rows)."""
+    vifter = {}
+    for k in VIFTER:
+        v = r.vifte(k)
+        vifter[k] = {
+            "dato": [str(d)[:10] for d in v["dato"]],
+            **{c: [_tall(x) for x in v[c]] for c in ("snitt", "ki_lav", "ki_hoy", "p5", "p25", "p50", "p75", "p95")},
+        }
+    aar = []
+    for _, rad in r.aarstabell().iterrows():
+        aar.append(
+            {
+                "aar": int(rad["aar"]),
+                **{
+                    f"{k}{s}": _tall(rad.get(f"{k}{s}"))
+                    for k in AARSKOLONNER
+                    for s in ("", "_ki_lav", "_ki_hoy")
+                    if f"{k}{s}" in rad.index
+                },
+            }
+        )
+    return {"navn": r.scenario.navn, "beskrivelse": r.scenario.beskrivelse, "vifter": vifter, "aar": aar}
+
+
+def _jobber(request: Request) -> Scenariojobber:
+    j = getattr(request.app.state, "scenariojobber", None)
+    if j is None:
+        j = request.app.state.scenariojobber = Scenariojobber()
+    return j
+
+
+def _eksempler() -> dict[str, Path]:
+    return {p.name: p for p in sorted(EKSEMPELMAPPE.glob("*.yaml"))}
+
+
+def _fra_opplasting(navn: str, innhold: bytes) -> Scenario:
+    def feil(melding: str, felt: str = "", rad: str = "") -> Inndatafeil:
+        return Inndatafeil([Feil(navn, rad, felt, melding)])
+
+    if len(innhold) > MAKS_FIL_BYTES:
+        raise feil(f"filen er for stor (grense {MAKS_FIL_BYTES // 1000} kB)")
+    try:
+        data = yaml.safe_load(innhold.decode("utf-8-sig"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise feil(f"kan ikke lese YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise feil("scenariofilen må være et YAML-objekt")
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise Inndatafeil(
+            [Feil(navn, "", ".".join(str(x) for x in e["loc"]), e["msg"]) for e in exc.errors()]
+        ) from None
+    if sc.befolkningsfil is not None:
+        raise feil("befolkningsfil kan ikke brukes i opplastede scenarier; bruk kommandolinjen", "befolkningsfil")
+    return sc
+
+
+def _kort(sc: Scenario, uker: int, replikasjoner: int) -> Scenario:
+    return sc.model_copy(
+        update={
+            "uker": min(uker, sc.antall_uker),
+            "oppvarming_uker": min(sc.oppvarming_uker, OPPVARMING_UKER),
+            "replikasjoner": min(replikasjoner, sc.replikasjoner),
+        }
+    )
+
+
+@ruter.get(
+    "/eksempler",
+    summary="Eksempelscenarier",
+    description="Scenariofilene i `scenarier/eksempler/`. Planlegger eller leder.",
+    responses=_eks(
+        [
+            {
+                "fil": "sandefjord_dagens_kapasitet.yaml",
+                "navn": "Sandefjord – dagens kapasitet",
+                "beskrivelse": "Referansescenario.",
+                "kommune": "sandefjord",
+                "startaar": 2026,
+                "sluttaar": 2040,
+            }
+        ]
+    ),
+)
+def eksempler(_b: Planlegger) -> list[dict[str, Any]]:
+    ut = []
+    for fil, sti in _eksempler().items():
+        try:
+            sc = les_scenario(sti)
+        except Scenariofeil:
+            continue
+        ut.append(
+            {
+                "fil": fil,
+                "navn": sc.navn,
+                "beskrivelse": sc.beskrivelse,
+                "kommune": sc.kommune,
+                "startaar": sc.startaar,
+                "sluttaar": sc.sluttaar,
+            }
+        )
+    return ut
+
+
+@ruter.post(
+    "/kjoringer",
+    status_code=202,
+    summary="Kjør ett scenario eller sammenlign to",
+    description=(
+        "Scenario A (og valgfritt B) som eksempelfil (`a_eksempel`) eller opplastet YAML (`a_fil`). To scenarier "
+        "sammenlignes med felles tilfeldige tall. Kort kjøring fra nettsiden: høyst "
+        f"{MAKS_UKER} uker og {MAKS_REPLIKASJONER} replikasjoner. Svarer straks; "
+        "følg `GET /scenarier/kjoringer/{id}`."
+    ),
+    responses=_eks(JOBB_EKS | {"status": "queued", "fremdrift": 0.0, "ferdige": 0}, 202),
+)
+async def start(
+    request: Request,
+    b: Planlegger,
+    a_eksempel: Annotated[str | None, Form(max_length=200)] = None,
+    b_eksempel: Annotated[str | None, Form(max_length=200)] = None,
+    a_fil: Annotated[UploadFile | None, File(description="Scenariofil A (YAML).")] = None,
+    b_fil: Annotated[UploadFile | None, File(description="Scenariofil B (YAML).")] = None,
+    uker: Annotated[int, Form(ge=4, le=MAKS_UKER)] = 26,
+    replikasjoner: Annotated[int, Form(ge=2, le=MAKS_REPLIKASJONER)] = 3,
+) -> JSONResponse:
+    eks = _eksempler()
+    valgt: list[Scenario] = []
+    for bokstav, navn, fil in (("a", a_eksempel, a_fil), ("b", b_eksempel, b_fil)):
+        if fil is not None and fil.filename:
+            valgt.append(_fra_opplasting(fil.filename, await fil.read(MAKS_FIL_BYTES + 1)))
+        elif navn:
+            if navn not in eks:
+                raise Inndatafeil([Feil("forespørsel", "", f"{bokstav}_eksempel", f"ukjent eksempelfil «{navn}»")])
+            valgt.append(les_scenario(eks[navn]))
+    if not valgt:
+        raise Inndatafeil([Feil("forespørsel", "", "a_eksempel", "velg en eksempelfil eller last opp en scenariofil")])
+    jobb = _jobber(request).ny([_kort(s, uker, replikasjoner) for s in valgt], b["navn"])
+    return JSONResponse(jobb, status_code=202)
+
+
+Jid = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+
+
+@ruter.get(
+    "/kjoringer/{jid}",
+    summary="Status for en scenariokjøring",
+    description="Status (queued/running/done/failed), fremdrift 0–1 og antall ferdige replikasjoner.",
+    responses=_eks(JOBB_EKS),
+)
+def status(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
+    return Scenariojobber.ut(_jobber(request).hent(jid))
+
+
+@ruter.get(
+    "/kjoringer/{jid}/resultat",
+    summary="Viftediagrammer og årstabell",
+    description="Per uke: snitt, 95 % KI og 5/25/50/75/95-persentiler over replikasjonene; per år: nøkkeltall.",
+    responses=_eks(
+        {
+            "id": 1,
+            "scenarier": [
+                {
+                    "navn": "Sandefjord – dagens kapasitet",
+                    "beskrivelse": "",
+                    "vifter": {"venteliste_langtid": {"dato": ["2026-01-05"], "snitt": [4.9], "ki_lav": [2.1]}},
+                    "aar": [{"aar": 2026, "venteliste_langtid": 7.2}],
+                }
+            ],
+        }
+    ),
+)
+def resultat(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
+    jobb = _jobber(request).hent(jid)
+    if jobb["status"] != "done":
+        raise HTTPException(409, f"Scenariokjøringen {jid} er ikke ferdig (status «{jobb['status']}»).")
+    return {"id": jid, **jobb["_resultat"]}
+
+
+@ruter.get(
+    "/kjoringer/{jid}/rapport",
+    summary="HTML-rapporten",
+    description="Den selvstendige HTML-rapporten (plotly innebygd, ingen CDN) som vedlegg.",
+    response_class=FileResponse,
+    responses=_eks('<!DOCTYPE html><html lang="nb">…</html>', type_="text/html"),
+)
+def rapport(request: Request, _b: Planlegger, jid: Jid) -> FileResponse:
+    j = _jobber(request)
+    jobb = j.hent(jid)
+    sti = j.mappe / str(jid) / "rapport.html"
+    if jobb["status"] != "done" or not sti.exists():
+        raise HTTPException(409, f"Scenariokjøringen {jid} har ingen rapport (status «{jobb['status']}»).")
+    return FileResponse(sti, media_type="text/html; charset=utf-8", filename=f"scenariorapport-{jid}.html")

@@ -1,0 +1,159 @@
+/* Shared helpers: the bearer token in sessionStorage, API calls, small DOM helpers, charts with table views. */
+"use strict";
+
+const Allokering = (() => {
+  const NOKKEL = "allokering.token";
+  const lagret = () => {
+    try { return JSON.parse(sessionStorage.getItem(NOKKEL) || "null"); } catch (_) { return null; }
+  };
+  const bruker = lagret();
+
+  function loggUt() {
+    sessionStorage.removeItem(NOKKEL);
+    window.location.assign("/web/logg-inn");
+  }
+
+  function tilInnlogging() {
+    sessionStorage.removeItem(NOKKEL);
+    window.location.assign("/web/logg-inn?neste=" + encodeURIComponent(window.location.pathname));
+  }
+
+  class ApiFeil extends Error {
+    constructor(status, tekst) { super(tekst); this.status = status; }
+  }
+
+  async function hent(sti, valg = {}) {
+    const hode = { Accept: "application/json" };
+    if (bruker) hode.Authorization = "Bearer " + bruker.token;
+    if (valg.formal) hode["X-Formal"] = valg.formal;
+    let kropp = valg.kropp;
+    if (kropp !== undefined && !(kropp instanceof FormData)) {
+      hode["Content-Type"] = "application/json";
+      kropp = JSON.stringify(kropp);
+    }
+    const svar = await fetch(sti, { method: valg.metode || "GET", headers: hode, body: kropp });
+    if (svar.status === 401) { tilInnlogging(); throw new ApiFeil(401, "Ikke innlogget."); }
+    if (!svar.ok) {
+      let tekst = "Feil " + svar.status + ".";
+      try {
+        const j = await svar.json();
+        tekst = j.detail || tekst;
+        if (j.feil && j.feil.length) tekst += " " + j.feil.map((f) => `${f.felt}: ${f.melding}`).join("; ");
+      } catch (_) { /* not JSON */ }
+      throw new ApiFeil(svar.status, tekst);
+    }
+    if (valg.blob) return svar;
+    return svar.status === 204 ? null : svar.json();
+  }
+
+  async function lastNed(sti, filnavn, valg = {}) {
+    const svar = await hent(sti, { ...valg, blob: true });
+    const blob = await svar.blob();
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = filnavn;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
+  function melding(tekst, feil = false) {
+    const m = document.getElementById("melding");
+    if (!m) return;
+    m.textContent = tekst;
+    m.classList.toggle("feil", feil);
+  }
+
+  const esc = (x) => String(x ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  const tall = (x, des = 0) => (x === null || x === undefined || Number.isNaN(x)) ? "–"
+    : Number(x).toLocaleString("nb-NO", { minimumFractionDigits: des, maximumFractionDigits: des });
+  const prosent = (x) => (x === null || x === undefined) ? "–" : tall(100 * x, 1) + " %";
+  const dato = (iso) => iso ? new Date(iso.length === 10 ? iso + "T00:00:00" : iso).toLocaleDateString("nb-NO") : "–";
+
+  const TJENESTER = {
+    langtid: "Langtidsopphold", korttid: "Korttidsopphold", avlastning: "Avlastning", akutt: "ØHD/KØH",
+    hdo: "HDO", hdou: "HDOU", omsorgsbolig_psykisk: "Omsorgsbolig psykisk helse", trygghetsbolig: "Trygghetsbolig",
+    tilrettelagt_bolig: "Tilrettelagt bolig", korttidsleilighet: "Korttidsleilighet", senterleilighet: "Senterleilighet",
+  };
+  const tjeneste = (t) => TJENESTER[t] || String(t || "").replaceAll("_", " ");
+  const UTFALL = { tildelt: "Tildelt", venteliste: "Venteliste", ikke_kvalifisert: "Ikke kvalifisert", mangler_opplysninger: "Mangler opplysninger" };
+  const utfall = (u) => UTFALL[u] || u;
+
+  /** A table from column specs [{navn, verdi(rad), tall?}] and rows; returns HTML. */
+  function tabell(kolonner, rader, tekst = "") {
+    const hode = kolonner.map((k) => `<th scope="col"${k.tall ? ' class="tall"' : ""}>${esc(k.navn)}</th>`).join("");
+    const kropp = rader.map((r) => "<tr>" + kolonner.map((k, i) => {
+      const v = k.html ? k.html(r) : esc(k.verdi(r));
+      const tag = i === 0 && k.radhode ? 'th scope="row"' : "td";
+      return `<${tag}${k.tall ? ' class="tall"' : ""}>${v}</${tag.split(" ")[0]}>`;
+    }).join("") + "</tr>").join("");
+    return `<table>${tekst ? `<caption>${esc(tekst)}</caption>` : ""}<thead><tr>${hode}</tr></thead><tbody>${kropp}</tbody></table>`;
+  }
+
+  let diagramNr = 0;
+  /** A chart section: heading, description, the plotly chart in a <figure>, and the same data as a table in a
+   * <details> (the chart's text alternative). Returns the section element. */
+  function diagram(forelder, tittel, beskrivelse, spor, oppsett, tabellHtml) {
+    const nr = ++diagramNr;
+    const s = document.createElement("section");
+    s.className = "kort";
+    s.setAttribute("aria-labelledby", `diagram-${nr}-tittel`);
+    s.innerHTML = `<h2 id="diagram-${nr}-tittel">${esc(tittel)}</h2>
+      <p class="hjelp" id="diagram-${nr}-besk">${esc(beskrivelse)}</p>
+      <figure class="figur" aria-labelledby="diagram-${nr}-tittel" aria-describedby="diagram-${nr}-besk"><div class="diagram" id="diagram-${nr}"></div></figure>
+      <details><summary>Vis tallene som tabell</summary><div class="tabellboks" tabindex="0" role="region" aria-label="Tabell: ${esc(tittel)}">${tabellHtml}</div></details>`;
+    forelder.appendChild(s);
+    const el = s.querySelector(".diagram");
+    window.Plotly.newPlot(el, spor, {
+      margin: { t: 20, r: 20, b: 60, l: 60 }, font: { family: "system-ui, sans-serif", size: 13, color: "#1a1a1a" },
+      paper_bgcolor: "#fff", plot_bgcolor: "#fff", ...oppsett,
+    }, { displaylogo: false, responsive: true, locale: "nb" });
+    return s;
+  }
+
+  async function saker() {
+    const ut = [];
+    for (let side = 1; ; side++) {
+      const s = await hent(`/saker?per_side=500&side=${side}`);
+      ut.push(...s.elementer);
+      if (ut.length >= s.antall || !s.elementer.length) return ut;
+    }
+  }
+
+  async function sisteKjoring(sakId) {
+    const k = await hent(`/kjoringer?sak_id=${sakId}&status=done&per_side=1`);
+    return k.elementer[0] || null;
+  }
+
+  function fyllSaker(select, liste, valgt) {
+    select.innerHTML = liste.length ? liste.map((s) =>
+      `<option value="${s.id}">${esc(s.navn)} – ${esc(s.kommunenavn)} (sak ${s.id})</option>`).join("")
+      : '<option value="">Ingen saker ennå</option>';
+    if (valgt && liste.some((s) => String(s.id) === String(valgt))) select.value = String(valgt);
+  }
+
+  function oppsett() {
+    const side = document.body.dataset.side;
+    if (side !== "logg_inn" && !bruker) { tilInnlogging(); return; }
+    if (bruker) {
+      document.getElementById("brukernavn").textContent = `${bruker.navn} (${bruker.rolle})`;
+      document.getElementById("bruker").hidden = false;
+      document.getElementById("logg-ut").addEventListener("click", loggUt);
+      for (const li of document.querySelectorAll("#meny li")) {
+        li.hidden = !li.dataset.roller.split(" ").includes(bruker.rolle);
+      }
+      const roller = document.body.dataset.roller;
+      if (roller && !roller.split(" ").includes(bruker.rolle)) {
+        melding(`Rollen «${bruker.rolle}» har ikke tilgang til denne siden.`, true);
+        document.body.dataset.ingenTilgang = "1";
+      }
+    }
+  }
+
+  function lagreBruker(b) { sessionStorage.setItem(NOKKEL, JSON.stringify(b)); }
+
+  document.addEventListener("DOMContentLoaded", oppsett);
+  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, tjeneste, utfall, tabell, diagram, saker,
+    sisteKjoring, fyllSaker, lagreBruker, ApiFeil, harTilgang: () => !document.body.dataset.ingenTilgang };
+})();

@@ -1,0 +1,139 @@
+/* Ledelse: aggregated dashboards only (occupancy, waiting list and waits, UKP, fairness). Every chart has
+ * a table view of its data. */
+"use strict";
+(() => {
+  const A = Allokering;
+  const $ = (id) => document.getElementById(id);
+  const BLA = "#0b4f8a", ORANSJE = "#b35c00", GRONN = "#1d6b2f", LILLA = "#6a3d9a";
+
+  let generasjon = 0;
+
+  async function last() {
+    const g = ++generasjon;
+    const sakId = $("sak").value;
+    if (!sakId) return;
+    sessionStorage.setItem("allokering.sak", sakId);
+    const boks = $("diagrammer");
+    boks.innerHTML = "";
+    const kj = (await A.hent(`/kjoringer?sak_id=${sakId}&status=done&per_side=20`)).elementer;
+    if (g !== generasjon) return;
+    if (!kj.length) {
+      $("kjoring-info").textContent = "Saken har ingen ferdige kjøringer ennå.";
+      document.body.dataset.klar = "1";
+      return;
+    }
+    const k = kj[0];
+    $("kjoring-info").textContent = `Siste kjøring ${k.id} (${A.dato(k.ferdig || k.opprettet)}). Bare aggregerte tall: ingen navn eller id-er for søkere.`;
+    const [belegg, vl, vt, ukp, rf, historikk] = await Promise.all([
+      A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
+      A.hent(`/dashbord/venteliste?kjoring_id=${k.id}`),
+      A.hent(`/dashbord/ventetid?kjoring_id=${k.id}`),
+      A.hent(`/dashbord/ukp?sak_id=${sakId}`),
+      A.hent(`/dashbord/rettferdighet?kjoring_id=${k.id}`),
+      Promise.all(kj.slice().reverse().map(async (x) => ({ k: x, vl: await A.hent(`/dashbord/venteliste?kjoring_id=${x.id}`), vt: await A.hent(`/dashbord/ventetid?kjoring_id=${x.id}`) }))),
+    ]);
+    if (g !== generasjon) return;
+    beleggKart(boks, belegg);
+    ventelisteOverTid(boks, historikk);
+    ventetider(boks, vt, vl);
+    ukpDiagram(boks, ukp);
+    for (const d of rf.dimensjoner) rettferdighet(boks, rf, d);
+    document.body.dataset.klar = "1";
+  }
+
+  function beleggKart(boks, b) {
+    const enheter = b.enheter;
+    const datoer = enheter.length ? enheter[0].dager.map((d) => d.dato) : [];
+    const y = enheter.map((e) => `${e.navn} (${e.kapasitet})`);
+    const z = enheter.map((e) => e.dager.map((d) => (d.belegg === null ? null : Math.round(100 * d.belegg))));
+    const tabell = A.tabell([
+      { navn: "Enhet", verdi: (e) => `${e.navn} (${e.kapasitet} plasser)`, radhode: true },
+      ...datoer.map((d, i) => ({ navn: A.dato(d), verdi: (e) => `${e.dager[i].belagt}`, tall: true })),
+    ], enheter, "Belagte plasser per enhet og dag");
+    A.diagram(boks, "Belegg per enhet over tid", `Andel belagte plasser per enhet og dag i planperioden (nåværende opphold pluss foreslåtte tildelinger), ${enheter.length} enheter.`,
+      [{ type: "heatmap", x: datoer, y, z, zmin: 0, zmax: 100, colorscale: "YlOrRd", reversescale: true, colorbar: { title: { text: "belegg %" } },
+        hovertemplate: "%{y}<br>%{x}: %{z} %<extra></extra>" }],
+      { height: Math.max(320, 22 * enheter.length + 100), margin: { l: 320, t: 10, r: 20, b: 60 }, yaxis: { automargin: true, autorange: "reversed" } }, tabell);
+  }
+
+  function ventelisteOverTid(boks, hist) {
+    const x = hist.map((h) => `Kjøring ${h.k.id} (${A.dato(h.k.opprettet)})`);
+    const tjenester = [...new Set(hist.flatMap((h) => h.vl.grupper.map((g) => g.tjeneste)))].sort();
+    const antall = (h, t) => h.vl.grupper.filter((g) => g.tjeneste === t).reduce((s, g) => s + g.antall, 0);
+    const spor = tjenester.map((t) => ({ type: "scatter", mode: "lines+markers", name: A.tjeneste(t), x, y: hist.map((h) => antall(h, t)) }));
+    spor.push({ type: "scatter", mode: "lines+markers", name: "Totalt", x, y: hist.map((h) => h.vl.totalt), line: { color: "#1a1a1a", width: 3 } });
+    const tabell = A.tabell([
+      { navn: "Kjøring", verdi: (h) => `${h.k.id} (${A.dato(h.k.opprettet)})`, radhode: true },
+      { navn: "Totalt", verdi: (h) => h.vl.totalt, tall: true },
+      ...tjenester.map((t) => ({ navn: A.tjeneste(t), verdi: (h) => antall(h, t), tall: true })),
+    ], hist, "Antall på venteliste per kjøring");
+    A.diagram(boks, "Lengden på ventelisten over tid", "Antall kvalifiserte søkere uten plass, per tjeneste, for hver ferdige kjøring av saken.",
+      spor, { height: 340, xaxis: { title: { text: "kjøring" }, type: "category" }, yaxis: { title: { text: "personer" }, rangemode: "tozero" } }, tabell);
+  }
+
+  function ventetider(boks, vt, vl) {
+    const t = vt.tjenester;
+    const x = t.map((r) => A.tjeneste(r.tjeneste));
+    const spor = [
+      { type: "bar", name: "Venter nå: snitt dager", x, y: t.map((r) => r.venter_naa.gjennomsnitt), marker: { color: BLA } },
+      { type: "bar", name: "Venter nå: lengst", x, y: t.map((r) => r.venter_naa.maks), marker: { color: ORANSJE } },
+      { type: "bar", name: "Søknad til plass: snitt dager", x, y: t.map((r) => r.tid_til_plass.gjennomsnitt), marker: { color: GRONN } },
+    ];
+    const tabell = A.tabell([
+      { navn: "Tjeneste", verdi: (r) => A.tjeneste(r.tjeneste), radhode: true },
+      { navn: "På venteliste", verdi: (r) => r.venter_naa.antall, tall: true },
+      { navn: "Ventet, snitt", verdi: (r) => A.tall(r.venter_naa.gjennomsnitt, 1), tall: true },
+      { navn: "Ventet, median", verdi: (r) => A.tall(r.venter_naa.median), tall: true },
+      { navn: "Ventet, lengst", verdi: (r) => A.tall(r.venter_naa.maks), tall: true },
+      { navn: "Får plass", verdi: (r) => r.tid_til_plass.antall, tall: true },
+      { navn: "Søknad til plass, snitt", verdi: (r) => A.tall(r.tid_til_plass.gjennomsnitt, 1), tall: true },
+    ], t, `Ventetider i døgn (siste kjøring; ${vl.totalt} på venteliste)`);
+    A.diagram(boks, "Ventetider per tjeneste", "Dager ventet så langt for dem på ventelisten, og dager fra søknad til plass for dem som får plass.",
+      spor, { barmode: "group", height: 360, yaxis: { title: { text: "døgn" } } }, tabell);
+  }
+
+  function ukpDiagram(boks, ukp) {
+    const r = ukp.kjoringer;
+    const x = r.map((k) => `${k.kjoring_id}`);
+    const spor = [
+      { type: "bar", name: "UKP-døgn", x, y: r.map((k) => k.ukp_dogn), marker: { color: BLA } },
+      { type: "scatter", mode: "lines+markers", name: "Kostnad (kr)", x, y: r.map((k) => k.kostnad_nok), yaxis: "y2", line: { color: LILLA } },
+    ];
+    const tabell = A.tabell([
+      { navn: "Kjøring", verdi: (k) => `${k.kjoring_id} (${A.dato(k.tidspunkt)})`, radhode: true },
+      { navn: "UKP-døgn", verdi: (k) => A.tall(k.ukp_dogn), tall: true },
+      { navn: "Kostnad (kr)", verdi: (k) => A.tall(k.kostnad_nok), tall: true },
+    ], r, "Utskrivningsklare pasienter: døgn i sykehus og kostnad per kjøring");
+    A.diagram(boks, "UKP-døgn og kostnad", "Døgn utskrivningsklare pasienter venter i sykehus i planperioden, og kommunens kostnad, per kjøring.",
+      spor, { height: 340, xaxis: { title: { text: "kjøring" }, type: "category" }, yaxis: { title: { text: "døgn" }, rangemode: "tozero" },
+        yaxis2: { title: { text: "kroner" }, overlaying: "y", side: "right", rangemode: "tozero" }, legend: { orientation: "h", y: -0.25 } }, tabell);
+  }
+
+  function rettferdighet(boks, rf, d) {
+    const synlige = d.grupper.filter((g) => !g.skjult);
+    const spor = [
+      { type: "bar", name: "Andel tildelt", x: synlige.map((g) => g.gruppe), y: synlige.map((g) => 100 * g.andel_tildelt), marker: { color: BLA } },
+      { type: "scatter", mode: "lines", name: "Alle søkere", x: synlige.map((g) => g.gruppe), y: synlige.map(() => 100 * (rf.andel_tildelt || 0)), line: { color: ORANSJE, dash: "dash" } },
+    ];
+    const tabell = A.tabell([
+      { navn: d.dimensjon[0].toUpperCase() + d.dimensjon.slice(1), verdi: (g) => g.gruppe, radhode: true },
+      { navn: "Kvalifiserte", verdi: (g) => (g.skjult ? `færre enn ${rf.min_gruppe}` : g.kvalifiserte), tall: true },
+      { navn: "Tildelt", verdi: (g) => (g.skjult ? "skjult" : g.tildelt), tall: true },
+      { navn: "Andel tildelt", verdi: (g) => (g.skjult ? "skjult" : A.prosent(g.andel_tildelt)), tall: true },
+      { navn: "Relativt til alle", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.relativ, 2)), tall: true },
+      { navn: "Snitt prioritet (vurdert behov)", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.snitt_prioritet, 1)), tall: true },
+    ], d.grupper, `Tildelingsandel etter ${d.dimensjon} (alle: ${A.prosent(rf.andel_tildelt)} av ${rf.kvalifiserte})`);
+    A.diagram(boks, `Likebehandling etter ${d.dimensjon}`,
+      `Andelen søkere med kvalifiserende vurdert behov som får plass, per ${d.dimensjon}, mot andelen for alle (stiplet). Høyeste behov går foran, så se andelen sammen med snittprioriteten. Grupper med færre enn ${rf.min_gruppe} søkere er skjult.`,
+      spor, { height: 320, yaxis: { title: { text: "prosent tildelt" }, range: [0, 100] }, xaxis: { type: "category" } }, tabell);
+  }
+
+  document.addEventListener("DOMContentLoaded", async () => {
+    if (!A.bruker || !A.harTilgang()) return;
+    $("sak").addEventListener("change", () => last().catch((e) => A.melding(e.message, true)));
+    try {
+      A.fyllSaker($("sak"), await A.saker(), sessionStorage.getItem("allokering.sak"));
+      await last();
+    } catch (e) { A.melding(e.message, true); }
+  });
+})();

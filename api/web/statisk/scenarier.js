@@ -1,0 +1,111 @@
+/* Scenarier: run one scenario or compare two (common random numbers), with progress; fan charts with
+ * confidence bands (each with a table view), yearly key figures side by side, and the HTML report. */
+"use strict";
+(() => {
+  const A = Allokering;
+  const $ = (id) => document.getElementById(id);
+  const FARGER = ["#0b4f8a", "#b35c00"];
+  const NAVN = {
+    venteliste_langtid: ["Venteliste langtid", "personer"],
+    venteliste_korttid: ["Venteliste korttid", "personer"],
+    belegg_langtid: ["Belegg langtid", "andel"],
+    ukp_kostnad_nok: ["UKP-kostnad per uke", "kroner"],
+  };
+  let jobbId = null;
+
+  function rgba(hex, a) {
+    const h = hex.slice(1);
+    return `rgba(${parseInt(h.slice(0, 2), 16)},${parseInt(h.slice(2, 4), 16)},${parseInt(h.slice(4, 6), 16)},${a})`;
+  }
+
+  async function kjor(e) {
+    e.preventDefault();
+    const fd = new FormData();
+    for (const b of ["a", "b"]) {
+      const fil = $(`${b}-fil`).files[0];
+      if (fil) fd.append(`${b}_fil`, fil);
+      else if ($(`${b}-eksempel`).value) fd.append(`${b}_eksempel`, $(`${b}-eksempel`).value);
+    }
+    fd.append("uker", $("uker").value);
+    fd.append("replikasjoner", $("replikasjoner").value);
+    $("kjor").disabled = true;
+    $("fremdrift-boks").hidden = false;
+    $("resultat").hidden = true;
+    try {
+      let j = await A.hent("/scenarier/kjoringer", { metode: "POST", kropp: fd });
+      jobbId = j.id;
+      A.melding(`Scenariokjøring ${j.id} er startet: ${j.scenarier.join(" mot ")}.`);
+      while (!["done", "failed"].includes(j.status)) {
+        $("fremdrift").value = j.fremdrift;
+        $("fase").textContent = `${j.ferdige} av ${j.totalt} replikasjoner`;
+        await new Promise((r) => setTimeout(r, 500));
+        j = await A.hent(`/scenarier/kjoringer/${j.id}`);
+      }
+      $("fremdrift").value = 1;
+      if (j.status === "failed") { A.melding(j.feilmelding || "Simuleringen feilet.", true); $("fase").textContent = "Feilet"; return; }
+      $("fase").textContent = `Ferdig på ${A.tall(j.sekunder, 1)} s`;
+      await vis(await A.hent(`/scenarier/kjoringer/${j.id}/resultat`), j);
+      A.melding(`Scenariokjøring ${j.id} er ferdig.`);
+    } catch (err) { A.melding(err.message, true); }
+    finally { $("kjor").disabled = false; }
+  }
+
+  async function vis(res, jobb) {
+    const boks = $("diagrammer");
+    boks.innerHTML = "";
+    $("resultat").hidden = false;
+    for (const [k, [tittel, enhet]] of Object.entries(NAVN)) {
+      const spor = [];
+      res.scenarier.forEach((s, i) => {
+        const v = s.vifter[k], f = FARGER[i % FARGER.length];
+        for (const [lo, hi, a, navn] of [["p5", "p95", 0.15, "5–95 %"], ["p25", "p75", 0.3, "25–75 %"]]) {
+          spor.push({ type: "scatter", x: v.dato, y: v[hi], line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
+          spor.push({ type: "scatter", x: v.dato, y: v[lo], fill: "tonexty", fillcolor: rgba(f, a), line: { width: 0 }, name: `${s.navn}: ${navn}`, hoverinfo: "skip" });
+        }
+        spor.push({ type: "scatter", x: v.dato, y: v.snitt, line: { color: f, width: 2.5 }, name: `${s.navn}: snitt` });
+        spor.push({ type: "scatter", x: v.dato, y: v.ki_hoy, line: { color: f, dash: "dot", width: 1 }, name: `${s.navn}: 95 % KI` });
+        spor.push({ type: "scatter", x: v.dato, y: v.ki_lav, line: { color: f, dash: "dot", width: 1 }, showlegend: false });
+      });
+      const rader = res.scenarier[0].vifter[k].dato.map((d, i) => ({ d, i }));
+      const kol = [{ navn: "Uke (dato)", verdi: (r) => A.dato(r.d), radhode: true }];
+      const des = k.startsWith("belegg") ? 3 : k.startsWith("ukp") ? 0 : 1;
+      res.scenarier.forEach((s) => {
+        const v = s.vifter[k], p = res.scenarier.length > 1 ? `${s.navn}: ` : "";
+        kol.push({ navn: `${p}snitt`, verdi: (r) => A.tall(v.snitt[r.i], des), tall: true });
+        kol.push({ navn: `${p}95 % KI`, verdi: (r) => `${A.tall(v.ki_lav[r.i], des)} – ${A.tall(v.ki_hoy[r.i], des)}`, tall: true });
+        kol.push({ navn: `${p}5–95 %`, verdi: (r) => `${A.tall(v.p5[r.i], des)} – ${A.tall(v.p95[r.i], des)}`, tall: true });
+        kol.push({ navn: `${p}25–75 %`, verdi: (r) => `${A.tall(v.p25[r.i], des)} – ${A.tall(v.p75[r.i], des)}`, tall: true });
+      });
+      A.diagram(boks, `${tittel} – vifte`, `Per uke: snitt over ${jobb.replikasjoner} replikasjoner med 95 % konfidensintervall (stiplet) og båndene 25–75 % og 5–95 %. Enhet: ${enhet}.`,
+        spor, { height: 380, yaxis: { title: { text: enhet }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 } }, A.tabell(kol, rader, `${tittel} per uke`));
+    }
+    $("aarstabeller").innerHTML = res.scenarier.map((s) => A.tabell([
+      { navn: "År", verdi: (r) => r.aar, radhode: true },
+      { navn: "Venteliste langtid", verdi: (r) => ki(r, "venteliste_langtid", 1), tall: true },
+      { navn: "Belegg langtid", verdi: (r) => ki(r, "belegg_langtid", 3), tall: true },
+      { navn: "p90 ventetid langtid (døgn)", verdi: (r) => ki(r, "vent_p90_langtid", 0), tall: true },
+      { navn: "UKP-døgn", verdi: (r) => ki(r, "ukp_dogn", 0), tall: true },
+      { navn: "UKP-kostnad (kr)", verdi: (r) => ki(r, "ukp_kostnad_nok", 0), tall: true },
+    ], s.aar, s.navn)).join("");
+    $("rapport").onclick = async (e) => {
+      e.preventDefault();
+      try { await A.lastNed(`/scenarier/kjoringer/${jobbId}/rapport`, `scenariorapport-${jobbId}.html`); A.melding("Rapporten er lastet ned."); }
+      catch (err) { A.melding(err.message, true); }
+    };
+    document.body.dataset.scenarioKlar = String(jobbId);
+  }
+
+  const ki = (r, k, des) => (r[k] === undefined || r[k] === null) ? "–"
+    : `${A.tall(r[k], des)} (${A.tall(r[`${k}_ki_lav`], des)} – ${A.tall(r[`${k}_ki_hoy`], des)})`;
+
+  document.addEventListener("DOMContentLoaded", async () => {
+    if (!A.bruker || !A.harTilgang()) return;
+    try {
+      const eks = await A.hent("/scenarier/eksempler");
+      const valg = eks.map((x) => `<option value="${A.esc(x.fil)}">${A.esc(x.navn)}</option>`).join("");
+      $("a-eksempel").innerHTML = valg;
+      $("b-eksempel").innerHTML = '<option value="">Ingen sammenligning</option>' + valg;
+    } catch (e) { A.melding(e.message, true); }
+    $("scenario-skjema").addEventListener("submit", kjor);
+  });
+})();

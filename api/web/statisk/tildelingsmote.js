@@ -1,0 +1,369 @@
+/* Tildelingsmøte: proposed placements per unit and day, the waiting list, explanations, locks, re-solve,
+ * final decisions and export. Personal data: every call sends the purpose (X-Formal). */
+"use strict";
+(() => {
+  const A = Allokering;
+  const $ = (id) => document.getElementById(id);
+  const tilstand = { sakId: null, kjoring: null, enheter: [], tildelinger: [], venteliste: [], laaser: [], valgt: null, start: null };
+
+  const formal = () => $("formal").value.trim();
+  const pf = (valg = {}) => ({ ...valg, formal: formal() });
+
+  async function alleSider(sti) {
+    const ut = [];
+    for (let side = 1; ; side++) {
+      const s = await A.hent(`${sti}${sti.includes("?") ? "&" : "?"}per_side=500&side=${side}`, pf());
+      ut.push(...s.elementer);
+      if (ut.length >= s.antall || !s.elementer.length) return ut;
+    }
+  }
+
+  function krevFormal() {
+    if (formal().length >= 3) return true;
+    A.melding("Oppgi formålet med oppslaget før du går videre.", true);
+    $("formal").focus();
+    return false;
+  }
+
+  async function lastSaker(valgt) {
+    const liste = await A.saker();
+    A.fyllSaker($("sak"), liste, valgt || sessionStorage.getItem("allokering.sak"));
+    if (!liste.length) { A.melding("Ingen saker ennå. Last inn en demosak for å komme i gang."); return; }
+    await velgSak();
+  }
+
+  let generasjon = 0; // a newer load makes an older one stale: its data are dropped
+
+  async function velgSak() {
+    const g = ++generasjon;
+    tilstand.sakId = $("sak").value;
+    if (!tilstand.sakId) return;
+    sessionStorage.setItem("allokering.sak", tilstand.sakId);
+    $("forklaring").hidden = true;
+    const k = await A.sisteKjoring(tilstand.sakId);
+    if (g !== generasjon) return;
+    $("los").textContent = k ? "Løs på nytt" : "Løs";
+    if (k) await visKjoring(k, g);
+    else {
+      $("resultat").hidden = true;
+      $("avslutt").hidden = true;
+      $("kjoring-info").textContent = "Saken er ikke løst ennå. Trykk «Løs».";
+      await lastLaaser();
+    }
+  }
+
+  async function lastDemo() {
+    if (!krevFormal()) return;
+    const navn = $("demo").value;
+    A.melding("Laster inn demosaken …");
+    try {
+      const sak = await A.hent(`/saker/demo/${navn}`, pf({ metode: "POST" }));
+      await lastSaker(sak.id);
+      A.melding(`Demosaken «${sak.navn}» er lastet inn som sak ${sak.id}. Trykk «Løs».`);
+    } catch (e) { A.melding(e.message, true); }
+  }
+
+  let aktivJobb = null;
+  async function los() {
+    if (!tilstand.sakId) { A.melding("Velg eller last inn en sak først.", true); return; }
+    $("los").disabled = true;
+    $("fremdrift-boks").hidden = false;
+    $("stopp").hidden = false;
+    try {
+      let k = await A.hent(`/saker/${tilstand.sakId}/kjoringer`, { metode: "POST", kropp: {} });
+      aktivJobb = k.id;
+      A.melding(`Kjøring ${k.id} er startet.`);
+      while (!["done", "failed", "cancelled"].includes(k.status)) {
+        $("fremdrift").value = k.fremdrift || 0;
+        $("fase").textContent = `${Math.round(100 * (k.fremdrift || 0))} % – ${k.fase || k.status}`;
+        await new Promise((r) => setTimeout(r, 400));
+        k = await A.hent(`/kjoringer/${k.id}`);
+      }
+      $("fremdrift").value = 1;
+      $("fase").textContent = k.status === "done" ? "Ferdig" : k.status === "cancelled" ? "Stoppet" : "Feilet";
+      if (k.status === "done") {
+        await visKjoring(k, ++generasjon);
+        A.melding(`Kjøring ${k.id} er ferdig (${k.losningsstatus === "OPTIMAL" ? "bevist optimal" : "gjennomførbar"}).`);
+      } else A.melding(k.feilmelding || "Kjøringen ble ikke fullført.", true);
+    } catch (e) { A.melding(e.message, true); }
+    finally { $("los").disabled = false; $("stopp").hidden = true; aktivJobb = null; }
+  }
+
+  async function stopp() {
+    if (aktivJobb) { try { await A.hent(`/kjoringer/${aktivJobb}`, { metode: "DELETE" }); } catch (e) { A.melding(e.message, true); } }
+  }
+
+  async function lastLaaser() {
+    tilstand.laaser = await A.hent(`/saker/${tilstand.sakId}/laaser`, pf());
+    visLaaser();
+  }
+
+  async function visKjoring(k, g) {
+    if (!krevFormal()) return;
+    const [belegg, tild, vente, laaser] = await Promise.all([
+      A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
+      alleSider(`/kjoringer/${k.id}/tildelinger`),
+      alleSider(`/kjoringer/${k.id}/venteliste`),
+      A.hent(`/saker/${k.sak_id}/laaser`, pf()),
+    ]);
+    if (g !== generasjon) return;
+    const t0 = performance.now();
+    tilstand.kjoring = k;
+    tilstand.enheter = belegg.enheter;
+    tilstand.start = belegg.startdato;
+    tilstand.horisont = belegg.horisont_dager;
+    tilstand.tildelinger = tild;
+    tilstand.venteliste = vente;
+    tilstand.laaser = laaser;
+    fyllFiltre();
+    visRutenett();
+    visVenteliste();
+    visLaaser();
+    fyllEnheter();
+    $("resultat").hidden = false;
+    $("avslutt").hidden = false;
+    $("los").textContent = "Løs på nytt";
+    $("kjoring-info").textContent = `Viser kjøring ${k.id} (${A.dato(k.ferdig || k.opprettet)}): ${tild.length} tildelinger, `
+      + `${vente.length} på venteliste, UKP-døgn ${A.tall(k.ukp_dogn)} (${A.tall(k.ukp_kostnad_nok)} kr).`;
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    document.body.dataset.gjengivelseMs = String(Math.round(performance.now() - t0));
+    document.body.dataset.kjoring = String(k.id);
+  }
+
+  function fyllFiltre() {
+    const inst = [...new Set(tilstand.enheter.map((e) => e.institusjon))].sort();
+    const typer = [...new Set(tilstand.enheter.map((e) => e.plasstype))].sort();
+    const fi = $("filter-institusjon"), fp = $("filter-plasstype");
+    const [vi, vp] = [fi.value, fp.value];
+    fi.innerHTML = '<option value="">Alle institusjoner</option>' + inst.map((i) => `<option>${A.esc(i)}</option>`).join("");
+    fp.innerHTML = '<option value="">Alle plasstyper</option>' + typer.map((t) => `<option value="${A.esc(t)}">${A.esc(t.replaceAll("_", " "))}</option>`).join("");
+    if (inst.includes(vi)) fi.value = vi;
+    if (typer.includes(vp)) fp.value = vp;
+  }
+
+  const laast = () => new Set(tilstand.laaser.filter((l) => l.aktiv).map((l) => l.soker_id));
+
+  function visRutenett() {
+    const fi = $("filter-institusjon").value, fp = $("filter-plasstype").value;
+    const enheter = tilstand.enheter.filter((e) => (!fi || e.institusjon === fi) && (!fp || e.plasstype === fp));
+    const h = tilstand.horisont;
+    const per = new Map(enheter.map((e) => [e.enhet_id, Array.from({ length: h }, () => [])]));
+    for (const a of tilstand.tildelinger) {
+      const rad = per.get(a.unit_id);
+      if (!rad) continue;
+      for (const p of (a.periods && a.periods.length ? a.periods : [a])) {
+        for (let d = Math.max(0, p.start_day); d <= Math.min(h - 1, p.end_day); d++) rad[d].push([a.applicant_id, d === p.start_day]);
+      }
+    }
+    const l = laast();
+    const start = new Date(tilstand.start + "T00:00:00");
+    const fmt = { weekday: "short", day: "2-digit", month: "2-digit" };
+    const dager = Array.from({ length: h }, (_, d) => new Date(start.getTime() + d * 86400000).toLocaleDateString("nb-NO", fmt));
+    const deler = ['<table class="rutenett"><caption>Søkere per enhet (rader) og dag (kolonner)</caption><thead><tr><th scope="col" class="enhet">Enhet (plasser)</th>'];
+    for (const d of dager) deler.push(`<th scope="col">${A.esc(d)}</th>`);
+    deler.push("</tr></thead><tbody>");
+    for (const e of enheter) {
+      deler.push(`<tr><th scope="row" class="enhet">${A.esc(e.navn)} (${e.kapasitet})</th>`);
+      const rad = per.get(e.enhet_id);
+      for (let d = 0; d < h; d++) {
+        const celle = rad[d];
+        const full = e.dager[d] && e.dager[d].belagt >= e.kapasitet;
+        deler.push(full ? '<td class="full">' : "<td>");
+        for (const [id, forst] of celle) {
+          const merke = l.has(id) ? " (låst)" : "";
+          deler.push(forst
+            ? `<button type="button" class="sok start" data-s="${A.esc(id)}">${A.esc(id)}${merke}</button>`
+            : `<span class="sok" data-s="${A.esc(id)}">${A.esc(id)}</span>`);
+        }
+        deler.push("</td>");
+      }
+      deler.push("</tr>");
+    }
+    deler.push("</tbody></table>");
+    $("rutenett").innerHTML = enheter.length ? deler.join("") : "<p>Ingen enheter passer filteret.</p>";
+  }
+
+  function visVenteliste() {
+    const l = laast();
+    $("venteliste").innerHTML = tilstand.venteliste.length ? A.tabell([
+      { navn: "Nr.", verdi: (v) => v.position, tall: true },
+      { navn: "Søker", html: (v) => `<button type="button" class="sok" data-s="${A.esc(v.applicant_id)}">${A.esc(v.applicant_id)}${l.has(v.applicant_id) ? " (låst)" : ""}</button>` },
+      { navn: "Tjeneste", verdi: (v) => A.tjeneste(v.service) },
+      { navn: "Prioritet", verdi: (v) => v.priority, tall: true },
+      { navn: "Ventedager", verdi: (v) => v.waiting_days, tall: true },
+    ], tilstand.venteliste, "Kvalifiserte søkere uten plass, etter prioritet") : "<p>Ingen på venteliste.</p>";
+  }
+
+  function fyllEnheter() {
+    const s = $("laas-enhet");
+    const sortert = [...tilstand.enheter].sort((a, b) => a.navn.localeCompare(b.navn, "nb"));
+    s.innerHTML = '<option value="">Ingen bestemt enhet</option>'
+      + sortert.map((e) => `<option value="${A.esc(e.enhet_id)}">${A.esc(e.navn)}</option>`).join("");
+  }
+
+  const REGELSTATUS = { oppfylt: "Oppfylt", ikke_oppfylt: "Ikke oppfylt", mangler: "Mangler opplysninger", mangler_opplysninger: "Mangler opplysninger" };
+  const KOMPONENTER = [["nytte", "Nytte"], ["ressurs", "Ressurs"], ["alvorlighet", "Alvorlighet"], ["mestring", "Mestring"]];
+
+  async function visForklaring(id) {
+    if (!tilstand.kjoring || !krevFormal()) return;
+    tilstand.valgt = id;
+    for (const b of document.querySelectorAll(".sok.valgt")) b.classList.remove("valgt");
+    for (const b of document.querySelectorAll(`[data-s="${CSS.escape(id)}"]`)) b.classList.add("valgt");
+    let f;
+    try { f = await A.hent(`/kjoringer/${tilstand.kjoring.id}/forklaringer/${encodeURIComponent(id)}`, pf()); }
+    catch (e) { A.melding(e.message, true); return; }
+    const a = tilstand.tildelinger.find((x) => x.applicant_id === id);
+    const regler = f.rules || [];
+    const generelle = regler.filter((r) => !r.place_type);
+    const enhetsregler = regler.filter((r) => r.place_type);
+    const regelKol = [
+      { navn: "Regel", verdi: (r) => r.rule_id },
+      { navn: "Status", html: (r) => `<span class="status-${A.esc(r.status)}">${A.esc(REGELSTATUS[r.status] || r.status)}</span>` },
+      { navn: "Kilde", verdi: (r) => r.section },
+      { navn: "Lovhjemmel", verdi: (r) => r.legal_basis },
+      { navn: "Vurdering", verdi: (r) => r.text_nb },
+    ];
+    const p = f.priority || {};
+    const prio = p.total === undefined ? "" : A.tabell([
+      { navn: "Komponent", verdi: (r) => r[0], radhode: true },
+      { navn: "Verdi", verdi: (r) => r[1] },
+    ], [
+      ...KOMPONENTER.map(([k, n]) => [n, p[k] === undefined ? "–" : `${p[k]}${p.kilder && p.kilder[k] ? ` (${p.kilder[k]})` : ""}`]),
+      ["Utskrivningsklar (UKP)", p.ukp ? "ja" : "nei"], ["Ventedager", p.ventedager], ["Prioritetspoeng", p.poeng], ["Total prioritet", p.total],
+    ], "Prioritetskomponenter");
+    const forbi = (f.outranked_by || []);
+    const kf = f.counterfactual || {};
+    const kfTekst = Object.entries(kf).map(([k, v]) => k === "priority_needed_above"
+      ? `Med prioritet over ${A.tall(v)} (søkeren har ${A.tall(p.total)}) ville søkeren fått plass.`
+      : `${k.replaceAll("_", " ")}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
+    const mine = tilstand.laaser.filter((l) => l.soker_id === id && l.aktiv);
+    $("forklaring-tittel").textContent = `Begrunnelse for ${id}`;
+    $("forklaring-innhold").innerHTML = `
+      <p><strong>Utfall:</strong> ${A.esc(A.utfall(f.outcome))} · <strong>Tjeneste:</strong> ${A.esc(A.tjeneste(f.service))}
+      ${a ? ` · <strong>Plass:</strong> ${A.esc(enhetsnavn(a.unit_id))} fra ${A.dato(a.start_date)}${a.open_ended ? "" : ` til ${A.dato(a.end_date)}`}` : ""}</p>
+      <p>${A.esc(f.text_nb)}</p>
+      <h3>Regler</h3>${generelle.length ? A.tabell(regelKol, generelle, "Vilkår for tjenesten") : "<p>Ingen generelle regler.</p>"}
+      ${enhetsregler.length ? `<details><summary>Vilkår per enhet (${enhetsregler.length})</summary><div class="tabellboks" tabindex="0" role="region" aria-label="Vilkår per enhet">${A.tabell(regelKol, enhetsregler)}</div></details>` : ""}
+      <h3>Prioritet</h3>${prio || "<p>Ikke prioritert (ikke kvalifisert).</p>"}
+      <h3>Gikk foran søkeren</h3>${forbi.length ? A.tabell([
+        { navn: "Søker", html: (o) => `<button type="button" class="sok" data-s="${A.esc(o.applicant_id)}">${A.esc(o.applicant_id)}</button>` },
+        { navn: "Enhet", verdi: (o) => enhetsnavn(o.unit_id) },
+        { navn: "Prioritet", verdi: (o) => o.priority, tall: true },
+      ], forbi) : "<p>Ingen.</p>"}
+      <h3>Hva som skulle til</h3><p>${kfTekst.length ? kfTekst.map(A.esc).join("<br>") : "Ikke aktuelt."}</p>
+      <h3>Låser for søkeren</h3>${mine.length ? `<ul>${mine.map((l) => `<li>${l.type === "tildel" ? "Låst til" : "Skal ikke tildeles"} ${A.esc(l.enhet_id ? enhetsnavn(l.enhet_id) : "")} – «${A.esc(l.begrunnelse)}» (lås ${l.id})</li>`).join("")}</ul>` : "<p>Ingen aktive låser.</p>"}`;
+    $("laas-enhet").value = a ? a.unit_id : "";
+    $("laas-type").value = "tildel";
+    $("forklaring").hidden = false;
+    $("forklaring-tittel").focus();
+  }
+
+  const enhetsnavn = (id) => (tilstand.enheter.find((e) => e.enhet_id === id) || { navn: id }).navn;
+
+  async function lagreLaas(e) {
+    e.preventDefault();
+    if (!tilstand.valgt || !krevFormal()) return;
+    const type = $("laas-type").value, enhet = $("laas-enhet").value, begrunnelse = $("laas-begrunnelse").value.trim();
+    if (begrunnelse.length < 3) { A.melding("Skriv en begrunnelse (minst 3 tegn).", true); $("laas-begrunnelse").focus(); return; }
+    if (type === "tildel" && !enhet) { A.melding("Velg enheten søkeren skal låses til.", true); $("laas-enhet").focus(); return; }
+    try {
+      const l = await A.hent(`/saker/${tilstand.sakId}/laaser`, pf({ metode: "POST", kropp: { soker_id: tilstand.valgt, type, enhet_id: enhet || null, begrunnelse } }));
+      $("laas-begrunnelse").value = "";
+      await lastLaaser();
+      visRutenett();
+      visVenteliste();
+      A.melding(`Lås ${l.id} er lagret for ${l.soker_id}. Løs på nytt for å bruke den.`);
+    } catch (err) { A.melding(err.message, true); }
+  }
+
+  function visLaaser() {
+    $("laaser-seksjon").hidden = false;
+    const rader = tilstand.laaser;
+    $("laaser").innerHTML = rader.length ? A.tabell([
+      { navn: "Lås", verdi: (l) => l.id, tall: true },
+      { navn: "Søker", html: (l) => `<button type="button" class="sok" data-s="${A.esc(l.soker_id)}">${A.esc(l.soker_id)}</button>` },
+      { navn: "Type", verdi: (l) => (l.type === "tildel" ? "Skal ha plass" : "Skal ikke tildeles") },
+      { navn: "Enhet", verdi: (l) => (l.enhet_id ? enhetsnavn(l.enhet_id) : "–") },
+      { navn: "Begrunnelse", verdi: (l) => l.begrunnelse },
+      { navn: "Satt av", verdi: (l) => `${l.opprettet_av}, ${A.dato(l.opprettet)}` },
+      { navn: "Status", html: (l) => l.aktiv
+        ? `<form class="fjern" data-id="${l.id}"><label for="fjern-${l.id}">Begrunnelse for å fjerne</label> <input id="fjern-${l.id}" required minlength="3"> <button type="submit" class="sekundaer">Fjern</button></form>`
+        : `Fjernet av ${A.esc(l.fjernet_av)}: «${A.esc(l.fjernet_begrunnelse)}»` },
+    ], rader, "Låser og overstyringer (også fjernede)") : "<p>Ingen låser i saken.</p>";
+  }
+
+  async function fjernLaas(skjema) {
+    const id = skjema.dataset.id;
+    const begrunnelse = skjema.querySelector("input").value.trim();
+    if (begrunnelse.length < 3) { A.melding("Skriv hvorfor låsen fjernes (minst 3 tegn).", true); skjema.querySelector("input").focus(); return; }
+    try {
+      await A.hent(`/saker/${tilstand.sakId}/laaser/${id}`, pf({ metode: "DELETE", kropp: { begrunnelse } }));
+      await lastLaaser();
+      visRutenett();
+      visVenteliste();
+      A.melding(`Lås ${id} er fjernet. Løs på nytt for å bruke endringen.`);
+      $("laaser-tittel").focus?.();
+    } catch (err) { A.melding(err.message, true); }
+  }
+
+  async function endelig() {
+    const k = tilstand.kjoring;
+    if (!k || !krevFormal()) return;
+    const begrunnelse = $("endelig-begrunnelse").value.trim();
+    if (begrunnelse.length < 3) { A.melding("Skriv en begrunnelse for beslutningene.", true); $("endelig-begrunnelse").focus(); return; }
+    const oppgaver = [
+      ...tilstand.tildelinger.map((a) => [a.applicant_id, { utfall: "tildelt", enhet_id: a.unit_id, startdato: a.start_date, kjoring_id: k.id, begrunnelse }]),
+      ...tilstand.venteliste.map((v) => [v.applicant_id, { utfall: "venteliste", kjoring_id: k.id, begrunnelse }]),
+    ];
+    $("endelig").disabled = true;
+    let ferdig = 0;
+    const feil = [];
+    const arbeider = async () => {
+      while (oppgaver.length) {
+        const [id, kropp] = oppgaver.shift();
+        try { await A.hent(`/saker/${tilstand.sakId}/beslutninger/${encodeURIComponent(id)}`, pf({ metode: "PUT", kropp })); }
+        catch (e) { feil.push(`${id}: ${e.message}`); }
+        ferdig++;
+        $("endelig-status").textContent = `Lagret ${ferdig} beslutninger …`;
+      }
+    };
+    await Promise.all([arbeider(), arbeider(), arbeider(), arbeider()]);
+    $("endelig").disabled = false;
+    if (feil.length) A.melding(`${feil.length} beslutninger ble ikke lagret: ${feil.slice(0, 3).join("; ")}`, true);
+    else {
+      $("endelig-status").textContent = `Endelig: ${ferdig} beslutninger fra kjøring ${k.id} er lagret.`;
+      A.melding(`Møtets beslutninger er lagret som endelige (${ferdig} søkere, kjøring ${k.id}).`);
+    }
+  }
+
+  async function eksport() {
+    const k = tilstand.kjoring;
+    if (!k || !krevFormal()) return;
+    try {
+      await A.lastNed(`/kjoringer/${k.id}/eksport?format=xlsx`, `kjoring-${k.id}.xlsx`, pf());
+      A.melding(`Excel-filen for kjøring ${k.id} er lastet ned.`);
+    } catch (e) { A.melding(e.message, true); }
+  }
+
+  document.addEventListener("DOMContentLoaded", async () => {
+    if (!A.bruker || !A.harTilgang()) return;
+    const idag = new Date().toLocaleDateString("nb-NO");
+    $("formal").value = sessionStorage.getItem("allokering.formal") || `Tildelingsmøte ${idag}`;
+    $("formal").addEventListener("change", () => sessionStorage.setItem("allokering.formal", formal()));
+    $("sak").addEventListener("change", () => velgSak().catch((e) => A.melding(e.message, true)));
+    $("last-demo").addEventListener("click", lastDemo);
+    $("los").addEventListener("click", los);
+    $("stopp").addEventListener("click", stopp);
+    $("filter-institusjon").addEventListener("change", visRutenett);
+    $("filter-plasstype").addEventListener("change", visRutenett);
+    $("laas-skjema").addEventListener("submit", lagreLaas);
+    $("endelig").addEventListener("click", endelig);
+    $("eksport").addEventListener("click", eksport);
+    document.addEventListener("click", (e) => {
+      const s = e.target.closest("[data-s]");
+      if (s) visForklaring(s.dataset.s);
+    });
+    $("laaser").addEventListener("submit", (e) => { e.preventDefault(); fjernLaas(e.target); });
+    try { await lastSaker(); } catch (e) { A.melding(e.message, true); }
+  });
+})();

@@ -1,0 +1,252 @@
+"""The web pages in a real browser (chromium): the meeting flow, the waiting list, the managers' dashboards
+and the scenarios; axe-core on every page, screenshots, no console errors, no søker ids for planners and
+managers, and the meeting page's render time with the oslo case (printed, not asserted)."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import SOKER_ID, Side, Tjener
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _siste_sak(tjener: Tjener, navn: str) -> int:
+    saker = tjener.api("GET", "/saker?per_side=500", "admin")["elementer"]
+    return max(s["id"] for s in saker if s["navn"] == navn)
+
+
+def _vent_kjoring(side: Side, forrige: str | None = None, timeout: float = 120_000) -> str:
+    side.side.wait_for_function(
+        "f => document.body.dataset.kjoring && document.body.dataset.kjoring !== f", arg=forrige or "", timeout=timeout
+    )
+    return side.side.evaluate("document.body.dataset.kjoring")
+
+
+def _ingen_alvorlige(side: Side, navn: str) -> None:
+    alvorlige = side.axe(navn)
+    assert not alvorlige, [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in alvorlige]
+
+
+def _plotly_med_data(side: Side) -> list[int]:
+    """Number of plotted points per rendered plotly chart."""
+    return side.side.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => (el.data || []).reduce((n, t) =>
+             n + (t.z ? t.z.flat().filter(v => v !== null).length : (t.y || []).filter(v => v !== null).length), 0))"""
+    )
+
+
+def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> None:
+    s = side.side
+    side.logg_inn("saksbehandler")
+    assert s.url.endswith("/web/tildelingsmote")
+    s.select_option("#demo", "tvedestrand")
+    s.click("#last-demo")
+    s.wait_for_function("document.getElementById('melding').textContent.includes('Demosaken')")
+    s.click("#los")
+    forste = _vent_kjoring(side)
+    assert s.locator(".rutenett tbody tr").count() > 5
+    assert s.locator("#venteliste tbody tr").count() > 0
+
+    # Explanation of a søker on the waiting list: rules with seed section and lovhjemmel, priority, outranked_by.
+    vente_id = s.locator("#venteliste button.sok").first.get_attribute("data-s")
+    s.locator("#venteliste button.sok").first.click()
+    s.wait_for_function(f"document.getElementById('forklaring-tittel').textContent.includes('{vente_id}')")
+    tekst = s.inner_text("#forklaring-innhold")
+    assert "Lovhjemmel" in tekst and "Kilde" in tekst and "Total prioritet" in tekst and "Gikk foran" in tekst
+    assert re.search(r"[ST] §\d", tekst)
+    assert s.evaluate("document.activeElement.id") == "forklaring-tittel"
+    side.skjermbilde("tildelingsmote-forklaring")
+
+    # Lock one assigned søker to its unit, override another (ikke_tildel).
+    knapper = s.locator(".rutenett button.sok.start")
+    ider = list(dict.fromkeys(knapper.evaluate_all("bs => bs.map(b => b.dataset.s)")))
+    laast_id, overstyrt_id = ider[0], ider[-1]
+    s.locator(f'.rutenett button.sok.start[data-s="{laast_id}"]').first.click()
+    s.wait_for_function(f"document.getElementById('forklaring-tittel').textContent.includes('{laast_id}')")
+    laast_enhet = s.input_value("#laas-enhet")
+    assert laast_enhet
+    s.select_option("#laas-type", "tildel")
+    s.fill("#laas-begrunnelse", "Pårørende bor nær; møtet holder fast ved plassen.")
+    s.click("#laas-skjema button[type=submit]")
+    s.wait_for_function("document.getElementById('melding').textContent.includes('er lagret for')")
+    s.locator(f'.rutenett button.sok.start[data-s="{overstyrt_id}"]').first.click()
+    s.wait_for_function(f"document.getElementById('forklaring-tittel').textContent.includes('{overstyrt_id}')")
+    s.select_option("#laas-type", "ikke_tildel")
+    s.select_option("#laas-enhet", "")
+    s.fill("#laas-begrunnelse", "Søker ønsker å vente på annen plass.")
+    s.click("#laas-skjema button[type=submit]")
+    s.wait_for_function(f"document.getElementById('melding').textContent.includes('er lagret for {overstyrt_id}')")
+    assert s.locator("#laaser tbody tr").count() == 2
+
+    # Re-solve: the lock holds, the override holds.
+    s.click("#los")
+    andre = _vent_kjoring(side, forste)
+    assert andre != forste
+    rad = s.locator(".rutenett tbody tr", has=s.locator(f'[data-s="{laast_id}"]'))
+    assert rad.count() == 1
+    laast_rad = tjener.api("GET", f"/kjoringer/{andre}/tildelinger?per_side=500")["elementer"]
+    assert any(a["applicant_id"] == laast_id and a["unit_id"] == laast_enhet for a in laast_rad)
+    assert not any(a["applicant_id"] == overstyrt_id for a in laast_rad)
+    assert s.locator(f'.rutenett [data-s="{overstyrt_id}"]').count() == 0
+    assert "(låst)" in s.locator(f'.rutenett button.sok.start[data-s="{laast_id}"]').first.inner_text()
+    side.skjermbilde("tildelingsmote")
+    _ingen_alvorlige(side, "tildelingsmøte")
+
+    # Unlock the override (with a reason); it stays in the history as removed.
+    s.fill(".fjern input >> nth=1", "Søker trakk ønsket om å vente.")
+    s.locator(".fjern button >> nth=1").click()
+    s.wait_for_function("document.getElementById('melding').textContent.includes('er fjernet')")
+    assert "Fjernet av test-saksbehandler" in s.inner_text("#laaser")
+
+    # Finalise and export.
+    s.click("#endelig")
+    s.wait_for_function("document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
+    sak_id = _siste_sak(tjener, "Demo tvedestrand")
+    beslutninger = tjener.api("GET", f"/saker/{sak_id}/beslutninger")
+    antall = len(laast_rad) + tjener.api("GET", f"/kjoringer/{andre}/venteliste?per_side=1")["antall"]
+    assert len(beslutninger) == antall
+    assert {b["kjoring_id"] for b in beslutninger} == {int(andre)}
+    with s.expect_download() as nedlasting:
+        s.click("#eksport")
+    assert nedlasting.value.suggested_filename == f"kjoring-{andre}.xlsx"
+    assert not side.feil, side.feil
+
+
+def test_venteliste_saksbehandler_filtre_og_oppfolging(side: Side, tjener: Tjener, tvedestrand: int) -> None:
+    s = side.side
+    side.logg_inn("saksbehandler")
+    side.gaa_til("venteliste", tvedestrand)
+    s.wait_for_function("document.body.dataset.klar === '1'")
+    assert s.input_value("#sak") == str(tvedestrand)
+    prioriteter = [int(x) for x in s.locator("#liste tbody tr td:nth-child(5)").all_inner_texts()]
+    assert prioriteter == sorted(prioriteter, reverse=True)
+    assert "Besluttet: venteliste" in s.inner_text("#liste")
+    bydel = s.locator("#filter-bydel option").nth(1).get_attribute("value")
+    s.select_option("#filter-bydel", bydel)
+    assert set(s.locator("#liste tbody tr td:nth-child(4)").all_inner_texts()) == {bydel}
+    tjeneste = s.locator("#filter-tjeneste option").nth(1).get_attribute("value")
+    s.select_option("#filter-tjeneste", tjeneste)
+    side.skjermbilde("venteliste")
+    _ingen_alvorlige(side, "venteliste")
+    assert not side.feil, side.feil
+
+
+def _ingen_soker_ider(side: Side) -> None:
+    html = side.side.content()
+    assert not SOKER_ID.search(html), SOKER_ID.search(html)
+    for url, tekst in side.api_tekster():
+        assert not SOKER_ID.search(tekst), f"søker-id i {url}"
+
+
+def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjener, tvedestrand: int) -> None:
+    s = side.side
+    side.logg_inn("leder")
+    assert s.url.endswith("/web/ledelse")
+    side.gaa_til("ledelse", tvedestrand)
+    s.wait_for_function("document.body.dataset.klar === '1'", timeout=60_000)
+    s.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 7", timeout=60_000)
+    punkter = _plotly_med_data(side)
+    assert len(punkter) >= 7 and all(n > 0 for n in punkter), punkter
+    assert s.locator("details table").count() == len(punkter)
+    s.locator("details summary").first.click()
+    assert s.locator("details table").first.is_visible()
+    assert "Likebehandling etter kjønn" in s.inner_text("#diagrammer")
+    side.skjermbilde("ledelse")
+    _ingen_alvorlige(side, "ledelse")
+    _ingen_soker_ider(side)
+    assert not side.feil, side.feil
+
+
+def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener, tvedestrand: int) -> None:
+    s = side.side
+    side.logg_inn("planlegger")
+    assert s.url.endswith("/web/scenarier")
+    s.wait_for_function("document.querySelectorAll('#a-eksempel option').length >= 2")
+    s.select_option("#a-eksempel", "sandefjord_dagens_kapasitet.yaml")
+    s.select_option("#b-eksempel", "sandefjord_skjermet_2029.yaml")
+    s.fill("#uker", "8")
+    s.fill("#replikasjoner", "2")
+    s.click("#kjor")
+    s.wait_for_function("document.getElementById('fase').textContent.includes('replikasjoner')")
+    s.wait_for_function("document.body.dataset.scenarioKlar", timeout=150_000)
+    punkter = _plotly_med_data(side)
+    assert len(punkter) == 4 and all(n > 0 for n in punkter), punkter
+    assert s.locator("#aarstabeller table").count() == 2
+    with s.expect_download() as nedlasting:
+        s.click("#rapport")
+    assert nedlasting.value.suggested_filename.endswith(".html")
+    assert "Scenariorapport" in open(nedlasting.value.path(), encoding="utf-8").read()
+    side.skjermbilde("scenarier")
+    _ingen_alvorlige(side, "scenarier")
+    _ingen_soker_ider(side)
+
+    # The planner's other pages: aggregated only, no søker ids in the page or in what it fetched.
+    side.gaa_til("venteliste", tvedestrand)
+    s.wait_for_function("document.body.dataset.klar === '1'")
+    assert "bare antall" in s.inner_text("#liste")
+    side.skjermbilde("venteliste-planlegger")
+    _ingen_alvorlige(side, "venteliste (planlegger)")
+    side.gaa_til("ledelse", tvedestrand)
+    s.wait_for_function("document.body.dataset.klar === '1'", timeout=60_000)
+    _ingen_soker_ider(side)
+    assert not side.feil, side.feil
+
+
+def test_innlogging_feil_passord_og_rolle_uten_tilgang(side: Side, tjener: Tjener) -> None:
+    s = side.side
+    s.goto(tjener.base + "/web/logg-inn")
+    s.fill("#brukernavn-felt", "test-leder")
+    s.fill("#passord-felt", "feil passord")
+    s.click("button[type=submit]")
+    s.wait_for_function("document.getElementById('melding').textContent.includes('Feil brukernavn')")
+    side.skjermbilde("logg-inn")
+    _ingen_alvorlige(side, "logg inn")
+    side.feil.clear()  # the 401 of the failed login is logged by chromium as a resource error
+    side.logg_inn("leder")
+    side.gaa_til("tildelingsmote")
+    s.wait_for_function("document.getElementById('melding').textContent.includes('har ikke tilgang')")
+    assert not s.locator("#meny a[href='/web/tildelingsmote']").is_visible()
+    assert not side.feil, side.feil
+
+
+def test_oslo_tildelingsmote_gjengivelsestid(side: Side, tjener: Tjener) -> None:
+    """The meeting page with the oslo demo case: render time after the data arrive (reported, not asserted)."""
+    frist = time.monotonic() + 420
+    while tjener.oslo_kjoring is None and tjener.oslo_feil is None and time.monotonic() < frist:
+        time.sleep(0.5)
+    if tjener.oslo_feil or tjener.oslo_kjoring is None:
+        pytest.skip(tjener.oslo_feil or "oslo-kjøringen startet ikke")
+    while True:
+        st: dict[str, Any] = tjener.api("GET", f"/kjoringer/{tjener.oslo_kjoring}")
+        if st["status"] in ("done", "failed", "cancelled"):
+            break
+        if time.monotonic() > frist:
+            pytest.skip(f"oslo-kjøringen ble ikke ferdig i tide (status {st['status']}, {st['fase']})")
+        time.sleep(1)
+    if st["status"] != "done":
+        pytest.skip(f"oslo-kjøringen endte med {st['status']}: {st['feilmelding']}")
+    print(f"oslo løst på {st['solve_seconds']} s ({st['losningsstatus']})")
+    s = side.side
+    side.logg_inn("saksbehandler")
+    s.wait_for_function("document.querySelectorAll('#sak option').length > 1")
+    s.evaluate(f"sessionStorage.setItem('allokering.sak', '{tjener.oslo_sak}')")
+    t0 = time.monotonic()
+    s.reload()
+    s.wait_for_function("document.body.dataset.kjoring", timeout=120_000)
+    totalt = time.monotonic() - t0
+    assert s.input_value("#sak") == str(tjener.oslo_sak)
+    ms = int(s.evaluate("document.body.dataset.gjengivelseMs"))
+    rader = s.locator(".rutenett tbody tr").count()
+    celler = s.evaluate("document.querySelectorAll('.rutenett [data-s]').length")
+    print(
+        f"\nGJENGIVELSE oslo: {ms} ms fra data mottatt til tegnet ({rader} enheter, {celler} søkerceller); "
+        f"{totalt:.1f} s fra valg av sak til ferdig side (henting inkludert). Mål: ≤ 2000 ms."
+    )
+    side.skjermbilde("tildelingsmote-oslo")
+    assert rader >= 300
+    assert not side.feil, side.feil

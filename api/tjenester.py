@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db import Kjoring, LaasRad, SakRad, Saksversjon
-from modeller.lasting import Inndatafeil, sak_fra_data, sak_til_json
+from modeller.lasting import Inndatafeil, sak_fra_bytes, sak_fra_data, sak_til_json
 from modeller.sak import Feil, Sak
 
 
@@ -77,17 +77,7 @@ def lagre_sak(
 
 
 def les_json_sak(innhold: bytes, fil: str) -> Sak:
-    try:
-        tekst = innhold.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Inndatafeil([Feil(fil, "", "", "innholdet er ikke UTF-8-tekst")]) from None
-    try:
-        data = json.loads(tekst)
-    except json.JSONDecodeError as exc:
-        raise Inndatafeil(
-            [Feil(fil, str(exc.lineno), "", f"ugyldig JSON: {exc.msg} (linje {exc.lineno}, kolonne {exc.colno})")]
-        ) from None
-    return sak_fra_data(data, fil)
+    return sak_fra_bytes(innhold, fil)
 
 
 _TRYGT_NAVN = re.compile(r"[^A-Za-z0-9æøåÆØÅ._ -]")

@@ -121,10 +121,15 @@ def les_sak(sti: str | os.PathLike[str]) -> Sak:
     fil = str(p)
     if not p.exists():
         raise Inndatafeil([Feil(fil, "", "", "filen finnes ikke")])
+    return sak_fra_bytes(p.read_bytes(), fil)
+
+
+def sak_fra_bytes(innhold: bytes, fil: str) -> Sak:
+    """A case from the bytes of a JSON file (UTF-8, with or without BOM); errors name ``fil``."""
     try:
-        tekst = p.read_text(encoding="utf-8")
+        tekst = innhold.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Inndatafeil([Feil(fil, "", "", "filen er ikke UTF-8-tekst")]) from None
+        raise Inndatafeil([Feil(fil, "", "", "innholdet er ikke UTF-8-tekst")]) from None
     try:
         data = json.loads(tekst)
     except json.JSONDecodeError as exc:

@@ -54,7 +54,10 @@ def test_helse_svarer_raskt_mens_en_kjoring_pagar(roller_app: Any) -> None:
         tider.append(time.perf_counter() - t)
     assert klient.get(f"/kjoringer/{kid}", headers=h).json()["status"] == "running"
     print(f"\n/helse under løsing: median {statistics.median(tider) * 1000:.1f} ms, maks {max(tider) * 1000:.1f} ms")
-    assert max(tider) < 0.5
+    # The solve is still running after all 20 requests, so none of them waited for it; the
+    # bounds below only catch a loop that is busy, with room for a loaded CI machine.
+    assert statistics.median(tider) < 0.1
+    assert max(tider) < 2.0
     klient.delete(f"/kjoringer/{kid}", headers=h)
     vent_paa(klient, kid, h, 15)
 

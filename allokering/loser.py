@@ -1,14 +1,22 @@
-"""Solve a case: eligibility → priority → one CP-SAT model per place family → lexicographic
-levels → result with status, objective per level, best bound and gap.
+"""Solve a case: eligibility → priority → one model per place family → lexicographic levels →
+result with status, objective per level, best bound and gap.
 
-The lexicographic levels are one combined objective (see ``modell``); a proven optimum proves
-every level. A level with no terms (no couples, no preferences, no movers) reports 0.
+Per family (``loes_familie``), why this is exact and fast:
+1. The LP relaxation of the family's matrix model is solved by HiGHS. Its bound is certified by
+   us (``lp``): if the simplex vertex is integral and within 1 of the bound, it is optimal — no
+   search. The four levels are one combined objective when it fits double precision; otherwise
+   (or when the combined vertex is fractional) level 1 is solved first and the later levels on
+   the face its reduced costs and duals leave.
+2. Only when no LP proves the optimum does CP-SAT run, on the same matrix, with the columns
+   and rows the relaxation already fixes removed, from the best start known (LP or greedy).
+Families are independent except for korttid beds freed by placements in langtid/bolig, so they
+are solved in ``SOLVE_ORDER``. A level with no terms (no couples, preferences, movers) reports 0.
 
 Determinism: with ``deterministisk=True`` (the default) CP-SAT runs one worker with a fixed
-seed and the input is put in canonical order (søkere and units sorted by id), so the same
-input and seed give the same result on the same machine whatever the order of the input
-rows. With several workers the *objective* of a proven optimum is the same, but which of
-several equally good solutions is returned may vary.
+seed, HiGHS runs single-threaded with a fixed seed, and the input is put in canonical order
+(søkere and units sorted by id), so the same input and seed give the same result on the same
+machine whatever the order of the input rows. With several CP-SAT workers the *objective* of a
+proven optimum is the same, but which of several equally good solutions is returned may vary.
 """
 
 from __future__ import annotations

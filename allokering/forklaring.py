@@ -163,7 +163,14 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         t["together_with"] = sammen.get(t["applicant_id"])
 
     # Waiting list: qualified, not placed, by priority (waiting time only breaks ties).
-    venter = [s for s in sak.sokere if losning.kvalifisering[s.id].utfall == Utfall.KVALIFISERT and s.id not in plass]
+    # Acute requests (ØHD/KØH) are met at once or not at all; they never wait for a place.
+    venter = [
+        s
+        for s in sak.sokere
+        if losning.kvalifisering[s.id].utfall == Utfall.KVALIFISERT
+        and s.id not in plass
+        and s.soknad.tjeneste != Tjeneste.AKUTT
+    ]
     venter.sort(key=lambda s: (-losning.prioritet[s.id].total, s.soknad.soknadsdato, s.id))
     venteliste = [
         {
@@ -354,10 +361,18 @@ def _forklar(
     )
     data["outcome"] = "venteliste"
     data["outranked_by"] = [{"applicant_id": a, "unit_id": u, "priority": p} for p, a, u in konkurrenter[:10]]
-    tekst = (
-        f"Søker {sid} oppfyller vilkårene for {tjeneste} og settes på venteliste. Vilkårene er oppfylt: {oppfylt} "
-        f"Prioritering: {_prioritet_tekst(pr)}. " + ektefelle_tekst
-    )
+    if s.soknad.tjeneste == Tjeneste.AKUTT:
+        # Acute needs are met at once or not at all (S §4.20, T §3.19): no waiting list.
+        tekst = (
+            f"Søker {sid} oppfyller vilkårene for {tjeneste}, men det er ingen ledig akuttseng i dag. "
+            "Behovet må dekkes på annen måte (sykehusinnleggelse etter vurdering av lege), og "
+            f"søknaden venter ikke på plass. Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}. "
+        )
+    else:
+        tekst = (
+            f"Søker {sid} oppfyller vilkårene for {tjeneste} og settes på venteliste. Vilkårene er oppfylt: "
+            f"{oppfylt} Prioritering: {_prioritet_tekst(pr)}. " + ektefelle_tekst
+        )
     if not aktuelle:
         tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
     elif konkurrenter:

@@ -16,7 +16,7 @@ from typing import Any
 
 from allokering import __version__
 from allokering.loser import Losning
-from allokering.prioritet import Prioritet
+from allokering.prioritet import TIEBREAK_FAKTOR, Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
 from modeller.kodeverk import Familie, Tjeneste
 from modeller.lasting import sak_til_json
@@ -67,6 +67,11 @@ def _setning(r: Any) -> str:
     tekst = tekst.rstrip(". ")
     tekst = tekst[:1].upper() + tekst[1:]
     return f"{tekst} ({r.seksjon}; {r.lovhjemmel})."
+
+
+def _poeng(total: int) -> str:
+    """Another søker's priority as the same points the søker's own text shows."""
+    return f"prioritetspoeng {total // TIEBREAK_FAKTOR}"
 
 
 def _prioritet_tekst(p: Prioritet) -> str:
@@ -381,13 +386,13 @@ def _forklar(
         if hoyere:
             tekst += (
                 f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
-                "høyere eller lik prioritet: " + ", ".join(f"{a} (prioritet {p})" for p, a in hoyere[:5]) + ". "
+                "høyere eller lik prioritet: " + ", ".join(f"{a} ({_poeng(p)})" for p, a in hoyere[:5]) + ". "
             )
         if lavere:
             tekst += (
                 "Søkere med lavere prioritet fikk plass på de samme enhetene i perioder der søkerens opphold ikke "
                 "fikk plass (ulik lengde, starttid eller låst av tildelingsmøtet): "
-                + ", ".join(f"{a} (prioritet {p})" for p, a in lavere[:3])
+                + ", ".join(f"{a} ({_poeng(p)})" for p, a in lavere[:3])
                 + ". "
             )
     else:
@@ -401,7 +406,13 @@ def _forklar(
         laveste = min(p for p, _, _ in konkurrenter)
         if laveste > pr.total:
             data["counterfactual"] = {"priority_needed_above": laveste}
-            tekst += f"Med prioritet over {laveste} (søkeren har {pr.total}) ville søkeren fått plass."
+            if laveste // TIEBREAK_FAKTOR > pr.poeng:
+                tekst += (
+                    f"Med prioritetspoeng over {laveste // TIEBREAK_FAKTOR} (søkeren har {pr.poeng}) ville søkeren "
+                    "fått plass."
+                )
+            else:
+                tekst += "Ved lik prioritet avgjorde lengre ventetid hos andre søkere (T §3.17)."
     data["text_nb"] = tekst.strip()
     return data
 

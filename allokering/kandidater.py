@@ -75,7 +75,15 @@ class Kandidat:
 class Klasse:
     """Søkere who may use exactly the same units with the same stay pattern. Which of the
     units a member gets does not matter to any objective level, so members are placed in
-    the class and the class's stays are spread over its units by integer flows (Strom)."""
+    the class and the class's stays are spread over its units by integer flows (Strom).
+
+    A søker with preferred institutions is also a member of one class per preferred
+    institution (its units, with the preference bonus), so the bonus is earned exactly when
+    the placement is in that institution. The unit of each member is chosen after the solve
+    (``Delproblem.dekomponer``). At a proven optimum this never hides preference points: if a
+    member placed through the general class (bonus 0) landed in a unit of a preferred
+    institution, routing the same stay through that institution's class would use the same
+    capacity and score higher, contradicting optimality."""
 
     id: int
     enheter: tuple[str, ...]

@@ -132,7 +132,7 @@ class Familieloesning:
     status: str  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
     nivaaer: list[Nivaaresultat]
     plasseringer: list[Plassering]
-    metode: str  # "lp" (proven by the certified LP bound) | "cp-sat"
+    metode: str  # "gradig" (greedy reaches the no-competition bound) | "lp" (certified LP bound) | "cp-sat"
 
 
 def loes_familie(
@@ -153,6 +153,10 @@ def loes_familie(
         return Familieloesning("OPTIMAL", [Nivaaresultat(NIVAER[k], 0, 0, True) for k in range(n_nivaa)], [], "lp")
     l1 = mm.nivaa[0]
     samlet = mm.samlet
+    if not tosteg:
+        uten_sok = _uten_konkurranse(mm, l1 if bare_nivaa1 else samlet)
+        if uten_sok is not None:
+            return _ferdig(mm, uten_sok, n_nivaa, heltall_verdi(l1, uten_sok), True, "gradig")
     # One LP for all levels when the combined objective is small enough for the certified
     # bound to be exact in double precision; otherwise level 1 first, then the later levels.
     ett_steg = not bare_nivaa1 and not tosteg and _trygg_storrelse(samlet, len(dp.sokere))
@@ -221,6 +225,28 @@ def loes_familie(
         if grense1 is not None:
             g1 = min(g1, grense1)
     return _ferdig(mm, x, n_nivaa, g1, bevist, "cp-sat")
+
+
+def _uten_konkurranse(mm: Matrisemodell, c: np.ndarray) -> np.ndarray | None:
+    """The greedy solution when it is provably optimal without an LP, else None.
+
+    Bound: with multiplier y_s = max(0, best c_j of søker s) on each søker's «one place» row
+    and 0 on every capacity row, the Lagrangian bound (see ``lp``) is Σ_s y_s — every
+    søker gets the best candidate, as if there were places for all. Flow columns carry no
+    objective, and without ektepar every candidate belongs to one søker and there is no
+    helper column, so this is a valid upper bound. When the greedy solution is feasible in
+    the model and reaches it, it is optimal for ``c`` (the combined objective: every level).
+    This is the common case where places are not scarce in a family (korttid, avlastning,
+    akutt in most weeks), and it costs one greedy pass instead of an LP."""
+    dp = mm.dp
+    nk = len(dp.kandidater)
+    if dp.ektepar or nk == 0 or np.any(c[nk:] > 0):
+        return None
+    grense = sum(max(0, int(c[idx].max())) for idx in dp.per_soker.values())
+    x = _gradig_start(mm)
+    if x is None or heltall_verdi(c, x) < grense:
+        return None
+    return x
 
 
 SIKT_FRA = 20_000

@@ -29,7 +29,7 @@ import numpy as np
 
 from allokering.prioritet import Prioritet, placement_value
 from allokering.regler import Kvalifisering, Utfall
-from modeller.institusjon import Enhet
+from modeller.institusjon import Enhet, Opphold
 from modeller.kodeverk import Familie, Laastype, Oppholdssted, Plasstype, Romtype
 from modeller.sak import Sak
 from modeller.soker import Soker
@@ -199,36 +199,80 @@ def _dekker(opphold_start: int, opphold_slutt: int | None, h: int) -> tuple[int,
     return (lo, hi) if lo <= hi else None
 
 
+@dataclass
+class Saksindeks:
+    """What every family's build reads from a case, computed in one pass and kept for the
+    case object (the solve, marginal values and couple costs build the same case many times)."""
+
+    sak: Sak
+    opphold: dict[str, Opphold]
+    sokere: dict[Familie, list[Soker]]  # per family, sorted by id
+    enheter: dict[Familie, list[Enhet]]  # per family, sorted by id
+    brukt: dict[str, np.ndarray]  # places in use per unit and day
+    brukt_2r: dict[str, np.ndarray]  # two-room flats in use per unit and day
+    dobbeltrom_rom: dict[str, set[str]]  # double rooms in use on day 0 per unit
+
+
+_INDEKS: list[Saksindeks] = []
+
+
+def saksindeks(sak: Sak) -> Saksindeks:
+    """The index of a case (one entry cached: the case being solved)."""
+    if _INDEKS and _INDEKS[0].sak is sak:
+        return _INDEKS[0]
+    h = sak.horisont_dager
+    enheter: dict[Familie, list[Enhet]] = defaultdict(list)
+    for e in sorted(sak.enheter, key=lambda e: e.id):
+        enheter[e.plasstype.familie].append(e)
+    sokere: dict[Familie, list[Soker]] = defaultdict(list)
+    for so in sorted(sak.sokere, key=lambda so: so.id):
+        sokere[so.soknad.tjeneste.familie].append(so)
+    # Occupancy by difference arrays: +1 on the first day, −1 after the last.
+    diff: dict[str, np.ndarray] = {e.id: np.zeros(h + 1, dtype=np.int64) for e in sak.enheter}
+    diff_2r: dict[str, np.ndarray] = {}
+    dobbeltrom_rom: dict[str, set[str]] = defaultdict(set)
+    t0 = sak.startdato
+    for o in sak.opphold:
+        rad = diff.get(o.enhet_id)
+        if rad is None:
+            continue
+        slutt = None if o.forventet_slutt is None else (o.forventet_slutt - t0).days
+        iv = _dekker((o.start - t0).days, slutt, h)
+        if iv is None:
+            continue
+        rad[iv[0]] += 1
+        rad[iv[1] + 1] -= 1
+        if o.romtype == Romtype.TOROMS:
+            r2 = diff_2r.setdefault(o.enhet_id, np.zeros(h + 1, dtype=np.int64))
+            r2[iv[0]] += 1
+            r2[iv[1] + 1] -= 1
+        if o.romtype == Romtype.DOBBELTROM and iv[0] == 0:
+            dobbeltrom_rom[o.enhet_id].add(o.rom_id or o.id)
+    null = np.zeros(h, dtype=np.int64)
+    brukt = {u: np.cumsum(r)[:h] for u, r in diff.items()}
+    brukt_2r = {u: (np.cumsum(diff_2r[u])[:h] if u in diff_2r else null) for u in diff}
+    ix = Saksindeks(
+        sak, {o.id: o for o in sak.opphold}, dict(sokere), dict(enheter), brukt, brukt_2r, dict(dobbeltrom_rom)
+    )
+    _INDEKS[:] = [ix]
+    return ix
+
+
 def kapasitetsprofil(
     sak: Sak, enheter: list[Enhet], ekstra_ledig: dict[str, list[int]] | None = None
 ) -> tuple[dict[str, list[int]], dict[str, list[int]], dict[str, int]]:
     """Free places per unit and day, free two-room flats per day, free double rooms (day 0)."""
-    h = sak.horisont_dager
-    ids = {e.id for e in enheter}
-    brukt: dict[str, list[int]] = {e.id: [0] * h for e in enheter}
-    brukt_2r: dict[str, list[int]] = {e.id: [0] * h for e in enheter}
-    dobbeltrom_rom: dict[str, set[str]] = defaultdict(set)
-    for o in sak.opphold:
-        if o.enhet_id not in ids:
-            continue
-        iv = _dekker(sak.dag(o.start), None if o.forventet_slutt is None else sak.dag(o.forventet_slutt), h)
-        if iv is None:
-            continue
-        for d in range(iv[0], iv[1] + 1):
-            brukt[o.enhet_id][d] += 1
-            if o.romtype == Romtype.TOROMS:
-                brukt_2r[o.enhet_id][d] += 1
-        if o.romtype == Romtype.DOBBELTROM and iv[0] == 0:
-            dobbeltrom_rom[o.enhet_id].add(o.rom_id or o.id)
+    ix = saksindeks(sak)
     ledig = {}
     ledig_2r = {}
     dobbel = {}
     for e in enheter:
-        ledig[e.id] = [e.kapasitet - b for b in brukt[e.id]]
+        rad = e.kapasitet - ix.brukt[e.id]
         if ekstra_ledig and e.id in ekstra_ledig:
-            ledig[e.id] = [a + b for a, b in zip(ledig[e.id], ekstra_ledig[e.id], strict=True)]
-        ledig_2r[e.id] = [e.toroms - b for b in brukt_2r[e.id]]
-        dobbel[e.id] = max(0, e.dobbeltrom - len(dobbeltrom_rom[e.id]))
+            rad = rad + np.asarray(ekstra_ledig[e.id], dtype=np.int64)
+        ledig[e.id] = rad.tolist()
+        ledig_2r[e.id] = (e.toroms - ix.brukt_2r[e.id]).tolist()
+        dobbel[e.id] = max(0, e.dobbeltrom - len(ix.dobbeltrom_rom.get(e.id, ())))
     return ledig, ledig_2r, dobbel
 
 
@@ -277,7 +321,8 @@ def bygg_delproblem(
     many more places (the capacity rows keep the real numbers) — the marginal-value re-solves
     use it so one model serves every unit's «one more place»."""
     h = sak.horisont_dager
-    enheter = sorted((e for e in sak.enheter if e.plasstype.familie == familie), key=lambda e: e.id)
+    ix = saksindeks(sak)
+    enheter = ix.enheter.get(familie, [])
     ledig, ledig_2r, dobbel = kapasitetsprofil(sak, enheter, ekstra_ledig)
     if ekstra_kapasitet:
         for u, n in ekstra_kapasitet.items():
@@ -285,12 +330,9 @@ def bygg_delproblem(
                 ledig[u] = [v + n for v in ledig[u]]
     enhet_by_id = {e.id: e for e in enheter}
     inst = {e.id: e.institusjon_id for e in enheter}
-    opphold_by_id = {o.id: o for o in sak.opphold}
+    opphold_by_id = ix.opphold
 
-    sokere = sorted(
-        (s for s in sak.sokere if s.soknad.tjeneste.familie == familie),
-        key=lambda s: s.id,
-    )
+    sokere = ix.sokere.get(familie, [])
     soker_by_id = {s.id: s for s in sokere}
 
     ikke: dict[str, set[str] | None] = {}
@@ -321,6 +363,8 @@ def bygg_delproblem(
     mover_units = {f.enhet for f in frigjoringer}
 
     kand_ledig = {u: [v + kandidat_kapasitet for v in rad] for u, rad in ledig.items()}
+    # Largest free count from each day to the end (open-ended stays need a place some day on).
+    sufmaks = {u: np.maximum.accumulate(np.asarray(rad)[::-1])[::-1].tolist() for u, rad in kand_ledig.items()}
     hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
     if mover_units and not alle_startdager:
         alle = sorted({d for u in ledig for d in hendelser[u]})
@@ -348,7 +392,9 @@ def bygg_delproblem(
         """Start days (and periods) of a stay pattern in a unit; the same for every søker."""
         nokkel = (u, monster)
         if nokkel not in starter_cache:
-            starter_cache[nokkel] = list(_starter(s, enhet_by_id[u], kv, kand_ledig[u], hendelser[u], h, mover_units))
+            starter_cache[nokkel] = list(
+                _starter(s, enhet_by_id[u], kv, kand_ledig[u], sufmaks[u], hendelser[u], h, mover_units)
+            )
         return starter_cache[nokkel]
 
     for s in sokere:
@@ -418,7 +464,7 @@ def bygg_delproblem(
         n_medl = klasse_antall[kl.id]
         for u in kl.enheter:
             for start, perioder in starter_cache[(u, kl.monster)]:
-                maks = n_medl if u in mover_units else min(n_medl, max(1, max(kand_ledig[u][start:])))
+                maks = n_medl if u in mover_units else min(n_medl, max(1, sufmaks[u][start]))
                 strommer.append(Strom(len(strommer), u, kl.id, start, perioder, maks))
 
     if familie == Familie.BOLIG:
@@ -469,7 +515,7 @@ def _monster(s: Soker, kv: Kvalifisering) -> tuple[object, ...]:
     return ("aapen",)
 
 
-def _starter(s, e, kv, ledig_u, hendelser_u, h, mover_units):  # type: ignore[no-untyped-def]
+def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units):  # type: ignore[no-untyped-def]
     """Candidate (start, periods) of søker s in unit e (see the module docstring)."""
     fam = e.plasstype.familie
     frigjor = e.id in mover_units
@@ -491,7 +537,7 @@ def _starter(s, e, kv, ledig_u, hendelser_u, h, mover_units):  # type: ignore[no
                 yield st, ((st, min(h - 1, st + kv.lengde_dogn - 1)),)
         return
     for st in hendelser_u:
-        if frigjor or max(ledig_u[st:]) > 0:
+        if frigjor or sufmaks_u[st] > 0:
             yield st, ((st, h - 1),)
 
 

@@ -159,6 +159,23 @@ def _mestring(s: Soker) -> Komponent:
 
 def prioriter(s: Soker, vekter: Vekter, startdato: date) -> Prioritet:
     """Priority of one søker (see the module docstring for the formula)."""
+    n, r, a, m, ukp, poeng = _poeng(s, vekter)
+    ventedager = max(0, (startdato - s.soknad.soknadsdato).days)
+    tiebreak = min(ventedager // 30, TIEBREAK_FAKTOR - 1) if vekter.ventetid_tiebreak_maks > 0 else 0
+    total = max(1, TIEBREAK_FAKTOR * poeng + tiebreak)
+    return Prioritet(s.id, n, r, a, m, ukp, ventedager, poeng, total)
+
+
+_Poeng = tuple["Komponent", "Komponent", "Komponent", "Komponent", bool, int]
+
+
+def _poeng(s: Soker, vekter: Vekter) -> _Poeng:
+    """Components and points P: they depend on the søker and the weights only, not on the date,
+    so they are kept for the same (immutable) søker and weights objects (checked by identity)."""
+    nokkel = (id(s), id(vekter))
+    treff = _POENG_CACHE.get(nokkel)
+    if treff is not None and treff[0] is s and treff[1] is vekter:
+        return treff[2]
     n, r, a, m = _nytte(s), _ressurs(s), _alvorlighet(s), _mestring(s)
     ukp = s.oppholdssted == Oppholdssted.SYKEHUS_UKP
     poeng = (
@@ -168,10 +185,16 @@ def prioriter(s: Soker, vekter: Vekter, startdato: date) -> Prioritet:
         + m.verdi * vekter.mestring
         + (vekter.ukp_per_dogn_kostnad if ukp else 0)
     )
-    ventedager = max(0, (startdato - s.soknad.soknadsdato).days)
-    tiebreak = min(ventedager // 30, TIEBREAK_FAKTOR - 1) if vekter.ventetid_tiebreak_maks > 0 else 0
-    total = max(1, TIEBREAK_FAKTOR * poeng + tiebreak)
-    return Prioritet(s.id, n, r, a, m, ukp, ventedager, poeng, total)
+    ut = (n, r, a, m, ukp, poeng)
+    if len(_POENG_CACHE) >= 50_000:
+        _POENG_CACHE.clear()
+    _POENG_CACHE[nokkel] = (s, vekter, ut)
+    return ut
+
+
+_POENG_CACHE: dict[
+    tuple[int, int], tuple[Soker, Vekter, tuple[Komponent, Komponent, Komponent, Komponent, bool, int]]
+] = {}
 
 
 def prioriter_alle(sak: Sak) -> dict[str, Prioritet]:

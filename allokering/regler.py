@@ -1179,7 +1179,35 @@ def _samlet(utfall: Sequence[Regelutfall]) -> Utfall:
 
 
 def kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
-    """All rule outcomes for one søker and the units the søker may be placed in."""
+    """All rule outcomes for one søker and the units the søker may be placed in.
+
+    The rules read the søker, the rule profile and the id, name and place type of the
+    family's units — nothing else of the case (not the date, not other søkere). So the result
+    is kept for the same (immutable) søker object, profile object and unit list: the weekly
+    simulator meets the same søker on the waiting list week after week. See ``_KVAL_CACHE``."""
+    familie = soker.soknad.tjeneste.familie
+    profil = sak.profil
+    signatur = _enhetssignatur(sak, familie)
+    nokkel = (id(soker), id(profil), signatur)
+    treff = _KVAL_CACHE.get(nokkel)
+    if treff is not None and treff[0] is soker and treff[1] is profil:
+        return treff[2]
+    kv = _kvalifiser(soker, sak)
+    if len(_KVAL_CACHE) >= _KVAL_CACHE_MAKS:
+        _KVAL_CACHE.clear()
+    _KVAL_CACHE[nokkel] = (soker, profil, kv)
+    return kv
+
+
+_Enhetssignatur = tuple[tuple[str, str, Plasstype], ...]
+_KVAL_CACHE: dict[tuple[int, int, _Enhetssignatur], tuple[Soker, Regelprofil, Kvalifisering]] = {}
+"""Eligibility per (søker object, profile object, family's units). The entry keeps the søker
+and profile alive and is checked by identity, so a reused ``id()`` can never hit. Søker,
+profile and Kvalifisering are immutable (frozen), so sharing a result is safe."""
+_KVAL_CACHE_MAKS = 50_000
+
+
+def _kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
     soker_utfall = vurder_soker(soker, sak)
     familie = soker.soknad.tjeneste.familie
     enhet_utfall: list[Regelutfall] = []
@@ -1206,18 +1234,32 @@ def kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
 
 def _familiens_enheter(sak: Sak, familie: Familie) -> list[Enhet]:
     """The units of one family sorted by id (cached per case object)."""
+    return _enhetsindeks(sak)[0].get(familie, [])
+
+
+def _enhetssignatur(sak: Sak, familie: Familie) -> tuple[tuple[str, str, Plasstype], ...]:
+    """What the rules read of a family's units: id, name and place type (cached per case)."""
+    return _enhetsindeks(sak)[1].get(familie, ())
+
+
+def _enhetsindeks(
+    sak: Sak,
+) -> tuple[dict[Familie, list[Enhet]], dict[Familie, tuple[tuple[str, str, Plasstype], ...]]]:
     cache = _ENHET_CACHE.get(id(sak))
     if cache is None or cache[0] is not sak:
         per: dict[Familie, list[Enhet]] = {}
         for e in sorted(sak.enheter, key=lambda e: e.id):
             per.setdefault(e.plasstype.familie, []).append(e)
-        cache = (sak, per)
+        sig = {f: tuple((e.id, e.navn, e.plasstype) for e in es) for f, es in per.items()}
+        cache = (sak, per, sig)
         _ENHET_CACHE.clear()
         _ENHET_CACHE[id(sak)] = cache
-    return cache[1].get(familie, [])
+    return cache[1], cache[2]
 
 
-_ENHET_CACHE: dict[int, tuple[Sak, dict[Familie, list[Enhet]]]] = {}
+_ENHET_CACHE: dict[
+    int, tuple[Sak, dict[Familie, list[Enhet]], dict[Familie, tuple[tuple[str, str, Plasstype], ...]]]
+] = {}
 
 
 def kvalifiser_alle(sak: Sak) -> dict[str, Kvalifisering]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem
+from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, saksindeks
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
 from allokering.modell import INF, NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
@@ -321,9 +321,8 @@ def _sjekk_laaser_mot_regler(sak: Sak, kval: dict[str, Kvalifisering]) -> None:
 def _frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dict[str, list[int]]:
     """Free places released in *other* families' units by this family's placements
     (a søker on korttid who moves into langtid frees the korttid bed from the start day)."""
-    opphold = {o.id: o for o in sak.opphold}
-    sokere = {s.id: s for s in sak.sokere}
-    enheter = {e.id: e for e in sak.enheter}
+    ix = saksindeks(sak)
+    opphold, sokere, enheter = ix.opphold, ix.soker, ix.enhet
     h = sak.horisont_dager
     ekstra: dict[str, list[int]] = {}
     for p in plasseringer:

@@ -346,6 +346,8 @@ def bygg_delproblem(
     opphold_by_id = ix.opphold
 
     sokere = ix.sokere.get(familie, [])
+    if not sokere:
+        return Delproblem(familie, h, [e.id for e in enheter], inst, ledig, ledig_2r, dobbel, [], [], {}, [], [], {})
     soker_by_id = {s.id: s for s in sokere}
 
     ikke: dict[str, set[str] | None] = {}

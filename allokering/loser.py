@@ -147,10 +147,10 @@ def loes_familie(
     later levels are solved the same way on the face the reduced costs leave. Otherwise CP-SAT
     solves what the reduced costs have not fixed, from the best start known."""
     t0 = time.perf_counter()
-    mm = bygg_modell(dp, tving_sammen)
     n_nivaa = 1 if bare_nivaa1 else len(NIVAER)
-    if not dp.kandidater and not mm.laas_rad:
+    if not dp.kandidater and not dp.laast_til:
         return Familieloesning("OPTIMAL", [Nivaaresultat(NIVAER[k], 0, 0, True) for k in range(n_nivaa)], [], "lp")
+    mm = bygg_modell(dp, tving_sammen)
     l1 = mm.nivaa[0]
     samlet = mm.samlet
     if not tosteg:

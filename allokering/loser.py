@@ -31,7 +31,7 @@ from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delp
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
 from allokering.modell import INF, NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
-from allokering.referanse import gradig, som_vektor
+from allokering.referanse import gradig, gradig_beste, som_vektor
 from allokering.regler import Kvalifisering, kvalifiser_alle
 from modeller.kodeverk import Familie, Laastype
 from modeller.sak import Sak
@@ -243,8 +243,11 @@ def _uten_konkurranse(mm: Matrisemodell, c: np.ndarray) -> np.ndarray | None:
     if dp.ektepar or nk == 0 or np.any(c[nk:] > 0):
         return None
     grense = sum(max(0, int(c[idx].max())) for idx in dp.per_soker.values())
-    x = _gradig_start(mm)
-    if x is None or heltall_verdi(c, x) < grense:
+    g = gradig_beste(dp)
+    if g is None:
+        return None
+    x = som_vektor(dp, mm.n, g.plasseringer)
+    if not _gjennomforbar(mm, x) or heltall_verdi(c, x) < grense:
         return None
     return x
 

@@ -29,9 +29,25 @@ class Referanseresultat:
 
 
 def gradig(dp: Delproblem) -> Referanseresultat:
+    """Greedy in priority order (see ``_gradig``): the manual practice."""
+    r = _gradig(dp, False)
+    assert r is not None
+    return r
+
+
+def gradig_beste(dp: Delproblem) -> Referanseresultat | None:
+    """The greedy solution if every søker gets one of its most valuable candidates, else None
+    (stops at the first søker who cannot)."""
+    return _gradig(dp, True)
+
+
+def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
     """Greedy in priority order: each søker (locked ones first) takes the most valuable
     candidate that still fits day by day (a class candidate: the first of its units, by id,
-    with room). This is how a waiting list is worked by hand."""
+    with room). This is how a waiting list is worked by hand.
+
+    ``bare_beste``: give up (None) as soon as a søker cannot have one of its most valuable
+    candidates — the engine's no-competition test needs nothing else (``loser._uten_konkurranse``)."""
     t0 = time.perf_counter()
     # Free places left per unit and day (numpy rows, so a stay is checked with one slice).
     rest = {u: np.asarray(dp.ledig[u], dtype=np.int64).copy() for u in dp.enheter}
@@ -59,6 +75,9 @@ def gradig(dp: Delproblem) -> Referanseresultat:
         if s in plassert:
             continue
         kand = sorted(dp.per_soker.get(s, []), key=lambda i: (-dp.kandidater[i].verdi, -dp.kandidater[i].pref, i))
+        if bare_beste and kand:
+            topp = (dp.kandidater[kand[0]].verdi, dp.kandidater[kand[0]].pref)
+            kand = [i for i in kand if (dp.kandidater[i].verdi, dp.kandidater[i].pref) == topp]
         for i in kand:
             k = dp.kandidater[i]
             if any(p in plassert for p in k.personer):
@@ -80,6 +99,9 @@ def gradig(dp: Delproblem) -> Referanseresultat:
                     sufmin[f.enhet] = np.minimum.accumulate(rest[f.enhet][::-1])[::-1].tolist()
             valgt.append(Plassering(k, u))
             break
+        else:
+            if bare_beste:
+                return None
     verdi = sum(p.kandidat.verdi for p in valgt)
     idx = tuple(sorted(p.kandidat.idx for p in valgt))
     return Referanseresultat(verdi, False, time.perf_counter() - t0, idx, tuple(valgt))

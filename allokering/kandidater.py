@@ -397,6 +397,7 @@ def bygg_delproblem(
     i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
     klasse_antall: dict[int, int] = defaultdict(int)
+    klasse_starter: dict[int, list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
     starter_cache: dict[tuple[str, tuple[object, ...]], list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
     antall: dict[tuple[object, ...], int] = defaultdict(int)
     ventende: list[tuple[Soker, Kvalifisering, int, int, tuple[object, ...], list[tuple[tuple[str, ...], int]]]] = []
@@ -466,13 +467,20 @@ def bygg_delproblem(
             if kl is None:
                 kl = klasse_ix[nokkel_k] = Klasse(len(klasse_ix), enheter_k, monster, bonus)
             klasse_antall[kl.id] += 1
-            starter: dict[int, tuple[tuple[int, int], ...]] = {}
-            for u in enheter_k:
-                for start, perioder in starter_for(u, s, kv, monster):
-                    starter[start] = perioder
-            for start in sorted(starter):
+            ks = klasse_starter.get(kl.id)
+            if ks is None:  # the class's start days: the same for every member
+                starter: dict[int, tuple[tuple[int, int], ...]] = {}
+                for u in enheter_k:
+                    for start, perioder in starter_for(u, s, kv, monster):
+                        starter[start] = perioder
+                ks = klasse_starter[kl.id] = [(st, starter[st]) for st in sorted(starter)]
+            personer = (s.id,)
+            kid = kl.id
+            for start, perioder in ks:
                 verdi = placement_value(total, start, h)
-                legg_til((s.id,), None, start, starter[start], verdi, bonus, flytting, klasse=kl.id)
+                kandidater.append(
+                    Kandidat(len(kandidater), personer, None, start, perioder, verdi, bonus, flytting, 1, False, kid)
+                )
 
     strommer: list[Strom] = []
     for kl in klasse_ix.values():

@@ -47,8 +47,9 @@ class Matrisemodell:
     ovre: list[int] = field(default_factory=list)  # upper bound of each column (1, or a flow's maximum)
     nedre: list[int] = field(default_factory=list)  # lower bound of each column
     indptr: list[int] = field(default_factory=lambda: [0])
-    indices: list[int] = field(default_factory=list)
-    data: list[int] = field(default_factory=list)
+    _kol: list[np.ndarray | list[int]] = field(default_factory=list)  # row pieces, joined by csr()
+    _koef: list[np.ndarray | list[int]] = field(default_factory=list)
+    _csr: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     lo: list[float] = field(default_factory=list)
     hi: list[float] = field(default_factory=list)
     art: list[str] = field(default_factory=list)  # constraint family of each row
@@ -56,10 +57,11 @@ class Matrisemodell:
     sammen_kol: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # couple → columns meaning together
     tving_rad: dict[tuple[str, str], int] = field(default_factory=dict)  # couple → row forcing them together
 
-    def rad(self, kol: list[int], koef: list[int], lo: float, hi: float, art: str) -> int:
-        self.indices.extend(kol)
-        self.data.extend(koef)
-        self.indptr.append(len(self.indices))
+    def rad(self, kol: list[int] | np.ndarray, koef: list[int] | np.ndarray, lo: float, hi: float, art: str) -> int:
+        self._kol.append(kol)
+        self._koef.append(koef)
+        self._csr = None
+        self.indptr.append(self.indptr[-1] + len(kol))
         self.lo.append(lo)
         self.hi.append(hi)
         self.art.append(art)
@@ -81,11 +83,24 @@ class Matrisemodell:
         return (w[:, None] * self.nivaa).sum(axis=0)
 
     def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return (
-            np.asarray(self.indptr, dtype=np.int64),
-            np.asarray(self.indices, dtype=np.int64),
-            np.asarray(self.data, dtype=np.float64),
-        )
+        """(indptr, indices, data) of the rows as numpy arrays (kept until a row is added)."""
+        if self._csr is None:
+            kol = (
+                np.concatenate([np.asarray(k, dtype=np.int64) for k in self._kol])
+                if self._kol
+                else np.zeros(0, np.int64)
+            )
+            koef = np.concatenate([np.asarray(k, dtype=np.float64) for k in self._koef]) if self._koef else np.zeros(0)
+            self._csr = (np.asarray(self.indptr, dtype=np.int64), kol, koef)
+        return self._csr
+
+    @property
+    def indices(self) -> np.ndarray:
+        return self.csr()[1]
+
+    @property
+    def data(self) -> np.ndarray:
+        return self.csr()[2]
 
 
 def bygg_modell(dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = frozenset()) -> Matrisemodell:
@@ -199,8 +214,11 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
             cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
             if not rel and int((bruk[rader] * maks[rader]).sum()) <= cap:
                 continue
-            kol = kol_arr[rader].tolist() + rel
-            koef = bruk[rader].tolist() + [-1] * len(rel)
+            if rel:
+                kol = np.concatenate([kol_arr[rader], np.asarray(rel, dtype=np.int64)])
+                koef = np.concatenate([bruk[rader], np.full(len(rel), -1, dtype=np.int64)])
+            else:
+                kol, koef = kol_arr[rader], bruk[rader]
             mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
 
 
@@ -303,10 +321,11 @@ def til_cpsat(
             x.append(m.new_int_var(mm.nedre[j], mm.ovre[j], mm.navn[j]))
     laas_rader = {r: s for s, r in mm.laas_rad.items()}
     literal: dict[str, cp_model.IntVar] = {}
+    indptr, indices, data = mm.csr()
     for r in range(len(mm.lo)):
-        a, b = mm.indptr[r], mm.indptr[r + 1]
-        kol = mm.indices[a:b]
-        koef = mm.data[a:b]
+        a, b = indptr[r], indptr[r + 1]
+        kol = indices[a:b].tolist()
+        koef = [int(v) for v in data[a:b]]
         rad_lo = int(rlo[r]) if rlo[r] > -INF else cp_model.INT_MIN
         rad_hi = int(rhi[r]) if rhi[r] < INF else cp_model.INT_MAX
         expr = cp_model.LinearExpr.weighted_sum([x[j] for j in kol], koef)

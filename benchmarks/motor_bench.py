@@ -59,8 +59,9 @@ from modeller.lasting import les_sak, sak_til_json
 from modeller.regelprofil import SANDEFJORD
 from modeller.sak import Sak
 
-ALLE_SAKER = ("sandefjord", "oslo-stress", "national-stress", "gjentatt")
-STANDARD_SAKER = "sandefjord,oslo-stress,gjentatt"
+ALLE_SAKER = ("sandefjord", "oslo-stress", "national-stress", "gjentatt", "ukeloop")
+STANDARD_SAKER = "sandefjord,oslo-stress,gjentatt,ukeloop"
+UKELOOP_UKER = (20, 80)  # weeks of warm-up, weeks measured
 
 
 # --------------------------------------------------------------------------------------------
@@ -78,6 +79,48 @@ class Saksoppsett:
     highs_tid: float | None = None  # overrides --highs-tid
     motor_tid: float | None = None  # overrides --motor-tid
     gjentatt: bool = False
+    ukeloop: bool = False
+
+
+def ukeloop(uker: tuple[int, int]) -> tuple[list[Sak], list[float], list[float]]:
+    """The simulator's inner loop as it runs: one replication of the Sandefjord-size scenario
+    (seed 1), the engine in the loop. Returns the weekly cases after the warm-up weeks and the
+    engine seconds of every weekly call and of every akutt call in those weeks, timed inside
+    the simulation (so the per-søker caches are exactly as warm as in a real run)."""
+    import scenarier.simulering as sim
+    from scenarier.scenariofil import Scenario
+
+    oppv, maalt = uker
+    sc = Scenario(navn="ukeloop", kommune="sandefjord", uker=oppv + maalt, oppvarming_uker=0, replikasjoner=1, seed=1)
+    saker: list[Sak] = []
+    uke_s: list[float] = []
+    akutt_s: list[float] = []
+    opprinnelig = sim.loes
+    teller = {"uke": 0}
+
+    def tidtatt(sak: Sak, p: Loserparametre) -> loser.Losning:
+        t = time.perf_counter()
+        los = opprinnelig(sak, p)
+        dt = time.perf_counter() - t
+        ukekall = sak.horisont_dager == sc.motor.horisont_dager and any(
+            e.plasstype.familie.value != "akutt" for e in sak.enheter
+        )
+        if ukekall:
+            teller["uke"] += 1
+        if teller["uke"] > oppv:
+            if ukekall:
+                saker.append(sak)
+                uke_s.append(dt)
+            else:
+                akutt_s.append(dt)
+        return los
+
+    sim.loes = tidtatt  # type: ignore[assignment]
+    try:
+        sim.Simulator(sim.bygg_modell(sc), 0, sim.replikasjonsfro(sc.seed, 1)[0]).kjor()
+    finally:
+        sim.loes = opprinnelig
+    return saker, uke_s, akutt_s
 
 
 def saksoppsett(navn: str, raske: bool) -> Saksoppsett:
@@ -121,6 +164,13 @@ def saksoppsett(navn: str, raske: bool) -> Saksoppsett:
             "generert sandefjord (frø 1), samme sak løst gjentatte ganger",
             lambda: generer_sak("sandefjord", seed=1),
             gjentatt=True,
+        )
+    if navn == "ukeloop":
+        return Saksoppsett(
+            navn,
+            f"simulatorens ukekall, sandefjord-scenario (frø 1), {UKELOOP_UKER[1]} uker etter {UKELOOP_UKER[0]}",
+            lambda: generer_sak("sandefjord", seed=1),  # replaced by the last weekly case (kjor_sak)
+            ukeloop=True,
         )
     raise SystemExit(f"ukjent sak «{navn}»; kjente: {', '.join(ALLE_SAKER)}")
 
@@ -532,6 +582,11 @@ def kjor_sak(
     highs_tid = oppsett.highs_tid or highs_tid
     motor_tid = oppsett.motor_tid or motor_tid
     sak = oppsett.lag()
+    uke: tuple[list[Sak], list[float], list[float]] | None = None
+    if oppsett.ukeloop:
+        logg(f"{oppsett.navn}: simulerer {sum(UKELOOP_UKER)} uker med motoren i løkken")
+        uke = ukeloop(UKELOOP_UKER)
+        sak = uke[0][-1]  # the baselines run on the last weekly case
     res = Saksresultat(oppsett.navn, oppsett.beskrivelse, len(sak.sokere), len(sak.enheter), runder, highs_runder)
     los_p = Loserparametre(tidsgrense_s=motor_tid, marginalverdier=False, ektepar_kostnad=False)
     full_p = Loserparametre(tidsgrense_s=motor_tid)
@@ -547,7 +602,19 @@ def kjor_sak(
         los0 = loes(sak, los_p)
         res.valideringsfeil += _valider(sak, los0)
 
-        if oppsett.gjentatt:
+        if uke is not None:
+            ukesaker, uke_s, akutt_s = uke
+            res.motor_los_s = list(uke_s)
+            res.motor_e2e_s = list(uke_s)
+            for s_ in ukesaker[-5:]:
+                res.valideringsfeil += _valider(s_, loes(s_, los_p))
+            res.merknader.append(
+                f"engine_s = median per ukekall i simulatoren ({len(uke_s)} kall, "
+                f"{statistics.median(uke_s) * 1000:.1f} ms; "
+                f"søkere per sak median {statistics.median(len(x.sokere) for x in ukesaker):.0f}); akutt-kall: "
+                f"{len(akutt_s)}, median {statistics.median(akutt_s) * 1000:.2f} ms; referansene løser siste ukesak"
+            )
+        elif oppsett.gjentatt:
             logg(f"{oppsett.navn}: {gjentak} gjentatte løsninger")
             for _ in range(gjentak):
                 t = time.perf_counter()
@@ -584,7 +651,7 @@ def kjor_sak(
             tider: dict[tuple[str, str], float] = defaultdict(float)
             with _profilert(tider):
                 t = time.perf_counter()
-                if oppsett.gjentatt:
+                if oppsett.gjentatt or oppsett.ukeloop:
                     kjoring.loes(sak, los_p)
                 else:
                     kjor(les_sak(fil), full_p)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from allokering.forklaring import lag_resultat
-from allokering.loser import Loserparametre, loes
+from allokering.loser import Fremdrift, Loserparametre, loes
 from allokering.validator import Brudd, valider
 from modeller.lasting import skriv_atomisk
 from modeller.sak import Sak
@@ -24,9 +24,10 @@ class Valideringsfeil(Exception):
         super().__init__("Uavhengig kontroll fant brudd:\n" + "\n".join(str(b) for b in brudd[:20]))
 
 
-def kjor(sak: Sak, parametre: Loserparametre | None = None) -> dict[str, Any]:
-    """Solve, explain and validate a case. Raises Valideringsfeil if the result breaks a rule."""
-    losning = loes(sak, parametre)
+def kjor(sak: Sak, parametre: Loserparametre | None = None, fremdrift: Fremdrift | None = None) -> dict[str, Any]:
+    """Solve, explain and validate a case. Raises Valideringsfeil if the result breaks a rule
+    (and ``loser.Avbrutt`` when ``fremdrift`` stops it)."""
+    losning = loes(sak, parametre, fremdrift)
     resultat = lag_resultat(losning)
     brudd = valider(sak, resultat, losning.kvalifisering)
     resultat["validation"] = {"violations": [str(b) for b in brudd], "ok": not brudd}

@@ -50,6 +50,37 @@ class Ugyldiglaas(Exception):
     """A lock that the rules forbid (the søker is not eligible for the unit)."""
 
 
+class Avbrutt(Exception):
+    """The solve was stopped on request (``Fremdrift.avbryt``)."""
+
+
+class Fremdrift:
+    """What the engine tells an observer while it works, and how the observer stops it.
+
+    Subclass and override what you need (the API's jobs do: progress, best-so-far, stop). The
+    engine calls ``avbryt`` before each family and each extra computation and raises
+    ``Avbrutt`` when it returns True; ``cpsat`` hands over each CP-SAT solver before it
+    searches, so another thread can call its ``stop_search()``. Methods run in the solving
+    thread and must be quick."""
+
+    def avbryt(self) -> bool:
+        return False
+
+    def cpsat(self, solver: cp_model.CpSolver) -> None:
+        """A CP-SAT solver is about to search."""
+
+    def familie_ferdig(self, familie: Familie, status: str, nivaaer: list[Nivaaresultat]) -> None:
+        """A place family of the main solve is done."""
+
+    def tillegg_startet(self, hva: str) -> None:
+        """One extra computation begins: «marginalverdi» (one unit) or «ektepar» (one split couple)."""
+
+
+def _sjekk_avbrudd(fremdrift: Fremdrift | None) -> None:
+    if fremdrift is not None and fremdrift.avbryt():
+        raise Avbrutt("Løsingen ble avbrutt på forespørsel.")
+
+
 @dataclass(frozen=True)
 class Loserparametre:
     """Solver parameters: explicit arguments, never hidden globals."""
@@ -141,6 +172,7 @@ def loes_familie(
     tving_sammen: frozenset[tuple[str, str]] = frozenset(),
     bare_nivaa1: bool = False,
     tosteg: bool = False,
+    fremdrift: Fremdrift | None = None,
 ) -> Familieloesning:
     """Solve one family exactly: LP relaxation with a certified bound first; if its vertex is
     integral and within 1 of the bound, it is proven optimal without search (level 1), and the
@@ -178,7 +210,7 @@ def loes_familie(
             return _ferdig(mm, start, n_nivaa, heltall_verdi(l1, start), True, "lp")
         # The combined LP's vertex was fractional: level 1 alone is often integral (measured
         # on korttid in the Oslo case), so try the two-step route before any search.
-        return loes_familie(dp, p, tving_sammen, bare_nivaa1, tosteg=True)
+        return loes_familie(dp, p, tving_sammen, bare_nivaa1, tosteg=True, fremdrift=fremdrift)
     grense1 = grense_h
     senere = mm.vekter[1] * mm.nivaa[1] + mm.vekter[2] * mm.nivaa[2] - mm.nivaa[3]
     if bevist1 and start is not None:
@@ -203,7 +235,11 @@ def loes_familie(
             if j not in fast and j < len(dp.kandidater) + len(dp.strommer):
                 cp.m.add_hint(var, round(start[j]))
     solver = _solver(p, p.tidsgrense_s - (time.perf_counter() - t0))
+    if fremdrift is not None:
+        _sjekk_avbrudd(fremdrift)
+        fremdrift.cpsat(solver)
     status = solver.solve(cp.m)
+    _sjekk_avbrudd(fremdrift)
     if status == cp_model.INFEASIBLE:
         return Familieloesning("INFEASIBLE", [], [], "cp-sat")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -344,8 +380,9 @@ def _frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) 
     return ekstra
 
 
-def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
-    """Solve a case. Raises Laaskonflikt or Ugyldiglaas when the locks cannot hold."""
+def loes(sak: Sak, parametre: Loserparametre | None = None, fremdrift: Fremdrift | None = None) -> Losning:
+    """Solve a case. Raises Laaskonflikt or Ugyldiglaas when the locks cannot hold, and
+    Avbrutt when ``fremdrift`` asks to stop."""
     p = parametre or Loserparametre()
     t0 = time.perf_counter()
     kval = kvalifiser_alle(sak)
@@ -358,7 +395,8 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
         t = time.perf_counter()
         dp = bygg_delproblem(sak, fam, kval, prio, ekstra_ledig)
         delproblemer[fam] = dp
-        fl = loes_familie(dp, p)
+        _sjekk_avbrudd(fremdrift)
+        fl = loes_familie(dp, p, fremdrift=fremdrift)
         status, nivaaer = fl.status, fl.nivaaer
         if status == "INFEASIBLE":
             konflikt = _diagnoser_laaser(dp, p)
@@ -373,15 +411,17 @@ def loes(sak: Sak, parametre: Loserparametre | None = None) -> Losning:
         familier[fam] = Familieresultat(
             fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), fl.plasseringer, fl.metode
         )
+        if fremdrift is not None:
+            fremdrift.familie_ferdig(fam, status, nivaaer)
         for u, rad in _frigjort_etter(sak, fam, fl.plasseringer).items():
             eks = ekstra_ledig.setdefault(u, [0] * sak.horisont_dager)
             for d, v in enumerate(rad):
                 eks[d] += v
     losning = Losning(sak, p, kval, prio, delproblemer, familier, 0.0)
     if p.marginalverdier:
-        _marginalverdier(losning, ekstra_ledig)
+        _marginalverdier(losning, ekstra_ledig, fremdrift)
     if p.ektepar_kostnad:
-        _ektepar_kostnad(losning)
+        _ektepar_kostnad(losning, fremdrift)
     losning.sekunder = time.perf_counter() - t0
     return losning
 
@@ -391,7 +431,7 @@ def plassert(losning: Losning) -> dict[str, Plassering]:
     return {s: p for fr in losning.familier.values() for p in fr.plasseringer for s in p.kandidat.personer}
 
 
-def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> None:
+def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremdrift: Fremdrift | None = None) -> None:
     """Value of one more place per unit: the level-1 gain when the unit gets one more place.
 
     One model per family is built with candidates for one more place everywhere
@@ -420,6 +460,9 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
                 rader.setdefault(u, []).append((r, int(d)))
         frig = {f.enhet for f in dp.frigjoringer}
         for u in dp.enheter:
+            _sjekk_avbrudd(fremdrift)
+            if fremdrift is not None:
+                fremdrift.tillegg_startet("marginalverdi")
             klasser = {k.id for k in dp.klasser if u in k.enheter}
             brukere = {s for i in dp.per_enhet.get(u, []) for s in dp.kandidater[i].personer}
             brukere |= {k.personer[0] for k in dp.kandidater if k.klasse in klasser}
@@ -443,7 +486,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
                 dp1 = bygg_delproblem(
                     sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
                 )
-                fl = loes_familie(dp1, losning.parametre, bare_nivaa1=True)
+                fl = loes_familie(dp1, losning.parametre, bare_nivaa1=True, fremdrift=fremdrift)
                 if fl.status not in ("OPTIMAL", "FEASIBLE"):
                     losning.marginalverdi[u] = 0
                     continue
@@ -460,7 +503,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]]) -> No
                 losning.ekstra_plass_gir[u] = sorted(nye_pl)
 
 
-def _ektepar_kostnad(losning: Losning) -> None:
+def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> None:
     """For every couple split although both qualify and wish to live together: what keeping
     them together would have cost others at level 1 (None: impossible). One level-1 LP per
     family; each couple switches on its «together» row and re-solves warm, proven by the
@@ -483,6 +526,9 @@ def _ektepar_kostnad(losning: Losning) -> None:
         lp = Lp(mm, l1, startkolonner=_sikt(mm))
         base = fr.nivaaer[0].verdi
         for par in delt:
+            _sjekk_avbrudd(fremdrift)
+            if fremdrift is not None:
+                fremdrift.tillegg_startet("ektepar")
             rad = mm.tving_rad[(par.a, par.b)]
             lp.sett_rad(rad, 1, 1)
             r = lp.loes()
@@ -493,7 +539,9 @@ def _ektepar_kostnad(losning: Losning) -> None:
             if r.status == "OPTIMAL" and r.heltallig and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x):
                 losning.ektepar_kostnad[(par.a, par.b)] = base - heltall_verdi(l1, r.x)
                 continue
-            fl = loes_familie(dp, losning.parametre, tving_sammen=frozenset({(par.a, par.b)}), bare_nivaa1=True)
+            fl = loes_familie(
+                dp, losning.parametre, tving_sammen=frozenset({(par.a, par.b)}), bare_nivaa1=True, fremdrift=fremdrift
+            )
             if fl.status in ("OPTIMAL", "FEASIBLE") and fl.nivaaer:
                 losning.ektepar_kostnad[(par.a, par.b)] = base - fl.nivaaer[0].verdi
             else:

@@ -16,8 +16,9 @@ next startup every queued/running row is marked failed (``rydd_ved_oppstart``): 
 per database. While running, a watchdog thread marks a job failed when its worker died (kill -9,
 out of memory) or stopped giving signs of life, and the pool is rebuilt.
 
-Progress and best-so-far come from two thin wrappers installed in the worker around the engine's
-``allokering.loser.loes_modell`` and ``_solver`` (module-level names the engine calls at run time).
+Progress, best-so-far and stopping go through the engine's own hooks (``allokering.loser.Fremdrift``):
+the engine reports each family and each extra computation, hands over every CP-SAT solver (so the
+watcher can stop its search) and asks before each step whether to stop.
 """
 
 from __future__ import annotations
@@ -96,59 +97,36 @@ class _Tilstand:
                 self.fase = "beregner verdien av ekstra plasser og ektepar"
 
 
+def _lag_fremdrift(t: _Tilstand) -> Any:
+    """The engine's progress hooks (``allokering.loser.Fremdrift``) feeding the job's state. Built
+    here, not at import, so the API server process never imports the engine."""
+    from allokering.loser import Fremdrift
+
+    class JobbFremdrift(Fremdrift):
+        """The engine's progress hooks, fed into the job's state (read by the watcher thread)."""
+
+        def __init__(self, t: _Tilstand):
+            self.t = t
+
+        def avbryt(self) -> bool:
+            return self.t.avbryt
+
+        def cpsat(self, solver: Any) -> None:
+            with self.t.lock:
+                self.t.solver = solver
+
+        def familie_ferdig(self, familie: Any, status: str, nivaaer: list[Any]) -> None:
+            self.t.registrer(familie.value, False, status, nivaaer)
+
+        def tillegg_startet(self, hva: str) -> None:
+            self.t.registrer(hva, True, "", [])
+
+    return JobbFremdrift(t)
+
+
 _tilstand: _Tilstand | None = None
 _motorer: dict[str, Engine] = {}
 _forelder: int | None = None
-
-
-def _installer_kroker() -> None:
-    """Wrap the engine's per-family solve (``loes_familie``, or ``loes_modell`` in older engines) and
-    its CP-SAT solver factory ``_solver``, whichever exist, for progress, best-so-far and stopping."""
-    import allokering.loser as loser
-
-    if getattr(loser, "_api_kroker", False):
-        return
-    opprinnelig_solver = getattr(loser, "_solver", None)
-    if opprinnelig_solver is not None:
-
-        def solver(*args: Any, **kw: Any) -> Any:
-            t = _tilstand
-            if t is not None and t.avbryt:
-                raise Avbrutt()
-            s = opprinnelig_solver(*args, **kw)
-            if t is not None:
-                with t.lock:
-                    t.solver = s
-            return s
-
-        loser._solver = solver  # type: ignore[attr-defined]
-
-    for navn in ("loes_familie", "loes_modell"):
-        opprinnelig = getattr(loser, navn, None)
-        if opprinnelig is None:
-            continue
-
-        def familie(*args: Any, _opprinnelig: Any = opprinnelig, **kw: Any) -> Any:
-            t = _tilstand
-            if t is not None and t.avbryt:
-                raise Avbrutt()
-            res = _opprinnelig(*args, **kw)
-            if t is not None:
-                if t.avbryt:
-                    raise Avbrutt()
-                try:
-                    forste = args[0]
-                    dp = getattr(forste, "dp", forste)
-                    navn_ = getattr(getattr(dp, "familie", None), "value", "?")
-                    status, nivaaer = (res.status, res.nivaaer) if hasattr(res, "status") else (res[0], res[1])
-                    bare1 = bool(kw.get("bare_nivaa1", False)) or bool(kw.get("tving_sammen"))
-                    t.registrer(str(navn_), bare1, str(status), list(nivaaer))
-                except Exception:  # progress is best effort; never break a solve
-                    pass
-            return res
-
-        setattr(loser, navn, familie)
-    loser._api_kroker = True  # type: ignore[attr-defined]
 
 
 def _arbeider_init() -> None:
@@ -156,7 +134,6 @@ def _arbeider_init() -> None:
     global _forelder
     _forelder = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _installer_kroker()
 
 
 def _motor(url: str) -> Engine:
@@ -234,7 +211,6 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
     from allokering.loser import Loserparametre
     from modeller.lasting import sak_fra_data
 
-    _installer_kroker()
     motor = _motor(url)
     pid = os.getpid()
     with motor.begin() as c:
@@ -256,13 +232,15 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
         _tilstand = t
         vakt.start()
         _forsinkelse(t)
-        resultat = kjor(sak, Loserparametre(**rad.parametre))
+        resultat = kjor(sak, Loserparametre(**rad.parametre), _lag_fremdrift(t))
     except BaseException as exc:
         _tilstand = None
         stopp.set()
         if vakt.is_alive():
             vakt.join()
-        avbrutt = isinstance(exc, Avbrutt) or t.avbryt
+        from allokering.loser import Avbrutt as MotorAvbrutt
+
+        avbrutt = isinstance(exc, Avbrutt | MotorAvbrutt) or t.avbryt
         with motor.begin() as c:
             c.execute(
                 update(Kjoring)

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from allokering.kandidater import SOLVE_ORDER, bygg_delproblem
 from allokering.kjoring import kjor
-from allokering.loser import Laaskonflikt, Loserparametre, Ugyldiglaas, loes
+from allokering.loser import Avbrutt, Fremdrift, Laaskonflikt, Loserparametre, Ugyldiglaas, loes
 from allokering.prioritet import prioriter_alle
 from allokering.referanse import gradig, highs_nivaa1
 from allokering.regler import kvalifiser_alle
 from allokering.validator import valider
+from modeller.generator import generer_sak
 from modeller.sak import Sak
 from tests.fabrikk import enhet, opphold, sak, soker
 
@@ -47,6 +48,53 @@ def test_hoyeste_behov_forst_uavhengig_av_ventetid():
     assert res["status"] == "OPTIMAL"
     lav = next(f for f in res["explanations"] if f["applicant_id"] == "LAV")
     assert lav["outranked_by"][0]["applicant_id"] == "HOY"
+
+
+def test_gradig_bevist_uten_lp_naar_alle_far_sitt_beste():
+    """Ample places: greedy reaches the «room for all» bound, so no LP is needed; scarce places:
+    the bound is out of reach and the LP proves the optimum. Both agree with HiGHS."""
+    for kap, metode in ((3, "gradig"), (1, "lp")):
+        s = sak(
+            [soker("A"), soker("B", iplos={"spise": 3}), soker("C", iplos={"spise": 2})],
+            [enhet("U", "I", "langtid_somatisk", kap)],
+        )
+        los = loes(s, RASK)
+        fr = los.familier[SOLVE_ORDER[0]]
+        assert fr.metode == metode and fr.status == "OPTIMAL"
+        dp_full = bygg_delproblem(
+            s, SOLVE_ORDER[0], kvalifiser_alle(s), prioriter_alle(s), alle_startdager=True, aggreger=False
+        )
+        ref = highs_nivaa1(dp_full)
+        assert ref.bevist and ref.verdi == fr.nivaaer[0].verdi
+        assert len(fr.plasseringer) == kap
+
+
+class _Logg(Fremdrift):
+    def __init__(self, stopp_etter: int | None = None):
+        self.familier: list[str] = []
+        self.tillegg: list[str] = []
+        self.stopp_etter = stopp_etter
+
+    def avbryt(self) -> bool:
+        return self.stopp_etter is not None and len(self.familier) >= self.stopp_etter
+
+    def familie_ferdig(self, familie, status, nivaaer):  # type: ignore[no-untyped-def]
+        self.familier.append(familie.value)
+
+    def tillegg_startet(self, hva: str) -> None:
+        self.tillegg.append(hva)
+
+
+def test_fremdrift_rapporteres_og_kan_avbryte():
+    s = generer_sak("tvedestrand", seed=1)
+    logg = _Logg()
+    kjor(s, Loserparametre(), logg)
+    assert logg.familier == [f.value for f in SOLVE_ORDER]
+    assert "marginalverdi" in logg.tillegg
+    stopp = _Logg(stopp_etter=1)
+    with pytest.raises(Avbrutt):
+        loes(s, Loserparametre(), stopp)
+    assert stopp.familier == [SOLVE_ORDER[0].value]
 
 
 def test_plass_som_frigjores_brukes_fra_dagen_den_er_ledig():

@@ -510,6 +510,7 @@ class Saksresultat:
     highs_runder: int
     motor_e2e_s: list[float] = field(default_factory=list)
     motor_los_s: list[float] = field(default_factory=list)
+    motor_e2e_uten_s: list[float] = field(default_factory=list)  # e2e without marginal values/couple costs
     familier: list[Familiemaal] = field(default_factory=list)
     motor_obj: int = 0
     motor_obj_alle: set[int] = field(default_factory=set)
@@ -637,6 +638,13 @@ def kjor_sak(
                     except Valideringsfeil as e:
                         res.valideringsfeil += [str(b) for b in e.brudd]
                     res.motor_e2e_s.append(time.perf_counter() - t)
+                    # The same chain without the two extra analyses (marginal values, couple costs).
+                    t = time.perf_counter()
+                    try:
+                        kjor(les_sak(fil), los_p)
+                    except Valideringsfeil as e:
+                        res.valideringsfeil += [str(b) for b in e.brudd]
+                    res.motor_e2e_uten_s.append(time.perf_counter() - t)
                 t = time.perf_counter()
                 los = loes(sak, los_p)
                 res.motor_los_s.append(time.perf_counter() - t)
@@ -647,7 +655,8 @@ def kjor_sak(
             res.merknader.append(
                 "engine_s = median løsning (loes uten marginalverdier; ende til ende kjøres ikke for denne saken)"
                 if oppsett.bare_los
-                else "engine_s = median ende til ende (les JSON → kjor: løs, marginalverdier, forklar, valider)"
+                else "engine_s = median ende til ende (les JSON → kjor: løs, marginalverdier, forklar, valider); "
+                f"uten marginalverdier og ekteparkostnad: {statistics.median(res.motor_e2e_uten_s):.3f} s"
             )
         res.rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         res.motor_obj = sum(f.nivaaer[0].verdi for f in los0.familier.values())

@@ -79,7 +79,7 @@ class Saksoppsett:
     highs_tid: float | None = None  # overrides --highs-tid
     motor_tid: float | None = None  # overrides --motor-tid
     gjentatt: bool = False
-    ukeloop: bool = False
+    ukeloop: tuple[int, int] | None = None  # (warm-up weeks, measured weeks) of the simulator's loop
     bare_los: bool = False  # no end-to-end run (marginal values for 2 000 units take far longer than the solve)
 
 
@@ -168,11 +168,12 @@ def saksoppsett(navn: str, raske: bool) -> Saksoppsett:
             gjentatt=True,
         )
     if navn == "ukeloop":
+        uker = (3, 10) if raske else UKELOOP_UKER
         return Saksoppsett(
             navn,
-            f"simulatorens ukekall, sandefjord-scenario (frø 1), {UKELOOP_UKER[1]} uker etter {UKELOOP_UKER[0]}",
+            f"simulatorens ukekall, sandefjord-scenario (frø 1), {uker[1]} uker etter {uker[0]}",
             lambda: generer_sak("sandefjord", seed=1),  # replaced by the last weekly case (kjor_sak)
-            ukeloop=True,
+            ukeloop=uker,
         )
     raise SystemExit(f"ukjent sak «{navn}»; kjente: {', '.join(ALLE_SAKER)}")
 
@@ -586,9 +587,9 @@ def kjor_sak(
     motor_tid = oppsett.motor_tid or motor_tid
     sak = oppsett.lag()
     uke: tuple[list[Sak], list[float], list[float]] | None = None
-    if oppsett.ukeloop:
-        logg(f"{oppsett.navn}: simulerer {sum(UKELOOP_UKER)} uker med motoren i løkken")
-        uke = ukeloop(UKELOOP_UKER)
+    if oppsett.ukeloop is not None:
+        logg(f"{oppsett.navn}: simulerer {sum(oppsett.ukeloop)} uker med motoren i løkken")
+        uke = ukeloop(oppsett.ukeloop)
         sak = uke[0][-1]  # the baselines run on the last weekly case
     res = Saksresultat(oppsett.navn, oppsett.beskrivelse, len(sak.sokere), len(sak.enheter), runder, highs_runder)
     los_p = Loserparametre(tidsgrense_s=motor_tid, marginalverdier=False, ektepar_kostnad=False)
@@ -667,7 +668,7 @@ def kjor_sak(
             tider: dict[tuple[str, str], float] = defaultdict(float)
             with _profilert(tider):
                 t = time.perf_counter()
-                if oppsett.gjentatt or oppsett.ukeloop or oppsett.bare_los:
+                if oppsett.gjentatt or oppsett.ukeloop is not None or oppsett.bare_los:
                     kjoring.loes(sak, los_p)
                 else:
                     kjor(les_sak(fil), full_p)

@@ -186,7 +186,7 @@ def _poeng(s: Soker, vekter: Vekter) -> _Poeng:
         + (vekter.ukp_per_dogn_kostnad if ukp else 0)
     )
     ut = (n, r, a, m, ukp, poeng)
-    if len(_POENG_CACHE) >= 50_000:
+    if len(_POENG_CACHE) >= 5_000:
         _POENG_CACHE.clear()
     _POENG_CACHE[nokkel] = (s, vekter, ut)
     return ut

@@ -1204,7 +1204,10 @@ _KVAL_CACHE: dict[tuple[int, int, _Enhetssignatur], tuple[Soker, Regelprofil, Kv
 """Eligibility per (søker object, profile object, family's units). The entry keeps the søker
 and profile alive and is checked by identity, so a reused ``id()`` can never hit. Søker,
 profile and Kvalifisering are immutable (frozen), so sharing a result is safe."""
-_KVAL_CACHE_MAKS = 50_000
+_KVAL_CACHE_MAKS = 5_000
+"""Entries kept before the cache is emptied: a result with its rule texts is some kilobytes, so
+this bounds the memory of a long-lived worker (API jobs) to tens of MB, while a simulated waiting
+list (tens to a few hundred søkere) stays warm."""
 
 
 def _kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:

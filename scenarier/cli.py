@@ -82,6 +82,8 @@ def run(
         typer.echo(
             f"{r.scenario.navn}: {int(siste['aar'])}: venteliste langtid {siste['venteliste_langtid']:.1f} "
             f"(95 % KI {siste['venteliste_langtid_ki_lav']:.1f}–{siste['venteliste_langtid_ki_hoy']:.1f}), "
+            f"venteliste bolig {siste['venteliste_bolig']:.1f} "
+            f"(95 % KI {siste['venteliste_bolig_ki_lav']:.1f}–{siste['venteliste_bolig_ki_hoy']:.1f}), "
             f"UKP-kostnad {siste['ukp_kostnad_nok'] / 1e6:.2f} MNOK"
         )
     typer.echo(f"Skrev resultater til {ut} og rapporten {rapport}")

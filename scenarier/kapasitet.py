@@ -1,6 +1,7 @@
 """Capacity search: the smallest number of extra places of a type (a new unit at a named institution
 from the start year, or from ``fra_aar``) such that the 90th percentile wait to placement for the
-service stays ≤ ``maks_dager`` in year ``aar``.
+service stays ≤ ``maks_dager`` in year ``aar``. Housing types (omsorgsboliger: senterleilighet, HDO …)
+are searched on the wait for that housing service.
 
 Every candidate number is run with the **same** replication seeds (common random numbers), so the
 comparison between two candidates is not blurred by different arrivals. Bisection over the integer
@@ -57,7 +58,7 @@ def finn_kapasitet(
     maks_plasser: int = 512,
     logg: Callable[[str], None] | None = None,
 ) -> Kapasitetssvar:
-    tj = TJENESTE_FOR.get(plasstype)
+    tj = TJENESTE_FOR.get(plasstype, plasstype.value if plasstype.er_bolig else None)
     if tj is None:
         raise ValueError(f"kapasitetssøk støtter ikke plasstypen {plasstype.value}")
     proevd: dict[int, tuple[float, float, float]] = {}

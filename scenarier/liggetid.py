@@ -14,14 +14,30 @@
   engine enforces; see ``scenarier.simulering`` for what this means for occupancy.
 * **Avlastning**: rolling patterns (``dager`` every ``periode`` days, S §5.3, T §3.8.2) drawn from a
   configurable list; one vedtak lasts ``vedtak_uker`` weeks (default 26, *modelling choice*).
+* **Bolig** (omsorgsboliger): a tenancy is open-ended for the engine (no known end, like langtid:
+  nobody knows when a tenant dies or moves to a sykehjem); the simulator draws its length at arrival
+  from a Weibull with shape ``bolig_weibull_k`` (default 1 = exponential, a constant hazard of
+  leaving: the least informative choice when only a mean is assumed) and a mean per housing type,
+  ``bolig_middel_aar``. No public figure for tenancy length was available offline
+  (public-figures.md has none), so every mean is a labelled *modelling assumption*: senterleilighet
+  and trygghetsbolig 5 years (tenants ≈ 80–85 years old; below their remaining life expectancy since
+  many move on to a sykehjem), HDO 2.5 years (residents close to langtid residents, whose mean is 2
+  years, but admitted a little earlier), omsorgsbolig psykisk helse 4 years, tilrettelagt bolig 8
+  years (half of the tenants are adults under 65 with lasting needs), HDOU 15 years (young adults
+  with utviklingshemming; such tenancies often last decades). Current tenants at the start are drawn
+  from the stationary renewal process (length-biased total, uniform elapsed part), as langtid.
+  **Korttidsleilighet** is the exception: it is granted «for en periode» (S §6.4) and the engine
+  requires its length, so it is a fixed stay of ``korttidsleilighet_dogn_min``–``_maks`` døgn
+  (default 7–42, uniform: the generator's range), known to the engine like korttid.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from modeller.generator import (
     LOS_ANDEL_UNDER_6_MND,
@@ -31,8 +47,20 @@ from modeller.generator import (
     langtid_liggetid,
     langtid_naverende,
 )
+from modeller.kodeverk import Plasstype
+
+BOLIG_MIDDEL_AAR: dict[Plasstype, float] = {
+    Plasstype.HDO: 2.5,
+    Plasstype.HDOU: 15.0,
+    Plasstype.OMSORGSBOLIG_PSYKISK: 4.0,
+    Plasstype.TRYGGHETSBOLIG: 5.0,
+    Plasstype.TILRETTELAGT_BOLIG: 8.0,
+    Plasstype.SENTERLEILIGHET: 5.0,
+}
+"""Mean tenancy per open-ended housing type in years (*modelling assumption*, module docstring)."""
 
 __all__ = [
+    "BOLIG_MIDDEL_AAR",
     "LOS_ANDEL_UNDER_6_MND",
     "LOS_MIDDEL_DAGER",
     "Liggetidsmodell",
@@ -59,11 +87,35 @@ class Liggetidsmodell(BaseModel):
         description="(dager, periode, vekt): rullerende avlastning, dager hver periode døgn.",
     )
     avlastning_vedtak_uker: int = Field(26, ge=1, le=104, description="Varighet av et avlastningsvedtak.")
+    bolig_middel_aar: dict[Plasstype, float] = Field(
+        default_factory=lambda: dict(BOLIG_MIDDEL_AAR),
+        description="Middel botid i år per boligtype (åpen for motoren); korttidsleilighet har fast lengde.",
+    )
+    bolig_weibull_k: float = Field(1.0, gt=0, description="Weibull-form for botid i bolig (1 = eksponentiell).")
+    korttidsleilighet_dogn_min: int = Field(7, ge=1, le=366)
+    korttidsleilighet_dogn_maks: int = Field(42, ge=1, le=366)
+
+    @field_validator("bolig_middel_aar", mode="before")
+    @classmethod
+    def _bolig_med_standard(cls, v: Any) -> Any:
+        """Types given override the defaults; the other types keep theirs."""
+        if not isinstance(v, dict):
+            return v
+        ut: dict[Any, Any] = {pt.value: x for pt, x in BOLIG_MIDDEL_AAR.items()}
+        ut.update({str(k.value if isinstance(k, Plasstype) else k): x for k, x in v.items()})
+        return ut
 
     @model_validator(mode="after")
     def _sjekk(self) -> Liggetidsmodell:
         if self.korttid_dogn_min > self.korttid_dogn_maks:
             raise ValueError("korttid_dogn_min kan ikke være større enn korttid_dogn_maks")
+        if self.korttidsleilighet_dogn_min > self.korttidsleilighet_dogn_maks:
+            raise ValueError("korttidsleilighet_dogn_min kan ikke være større enn korttidsleilighet_dogn_maks")
+        for pt, aar in self.bolig_middel_aar.items():
+            if not pt.er_bolig or pt is Plasstype.KORTTIDSLEILIGHET:
+                raise ValueError(f"bolig_middel_aar: {pt.value} er ikke en boligtype med åpen botid")
+            if aar <= 0:
+                raise ValueError(f"bolig_middel_aar.{pt.value} må være større enn 0")
         if abs(sum(self.akutt_dogn_sannsynlighet) - 1.0) > 1e-6 or min(self.akutt_dogn_sannsynlighet) < 0:
             raise ValueError("akutt_dogn_sannsynlighet må være ikke-negative og summere til 1")
         return self
@@ -90,6 +142,30 @@ class Liggetidsmodell(BaseModel):
         w = np.array([m[2] for m in self.avlastning_moenstre], dtype=float)
         i = int(rng.choice(len(w), p=w / w.sum()))
         return self.avlastning_moenstre[i][0], self.avlastning_moenstre[i][1]
+
+    def _bolig_skala(self, tjeneste: str) -> float:
+        return self.bolig_middel_aar[Plasstype(tjeneste)] * 365.25 / math.gamma(1.0 + 1.0 / self.bolig_weibull_k)
+
+    def bolig_middel(self, tjeneste: str) -> float:
+        """Mean stay (døgn) of a housing type: the tenancy mean, or the korttidsleilighet mean."""
+        if tjeneste == Plasstype.KORTTIDSLEILIGHET.value:
+            return (self.korttidsleilighet_dogn_min + self.korttidsleilighet_dogn_maks) / 2
+        return self.bolig_middel_aar[Plasstype(tjeneste)] * 365.25
+
+    def bolig(self, rng: np.random.Generator, tjeneste: str, n: int) -> np.ndarray:
+        """Stay lengths in whole døgn (≥ 1) of ``n`` new tenants of a housing type."""
+        if tjeneste == Plasstype.KORTTIDSLEILIGHET.value:
+            return rng.integers(self.korttidsleilighet_dogn_min, self.korttidsleilighet_dogn_maks + 1, size=n)
+        x = self._bolig_skala(tjeneste) * rng.weibull(self.bolig_weibull_k, size=n)
+        return np.maximum(1, np.ceil(x)).astype(np.int64)
+
+    def bolig_naverende(self, rng: np.random.Generator, tjeneste: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(elapsed, remaining) days of ``n`` current tenants in a stationary system (open-ended types):
+        length-biased total T*, (T*/λ)^k ~ Gamma(1 + 1/k), elapsed part uniform on [0, T*]."""
+        k = self.bolig_weibull_k
+        total = self._bolig_skala(tjeneste) * rng.gamma(1.0 + 1.0 / k, size=n) ** (1.0 / k)
+        brukt = rng.random(n) * total
+        return brukt, total - brukt
 
 
 def langtid_middel(k: float = LOS_WEIBULL_K, lam: float = LOS_WEIBULL_LAMBDA) -> float:

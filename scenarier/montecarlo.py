@@ -8,6 +8,10 @@ arrivals exactly and differences between them have far smaller variance than ind
 
 Confidence intervals: the mean over replications ± t(0.975, R−1)·s/√R (replications are independent).
 Fan charts use the 5/25/50/75/95 % quantiles over replications.
+
+Bolig: the ``tjeneste`` of a placement is the housing service (``senterleilighet``, ``hdo`` …, equal to
+its place type); ``tjeneste="bolig"`` in ``p90_vent`` and the yearly table means all housing types
+together (``BOLIGTJENESTER``), as ``langtid`` covers somatisk and skjermet.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from scenarier.behov import BOLIGTJENESTER
 from scenarier.dask_backend import Backend, Oppgave, ProsessBackend
 from scenarier.scenariofil import Scenario
 from scenarier.simulering import Replikasjon, replikasjonsfro
@@ -29,6 +34,13 @@ PLASSERING_KOLONNER = (
     "uke", "soker_id", "tjeneste", "plasstype", "enhet_id", "ankomst_dag", "start_dag", "vent_dager", "ukp", "fra",
     "alder",
 )  # fmt: skip
+
+
+def er_tjeneste(tjeneste_kolonne: pd.Series, tjeneste: str) -> pd.Series:
+    """Rows of a service; ``bolig`` = every housing service."""
+    if tjeneste == "bolig":
+        return tjeneste_kolonne.isin(BOLIGTJENESTER)
+    return tjeneste_kolonne == tjeneste
 
 
 @dataclass
@@ -66,9 +78,11 @@ class Resultat:
         per_rep = self.uker.groupby(["rep", "aar"]).agg(
             venteliste_langtid=("venteliste_langtid", "mean"),
             venteliste_korttid=("venteliste_korttid", "mean"),
+            venteliste_bolig=("venteliste_bolig", "mean"),
             belegg_langtid=("belegg_langtid", "mean"),
             belegg_korttid=("belegg_korttid", "mean"),
             belegg_akutt=("belegg_akutt", "mean"),
+            belegg_bolig=("belegg_bolig", "mean"),
             ukp_dogn=("ukp_dogn", "sum"),
             ukp_kostnad_nok=("ukp_kostnad_nok", "sum"),
             akutt_ankomster=("akutt_ankomster", "sum"),
@@ -78,8 +92,8 @@ class Resultat:
         pl = self.plasseringer.copy()
         if len(pl):
             pl["aar"] = pl["start_aar"]
-            for tj in ("langtid", "korttid"):
-                v = pl[pl["tjeneste"] == tj].groupby(["rep", "aar"])["vent_dager"]
+            for tj in ("langtid", "korttid", "bolig"):
+                v = pl[er_tjeneste(pl["tjeneste"], tj)].groupby(["rep", "aar"])["vent_dager"]
                 per_rep[f"vent_p90_{tj}"] = v.quantile(0.9)
                 per_rep[f"vent_snitt_{tj}"] = v.mean()
         rader = []
@@ -93,9 +107,14 @@ class Resultat:
         return pd.DataFrame(rader)
 
     def p90_vent(self, tjeneste: str, aar: int) -> tuple[float, float, float]:
-        """Mean over replications of the 90th percentile wait (days) of placements starting in ``aar``."""
+        """Mean over replications of the 90th percentile wait (days) of placements starting in ``aar``
+        (``tjeneste="bolig"``: all housing types)."""
         pl = self.plasseringer
-        v = pl[(pl["tjeneste"] == tjeneste) & (pl["start_aar"] == aar)].groupby("rep")["vent_dager"].quantile(0.9)
+        v = (
+            pl[er_tjeneste(pl["tjeneste"], tjeneste) & (pl["start_aar"] == aar)]
+            .groupby("rep")["vent_dager"]
+            .quantile(0.9)
+        )
         return ki(v.to_numpy())
 
 

@@ -3,7 +3,10 @@
 Sections: key figures per year with 95 % CI, fan charts (waiting lists, occupancy, UKP cost) with the
 50 % and 90 % bands over replications and the CI of the mean, occupancy heatmap per unit and year,
 waiting-time distributions per service, a Sankey of flows (hjemme/sykehus → korttid → langtid …) and an
-avlastning calendar. Several scenarios are drawn side by side (common random numbers).
+avlastning calendar. Several scenarios are drawn side by side (common random numbers). Omsorgsboliger
+appear as the other place types do: waiting list and occupancy (all housing types together) in the
+table and fan charts, each housing unit in the heatmap, each housing service in the waiting-time plot
+and the Sankey (hjemme → senterleilighet → flyttet ut …).
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from scenarier.behov import BOLIGTJENESTER
 from scenarier.montecarlo import Resultat
 
 FARGER = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e")
 NAVN = {
     "venteliste_langtid": "Venteliste langtid (personer)",
     "venteliste_korttid": "Venteliste korttid (personer)",
+    "venteliste_bolig": "Venteliste omsorgsboliger, alle boligtyper (personer)",
     "belegg_langtid": "Belegg langtid",
     "belegg_akutt": "Belegg ØHD/KØH",
+    "belegg_bolig": "Belegg omsorgsboliger, alle boligtyper",
     "ukp_kostnad_nok": "UKP-kostnad per uke (NOK)",
 }
 
@@ -89,7 +95,8 @@ def ventetider(resultater: Sequence[Resultat]) -> go.Figure:
     fig = go.Figure()
     for i, r in enumerate(resultater):
         pl = r.plasseringer
-        for tj in ("langtid", "korttid", "avlastning"):
+        boligtyper = sorted(set(pl["tjeneste"]) & set(BOLIGTJENESTER))
+        for tj in ("langtid", "korttid", "avlastning", *boligtyper):
             v = pl.loc[pl["tjeneste"] == tj, "vent_dager"]
             if len(v):
                 fig.add_trace(
@@ -116,7 +123,8 @@ def sankey(r: Resultat) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=f"Flyt (Sankey) hjem/sykehus → korttid → langtid, snitt per replikasjon – {r.scenario.navn}", height=420
+        title=f"Flyt (Sankey) hjem/sykehus → korttid → langtid og boliger, snitt per replikasjon – {r.scenario.navn}",
+        height=420,
     )
     return fig
 
@@ -152,6 +160,9 @@ def _tabell(resultater: Sequence[Resultat]) -> str:
             ("venteliste_langtid", "Venteliste langtid", 1),
             ("vent_p90_langtid", "p90 ventetid langtid (døgn)", 0),
             ("belegg_langtid", "Belegg langtid", 3),
+            ("venteliste_bolig", "Venteliste bolig", 1),
+            ("vent_p90_bolig", "p90 ventetid bolig (døgn)", 0),
+            ("belegg_bolig", "Belegg bolig", 3),
             ("ukp_dogn", "UKP-døgn", 0),
             ("ukp_kostnad_nok", "UKP-kostnad (NOK)", 0),
             ("akutt_avvist_andel", "Avvist ØHD/KØH", 3),
@@ -178,7 +189,15 @@ def lag_rapport(resultater: Sequence[Resultat], sti: str | Path) -> Path:
     sti = Path(sti)
     figurer = [
         vifte(resultater, k)
-        for k in ("venteliste_langtid", "venteliste_korttid", "belegg_langtid", "belegg_akutt", "ukp_kostnad_nok")
+        for k in (
+            "venteliste_langtid",
+            "venteliste_korttid",
+            "venteliste_bolig",
+            "belegg_langtid",
+            "belegg_akutt",
+            "belegg_bolig",
+            "ukp_kostnad_nok",
+        )
     ]
     figurer.append(ventetider(resultater))
     for r in resultater:
@@ -199,7 +218,10 @@ td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}</style></head><b
 <p>Laget {datetime.now():%d.%m.%Y %H:%M}. {len(resultater)} scenario(er), {r0.scenario.replikasjoner} replikasjoner
 hver med felles tilfeldige tall (samme ankomster i alle scenarier). Hver uke er tildelingen gjort av
 tildelingsmotoren (CP-SAT) – ingen forenklet fordeler. {syntetisk}. Kommunen og enhetene er syntetiske
-(modeller.generator); boliger (omsorgsboliger m.m.) er ikke med i simuleringen. UKP-kostnad: døgnpris per år fra
+(modeller.generator). Omsorgsboliger (alle boligtyper kommunen har, f.eks. senterleiligheter og tilrettelagte
+boliger) er med: botiden er ukjent for motoren og trekkes av simulatoren (år), korttidsleiligheter har fast
+lengde, og behov, botid og dagens venteliste er merkede modellantakelser (se scenarier.behov og
+scenarier.liggetid); ektepar er ikke simulert for boliger. UKP-kostnad: døgnpris per år fra
 Helsedirektoratet (2024: 5 745 kr), etter 2024 i faste 2024-kroner med vekst {vekst}.
 Motortid per kall: snitt {motor.mean() * 1000:.1f} ms, {r0.motor_kall} kall.</p>
 <h2>Nøkkeltall per år (snitt og 95 % konfidensintervall)</h2>{_tabell(resultater)}

@@ -1,7 +1,7 @@
 """The scenario file (YAML) as pydantic models. Every field is documented here and in
 ``Scenario.model_json_schema()``; unknown fields are errors (a misspelt lever is never ignored).
 
-Example (``scenarier/eksempler/sandefjord_skjermet_2029.yaml``)::
+Example (abridged from ``scenarier/eksempler/sandefjord_skjermet_2029.yaml``, with a bolig line added)::
 
     navn: "Sandefjord – 24 nye skjermede plasser på Nygård fra 2029"
     kommune: sandefjord            # the synthetic municipality template (modeller.generator)
@@ -16,14 +16,31 @@ Example (``scenarier/eksempler/sandefjord_skjermet_2029.yaml``)::
         institusjon: I-NYG         # institution id (or its name)
         plasstype: langtid_skjermet
         endring: 24                # + new places (a new unit); − closes places
+      - fra_aar: 2030              # omsorgsboliger work the same way (any bolig place type the
+        institusjon: I-BUG         # rule profile has: senterleilighet, tilrettelagt_bolig, hdo …)
+        plasstype: senterleilighet
+        endring: 20                # 20 new flats at Bugårdsenteret from 2030
     tiltak:
       leon_reduksjon_langtid: 0.10 # LEON shift: −10 % langtid need …
       leon_fra_aar: 2027           # … from 2027, phased in over leon_innfasing_aar years
       avlastning_okning: 0.0
+      bolig_okning: 0.0            # relative change of the need for omsorgsboliger (from bolig_fra_aar)
     motor: {horisont_dager: 7, tidsgrense_s: 10}
 
 Sections ``behov`` and ``liggetid`` override the need and LOS models (``scenarier.behov``,
-``scenarier.liggetid``).
+``scenarier.liggetid``). Omsorgsboliger have their own sub-sections: ``behov.bolig`` (relative risk
+per age band, start-year occupancy, withdrawal and IPLOS level per housing type) and the
+``liggetid`` fields ``bolig_middel_aar``, ``bolig_weibull_k`` and ``korttidsleilighet_dogn_min/maks``.
+Dictionaries keyed by housing type override only the types they name, e.g.::
+
+    behov:
+      bolig:
+        belegg_start: {senterleilighet: 0.95}
+    liggetid:
+      bolig_middel_aar: {senterleilighet: 4.0}
+
+Every bolig place type of the municipality's units is simulated (tenancies open-ended for the
+engine, korttidsleilighet with a fixed length); couples are not simulated for bolig.
 """
 
 from __future__ import annotations
@@ -62,6 +79,10 @@ class Tiltak(_Streng):
     leon_innfasing_aar: int = Field(3, ge=0, le=30, description="År til full effekt (lineær innfasing).")
     avlastning_okning: float = Field(0.0, ge=-0.9, le=5.0, description="Relativ økning i avlastningsbehov.")
     avlastning_fra_aar: int | None = None
+    bolig_okning: float = Field(
+        0.0, ge=-0.9, le=5.0, description="Relativ økning i behovet for omsorgsboliger (alle boligtyper)."
+    )
+    bolig_fra_aar: int | None = Field(None, description="Første år med økt boligbehov (standard: startåret).")
 
 
 class Motor(_Streng):

@@ -64,6 +64,7 @@ from modeller.sak import Kommune, Sak
 from modeller.soker import (
     AkuttDetaljer,
     AvlastningDetaljer,
+    BoligDetaljer,
     Diagnoser,
     Innsatstrapp,
     Iplos,
@@ -74,15 +75,33 @@ from modeller.soker import (
     Soknad,
 )
 from scenarier.befolkning import Befolkning, les_ssb_csv, syntetisk
-from scenarier.behov import UKER_PER_AAR, aldersfordeling, andel_demens, kalibrer_nivaa, trekk_alder, ukerate
+from scenarier.behov import (
+    BOLIGTJENESTER,
+    UKER_PER_AAR,
+    aldersfordeling,
+    andel_demens,
+    bolig_per_aar,
+    bolig_venteliste_start,
+    kalibrer_bolig,
+    kalibrer_nivaa,
+    trekk_alder,
+    ukerate,
+    ukerate_bolig,
+)
 from scenarier.liggetid import langtid_naverende
 from scenarier.scenariofil import Scenario
 
 UKP_DOGNPRIS: dict[int, int] = {2020: 5036, 2021: 5167, 2022: 5306, 2023: 5508, 2024: 5745}
 """Day fee per UKP day (Helsedirektoratet, public-figures.md); after 2024 2024-kroner × (1 + vekst)^n."""
 
-STROMMER = {"init": 0, "langtid": 1, "korttid": 2, "avlastning": 3, "akutt": 4}
+STROMMER = {"init": 0, "langtid": 1, "korttid": 2, "avlastning": 3, "akutt": 4, "bolig": 5, "bolig_init": 6}
 INSTITUSJONSFAMILIER = (Familie.LANGTID, Familie.KORTTID, Familie.AVLASTNING, Familie.AKUTT)
+SIMULERTE_FAMILIER = (*INSTITUSJONSFAMILIER, Familie.BOLIG)
+KORTTIDSLEILIGHET = Plasstype.KORTTIDSLEILIGHET.value
+BOLIG_LEDIG_START = 0.03
+"""Share of flats empty at the start (the generator's housing occupancy is 97 %); the waiting list
+present at the start fills them at the first meeting."""
+_BOLIG = frozenset(BOLIGTJENESTER)
 
 
 def ukp_dognpris(aar: int, vekst: float = 0.0) -> float:
@@ -119,6 +138,27 @@ class Prototyper:
     akutt: Soker
     iplos: dict[int, Iplos]
     diagnoser: dict[tuple[bool, bool], Diagnoser]
+    bolig: dict[str, Soker] = field(default_factory=dict)  # one per housing service (Tjeneste value)
+
+
+_BOLIGKRITERIER: dict[Tjeneste, dict[str, Any]] = {
+    # The criteria of each housing service, all met (S §6, T §3.14–3.16); bosatt_siste_aar for S §6.
+    Tjeneste.HDO: {"omfattende_behov_hele_dognet": True, "kan_ikke_bo_i_ordinar_bolig": True},
+    Tjeneste.HDOU: {
+        "tidlig_ervervet_funksjonsnedsettelse": True,
+        "lav_funksjon_hoyt_behov": True,
+        "omfattende_behov_hele_dognet": True,
+    },
+    Tjeneste.OMSORGSBOLIG_PSYKISK: {"naverende_bolig_uegnet": True, "redusert_evne_bo_alene": True},
+    Tjeneste.TRYGGHETSBOLIG: {
+        "tungtveiende_helsegrunner": True,
+        "behov_hjemmetjenester": True,
+        "kun_onske_om_mindre_bolig": False,
+    },
+    Tjeneste.TILRETTELAGT_BOLIG: {"onsker_og_samtykker_flytting": True, "omfattende_behov_hele_dognet": True},
+    Tjeneste.KORTTIDSLEILIGHET: {"naverende_bolig_uegnet": True, "midlertidig_etter_sykehus": True, "lengde_dogn": 14},
+    Tjeneste.SENTERLEILIGHET: {"naverende_bolig_uegnet": True, "forebygge_funksjonsfall": True},
+}
 
 
 def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
@@ -206,7 +246,7 @@ def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
             ),
         ),
     )
-    iplos = {n: Iplos(**{k: n for k in Iplos.model_fields}) for n in (3, 4, 5)}
+    iplos = {n: Iplos(**{k: n for k in Iplos.model_fields}) for n in (2, 3, 4, 5)}
     diag = {
         (d, s): Diagnoser(
             demens=d, atferd_som_krever_skjerming=s, omfattende_skjermingsbehov_uten_demens=False, **_DIAG
@@ -214,7 +254,23 @@ def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
         for d in (False, True)
         for s in (False, True)
     }
-    return Prototyper(lt, kt, av, ak, iplos, diag)
+    bolig: dict[str, Soker] = {}
+    for tj, krit in _BOLIGKRITERIER.items():
+        d = dict(
+            _DIAG, utviklingshemming_autisme=tj is Tjeneste.HDOU, psykisk_helse_rus=tj is Tjeneste.OMSORGSBOLIG_PSYKISK
+        )
+        bolig[tj.value] = Soker(
+            id="P-0",
+            **{
+                **felles,
+                "alder": 45 if tj in (Tjeneste.HDOU, Tjeneste.OMSORGSBOLIG_PSYKISK) else 82,
+                "diagnoser": Diagnoser(
+                    demens=False, atferd_som_krever_skjerming=False, omfattende_skjermingsbehov_uten_demens=False, **d
+                ),
+            },
+            soknad=Soknad(tjeneste=tj, soknadsdato=d0, bolig=BoligDetaljer(bosatt_siste_aar=True, **krit)),
+        )
+    return Prototyper(lt, kt, av, ak, iplos, diag, bolig)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -225,7 +281,7 @@ def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
 @dataclass
 class Person:
     id: str
-    tjeneste: str  # langtid | korttid | avlastning | akutt
+    tjeneste: str  # langtid | korttid | avlastning | akutt | a housing service (senterleilighet, hdo, …)
     ankomst: int  # simulation day the søker joins the list (or the akutt request day)
     alder: int
     kvinne: bool
@@ -233,7 +289,7 @@ class Person:
     demens: bool
     skjerming: bool
     ukp: bool
-    lengde: int  # LOS in døgn (langtid total stay, korttid, akutt); avlastning: days per period
+    lengde: int  # LOS in døgn (langtid total stay, korttid, akutt, bolig tenancy); avlastning: days per period
     periode: int = 0  # avlastning
     frafall: int = 10**9  # day the søker leaves the list if still waiting
     videre_langtid: bool = False  # korttid → langtid
@@ -250,7 +306,7 @@ class Stay:
     enhet: str
     start: int
     slutt: int | None  # last day (inclusive); None = open (korttid waiting for langtid)
-    kjent_slutt: bool  # the engine sees the end (forventet_slutt); langtid: False
+    kjent_slutt: bool  # the engine sees the end (forventet_slutt); langtid and bolig (not korttidsleilighet): False
     person: str
     tjeneste: str
     opphold: Opphold | None = None
@@ -403,6 +459,9 @@ class Modell:
     oppvarming_dager: int
     uker: int
     enhet_cache: dict[tuple[str, int], Enhet] = field(default_factory=dict)
+    boligtyper: tuple[str, ...] = ()  # housing services with units (today's or planned), sorted
+    bolig_nivaa: dict[str, float] = field(default_factory=dict)  # need level per housing type with flats today
+    bolig_start: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Q₀, applications/day), start
 
     def dato(self, dag: int) -> date:
         return self.d0 + timedelta(days=dag)
@@ -427,8 +486,10 @@ def _forste_mandag(aar: int) -> date:
 
 
 def bygg_modell(sc: Scenario) -> Modell:
-    """Municipality (institutions and units from ``modeller.generator``; housing left out — see
-    the report), population, capacity plan and calibrated need levels."""
+    """Municipality (institutions and units from ``modeller.generator``, omsorgsboliger included),
+    population, capacity plan and calibrated need levels. Two-room flats and double rooms count as
+    ordinary places (couples are kept together in langtid by the engine's institution choice; couples
+    are not simulated for bolig)."""
     mal = generer_sak(sc.kommune, seed=0)
     profil = mal.kommune.regelprofil
     inst = {i.id: i for i in mal.institusjoner}
@@ -439,7 +500,7 @@ def bygg_modell(sc: Scenario) -> Modell:
     enheter = [
         Enhetsplan(e.id, e.institusjon_id, e.navn, e.plasstype, [(-(10**9), e.kapasitet)])
         for e in sorted(mal.enheter, key=lambda e: e.id)
-        if e.plasstype.familie in INSTITUSJONSFAMILIER
+        if e.plasstype.familie in SIMULERTE_FAMILIER
     ]
     nye = 0
     for k in sc.kapasitetsplan:
@@ -487,6 +548,21 @@ def bygg_modell(sc: Scenario) -> Modell:
         "avlastning": avl_beddays_per_vedtak,
     }
     nivaa = kalibrer_nivaa(sc.behov, bef, sc.startaar, dict(plasser), middel)
+    # Bolig: one need level per housing type with flats today (the template, as above).
+    boligplasser: dict[str, int] = defaultdict(int)
+    for e in mal.enheter:
+        if e.plasstype.er_bolig and e.plasstype in profil.plasstyper:
+            boligplasser[e.plasstype.value] += e.kapasitet
+    bolig_middel = {tj: lg.bolig_middel(tj) for tj in boligplasser}
+    bolig_nivaa = kalibrer_bolig(sc.behov.bolig, bef, sc.startaar, dict(boligplasser), bolig_middel)
+    bolig_start = {
+        tj: (
+            bolig_venteliste_start(sc.behov.bolig, tj, n),
+            bolig_per_aar(sc.behov.bolig, tj, n, bolig_middel[tj]) / 365.25,
+        )
+        for tj, n in sorted(boligplasser.items())
+        if n > 0
+    }
     return Modell(
         sc,
         profil,
@@ -499,6 +575,9 @@ def bygg_modell(sc: Scenario) -> Modell:
         d0,
         opp,
         sc.antall_uker + sc.oppvarming_uker,
+        boligtyper=tuple(sorted({p.plasstype.value for p in enheter if p.plasstype.er_bolig})),
+        bolig_nivaa={tj: r for tj, r in sorted(bolig_nivaa.items()) if boligplasser[tj] > 0},
+        bolig_start=bolig_start,
     )
 
 
@@ -546,6 +625,8 @@ class Simulator:
         self.akutt_aktive: dict[str, list[float]] = {}
         self.n_person = 0
         self.n_opphold = 0
+        self.n_bolig = 0  # bolig søkere and stays have their own ids (B-…, OB-…): the others' ids are
+        self.n_bolig_opphold = 0  # the same with and without bolig
         self.plasseringer: list[tuple] = []
         self.intervaller: list[tuple[str, int, int, bool]] = []  # (tjeneste, from, to, ukp) waiting
         self.flyt: dict[tuple[str, str], int] = defaultdict(int)
@@ -566,8 +647,13 @@ class Simulator:
         return f"S-{self.n_person:07d}"
 
     def _ny_opphold(self, enhet: str, start: int, slutt: int | None, kjent: bool, person: str, tj: str) -> Stay:
-        self.n_opphold += 1
-        s = Stay(f"O-{self.n_opphold:07d}", enhet, start, slutt, kjent, person, tj)
+        if tj in _BOLIG:
+            self.n_bolig_opphold += 1
+            sid = f"OB-{self.n_bolig_opphold:07d}"
+        else:
+            self.n_opphold += 1
+            sid = f"O-{self.n_opphold:07d}"
+        s = Stay(sid, enhet, start, slutt, kjent, person, tj)
         self.opphold[s.id] = s
         return s
 
@@ -601,6 +687,81 @@ class Simulator:
                 for _ in range(kap):
                     if rng.random() < 0.5:
                         self._ny_opphold(plan.id, -1, int(rng.integers(0, 7)), True, "init", "avlastning")
+        self._initier_bolig()
+
+    def _initier_bolig(self) -> None:
+        """Current tenants of the housing units and today's bolig waiting list, from their own stream
+        (the draws of the institution units above are the same with and without bolig).
+
+        A flat is let with probability 1 − ``BOLIG_LEDIG_START``; open-ended tenancies come from the
+        stationary renewal process (long stays: years); korttidsleiligheter are let with probability
+        ``korttidsleilighet_belegg_start`` with a uniform elapsed part of a 7–42-døgn stay. The waiting
+        list: Poisson(Q₀) søkere per housing type (Q₀ of the calibration, ``scenarier.behov``) who
+        applied Exp(Q₀/λ) days ago (Little's law: mean time on the list) and withdraw after Exp(mean
+        frafall) days from now (memoryless)."""
+        rng = strom(self.seed, self.rep, -1, "bolig_init")
+        lg = self.sc.liggetid
+        bb = self.sc.behov.bolig
+        for plan in self.m.enheter:
+            if plan.plasstype.familie is not Familie.BOLIG:
+                continue
+            kap = plan.kap(0)
+            tj = plan.plasstype.value
+            if tj == KORTTIDSLEILIGHET:
+                opptatt = rng.random(kap) < bb.korttidsleilighet_belegg_start
+                lengde = lg.bolig(rng, tj, kap)
+                brukt = 1 + np.floor(rng.random(kap) * lengde).astype(int)
+                for i in np.flatnonzero(opptatt):
+                    L, b = int(lengde[i]), int(brukt[i])
+                    self._ny_opphold(plan.id, -b, max(0, L - b - 1), True, "init", tj)
+            else:
+                opptatt = rng.random(kap) >= BOLIG_LEDIG_START
+                forlop, rest = lg.bolig_naverende(rng, tj, kap)
+                for i in np.flatnonzero(opptatt):
+                    start = -max(1, int(np.ceil(forlop[i])))
+                    self._ny_opphold(plan.id, start, int(np.floor(rest[i])), False, "init", tj)
+        bef = self.m.befolkning.for_aar(self.m.aar(0))
+        for tj, (q0, per_dag) in self.m.bolig_start.items():
+            n = int(rng.poisson(q0))
+            if n == 0:
+                continue
+            dag = -np.sort(1 + np.floor(rng.exponential(q0 / per_dag, size=n)).astype(int))
+            for p in self._boligsokere(rng, tj, dag, bef, 0, -1):
+                self.venter[p.id] = p
+                self.personer[p.id] = p
+
+    def _boligsokere(
+        self, rng: np.random.Generator, tj: str, dag: np.ndarray, bef: np.ndarray, frafall_fra: int, uke: int
+    ) -> list[Person]:
+        """Bolig søkere of one housing type who applied on ``dag``: age, IPLOS level, sex, withdrawal
+        (``frafall_fra`` + Exp(mean frafall)) and tenancy length, in this order from ``rng``."""
+        bb = self.sc.behov.bolig
+        pt = Plasstype(tj)
+        n = len(dag)
+        alder = trekk_alder(rng, aldersfordeling(bef, bb.relativ_risiko[pt]), n, minst=18)  # S §6, T §3.14
+        iplos = np.clip(np.rint(rng.normal(bb.iplos_middel[pt], 0.5, size=n)), 2, 5).astype(int)
+        kvinne = rng.random(n) < np.where(alder >= 80, 0.67, np.where(alder >= 70, 0.55, 0.5))
+        frafall = rng.exponential(bb.frafall_middel_dager[pt], size=n)
+        lengde = self.sc.liggetid.bolig(rng, tj, n)
+        ut = []
+        for i in range(n):
+            self.n_bolig += 1
+            p = Person(
+                id=f"B-{self.n_bolig:07d}",
+                tjeneste=tj,
+                ankomst=int(dag[i]),
+                alder=int(alder[i]),
+                kvinne=bool(kvinne[i]),
+                iplos=int(iplos[i]),
+                demens=False,
+                skjerming=False,
+                ukp=False,
+                lengde=int(lengde[i]),
+                frafall=int(max(dag[i], frafall_fra) + frafall[i]),
+            )
+            ut.append(p)
+            self.ankomstlogg.append((uke, p.id, tj, p.ankomst, p.alder, p.lengde, False))
+        return ut
 
     # -- arrivals --------------------------------------------------------------------------------
     def _faktor(self, aar: int) -> dict[str, float]:
@@ -612,6 +773,8 @@ class Simulator:
             f["langtid"] = 1.0 - t.leon_reduksjon_langtid * andel
         if t.avlastning_okning and aar >= (t.avlastning_fra_aar or self.sc.startaar):
             f["avlastning"] = 1.0 + t.avlastning_okning
+        if t.bolig_okning and aar >= (t.bolig_fra_aar or self.sc.startaar):
+            f["bolig"] = 1.0 + t.bolig_okning
         return f
 
     def ankomster(self, uke: int) -> list[Person]:
@@ -700,6 +863,22 @@ class Simulator:
                     p.ektefelle = q.id
                     ut.append(q)
                     self.ankomstlogg.append((uke, q.id, tj, q.ankomst, q.alder, q.lengde, False))
+        if self.m.bolig_nivaa:
+            ut.extend(self._boligankomster(uke, bef, self._faktor(aar).get("bolig", 1.0)))
+        return ut
+
+    def _boligankomster(self, uke: int, bef: np.ndarray, faktor: float) -> list[Person]:
+        """Bolig applications of week ``uke`` (days t0−7 … t0−1), all from the week's own ``bolig``
+        stream, housing type by housing type in sorted order: the draws of the other services are
+        untouched. No UKP, no couples; the tenancy length is drawn now (open-ended for the engine)."""
+        t0 = 7 * uke
+        rng = strom(self.seed, self.rep, uke, "bolig")
+        ut: list[Person] = []
+        for tj, lam in ukerate_bolig(self.sc.behov.bolig, self.m.bolig_nivaa, bef, faktor).items():
+            n = int(rng.poisson(lam))
+            if n:
+                dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
+                ut.extend(self._boligsokere(rng, tj, dag, bef, t0 - 7, uke))
         return ut
 
     # -- søker objects -------------------------------------------------------------------------
@@ -707,11 +886,14 @@ class Simulator:
         if p.soker is not None:
             return p.soker
         pr = self.m.proto
-        proto = getattr(pr, p.tjeneste)
+        bolig = p.tjeneste in _BOLIG
+        proto = pr.bolig[p.tjeneste] if bolig else getattr(pr, p.tjeneste)
         dato = self.m.dato(p.ankomst)
-        soknad = proto.soknad
+        soknad: Any = proto.soknad
         upd_s: dict[str, Any] = {"soknadsdato": dato}
-        if p.tjeneste == "korttid":
+        if p.tjeneste == KORTTIDSLEILIGHET:
+            upd_s["bolig"] = soknad.bolig.model_copy(update={"lengde_dogn": p.lengde})
+        elif p.tjeneste == "korttid":
             upd_s["korttid"] = soknad.korttid.model_copy(update={"lengde_dogn": p.lengde})
         elif p.tjeneste == "akutt":
             upd_s["akutt"] = soknad.akutt.model_copy(update={"lengde_dogn": p.lengde})
@@ -724,9 +906,10 @@ class Simulator:
             "alder": p.alder,
             "kjonn": Kjonn.KVINNE if p.kvinne else Kjonn.MANN,
             "iplos": pr.iplos[p.iplos],
-            "diagnoser": pr.diagnoser[(p.demens, p.skjerming)],
             "soknad": soknad.model_copy(update=upd_s),
         }
+        if not bolig:  # a housing prototype keeps its own diagnoses (HDOU, psykisk helse)
+            upd["diagnoser"] = pr.diagnoser[(p.demens, p.skjerming)]
         if p.ektefelle is not None:
             upd["ektefelle_id"] = p.ektefelle
             upd["onsker_bo_sammen"] = True
@@ -804,6 +987,11 @@ class Simulator:
                 pers = self.personer.get(s.person)
                 if pers is not None and not pers.videre_langtid:
                     self.flyt[("korttid", "hjem")] += 1
+            elif s.tjeneste == KORTTIDSLEILIGHET:
+                if s.person != "init":
+                    self.flyt[(KORTTIDSLEILIGHET, "hjem")] += 1
+            elif s.tjeneste in _BOLIG:  # the tenancy ends: death, a sykehjem or another home
+                self.flyt[(s.tjeneste, "flyttet ut")] += 1
 
         kap = {plan.id: plan.kap(t0) for plan in m.enheter}
         enheter = [m.enhet(plan, kap[plan.id]) for plan in m.enheter]
@@ -891,6 +1079,11 @@ class Simulator:
                 self._ny_opphold(u, d, d + p.lengde - 1, True, p.id, "avlastning")
                 self.avlastning_opphold += 1
                 d += p.periode
+        elif p.tjeneste in _BOLIG:
+            # Open-ended for the engine (the drawn end is the simulator's secret), except the
+            # korttidsleilighet, whose length the engine knows (S §6.4).
+            kjent = p.tjeneste == KORTTIDSLEILIGHET
+            self._ny_opphold(u, start, start + p.lengde - 1, kjent, p.id, p.tjeneste)
 
     # -- run -----------------------------------------------------------------------------------------
     def kjor(self, fremdrift: Callable[[int], None] | None = None) -> Replikasjon:
@@ -914,7 +1107,7 @@ class Simulator:
         for p in self.venter.values():
             self.intervaller.append((p.tjeneste, p.ankomst, slutt, p.ukp))
         # Waiting per day and UKP days per day (difference arrays over intervals).
-        vent = {tj: np.zeros(ndager + 1) for tj in ("langtid", "korttid", "avlastning")}
+        vent = {tj: np.zeros(ndager + 1) for tj in ("langtid", "korttid", "avlastning", *m.boligtyper)}
         ukp = np.zeros(ndager + 1)
         for tj, fra, til, er_ukp in self.intervaller:
             fra_c, til_c = max(0, fra), min(ndager, til)
@@ -947,6 +1140,12 @@ class Simulator:
             belegg[s.enhet][b + 1] -= 1
         belegg_dag = {u: np.cumsum(v)[:ndager] for u, v in belegg.items()}
         kap_dag = {plan.id: np.array([plan.kap(d) for d in range(0, ndager, 7)]).repeat(7) for plan in m.enheter}
+        # Occupancy and places per family, and per housing type (bolig is planned type by type).
+        grupper = {
+            fam: [p.id for p in m.enheter if p.plasstype.familie.value == fam]
+            for fam in ("langtid", "korttid", "avlastning", "akutt", "bolig")
+        }
+        grupper.update({tj: [p.id for p in m.enheter if p.plasstype.value == tj] for tj in m.boligtyper})
         uker: dict[str, list[Any]] = defaultdict(list)
         opp = m.oppvarming_dager // 7
         for w in range(opp, n):
@@ -957,17 +1156,17 @@ class Simulator:
             uker["aar"].append(aar)
             for tj in vent_dag:
                 uker[f"venteliste_{tj}"].append(float(vent_dag[tj][a:b].mean()))
+            uker["venteliste_bolig"].append(sum(float(vent_dag[tj][a:b].mean()) for tj in m.boligtyper))
             ukpd = float(ukp_dag[a:b].sum())
             uker["ukp_dogn"].append(ukpd)
             uker["ukp_kostnad_nok"].append(ukpd * ukp_dognpris(aar, self.sc.ukp_prisvekst))
             uker["akutt_ankomster"].append(float(self.akutt_teller["ankomster"][w]))
             uker["akutt_avvist"].append(float(self.akutt_teller["avvist"][w]))
-            for fam in ("langtid", "korttid", "avlastning", "akutt"):
-                ids = [p.id for p in m.enheter if p.plasstype.familie.value == fam]
+            for gruppe, ids in grupper.items():
                 brukt = sum(float(belegg_dag[u][a:b].sum()) for u in ids)
                 kapsum = sum(float(kap_dag[u][a:b].sum()) for u in ids)
-                uker[f"belegg_{fam}"].append(brukt / kapsum if kapsum else float("nan"))
-                uker[f"plasser_{fam}"].append(kapsum / 7)
+                uker[f"belegg_{gruppe}"].append(brukt / kapsum if kapsum else float("nan"))
+                uker[f"plasser_{gruppe}"].append(kapsum / 7)
             uker["motor_sekunder"].append(self.motor_uke[w])
         plasseringer = [
             (*x[:5], x[5] - m.oppvarming_dager, x[6] - m.oppvarming_dager, *x[7:])

@@ -472,3 +472,24 @@ def test_cpsat_paa_samme_matrise_gir_samme_leksikografiske_optimum(s: Sak):
         nivaaer = [heltall_verdi(mm.nivaa[k], x) for k in range(4)]
         motor = [n.verdi for n in los.familier[fam].nivaaer]
         assert nivaaer == motor, fam
+
+
+def test_kvalifisering_gjenbrukes_bare_for_samme_soker_profil_og_enheter():
+    """The eligibility cache (regler._KVAL_CACHE) must give exactly what a fresh evaluation gives:
+    a hit only for the same søker object, profile and family units."""
+    from allokering.regler import _kvalifiser, kvalifiser
+
+    s1 = sak([soker("A")], [enhet("U", "I", "langtid_somatisk", 1)])
+    a = s1.sokere[0]
+    # The same søker object in a case whose langtid unit is skjermet: a different answer.
+    s2 = sak([soker("A")], [enhet("U", "I", "langtid_skjermet", 1)])
+    s2 = s2.model_copy(update={"sokere": (a,)})
+    # A søker with the same id but other content (need for 24-hour care not recorded): afresh.
+    b = sak([soker("A", soknad={"langtid": {"behov_heldogns": None}})], [enhet("U", "I", "langtid_somatisk", 1)])
+    s3 = b
+    b = b.sokere[0]
+    for s, x in ((s1, a), (s2, a), (s3, b), (s1, a)):
+        assert kvalifiser(x, s) == _kvalifiser(x, s)
+    assert kvalifiser(a, s1).enheter == ("U",)
+    assert kvalifiser(a, s2).enheter == ()
+    assert kvalifiser(b, s1).utfall != kvalifiser(a, s1).utfall

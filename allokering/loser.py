@@ -247,20 +247,31 @@ def loes_familie(
             return Familieloesning("UNKNOWN", [], [], "cp-sat")
         # Out of time before CP-SAT found anything: the best start known stands, unproven
         # (its level 1 is proven when the LP already proved it).
-        fl = _ferdig(mm, start, n_nivaa, grense1, False, "cp-sat")
+        g0 = _plass_til_alle(mm, l1) if grense1 is None else grense1
+        fl = _ferdig(mm, start, n_nivaa, g0, False, "cp-sat")
         if bevist1 and not ett_steg:
             fl.nivaaer[0] = Nivaaresultat(NIVAER[0], fl.nivaaer[0].verdi, fl.nivaaer[0].verdi, True)
         return fl
     x = np.array([solver.value(v) for v in cp.x], dtype=np.float64)
     bevist = status == cp_model.OPTIMAL
+    if not bevist and start is not None and heltall_verdi(mal, start) > heltall_verdi(mal, x):
+        x = start  # out of time with a worse solution than the start: the start stands (never below greedy)
     if bevist:
         g1 = heltall_verdi(l1, x)
     else:
         cp_grense = solver.best_objective_bound
         g1 = int(cp_grense) if bare_nivaa1 else int((cp_grense + mm.vekter[2]) // mm.vekter[0])
+        g1 = min(g1, _plass_til_alle(mm, l1))
         if grense1 is not None:
             g1 = min(g1, grense1)
     return _ferdig(mm, x, n_nivaa, g1, bevist, "cp-sat")
+
+
+def _plass_til_alle(mm: Matrisemodell, c: np.ndarray) -> int:
+    """Upper bound of c·x when every søker could have its best candidate (Lagrangian bound with
+    y = 0 on capacity; a couple's joint candidate counts in full for each spouse, so the sum
+    only overestimates). Valid for objectives without helper-column terms (level 1)."""
+    return sum(max(0, int(c[idx].max())) for idx in mm.dp.per_soker.values() if len(idx))
 
 
 def _uten_konkurranse(mm: Matrisemodell, c: np.ndarray) -> np.ndarray | None:
@@ -278,7 +289,7 @@ def _uten_konkurranse(mm: Matrisemodell, c: np.ndarray) -> np.ndarray | None:
     nk = len(dp.kandidater)
     if dp.ektepar or nk == 0 or np.any(c[nk:] > 0):
         return None
-    grense = sum(max(0, int(c[idx].max())) for idx in dp.per_soker.values())
+    grense = _plass_til_alle(mm, c)
     g = gradig_beste(dp)
     if g is None:
         return None

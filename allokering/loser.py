@@ -143,12 +143,17 @@ def _solver(p: Loserparametre, tid: float) -> cp_model.CpSolver:
     return s
 
 
-def _gjennomforbar(mm: Matrisemodell, x: np.ndarray) -> bool:
+def _gjennomforbar(
+    mm: Matrisemodell, x: np.ndarray, lo: np.ndarray | None = None, hi: np.ndarray | None = None
+) -> bool:
+    """Whether x satisfies every row and column bound (``lo``/``hi`` replace the row bounds)."""
+    if np.any(x < np.asarray(mm.nedre) - 1e-9) or np.any(x > np.asarray(mm.ovre) + 1e-9):
+        return False
     indptr, indices, data = mm.csr()
-    ax = np.add.reduceat(data * x[indices], indptr[:-1]) if len(indices) else np.zeros(len(mm.lo))
-    tomme = np.diff(indptr) == 0
-    ax = np.where(tomme, 0.0, ax) if len(ax) else ax
-    lo, hi = np.asarray(mm.lo), np.asarray(mm.hi)
+    rad = np.repeat(np.arange(len(mm.lo)), np.diff(indptr))
+    ax = np.bincount(rad, weights=data * x[indices], minlength=len(mm.lo))
+    lo = np.asarray(mm.lo) if lo is None else lo
+    hi = np.asarray(mm.hi) if hi is None else hi
     return bool(np.all(ax <= hi + 1e-9) and np.all(ax >= lo - 1e-9))
 
 
@@ -197,10 +202,13 @@ def loes_familie(
     r1 = lp1.loes()
     if r1.status == "INFEASIBLE":
         return Familieloesning("INFEASIBLE", [], [], "lp")
-    start = r1.x if r1.status == "OPTIMAL" and r1.heltallig else _gradig_start(mm)
+    # The vertex is checked against every row before it counts: the proof rests on our own
+    # Lagrangian bound and on a solution we have verified, not on the LP solver's word.
+    lp_ok = r1.status == "OPTIMAL" and r1.heltallig and _gjennomforbar(mm, r1.x)
+    start = r1.x if lp_ok else _gradig_start(mm)
     z = heltall_verdi(hoved, start) if start is not None else None
     grense_h = int(np.floor(r1.grense + 1e-6)) if r1.status == "OPTIMAL" else None
-    bevist1 = r1.heltallig and z is not None and grense_h is not None and grense_h <= z
+    bevist1 = lp_ok and z is not None and grense_h is not None and grense_h <= z
     flate = None
     if r1.status == "OPTIMAL" and z is not None:
         flate = redusert_kost_fiksering(r1, r1.grense - z, lp1)
@@ -222,7 +230,7 @@ def loes_familie(
             xl[j] = xu[j] = v
         assert flate is not None
         r2 = Lp(mm, senere, xl, xu, flate.lo, flate.hi).loes()
-        if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z:
+        if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z and _gjennomforbar(mm, r2.x):
             if np.floor(r2.grense + 1e-6) <= heltall_verdi(senere, r2.x):
                 return _ferdig(mm, r2.x, n_nivaa, z, True, "lp")
     # CP-SAT on what the relaxation has not fixed.
@@ -491,7 +499,12 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             r1 = lp.loes()
             if rr.size:
                 lp.sett_radgrense(rr, gamle)
-            if r1.status == "OPTIMAL" and r1.heltallig and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x):
+            if (
+                r1.status == "OPTIMAL"
+                and r1.heltallig
+                and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x)
+                and _gjennomforbar(mm, r1.x, lo=lp.lo, hi=lp.hi)
+            ):
                 ny_verdi, x = heltall_verdi(l1, r1.x), r1.x
             else:
                 dp1 = bygg_delproblem(
@@ -547,7 +560,12 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
             if r.status == "INFEASIBLE":
                 losning.ektepar_kostnad[(par.a, par.b)] = None
                 continue
-            if r.status == "OPTIMAL" and r.heltallig and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x):
+            if (
+                r.status == "OPTIMAL"
+                and r.heltallig
+                and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x)
+                and _gjennomforbar(mm, r.x, lo=lp.lo, hi=lp.hi)
+            ):
                 losning.ektepar_kostnad[(par.a, par.b)] = base - heltall_verdi(l1, r.x)
                 continue
             fl = loes_familie(

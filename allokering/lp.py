@@ -198,17 +198,25 @@ class Lp:
             y = np.asarray(sol.row_dual, dtype=np.float64) if len(self.lo) else np.zeros(0)
             grense, d, ye = self.lagrange(y)
             grense2, d2, ye2 = self.lagrange(-y)
+            # Pricing needs the reduced costs in HiGHS's own sign convention (they must agree
+            # with its column duals); the bound may take whichever sign gives the smaller value,
+            # as it is valid for any multipliers.
+            d_pris = d
+            if self.sikt and self.aktive.size:
+                kd = np.asarray(sol.col_dual, dtype=np.float64)
+                if np.abs(d2[self.aktive] - kd).max() < np.abs(d[self.aktive] - kd).max():
+                    d_pris = d2
             if grense2 < grense:
                 grense, d, ye = grense2, d2, ye2
             if not self.sikt:
                 break
             # Price the columns HiGHS has not seen: at 0, attractive when d > 0.
-            utenfor = np.flatnonzero(~self.i_lp & (d > 1e-9) & (self.xu > 0))
+            utenfor = np.flatnonzero(~self.i_lp & (d_pris > 1e-9) & (self.xu > 0))
             if utenfor.size == 0:
                 break
             maks = max(2000, utenfor.size // 4)
             if utenfor.size > maks:
-                utenfor = utenfor[np.argsort(-d[utenfor], kind="stable")[:maks]]
+                utenfor = utenfor[np.argsort(-d_pris[utenfor], kind="stable")[:maks]]
             self._legg_til(utenfor)
         heltallig = bool(np.all(np.abs(x - np.rint(x)) < 1e-6))
         return Lpresultat("OPTIMAL", np.rint(x) if heltallig else x, grense, heltallig, d, ye)

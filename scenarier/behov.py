@@ -35,36 +35,48 @@ labelled modelling assumption**: ``shared/public-figures.md`` has no figure for 
 tenancy lengths or waiting lists for omsorgsboliger), and the generator's housing capacities
 (``modeller.generator.BOLIG_PER_1000``) are modelling choices too.
 
-* **Level**: like the institution services, calibrated on today's places (the template, never the
-  capacity plan): in the start year λ_t · E[LOS_t] = places_t · ``belegg_start[t]``. Default 0.97 for
-  the open-ended types (flats are let again at once, as langtid beds; the generator's initial housing
-  occupancy is 97 % too) and 0.70 for korttidsleilighet (the generator's initial occupancy of those
-  flats). Demand then grows with the population of each age band, so waiting lists grow where the
-  number of old people grows and the flats do not.
+* **Level — flow balance on today's waiting list** (calibrated on today's flats, the template, never the
+  capacity plan). Omsorgsboliger are usually all let with a waiting list, so an occupancy target (as
+  for langtid) says little: with 0.97 the simulated list stays at 1–3 persons for 200 flats. Instead
+  the start-year waiting list Q₀ = ``venteliste_per_bolig[t]`` × flats is the calibration target, and
+  the start year's applications follow from flow balance when every flat is let: every flat turns
+  over once per mean tenancy and the list loses its withdrawals, so
+  λ_t = flats_t / E[LOS_t] + Q₀ / E[frafall_t] (``bolig_per_aar``). Default 0.15 per flat (15 waiting
+  per 100 flats: ≈ 30 for Sandefjord-size, ≈ 8 for Tvedestrand-size), *modelling assumption*; a
+  municipality replaces it with its own list (the tildelingskontor knows it). The list Q₀ is also
+  present at the start (``scenarier.simulering``), so the start year is not an empty-list transient.
+  Korttidsleilighet (fixed stays, short waits) is calibrated like korttid on occupancy:
+  ``korttidsleilighet_belegg_start`` = 0.7 (the generator's initial occupancy of those flats). Demand
+  then grows with the population of each age band, so waiting lists grow where the number of old
+  people grows and the flats do not. A housing type with no flats today gets no applications (there
+  is nothing to calibrate on): flats of a new type in the capacity plan stay empty.
 * **Relative risk per age band** (``relativ_risiko``; *modelling choice*): elderly types
   (senterleilighet, trygghetsbolig, korttidsleilighet, HDO) give ≈ 72 % of arrivals at 80+ and ≈ 2 %
   under 65 with the 2026 synthetic Sandefjord population — about the 74 % of residents aged 67+ who
   were 80+ in SSB's count of residents of pleie- og omsorgsboliger (SSB, «Pleie- og omsorgstenestene»,
-  tabell 3, 2008: 51 462 residents, 19 688 under 67, 8 191 aged 67–79, 23 583 aged 80+; *not* in
+  tabell 3, 2008: 51 462 residents, 19 688 under 67, 8 191 aged 67–79, 23 583 aged 80+;
+  ssb.no/a/kortnavn/pleie/arkiv/tab-2009-07-02-03.html; *not* in
   public-figures.md). Tilrettelagt bolig (S §6.3 bofellesskap): ≈ 48 % under 65, as the generator's
   applicants (half 18–64). HDOU (T §3.14, utviklingshemming/autisme) and omsorgsbolig psykisk helse
   (T §3.16): adults under 65 (≈ 96–99 %). Ages are drawn within the band and never below 18 (S §6,
   T §3.14).
-* **Withdrawal while waiting** (``frafall_middel_dager``): 365 days for the elderly types (as
-  langtid), 730 for tilrettelagt bolig and omsorgsbolig psykisk helse, 1 460 for HDOU (young adults
-  wait long), 60 for korttidsleilighet (as korttid).
+* **Withdrawal while waiting** (``frafall_middel_dager``): 730 days for senterleilighet, trygghetsbolig,
+  tilrettelagt bolig and omsorgsbolig psykisk helse (applicants live at home with services and are
+  less frail than langtid applicants, whose mean is 365 days), 365 for HDO (as langtid), 1 460 for
+  HDOU (young adults wait long), 60 for korttidsleilighet (as korttid).
 * **IPLOS level**: ``round(N(iplos_middel[t], 0.5))`` clipped to 2–5 with the generator's means per
   type (``modeller.generator._Bygger._bolig``: HDO 3.6, HDOU 3.4, tilrettelagt 3.3, psykisk 2.4,
   korttidsleilighet 2.4, trygghetsbolig 2.2, senterleilighet 2.0).
 * **Couples are left out** of bolig (S §6.2 gives ektepar two-room flats; the simulator treats every
   flat as a one-person flat and two-room flats as ordinary flats).
-* **Plausibility of the resulting waiting list** (synthetic Sandefjord, 214 flats, 20 replications,
-  see the report of the change): the simulated time-average bolig waiting list in the start year and
-  its p90 wait are given in ``scenarier.simulering``'s docstring. For comparison (not a calibration
-  target): Helsedirektoratet (Kommunale helse- og omsorgstjenester 2022, kap. 3.9) reports 3 028
-  persons nationally on a waiting list for langtid *or* a heldøgns bolig (≈ 0.55 per 1 000
-  inhabitants, ≈ 36 for 65 000; *derived*, and Helsedirektoratet asks for caution with the figure),
-  and the bundled synthetic Sandefjord case has 79 housing søkere at one meeting (generator mix).
+* **Plausibility of the resulting waiting list**: the simulated Sandefjord figures (waiting list,
+  waits, occupancy, growth towards 2040) are in ``scenarier.simulering``'s docstring. For comparison
+  (not a calibration target, not in public-figures.md): Helsedirektoratet, «Kommunale helse- og
+  omsorgstjenester 2022», kap. 3.9 (helsedirektoratet.no/rapporter/kommunale-helse-og-omsorgstjenester-2022),
+  reports 3 028 persons nationally on a waiting list for langtid *or* a bolig særskilt tilrettelagt for
+  heldøgnstjenester (≈ 0.55 per 1 000 inhabitants, ≈ 36 for 65 000; *derived*, and Helsedirektoratet
+  asks for caution with the figure); the bundled synthetic Sandefjord case has 79 housing søkere at one
+  meeting (the generator's mix, a modelling choice).
 """
 
 from __future__ import annotations

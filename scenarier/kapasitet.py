@@ -1,7 +1,10 @@
 """Capacity search: the smallest number of extra places of a type (a new unit at a named institution
 from the start year, or from ``fra_aar``) such that the 90th percentile wait to placement for the
 service stays ≤ ``maks_dager`` in year ``aar``. Housing types (omsorgsboliger: senterleilighet, HDO …)
-are searched on the wait for that housing service.
+are searched on the wait for that housing service. For housing, ask for a year after the new flats
+open and use several replications: new flats are first let to today's waiting list (people who have
+already waited long), so in the opening year the p90 wait *of those placed* can rise with more flats
+(the criterion is not monotone there), and few flats turn over per year, so the p90 is noisy.
 
 Every candidate number is run with the **same** replication seeds (common random numbers), so the
 comparison between two candidates is not blurred by different arrivals. Bisection over the integer

@@ -60,6 +60,11 @@ class Resultat:
     replikasjoner: list[Replikasjon] = field(default_factory=list)
 
     # -- summaries --------------------------------------------------------------------------------
+    @property
+    def boligtyper(self) -> list[str]:
+        """The housing services with units in this scenario (their own columns in the outputs)."""
+        return sorted(set(self.enheter["plasstype"]) & set(BOLIGTJENESTER)) if len(self.enheter) else []
+
     def vifte(self, kolonne: str) -> pd.DataFrame:
         """Per week: mean with 95 % CI and the 5/25/50/75/95 % quantiles over replications."""
         g = self.uker.groupby("uke")[kolonne]
@@ -74,7 +79,9 @@ class Resultat:
         return ut.reset_index()
 
     def aarstabell(self) -> pd.DataFrame:
-        """Per year: means over replications with 95 % CI of the key outputs."""
+        """Per year: means over replications with 95 % CI of the key outputs; for bolig both all housing
+        types together (``*_bolig``) and each type (``venteliste_senterleilighet``, ``vent_p90_hdo`` …)."""
+        per_type = {f"{k}_{tj}": (f"{k}_{tj}", "mean") for tj in self.boligtyper for k in ("venteliste", "belegg")}
         per_rep = self.uker.groupby(["rep", "aar"]).agg(
             venteliste_langtid=("venteliste_langtid", "mean"),
             venteliste_korttid=("venteliste_korttid", "mean"),
@@ -87,12 +94,13 @@ class Resultat:
             ukp_kostnad_nok=("ukp_kostnad_nok", "sum"),
             akutt_ankomster=("akutt_ankomster", "sum"),
             akutt_avvist=("akutt_avvist", "sum"),
+            **per_type,
         )
         per_rep["akutt_avvist_andel"] = per_rep["akutt_avvist"] / per_rep["akutt_ankomster"].clip(lower=1)
         pl = self.plasseringer.copy()
         if len(pl):
             pl["aar"] = pl["start_aar"]
-            for tj in ("langtid", "korttid", "bolig"):
+            for tj in ("langtid", "korttid", "bolig", *self.boligtyper):
                 v = pl[er_tjeneste(pl["tjeneste"], tj)].groupby(["rep", "aar"])["vent_dager"]
                 per_rep[f"vent_p90_{tj}"] = v.quantile(0.9)
                 per_rep[f"vent_snitt_{tj}"] = v.mean()

@@ -4,9 +4,10 @@ Sections: key figures per year with 95 % CI, fan charts (waiting lists, occupanc
 50 % and 90 % bands over replications and the CI of the mean, occupancy heatmap per unit and year,
 waiting-time distributions per service, a Sankey of flows (hjemme/sykehus → korttid → langtid …) and an
 avlastning calendar. Several scenarios are drawn side by side (common random numbers). Omsorgsboliger
-appear as the other place types do: waiting list and occupancy (all housing types together) in the
-table and fan charts, each housing unit in the heatmap, each housing service in the waiting-time plot
-and the Sankey (hjemme → senterleilighet → flyttet ut …).
+appear as the other place types do: waiting list, p90 wait and occupancy (all housing types
+together) in the yearly table and fan charts, a yearly table per housing type (waiting list, p90 wait,
+occupancy), each housing unit in the heatmap, each housing service in the waiting-time plot and the
+Sankey (hjemme → senterleilighet → flyttet ut …).
 """
 
 from __future__ import annotations
@@ -152,6 +153,22 @@ def avlastningskalender(r: Resultat) -> go.Figure:
     return fig
 
 
+def _aarstabell_html(t: pd.DataFrame, kol: Sequence[tuple[str, str, int]]) -> str:
+    """One row per year; each cell the mean over replications with its 95 % CI."""
+    hode = "".join(f"<th>{html.escape(n)}</th>" for _, n, _ in kol)
+    rader = []
+    for _, rad in t.iterrows():
+        celler = []
+        for k, _, des in kol:
+            if k not in t.columns or pd.isna(rad[k]):
+                celler.append("<td>–</td>")
+                continue
+            tall = [f"{rad[x]:,.{des}f}".replace(",", " ") for x in (k, k + "_ki_lav", k + "_ki_hoy")]
+            celler.append(f"<td>{tall[0]}<br><small>({tall[1]} – {tall[2]})</small></td>")
+        rader.append(f"<tr><td>{int(rad['aar'])}</td>{''.join(celler)}</tr>")
+    return f"<table><tr><th>År</th>{hode}</tr>{''.join(rader)}</table>"
+
+
 def _tabell(resultater: Sequence[Resultat]) -> str:
     deler = []
     for r in resultater:
@@ -167,20 +184,21 @@ def _tabell(resultater: Sequence[Resultat]) -> str:
             ("ukp_kostnad_nok", "UKP-kostnad (NOK)", 0),
             ("akutt_avvist_andel", "Avvist ØHD/KØH", 3),
         ]
-        hode = "".join(f"<th>{html.escape(n)}</th>" for _, n, _ in kol)
-        rader = []
-        for _, rad in t.iterrows():
-            celler = []
-            for k, _, des in kol:
-                if k not in t.columns or pd.isna(rad[k]):
-                    celler.append("<td>–</td>")
-                    continue
-                tall = [f"{rad[x]:,.{des}f}".replace(",", " ") for x in (k, k + "_ki_lav", k + "_ki_hoy")]
-                celler.append(f"<td>{tall[0]}<br><small>({tall[1]} – {tall[2]})</small></td>")
-            rader.append(f"<tr><td>{int(rad['aar'])}</td>{''.join(celler)}</tr>")
-        deler.append(
-            f"<h3>{html.escape(r.scenario.navn)}</h3><table><tr><th>År</th>{hode}</tr>{''.join(rader)}</table>"
-        )
+        deler.append(f"<h3>{html.escape(r.scenario.navn)}</h3>{_aarstabell_html(t, kol)}")
+        if r.boligtyper:
+            # Omsorgsboliger type by type: planners decide flats per type (bolig above = all types).
+            kol_b = [
+                (f"{k}_{tj}", f"{navn} {tj.replace('_', ' ')}", des)
+                for tj in r.boligtyper
+                for k, navn, des in (
+                    ("venteliste", "Venteliste", 1),
+                    ("vent_p90", "p90 ventetid (døgn)", 0),
+                    ("belegg", "Belegg", 3),
+                )
+            ]
+            deler.append(
+                f"<h4>Omsorgsboliger per boligtype – {html.escape(r.scenario.navn)}</h4>{_aarstabell_html(t, kol_b)}"
+            )
     return "\n".join(deler)
 
 

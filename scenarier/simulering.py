@@ -2,14 +2,17 @@
 
 Each simulated week (day 0 = Monday of the week, the weekly tildelingsmøte):
 
-1. Søkere who arrived during the previous week join the waiting list (langtid, korttid, avlastning);
-   søkere whose drawn withdrawal day has passed leave it (death or another solution: *frafall*).
+1. Søkere who arrived during the previous week join the waiting list (langtid, korttid, avlastning and
+   every housing type, see *Bolig* below); søkere whose drawn withdrawal day has passed leave it
+   (death or another solution: *frafall*).
 2. A ``Sak`` is built: units with this week's capacity (capacity plan), current stays as ``Opphold``
-   (langtid without a known end — the municipality does not know when a resident dies; korttid,
-   avlastning and akutt with their planned end), waiting søkere and the day-0 akutt requests.
+   (langtid and bolig tenancies without a known end — the municipality does not know when a resident
+   dies or moves; korttid, avlastning, akutt and korttidsleilighet with their planned end), waiting
+   søkere and the day-0 akutt requests.
 3. ``allokering.loser.loes`` (``marginalverdier=False, ektepar_kostnad=False``) places people;
    placements that start on day 0–6 are realised as stays with the length drawn for the person at
-   arrival (langtid Weibull, korttid 2–4 weeks, avlastning rolling periods for the vedtak's weeks).
+   arrival (langtid Weibull, korttid 2–4 weeks, avlastning rolling periods for the vedtak's weeks,
+   bolig tenancies of years, korttidsleilighet 7–42 døgn).
 4. **Akutt (ØHD/KØH)**: requests are met at once or refused (loss system, S §4.20 / T §3.19).
    Requests arrive in continuous time; each is decided when it comes by an akutt-only engine call
    (same ``loes``; a bed counts as free on day 0 of that case if no stay is in progress at that
@@ -17,12 +20,42 @@ Each simulated week (day 0 = Monday of the week, the weekly tildelingsmøte):
    (``tests/scenarier/test_validering.py``). A stay of L døgn lasts L × 24 hours.
 5. Outputs per week: waiting list (time-average per day), placements and their waits, occupancy per
    unit, UKP days and their cost (day fee per year, hol § 11-4), akutt arrivals and refusals, couples
-   placed together/split, engine seconds.
+   placed together/split, engine seconds. Per family ``venteliste_*``, ``belegg_*`` and ``plasser_*``
+   (langtid, korttid, avlastning, akutt, bolig — bolig = all housing types together) and, for each
+   housing type the municipality has units of, the same three per type (``venteliste_senterleilighet``,
+   ``belegg_hdo``, ``plasser_trygghetsbolig`` …): planners decide flats type by type.
+
+Bolig (omsorgsboliger: the engine's BOLIG family — HDO, HDOU, omsorgsbolig psykisk helse, trygghetsbolig,
+tilrettelagt bolig, korttidsleilighet, senterleilighet). Every housing unit of the synthetic
+municipality is in the model and in the capacity plan (a plan line may add or close flats of any
+housing type of the rule profile, exactly as for beds). Each housing type is its own service; its
+søkere are copies of a prototype that meets that type's criteria (``lag_prototyper``; a test runs
+``kvalifiser_alle``), aged ≥ 18, living at home, no UKP. A tenancy is open-ended for the engine (like
+langtid) and its length is drawn by the simulator (``scenarier.liggetid``: years); korttidsleilighet
+is a fixed-length stay the engine knows (S §6.4). At the start the flats are let as in a stationary
+system (long elapsed tenancies) and today's waiting list is present (``scenarier.behov``). Need,
+tenancy length and today's waiting list are labelled modelling assumptions (no public figure).
+**Couples are left out of bolig**: the engine can place an ektepar in one two-room senterleilighet
+(S §6.2), but the simulator generates no bolig couples and counts two-room flats as ordinary flats.
+Bolig draws come from their own streams (``bolig`` per week, ``bolig_init`` for the start) and bolig
+søkere and stays have their own ids (``B-…``, ``OB-…``): the draws, ids and results of the other
+services are exactly those of a run without housing (a test checks it). Closing occupied flats does
+not evict anyone: the unit is over-occupied until tenancies end, as for beds.
+
+Plausibility (synthetic Sandefjord, 214 flats: 162 senterleiligheter, 39 tilrettelagte boliger, 13
+korttidsleiligheter; default parameters, 2026–2040, 10 replications, seed 2026, measured 27.11.2026):
+in 2026 the bolig waiting list averages 27.9 persons (95 % CI 20.3–35.6; senterleilighet 20.9,
+tilrettelagt bolig 5.5, korttidsleilighet 1.5 — the calibration target is Q₀ = 24.3 + 5.9), flats are
+let 99.8 % of the time (korttidsleiligheter 65 %), and the wait to a senterleilighet has median 154
+and 90th percentile 289 days (tilrettelagt bolig 149 / 277; korttidsleilighet 4 / 7; all placements
+of the year pooled). With unchanged flats the list grows with the old population: 37.6 in 2030, 50.1
+in 2035, 76.2 in 2040 (95 % CI 68.1–84.2; senterleilighet 60.0), the senterleilighet p90 wait 707 days
+in 2040. For comparison, an occupancy calibration like langtid (0.97) gives a list of 1–3 persons.
 
 Common random numbers: every random draw belongs to a *person* and is made at arrival from a stream
-keyed by (seed, replication, week, stream) via ``numpy.random.SeedSequence``; the length of stay,
-withdrawal day, korttid→langtid transition, age, dementia etc. are attributes of the person. Two
-scenarios that differ only in capacity therefore see exactly the same arrivals.
+keyed by (seed, replication, week, stream) via ``numpy.random.SeedSequence``; the length of stay
+(tenancy), withdrawal day, korttid→langtid transition, age, dementia etc. are attributes of the
+person. Two scenarios that differ only in capacity therefore see exactly the same arrivals.
 
 ØHD occupancy (validation, ``test_ohd_belegg_sandefjord``): a 5-bed ØHD unit, 6.2 admissions per
 1 000 inhabitants per year, 65 000 inhabitants (1.10 requests/day), stays of 1–3 døgn with the default
@@ -949,7 +982,7 @@ class Simulator:
     def _avslutt(self, p: Person, dag: int, grunn: str) -> None:
         self.venter.pop(p.id, None)
         self.intervaller.append((p.tjeneste, p.ankomst, dag, p.ukp))
-        self.flyt[(p.fra, grunn)] += 1
+        self.flyt[(p.fra, f"{grunn} bolig" if p.tjeneste in _BOLIG else grunn)] += 1
         if p.korttid_opphold and p.korttid_opphold in self.opphold:
             s = self.opphold[p.korttid_opphold]
             s.slutt = max(s.start, dag - 1)

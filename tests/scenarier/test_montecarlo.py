@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from modeller.kodeverk import Plasstype
+from scenarier.behov import BOLIGTJENESTER
 from scenarier.dask_backend import Backend, DaskBackend, ProsessBackend
 from scenarier.kapasitet import finn_kapasitet
 from scenarier.montecarlo import kjor, sammenlign
@@ -46,6 +47,7 @@ def test_deterministisk_prosesspool_og_dask() -> None:
     finally:
         dask.lukk()
     ut = ["motor_sekunder"]  # wall-clock timing, the only output that may differ
+    assert serie.plasseringer["tjeneste"].isin(BOLIGTJENESTER).any()  # omsorgsboliger are part of it
     for r in (pool, d):
         assert r.uker.drop(columns=ut).equals(serie.uker.drop(columns=ut))
         assert r.plasseringer.equals(serie.plasseringer)
@@ -88,6 +90,9 @@ def test_cli_og_rapport(tmp_path: Path) -> None:
         assert (ut / navn).exists()
     html = (ut / "rapport.html").read_text(encoding="utf-8")
     assert ("cdn.plot.ly" not in html and "Sankey" in html) or "sankey" in html
+    for tekst in ("Venteliste bolig", "Belegg bolig", "Venteliste omsorgsboliger", "Omsorgsboliger per boligtype"):
+        assert tekst in html, tekst  # omsorgsboliger are in the report
+    assert "ikke med i simuleringen" not in html
 
 
 @pytest.mark.skipif(os.environ.get("HOPP_OVER_NOTATBOK") == "1", reason="notatbok hoppet over")

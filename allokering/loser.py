@@ -2,13 +2,18 @@
 result with status, objective per level, best bound and gap.
 
 Per family (``loes_familie``), why this is exact and fast:
+0. No competition (``_uten_konkurranse``): when greedy in priority order gives every søker one of
+   its most valuable candidates, it reaches the Lagrangian bound «room for all» (multipliers 0 on
+   capacity) and is optimal without an LP. Most weekly korttid/avlastning/akutt families are this.
 1. The LP relaxation of the family's matrix model is solved by HiGHS. Its bound is certified by
    us (``lp``): if the simplex vertex is integral and within 1 of the bound, it is optimal — no
    search. The four levels are one combined objective when it fits double precision; otherwise
    (or when the combined vertex is fractional) level 1 is solved first and the later levels on
    the face its reduced costs and duals leave.
+   An LP vertex counts only after it has been checked against every row of the model.
 2. Only when no LP proves the optimum does CP-SAT run, on the same matrix, with the columns
-   and rows the relaxation already fixes removed, from the best start known (LP or greedy).
+   and rows the relaxation already fixes removed, from the best start known (LP or greedy); if
+   its time runs out with something worse than that start, the start is returned.
 Families are independent except for korttid beds freed by placements in langtid/bolig, so they
 are solved in ``SOLVE_ORDER``. A level with no terms (no couples, preferences, movers) reports 0.
 

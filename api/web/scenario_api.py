@@ -6,6 +6,13 @@ API stays responsive. To keep a run short from the page, the number of weeks and
 capped (``MAKS_UKER``, ``MAKS_REPLIKASJONER``) and the warm-up is shortened; the full horizon is for
 ``allokering scenario run``. Runs live in memory (the latest ``BEHOLD`` per server) and their HTML
 reports in a temporary folder. Uploaded scenario files may not name a population file on the server.
+
+Omsorgsboliger are served like the institution families: ``venteliste_bolig`` and ``belegg_bolig`` (all
+housing types together) as fan charts and, per year, waiting list, occupancy, p90 wait and number of
+flats (``plasser_bolig``); and the same per housing type the scenario has (``boligtyper``, e.g.
+``venteliste_senterleilighet``, ``belegg_senterleilighet``, ``vent_p90_senterleilighet``,
+``plasser_senterleilighet``). A capacity plan in an uploaded scenario file may add or close flats of any
+housing type of the rule profile, exactly as for beds.
 """
 
 from __future__ import annotations
@@ -37,17 +44,31 @@ MAKS_REPLIKASJONER = 10
 OPPVARMING_UKER = 4
 BEHOLD = 20
 MAKS_FIL_BYTES = 200_000
-VIFTER = ("venteliste_langtid", "venteliste_korttid", "belegg_langtid", "ukp_kostnad_nok")
+VIFTER = (
+    "venteliste_langtid",
+    "venteliste_korttid",
+    "venteliste_bolig",
+    "belegg_langtid",
+    "belegg_bolig",
+    "ukp_kostnad_nok",
+)
 AARSKOLONNER = (
     "venteliste_langtid",
     "venteliste_korttid",
+    "venteliste_bolig",
     "belegg_langtid",
     "belegg_korttid",
+    "belegg_bolig",
     "ukp_dogn",
     "ukp_kostnad_nok",
     "vent_p90_langtid",
+    "vent_p90_bolig",
     "akutt_avvist_andel",
 )
+BOLIG_VIFTER = ("venteliste", "belegg")
+"""Fan charts per housing type: ``venteliste_<type>`` and ``belegg_<type>``."""
+BOLIG_AARSKOLONNER = ("venteliste", "belegg", "vent_p90")
+"""Yearly columns per housing type (with 95 % CI): ``venteliste_<type>`` …"""
 
 ruter = APIRouter(prefix="/scenarier", tags=["scenarier"])
 
@@ -159,28 +180,44 @@ def _tall(x: Any) -> float | None:
 
 
 def _sammendrag(r: Any) -> dict[str, Any]:
-    """What the page draws: fan-chart series per week and the yearly table (no person-level rows)."""
+    """What the page draws: fan-chart series per week and the yearly table (no person-level rows), for
+    omsorgsboliger both all housing types together (``*_bolig``) and each type in ``boligtyper``."""
+    boligtyper = list(r.boligtyper)
     vifter = {}
-    for k in VIFTER:
+    for k in (*VIFTER, *(f"{v}_{tj}" for tj in boligtyper for v in BOLIG_VIFTER)):
+        if k not in r.uker.columns:
+            continue
         v = r.vifte(k)
         vifter[k] = {
             "dato": [str(d)[:10] for d in v["dato"]],
             **{c: [_tall(x) for x in v[c]] for c in ("snitt", "ki_lav", "ki_hoy", "p5", "p25", "p50", "p75", "p95")},
         }
+    kolonner = (*AARSKOLONNER, *(f"{k}_{tj}" for tj in boligtyper for k in BOLIG_AARSKOLONNER))
+    # Flats per year (the capacity plan; the same in every replication): mean over the year's weeks.
+    plasser_kol = [k for k in ("plasser_bolig", *(f"plasser_{tj}" for tj in boligtyper)) if k in r.uker.columns]
+    plasser = r.uker.groupby("aar")[plasser_kol].mean().to_dict("index")
     aar = []
     for _, rad in r.aarstabell().iterrows():
+        a = int(rad["aar"])
         aar.append(
             {
-                "aar": int(rad["aar"]),
+                "aar": a,
                 **{
                     f"{k}{s}": _tall(rad.get(f"{k}{s}"))
-                    for k in AARSKOLONNER
+                    for k in kolonner
                     for s in ("", "_ki_lav", "_ki_hoy")
                     if f"{k}{s}" in rad.index
                 },
+                **{k: _tall(x) for k, x in plasser.get(a, {}).items()},
             }
         )
-    return {"navn": r.scenario.navn, "beskrivelse": r.scenario.beskrivelse, "vifter": vifter, "aar": aar}
+    return {
+        "navn": r.scenario.navn,
+        "beskrivelse": r.scenario.beskrivelse,
+        "boligtyper": boligtyper,
+        "vifter": vifter,
+        "aar": aar,
+    }
 
 
 def _jobber(request: Request) -> Scenariojobber:
@@ -317,7 +354,11 @@ def status(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
 @ruter.get(
     "/kjoringer/{jid}/resultat",
     summary="Viftediagrammer og årstabell",
-    description="Per uke: snitt, 95 % KI og 5/25/50/75/95-persentiler over replikasjonene; per år: nøkkeltall.",
+    description=(
+        "Per uke: snitt, 95 % KI og 5/25/50/75/95-persentiler over replikasjonene; per år: nøkkeltall. "
+        "Omsorgsboliger både samlet (`*_bolig`: venteliste, belegg, p90 ventetid, antall boliger) og per "
+        "boligtype i `boligtyper` (f.eks. `venteliste_senterleilighet`, `plasser_senterleilighet`)."
+    ),
     responses=_eks(
         {
             "id": 1,
@@ -325,8 +366,24 @@ def status(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
                 {
                     "navn": "Sandefjord – dagens kapasitet",
                     "beskrivelse": "",
-                    "vifter": {"venteliste_langtid": {"dato": ["2026-01-05"], "snitt": [4.9], "ki_lav": [2.1]}},
-                    "aar": [{"aar": 2026, "venteliste_langtid": 7.2}],
+                    "boligtyper": ["korttidsleilighet", "senterleilighet", "tilrettelagt_bolig"],
+                    "vifter": {
+                        "venteliste_langtid": {"dato": ["2026-01-05"], "snitt": [4.9], "ki_lav": [2.1]},
+                        "venteliste_bolig": {"dato": ["2026-01-05"], "snitt": [27.0], "ki_lav": [24.1]},
+                        "venteliste_senterleilighet": {"dato": ["2026-01-05"], "snitt": [20.4], "ki_lav": [18.0]},
+                    },
+                    "aar": [
+                        {
+                            "aar": 2026,
+                            "venteliste_langtid": 7.2,
+                            "venteliste_bolig": 27.9,
+                            "belegg_bolig": 0.998,
+                            "vent_p90_bolig": 281.0,
+                            "plasser_bolig": 214.0,
+                            "venteliste_senterleilighet": 20.9,
+                            "plasser_senterleilighet": 162.0,
+                        }
+                    ],
                 }
             ],
         }

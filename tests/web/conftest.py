@@ -35,7 +35,8 @@ CHROMIUM_ARGS = [
 SKJERMBILDER = ROT / "test-output" / "skjermbilder"
 PASSORD = "passord-for-test"
 ROLLER = ("saksbehandler", "planlegger", "leder", "admin")
-SOKER_ID = re.compile(r"\bS-\d{4,}\b")
+SOKER_ID = re.compile(r"\b(?:S|B|OB)-\d{4,}\b")
+"""Søker ids (``S-…``; the scenario simulator's bolig søkere and stays ``B-…``, ``OB-…``): never shown to planners."""
 OSLO_TIDSGRENSE_S = 90
 
 
@@ -170,8 +171,11 @@ def tvedestrand(tjener: Tjener) -> int:
     return sak["id"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def nettleser(tjener: Tjener) -> Iterator[Any]:
+    """Chromium for the browser tests. Package scope: Playwright's sync API keeps an asyncio loop running in
+    this thread while it is open, which would break later tests that call ``asyncio.run`` (tests/api when
+    run after tests/web)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -174,9 +174,43 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     s.click("#kjor")
     s.wait_for_function("document.getElementById('fase').textContent.includes('replikasjoner')")
     s.wait_for_function("document.body.dataset.scenarioKlar", timeout=150_000)
+    # Six fan charts (langtid, korttid, UKP and omsorgsboliger as a whole) and two for the chosen housing type.
     punkter = _plotly_med_data(side)
-    assert len(punkter) == 4 and all(n > 0 for n in punkter), punkter
+    assert len(punkter) == 8 and all(n > 0 for n in punkter), punkter
+    assert s.locator("#diagrammer .js-plotly-plot").count() == 6
+    diagrammer = s.inner_text("#diagrammer")
+    assert "Venteliste omsorgsboliger (alle boligtyper)" in diagrammer and "Belegg omsorgsboliger" in diagrammer
     assert s.locator("#aarstabeller table").count() == 2
+    kolonner = s.locator("#aarstabeller table").first.locator("thead th").all_inner_texts()
+    assert {"Venteliste bolig", "Belegg bolig", "p90 ventetid bolig (døgn)"} <= set(kolonner), kolonner
+
+    # Omsorgsboliger per housing type: the selector lists the municipality's types (most flats first).
+    assert s.is_visible("#boligtype")
+    typer = s.locator("#boligtype option").all_inner_texts()
+    assert typer[0] == "Senterleilighet" and set(typer) == {
+        "Senterleilighet",
+        "Tilrettelagt bolig",
+        "Korttidsleilighet",
+    }
+    assert s.locator("#bolig-diagrammer .js-plotly-plot").count() == 2
+    assert s.locator("#bolig-aarstabeller table").count() == 2
+    s.select_option("#boligtype", "tilrettelagt_bolig")
+    s.wait_for_function("document.body.dataset.boligtype === 'tilrettelagt_bolig'")
+    assert "Venteliste – Tilrettelagt bolig" in s.inner_text("#bolig-diagrammer")
+    assert s.locator("#bolig-diagrammer .js-plotly-plot").count() == 2
+    assert "Tilrettelagt bolig" in s.inner_text("#bolig-aar-tittel")
+    tabell = s.locator("#bolig-aarstabeller table").first
+    assert tabell.locator("thead th").all_inner_texts() == [
+        "År",
+        "Boliger",
+        "Venteliste",
+        "Belegg",
+        "p90 ventetid (døgn)",
+    ]
+    boliger = tabell.locator("tbody tr td").first.inner_text()
+    assert int(boliger.replace("\u00a0", "").replace(" ", "")) > 0, boliger
+    punkter = _plotly_med_data(side)
+    assert len(punkter) == 8 and all(n > 0 for n in punkter), punkter
     with s.expect_download() as nedlasting:
         s.click("#rapport")
     assert nedlasting.value.suggested_filename.endswith(".html")

@@ -1,5 +1,7 @@
 /* Scenarier: run one scenario or compare two (common random numbers), with progress; fan charts with
- * confidence bands (each with a table view), yearly key figures side by side, and the HTML report. */
+ * confidence bands (each with a table view), yearly key figures side by side, and the HTML report.
+ * Omsorgsboliger: all housing types together next to the institution families, and one housing type at a
+ * time (selector) with its own fan charts and yearly table. */
 "use strict";
 (() => {
   const A = Allokering;
@@ -10,6 +12,8 @@
     venteliste_korttid: ["Venteliste korttid", "personer"],
     belegg_langtid: ["Belegg langtid", "andel"],
     ukp_kostnad_nok: ["UKP-kostnad per uke", "kroner"],
+    venteliste_bolig: ["Venteliste omsorgsboliger (alle boligtyper)", "personer"],
+    belegg_bolig: ["Belegg omsorgsboliger (alle boligtyper)", "andel"],
   };
   let jobbId = null;
 
@@ -50,49 +54,102 @@
     finally { $("kjor").disabled = false; }
   }
 
+  /** Empty a chart container (plotly charts purged first). */
+  function tom(boks) {
+    for (const el of boks.querySelectorAll(".js-plotly-plot")) window.Plotly.purge(el);
+    boks.innerHTML = "";
+  }
+
+  /** One fan chart (with its table view) of series k for every scenario that has it; null if none has. */
+  function vifte(boks, scenarier, k, tittel, enhet, replikasjoner) {
+    const med = scenarier.filter((s) => s.vifter[k]);
+    if (!med.length) return null;
+    const spor = [];
+    med.forEach((s) => {
+      const v = s.vifter[k], f = FARGER[scenarier.indexOf(s) % FARGER.length];
+      for (const [lo, hi, a, navn] of [["p5", "p95", 0.15, "5–95 %"], ["p25", "p75", 0.3, "25–75 %"]]) {
+        spor.push({ type: "scatter", x: v.dato, y: v[hi], line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
+        spor.push({ type: "scatter", x: v.dato, y: v[lo], fill: "tonexty", fillcolor: rgba(f, a), line: { width: 0 }, name: `${s.navn}: ${navn}`, hoverinfo: "skip" });
+      }
+      spor.push({ type: "scatter", x: v.dato, y: v.snitt, line: { color: f, width: 2.5 }, name: `${s.navn}: snitt` });
+      spor.push({ type: "scatter", x: v.dato, y: v.ki_hoy, line: { color: f, dash: "dot", width: 1 }, name: `${s.navn}: 95 % KI` });
+      spor.push({ type: "scatter", x: v.dato, y: v.ki_lav, line: { color: f, dash: "dot", width: 1 }, showlegend: false });
+    });
+    const rader = med[0].vifter[k].dato.map((d, i) => ({ d, i }));
+    const kol = [{ navn: "Uke (dato)", verdi: (r) => A.dato(r.d), radhode: true }];
+    const des = k.startsWith("belegg") ? 3 : k.startsWith("ukp") ? 0 : 1;
+    med.forEach((s) => {
+      const v = s.vifter[k], p = scenarier.length > 1 ? `${s.navn}: ` : "";
+      kol.push({ navn: `${p}snitt`, verdi: (r) => A.tall(v.snitt[r.i], des), tall: true });
+      kol.push({ navn: `${p}95 % KI`, verdi: (r) => `${A.tall(v.ki_lav[r.i], des)} – ${A.tall(v.ki_hoy[r.i], des)}`, tall: true });
+      kol.push({ navn: `${p}5–95 %`, verdi: (r) => `${A.tall(v.p5[r.i], des)} – ${A.tall(v.p95[r.i], des)}`, tall: true });
+      kol.push({ navn: `${p}25–75 %`, verdi: (r) => `${A.tall(v.p25[r.i], des)} – ${A.tall(v.p75[r.i], des)}`, tall: true });
+    });
+    return A.diagram(boks, `${tittel} – vifte`, `Per uke: snitt over ${replikasjoner} replikasjoner med 95 % konfidensintervall (stiplet) og båndene 25–75 % og 5–95 %. Enhet: ${enhet}.`,
+      spor, { height: 380, yaxis: { title: { text: enhet }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 } }, A.tabell(kol, rader, `${tittel} per uke`));
+  }
+
   async function vis(res, jobb) {
     const boks = $("diagrammer");
-    boks.innerHTML = "";
+    tom(boks);
     $("resultat").hidden = false;
+    const harBolig = res.scenarier.some((s) => (s.boligtyper || []).length);
     for (const [k, [tittel, enhet]] of Object.entries(NAVN)) {
-      const spor = [];
-      res.scenarier.forEach((s, i) => {
-        const v = s.vifter[k], f = FARGER[i % FARGER.length];
-        for (const [lo, hi, a, navn] of [["p5", "p95", 0.15, "5–95 %"], ["p25", "p75", 0.3, "25–75 %"]]) {
-          spor.push({ type: "scatter", x: v.dato, y: v[hi], line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
-          spor.push({ type: "scatter", x: v.dato, y: v[lo], fill: "tonexty", fillcolor: rgba(f, a), line: { width: 0 }, name: `${s.navn}: ${navn}`, hoverinfo: "skip" });
-        }
-        spor.push({ type: "scatter", x: v.dato, y: v.snitt, line: { color: f, width: 2.5 }, name: `${s.navn}: snitt` });
-        spor.push({ type: "scatter", x: v.dato, y: v.ki_hoy, line: { color: f, dash: "dot", width: 1 }, name: `${s.navn}: 95 % KI` });
-        spor.push({ type: "scatter", x: v.dato, y: v.ki_lav, line: { color: f, dash: "dot", width: 1 }, showlegend: false });
-      });
-      const rader = res.scenarier[0].vifter[k].dato.map((d, i) => ({ d, i }));
-      const kol = [{ navn: "Uke (dato)", verdi: (r) => A.dato(r.d), radhode: true }];
-      const des = k.startsWith("belegg") ? 3 : k.startsWith("ukp") ? 0 : 1;
-      res.scenarier.forEach((s) => {
-        const v = s.vifter[k], p = res.scenarier.length > 1 ? `${s.navn}: ` : "";
-        kol.push({ navn: `${p}snitt`, verdi: (r) => A.tall(v.snitt[r.i], des), tall: true });
-        kol.push({ navn: `${p}95 % KI`, verdi: (r) => `${A.tall(v.ki_lav[r.i], des)} – ${A.tall(v.ki_hoy[r.i], des)}`, tall: true });
-        kol.push({ navn: `${p}5–95 %`, verdi: (r) => `${A.tall(v.p5[r.i], des)} – ${A.tall(v.p95[r.i], des)}`, tall: true });
-        kol.push({ navn: `${p}25–75 %`, verdi: (r) => `${A.tall(v.p25[r.i], des)} – ${A.tall(v.p75[r.i], des)}`, tall: true });
-      });
-      A.diagram(boks, `${tittel} – vifte`, `Per uke: snitt over ${jobb.replikasjoner} replikasjoner med 95 % konfidensintervall (stiplet) og båndene 25–75 % og 5–95 %. Enhet: ${enhet}.`,
-        spor, { height: 380, yaxis: { title: { text: enhet }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 } }, A.tabell(kol, rader, `${tittel} per uke`));
+      if (k.endsWith("_bolig") && !harBolig) continue;
+      vifte(boks, res.scenarier, k, tittel, enhet, jobb.replikasjoner);
     }
+    const boligKol = harBolig ? [
+      { navn: "Venteliste bolig", verdi: (r) => ki(r, "venteliste_bolig", 1), tall: true },
+      { navn: "Belegg bolig", verdi: (r) => ki(r, "belegg_bolig", 3), tall: true },
+      { navn: "p90 ventetid bolig (døgn)", verdi: (r) => ki(r, "vent_p90_bolig", 0), tall: true },
+    ] : [];
     $("aarstabeller").innerHTML = res.scenarier.map((s) => A.tabell([
       { navn: "År", verdi: (r) => r.aar, radhode: true },
       { navn: "Venteliste langtid", verdi: (r) => ki(r, "venteliste_langtid", 1), tall: true },
       { navn: "Belegg langtid", verdi: (r) => ki(r, "belegg_langtid", 3), tall: true },
       { navn: "p90 ventetid langtid (døgn)", verdi: (r) => ki(r, "vent_p90_langtid", 0), tall: true },
+      ...boligKol,
       { navn: "UKP-døgn", verdi: (r) => ki(r, "ukp_dogn", 0), tall: true },
       { navn: "UKP-kostnad (kr)", verdi: (r) => ki(r, "ukp_kostnad_nok", 0), tall: true },
     ], s.aar, s.navn)).join("");
+    visBoligtyper(res, jobb);
     $("rapport").onclick = async (e) => {
       e.preventDefault();
       try { await A.lastNed(`/scenarier/kjoringer/${jobbId}/rapport`, `scenariorapport-${jobbId}.html`); A.melding("Rapporten er lastet ned."); }
       catch (err) { A.melding(err.message, true); }
     };
     document.body.dataset.scenarioKlar = String(jobbId);
+  }
+
+  /** The housing-type selector: every type any compared scenario has; the one with most flats first. */
+  function visBoligtyper(res, jobb) {
+    const plasser = (t) => Math.max(0, ...res.scenarier.map((s) => (s.aar[0] || {})[`plasser_${t}`] || 0));
+    const typer = [...new Set(res.scenarier.flatMap((s) => s.boligtyper || []))]
+      .sort((a, b) => plasser(b) - plasser(a) || A.tjeneste(a).localeCompare(A.tjeneste(b), "nb"));
+    tom($("bolig-diagrammer"));
+    $("bolig-aarstabeller").innerHTML = "";
+    $("boligtyper").hidden = !typer.length;
+    $("boligtype").innerHTML = typer.map((t) => `<option value="${A.esc(t)}">${A.esc(A.tjeneste(t))}</option>`).join("");
+    $("boligtype").onchange = () => visBoligtype(res, jobb, $("boligtype").value);
+    if (typer.length) visBoligtype(res, jobb, typer[0]);
+  }
+
+  /** One housing type: waiting list and occupancy per week, and flats, waiting list, occupancy and p90 wait per year. */
+  function visBoligtype(res, jobb, tj) {
+    const navn = A.tjeneste(tj);
+    const boks = $("bolig-diagrammer");
+    tom(boks);
+    vifte(boks, res.scenarier, `venteliste_${tj}`, `Venteliste – ${navn}`, "personer", jobb.replikasjoner);
+    vifte(boks, res.scenarier, `belegg_${tj}`, `Belegg – ${navn}`, "andel", jobb.replikasjoner);
+    $("bolig-aar-tittel").textContent = `Nøkkeltall per år – ${navn} (snitt og 95 % konfidensintervall)`;
+    $("bolig-aarstabeller").innerHTML = res.scenarier.map((s) => (s.boligtyper || []).includes(tj) ? A.tabell([
+      { navn: "År", verdi: (r) => r.aar, radhode: true },
+      { navn: "Boliger", verdi: (r) => A.tall(r[`plasser_${tj}`], 0), tall: true },
+      { navn: "Venteliste", verdi: (r) => ki(r, `venteliste_${tj}`, 1), tall: true },
+      { navn: "Belegg", verdi: (r) => ki(r, `belegg_${tj}`, 3), tall: true },
+      { navn: "p90 ventetid (døgn)", verdi: (r) => ki(r, `vent_p90_${tj}`, 0), tall: true },
+    ], s.aar, `${s.navn} – ${navn}`) : `<p>${A.esc(s.navn)}: ingen boliger av typen «${A.esc(navn)}».</p>`).join("");
+    document.body.dataset.boligtype = tj;
   }
 
   const ki = (r, k, des) => (r[k] === undefined || r[k] === null) ? "–"

@@ -502,14 +502,15 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             if rr.size:
                 lp.sett_radgrense(rr, nye)
             r1 = lp.loes()
-            if rr.size:
-                lp.sett_radgrense(rr, gamle)
-            if (
+            godtatt = (  # checked against the raised rows, before they are put back
                 r1.status == "OPTIMAL"
                 and r1.heltallig
                 and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x)
                 and _gjennomforbar(mm, r1.x, lo=lp.lo, hi=lp.hi)
-            ):
+            )
+            if rr.size:
+                lp.sett_radgrense(rr, gamle)
+            if godtatt:
                 ny_verdi, x = heltall_verdi(l1, r1.x), r1.x
             else:
                 dp1 = bygg_delproblem(
@@ -561,16 +562,17 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
             rad = mm.tving_rad[(par.a, par.b)]
             lp.sett_rad(rad, 1, 1)
             r = lp.loes()
-            lp.sett_rad(rad, -INF, INF)
-            if r.status == "INFEASIBLE":
-                losning.ektepar_kostnad[(par.a, par.b)] = None
-                continue
-            if (
+            godtatt = (  # checked with the couple's row forced, before it is released
                 r.status == "OPTIMAL"
                 and r.heltallig
                 and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x)
                 and _gjennomforbar(mm, r.x, lo=lp.lo, hi=lp.hi)
-            ):
+            )
+            lp.sett_rad(rad, -INF, INF)
+            if r.status == "INFEASIBLE":
+                losning.ektepar_kostnad[(par.a, par.b)] = None
+                continue
+            if godtatt:
                 losning.ektepar_kostnad[(par.a, par.b)] = base - heltall_verdi(l1, r.x)
                 continue
             fl = loes_familie(

@@ -152,13 +152,13 @@ def _gjennomforbar(
     mm: Matrisemodell, x: np.ndarray, lo: np.ndarray | None = None, hi: np.ndarray | None = None
 ) -> bool:
     """Whether x satisfies every row and column bound (``lo``/``hi`` replace the row bounds)."""
-    if np.any(x < np.asarray(mm.nedre) - 1e-9) or np.any(x > np.asarray(mm.ovre) + 1e-9):
+    xl, xu, rlo, rhi = mm.grenser()
+    if np.any(x < xl - 1e-9) or np.any(x > xu + 1e-9):
         return False
-    indptr, indices, data = mm.csr()
-    rad = np.repeat(np.arange(len(mm.lo)), np.diff(indptr))
-    ax = np.bincount(rad, weights=data * x[indices], minlength=len(mm.lo))
-    lo = np.asarray(mm.lo) if lo is None else lo
-    hi = np.asarray(mm.hi) if hi is None else hi
+    _, indices, data = mm.csr()
+    ax = np.bincount(mm.rad_av(), weights=data * x[indices], minlength=len(mm.lo))
+    lo = rlo if lo is None else lo
+    hi = rhi if hi is None else hi
     return bool(np.all(ax <= hi + 1e-9) and np.all(ax >= lo - 1e-9))
 
 

@@ -78,7 +78,7 @@ class Lp:
         self.mm = mm
         self.c = np.asarray(c, dtype=np.float64)
         self.indptr, self.indices, self.data = mm.csr()
-        self.rad_av = np.repeat(np.arange(len(mm.lo)), np.diff(self.indptr))
+        self.rad_av = mm.rad_av()
         self.lo = np.asarray(mm.lo if lo is None else lo, dtype=np.float64)
         self.hi = np.asarray(mm.hi if hi is None else hi, dtype=np.float64)
         self.xl = np.asarray(mm.nedre, dtype=np.float64) if xl is None else xl.astype(np.float64)

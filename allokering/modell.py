@@ -50,6 +50,8 @@ class Matrisemodell:
     _kol: list[np.ndarray | list[int]] = field(default_factory=list)  # row pieces, joined by csr()
     _koef: list[np.ndarray | list[int]] = field(default_factory=list)
     _csr: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    _rad_av: np.ndarray | None = None
+    _grenser: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     lo: list[float] = field(default_factory=list)
     hi: list[float] = field(default_factory=list)
     art: list[str] = field(default_factory=list)  # constraint family of each row
@@ -93,6 +95,24 @@ class Matrisemodell:
             koef = np.concatenate([np.asarray(k, dtype=np.float64) for k in self._koef]) if self._koef else np.zeros(0)
             self._csr = (np.asarray(self.indptr, dtype=np.int64), kol, koef)
         return self._csr
+
+    def rad_av(self) -> np.ndarray:
+        """The row of every stored entry (CSR order), kept with the CSR arrays."""
+        if self._rad_av is None or self._csr is None or len(self._rad_av) != len(self._csr[1]):
+            indptr = self.csr()[0]
+            self._rad_av = np.repeat(np.arange(len(self.lo)), np.diff(indptr))
+        return self._rad_av
+
+    def grenser(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(column lower, column upper, row lower, row upper) as arrays, built once."""
+        if self._grenser is None or len(self._grenser[2]) != len(self.lo) or len(self._grenser[0]) != self.n:
+            self._grenser = (
+                np.asarray(self.nedre, dtype=np.float64),
+                np.asarray(self.ovre, dtype=np.float64),
+                np.asarray(self.lo, dtype=np.float64),
+                np.asarray(self.hi, dtype=np.float64),
+            )
+        return self._grenser
 
     @property
     def indices(self) -> np.ndarray:

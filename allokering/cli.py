@@ -64,12 +64,57 @@ def _parametre(tidsgrense: float, arbeidere: int, seed: int, ikke_deterministisk
     )
 
 
+class _Framdriftslinje:
+    """Progress on stderr while a case is solved (only on a terminal): the place families, then
+    the value of one more place per unit and the cost of keeping split couples together."""
+
+    def __init__(self, s: Sak):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from allokering.kandidater import SOLVE_ORDER
+        from allokering.loser import Fremdrift
+
+        self.prog = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        )
+        par = sum(1 for x in s.sokere if x.ektefelle_id is not None) // 2
+        familier = self.prog.add_task("Løser plassfamiliene", total=len(SOLVE_ORDER))
+        tillegg = self.prog.add_task(
+            "Verdien av én ekstra plass og delte ektepar", total=len(s.enheter) + par, visible=False
+        )
+        prog = self.prog
+
+        class Linje(Fremdrift):
+            def familie_ferdig(self, familie, status, nivaaer):  # type: ignore[no-untyped-def]
+                prog.update(familier, advance=1, description=f"Løser plassfamiliene ({familie.value} ferdig)")
+
+            def tillegg_startet(self, hva: str) -> None:
+                prog.update(tillegg, advance=1, visible=True)
+
+        self.fremdrift = Linje()
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.prog.start()
+        return self.fremdrift
+
+    def __exit__(self, *exc: object) -> None:
+        self.prog.stop()
+
+
 def _kjor_og_skriv(s: Sak, ut: Path | None, excel: Path | None, parametre, stille: bool = False) -> None:  # type: ignore[no-untyped-def]
     from allokering.kjoring import Valideringsfeil, kjor, sammendrag, skriv_excel, skriv_json
     from allokering.loser import Laaskonflikt, Ugyldiglaas
 
     try:
-        resultat = kjor(s, parametre)
+        with _Framdriftslinje(s) as fremdrift:
+            resultat = kjor(s, parametre, fremdrift)
     except (Laaskonflikt, Ugyldiglaas) as exc:
         typer.echo(f"Feil i låsene: {exc}", err=True)
         raise typer.Exit(code=3) from None

@@ -1,0 +1,36 @@
+"""Sifting (``lp.Lp`` with ``startkolonner``) must end at the optimum of the *whole* LP.
+
+Regression: pricing once used the reduced costs of whichever dual sign gave the smaller
+Lagrangian bound, not HiGHS's own sign convention; on this 4 000 × 800 langtid case it stopped
+with 6 983 489 while the LP optimum is 9 165 957 (the certified bound exposed it: 4.8e9). The
+check needs no reference solve: when sifting has converged, the certified bound equals the LP
+objective of the vertex (the vertex here is integral).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allokering.kandidater import bygg_delproblem
+from allokering.loser import _gjennomforbar, _startkolonner
+from allokering.lp import Lp, heltall_verdi
+from allokering.modell import bygg_modell
+from allokering.prioritet import prioriter_alle
+from allokering.regler import kvalifiser_alle
+from modeller.generator import generer
+from modeller.kodeverk import Familie
+from modeller.regelprofil import SANDEFJORD
+
+
+def test_sifting_ender_i_lp_optimum_paa_stor_langtidssak():
+    sak = generer(
+        700_000, SANDEFJORD, seed=13, antall_sokere=4000, antall_enheter=800, andel_ektepar=0.05, andel_laast=0.02
+    )
+    dp = bygg_delproblem(sak, Familie.LANGTID, kvalifiser_alle(sak), prioriter_alle(sak))
+    mm = bygg_modell(dp)
+    l1 = mm.nivaa[0]
+    r = Lp(mm, l1, startkolonner=_startkolonner(mm)).loes()
+    assert r.status == "OPTIMAL" and r.heltallig
+    assert _gjennomforbar(mm, r.x)
+    verdi = heltall_verdi(l1, r.x)
+    assert np.floor(r.grense + 1e-6) == verdi, (verdi, r.grense)

@@ -238,6 +238,7 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
                 ],
                 "seconds": round(fr.sekunder, 4),
                 "candidates": fr.kandidater,
+                "method": fr.metode,
             }
             for fam, fr in losning.familier.items()
         ],

@@ -221,8 +221,9 @@ _INDEKS: list[Saksindeks] = []
 
 def saksindeks(sak: Sak) -> Saksindeks:
     """The index of a case (one entry cached: the case being solved)."""
-    if _INDEKS and _INDEKS[0].sak is sak:
-        return _INDEKS[0]
+    forrige = _INDEKS[0] if _INDEKS else None  # read once: safe if another thread replaces it
+    if forrige is not None and forrige.sak is sak:
+        return forrige
     h = sak.horisont_dager
     enheter: dict[Familie, list[Enhet]] = defaultdict(list)
     for e in sorted(sak.enheter, key=lambda e: e.id):
@@ -239,10 +240,10 @@ def saksindeks(sak: Sak) -> Saksindeks:
         rad = diff.get(o.enhet_id)
         if rad is None:
             continue
-        lo = max(0, (o.start - t0).days)
-        hi = h - 1 if o.forventet_slutt is None else min(h - 1, (o.forventet_slutt - t0).days)
-        if lo > hi:
+        iv = _dekker((o.start - t0).days, None if o.forventet_slutt is None else (o.forventet_slutt - t0).days, h)
+        if iv is None:
             continue
+        lo, hi = iv
         rad[lo] += 1
         rad[hi + 1] -= 1
         if o.romtype == Romtype.TOROMS:
@@ -251,9 +252,8 @@ def saksindeks(sak: Sak) -> Saksindeks:
             r2[hi + 1] -= 1
         if o.romtype == Romtype.DOBBELTROM and lo == 0:
             dobbeltrom_rom[o.enhet_id].add(o.rom_id or o.id)
-    null = [0] * h
     brukt = {u: list(accumulate(r[:h])) for u, r in diff.items()}
-    brukt_2r = {u: list(accumulate(diff_2r[u][:h])) if u in diff_2r else null for u in diff}
+    brukt_2r = {u: list(accumulate(diff_2r[u][:h])) if u in diff_2r else [0] * h for u in diff}
     ix = Saksindeks(
         sak,
         {o.id: o for o in sak.opphold},

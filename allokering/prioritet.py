@@ -192,9 +192,7 @@ def _poeng(s: Soker, vekter: Vekter) -> _Poeng:
     return ut
 
 
-_POENG_CACHE: dict[
-    tuple[int, int], tuple[Soker, Vekter, tuple[Komponent, Komponent, Komponent, Komponent, bool, int]]
-] = {}
+_POENG_CACHE: dict[tuple[int, int], tuple[Soker, Vekter, _Poeng]] = {}
 
 
 def prioriter_alle(sak: Sak) -> dict[str, Prioritet]:

@@ -19,13 +19,15 @@ problem is solved by all four. Times: greedy, HiGHS and floor exclude building t
 
 Cases (fixed seeds): ``sandefjord`` (the bundled demo case), ``oslo-stress`` (2 000 søkere,
 400 units, 5 % in ektepar, 2 % locked), ``gjentatt`` (a Sandefjord-size case solved repeatedly
-after one warm-up: median per solve), ``national-stress`` (10 000 × 2 000, opt-in, 1 round by
+after one warm-up: median per solve), ``ukeloop`` (the scenario simulator's own weekly engine
+calls, timed inside a simulation), ``national-stress`` (10 000 × 2 000, opt-in, 1 round by
 default). Last output lines, one per case::
 
     RESULT case=<name> engine_s=<median> highs_s=<median> floor_s=<median> greedy_obj=<x>
            engine_obj=<x> highs_obj=<x> proven=<0|1>      (one line)
 
-``engine_s`` is the end-to-end median (per-solve median for ``gjentatt``); ``proven`` is 1 when
+``engine_s`` is the end-to-end median (per-solve median for ``gjentatt``, per weekly call for
+``ukeloop``, the solve for ``national-stress``); ``proven`` is 1 when
 the engine proved level 1 optimal in every family. See benchmarks/README.md.
 """
 

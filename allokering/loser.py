@@ -183,6 +183,7 @@ def loes_familie(
     bare_nivaa1: bool = False,
     tosteg: bool = False,
     fremdrift: Fremdrift | None = None,
+    mm: Matrisemodell | None = None,
 ) -> Familieloesning:
     """Solve one family exactly: LP relaxation with a certified bound first; if its vertex is
     integral and within 1 of the bound, it is proven optimal without search (level 1), and the
@@ -192,7 +193,8 @@ def loes_familie(
     n_nivaa = 1 if bare_nivaa1 else len(NIVAER)
     if not dp.kandidater and not dp.laast_til:
         return Familieloesning("OPTIMAL", [Nivaaresultat(NIVAER[k], 0, 0, True) for k in range(n_nivaa)], [], "lp")
-    mm = bygg_modell(dp, tving_sammen)
+    if mm is None:  # the two-step retry reuses the model already built
+        mm = bygg_modell(dp, tving_sammen)
     l1 = mm.nivaa[0]
     samlet = mm.samlet
     if not tosteg:
@@ -223,7 +225,7 @@ def loes_familie(
             return _ferdig(mm, start, n_nivaa, heltall_verdi(l1, start), True, "lp")
         # The combined LP's vertex was fractional: level 1 alone is often integral (measured
         # on korttid in the Oslo case), so try the two-step route before any search.
-        return loes_familie(dp, p, tving_sammen, bare_nivaa1, tosteg=True, fremdrift=fremdrift)
+        return loes_familie(dp, p, tving_sammen, bare_nivaa1, tosteg=True, fremdrift=fremdrift, mm=mm)
     grense1 = grense_h
     senere = mm.vekter[1] * mm.nivaa[1] + mm.vekter[2] * mm.nivaa[2] - mm.nivaa[3]
     if bevist1 and start is not None:

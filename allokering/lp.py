@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -28,22 +29,27 @@ import numpy as np
 
 from allokering.modell import INF, Matrisemodell
 
+_BANNER_LAAS = threading.Lock()
+
 
 @contextlib.contextmanager
 def _uten_banner() -> Iterator[None]:
-    """HiGHS prints a banner on stdout when constructed; keep the CLI output clean."""
-    try:
-        fd = os.dup(1)
-    except OSError:  # no stdout
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
+    """HiGHS prints a banner on stdout when constructed; keep the CLI output clean. The
+    redirection is process-wide, so threads take turns (else one could restore another's
+    /dev/null as stdout)."""
+    with _BANNER_LAAS:
+        try:
+            fd = os.dup(1)
+        except OSError:  # no stdout
             yield
-    finally:
-        os.dup2(fd, 1)
-        os.close(fd)
+            return
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                yield
+        finally:
+            os.dup2(fd, 1)
+            os.close(fd)
 
 
 @dataclass

@@ -70,7 +70,7 @@ class _Tilstand:
 
     def __init__(self, antall_familier: int, antall_ekstra: int):
         self.lock = threading.Lock()
-        self.solver: Any = None
+        self.solvere: list[Any] = []  # every CP-SAT solver handed over (marginal values run two at a time)
         self.avbryt = False
         self.fremdrift = 0.02
         self.fase = "kvalifisering og prioritering"
@@ -113,7 +113,7 @@ def _lag_fremdrift(t: _Tilstand) -> Any:
 
         def cpsat(self, solver: Any) -> None:
             with self.t.lock:
-                self.t.solver = solver
+                self.t.solvere = [*self.t.solvere[-7:], solver]
 
         def familie_ferdig(self, familie: Any, status: str, nivaaer: list[Any]) -> None:
             self.t.registrer(familie.value, False, status, nivaaer)
@@ -155,8 +155,8 @@ def _vakt(motor: Engine, kid: int, pid: int, t: _Tilstand, stopp: threading.Even
                 if rad.status != "running" or rad.pid != pid or rad.avbryt_bedt is not None:
                     with t.lock:
                         t.avbryt = True
-                        if t.solver is not None:
-                            t.solver.stop_search()
+                        for solver in t.solvere:
+                            solver.stop_search()
                 if time.monotonic() - sist_skrevet >= 1.0:
                     with t.lock:
                         verdier = {

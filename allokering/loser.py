@@ -99,6 +99,7 @@ class Loserparametre:
     deterministisk: bool = True
     marginalverdier: bool = True
     ektepar_kostnad: bool = True
+    traader: int = 2  # threads for the marginal-value re-solves; the result is the same for any value
 
 
 @dataclass
@@ -465,7 +466,8 @@ MARGINAL_TRAADER = 2
 so two threads use the two cores (measured 1.8× on repeated korttid LPs). The units are dealt
 to the threads in a fixed way (every second unit of the family's sorted list), whatever the
 machine has, so each thread re-solves the same units in the same order from the same start,
-and the result does not depend on timing."""
+and the result does not depend on timing, nor on ``Loserparametre.traader`` (with 1 the same
+parts run one after the other)."""
 
 
 def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremdrift: Fremdrift | None = None) -> None:
@@ -517,10 +519,10 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
         deler = [aktuelle[i::MARGINAL_TRAADER] for i in range(MARGINAL_TRAADER) if aktuelle[i::MARGINAL_TRAADER]]
 
         kjor_del = partial(_marginal_del, losning, ekstra_ledig, fremdrift, fam, dp, mm, rader, base=base, har=har)
-        if len(deler) <= 1:
+        if len(deler) <= 1 or losning.parametre.traader <= 1:
             resultater = [kjor_del(d) for d in deler]
         else:
-            with ThreadPoolExecutor(len(deler)) as ex:
+            with ThreadPoolExecutor(min(len(deler), losning.parametre.traader)) as ex:
                 resultater = list(ex.map(kjor_del, deler))
         for u, verdi, nye_pl in sorted((r for del_ in resultater for r in del_), key=lambda r: r[0]):
             losning.marginalverdi[u] = verdi

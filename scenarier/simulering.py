@@ -669,7 +669,11 @@ class Simulator:
         self.sc = modell.scenario
         self.rep = rep
         self.seed = rep_seed
-        self.p = Loserparametre(tidsgrense_s=self.sc.motor.tidsgrense_s, marginalverdier=False, ektepar_kostnad=False)
+        # One thread: the weekly cases are small (threads cost more than they give) and the
+        # replications already run in one process per core.
+        self.p = Loserparametre(
+            tidsgrense_s=self.sc.motor.tidsgrense_s, marginalverdier=False, ektepar_kostnad=False, traader=1
+        )
         self.H = self.sc.motor.horisont_dager
         self.personer: dict[str, Person] = {}
         self.venter: dict[str, Person] = {}  # waiting list (non-akutt)

@@ -28,14 +28,16 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, saksindeks
+from allokering.kandidater import SOLVE_ORDER, Delproblem, Ektepar, Plassering, bygg_delproblem, saksindeks
 from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
 from allokering.modell import INF, NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
@@ -461,13 +463,27 @@ def plassert(losning: Losning) -> dict[str, Plassering]:
     return {s: p for fr in losning.familier.values() for p in fr.plasseringer for s in p.kandidat.personer}
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
 MARGINAL_TRAADER = 2
-"""Threads for the marginal-value re-solves. HiGHS and CP-SAT release the GIL while they solve,
+"""Threads for the marginal-value and couple-cost re-solves. HiGHS and CP-SAT release the GIL while they solve,
 so two threads use the two cores (measured 1.8× on repeated korttid LPs). The units are dealt
 to the threads in a fixed way (every second unit of the family's sorted list), whatever the
 machine has, so each thread re-solves the same units in the same order from the same start,
 and the result does not depend on timing, nor on ``Loserparametre.traader`` (with 1 the same
 parts run one after the other)."""
+
+
+def _i_deler(arbeid: Callable[[list[T]], list[R]], elementer: list[T], traader: int) -> list[R]:
+    """``arbeid`` on fixed parts of ``elementer`` (every ``MARGINAL_TRAADER``-th, in order), in up
+    to ``traader`` threads; the results in the order of the parts. The parts do not depend on
+    ``traader``, so neither does the result."""
+    deler = [elementer[i::MARGINAL_TRAADER] for i in range(MARGINAL_TRAADER) if elementer[i::MARGINAL_TRAADER]]
+    if len(deler) <= 1 or traader <= 1:
+        return [r for d in deler for r in arbeid(d)]
+    with ThreadPoolExecutor(min(len(deler), traader)) as ex:
+        return [r for rs in ex.map(arbeid, deler) for r in rs]
 
 
 def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremdrift: Fremdrift | None = None) -> None:
@@ -516,15 +532,9 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
                 if fremdrift is not None:
                     fremdrift.tillegg_startet("marginalverdi")
                 losning.marginalverdi[u] = 0
-        deler = [aktuelle[i::MARGINAL_TRAADER] for i in range(MARGINAL_TRAADER) if aktuelle[i::MARGINAL_TRAADER]]
 
         kjor_del = partial(_marginal_del, losning, ekstra_ledig, fremdrift, fam, dp, mm, rader, base=base, har=har)
-        if len(deler) <= 1 or losning.parametre.traader <= 1:
-            resultater = [kjor_del(d) for d in deler]
-        else:
-            with ThreadPoolExecutor(min(len(deler), losning.parametre.traader)) as ex:
-                resultater = list(ex.map(kjor_del, deler))
-        for u, verdi, nye_pl in sorted((r for del_ in resultater for r in del_), key=lambda r: r[0]):
+        for u, verdi, nye_pl in sorted(_i_deler(kjor_del, aktuelle, losning.parametre.traader), key=lambda r: r[0]):
             losning.marginalverdi[u] = verdi
             if nye_pl:
                 losning.ekstra_plass_gir[u] = nye_pl
@@ -591,7 +601,8 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
     """For every couple split although both qualify and wish to live together: what keeping
     them together would have cost others at level 1 (None: impossible). One level-1 LP per
     family; each couple switches on its «together» row and re-solves warm, proven by the
-    certified bound like any solve (CP-SAT with the couple forced when the LP is fractional)."""
+    certified bound like any solve (CP-SAT with the couple forced when the LP is fractional).
+    The couples are re-solved in threads like the marginal values (``_i_deler``)."""
     har = plassert(losning)
     for fam, dp in losning.delproblemer.items():
         fr = losning.familier[fam]
@@ -606,33 +617,45 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
         if not delt:
             continue
         mm = bygg_modell(dp)
-        l1 = mm.nivaa[0]
-        lp = Lp(mm, l1, startkolonner=_sikt(mm))
-        base = fr.nivaaer[0].verdi
+        # Built once here; the threads only read them.
+        mm.csr()
+        mm.rad_av()
+        mm.grenser()
+        arbeid = partial(_ektepar_del, losning, fremdrift, dp, mm, fr.nivaaer[0].verdi)
+        kost = dict(_i_deler(arbeid, delt, losning.parametre.traader))
         for par in delt:
-            _sjekk_avbrudd(fremdrift)
-            if fremdrift is not None:
-                fremdrift.tillegg_startet("ektepar")
-            rad = mm.tving_rad[(par.a, par.b)]
-            lp.sett_rad(rad, 1, 1)
-            r = lp.loes()
-            godtatt = (  # checked with the couple's row forced, before it is released
-                r.status == "OPTIMAL"
-                and r.heltallig
-                and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x)
-                and _gjennomforbar(mm, r.x, lo=lp.lo, hi=lp.hi)
-            )
-            lp.sett_rad(rad, -INF, INF)
-            if r.status == "INFEASIBLE":
-                losning.ektepar_kostnad[(par.a, par.b)] = None
-                continue
-            if godtatt:
-                losning.ektepar_kostnad[(par.a, par.b)] = base - heltall_verdi(l1, r.x)
-                continue
+            losning.ektepar_kostnad[(par.a, par.b)] = kost[par]
+
+
+def _ektepar_del(
+    losning: Losning, fremdrift: Fremdrift | None, dp: Delproblem, mm: Matrisemodell, base: int, delt: list[Ektepar]
+) -> list[tuple[Ektepar, int | None]]:
+    """Couple costs of some split couples of one family, re-solved in turn on one LP of their own."""
+    l1 = mm.nivaa[0]
+    lp = Lp(mm, l1, startkolonner=_sikt(mm))
+    ut: list[tuple[Ektepar, int | None]] = []
+    for par in delt:
+        _sjekk_avbrudd(fremdrift)
+        if fremdrift is not None:
+            fremdrift.tillegg_startet("ektepar")
+        rad = mm.tving_rad[(par.a, par.b)]
+        lp.sett_rad(rad, 1, 1)
+        r = lp.loes()
+        godtatt = (  # checked with the couple's row forced, before it is released
+            r.status == "OPTIMAL"
+            and r.heltallig
+            and np.floor(r.grense + 1e-6) <= heltall_verdi(l1, r.x)
+            and _gjennomforbar(mm, r.x, lo=lp.lo, hi=lp.hi)
+        )
+        lp.sett_rad(rad, -INF, INF)
+        if r.status == "INFEASIBLE":
+            ut.append((par, None))
+        elif godtatt:
+            ut.append((par, base - heltall_verdi(l1, r.x)))
+        else:
             fl = loes_familie(
                 dp, losning.parametre, tving_sammen=frozenset({(par.a, par.b)}), bare_nivaa1=True, fremdrift=fremdrift
             )
-            if fl.status in ("OPTIMAL", "FEASIBLE") and fl.nivaaer:
-                losning.ektepar_kostnad[(par.a, par.b)] = base - fl.nivaaer[0].verdi
-            else:
-                losning.ektepar_kostnad[(par.a, par.b)] = None
+            ok = fl.status in ("OPTIMAL", "FEASIBLE") and fl.nivaaer
+            ut.append((par, base - fl.nivaaer[0].verdi if ok else None))
+    return ut

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -533,7 +533,28 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
                     fremdrift.tillegg_startet("marginalverdi")
                 losning.marginalverdi[u] = 0
 
-        kjor_del = partial(_marginal_del, losning, ekstra_ledig, fremdrift, fam, dp, mm, rader, base=base, har=har)
+        if not aktuelle:
+            continue
+        # Every unit's re-solve starts from the optimal basis of the real capacities: it then
+        # only has to absorb its own unit's «+1» (measured 8× fewer simplex iterations on
+        # Sandefjord than re-solving from the previous unit's basis).
+        lp0 = Lp(mm, mm.nivaa[0])
+        basis = lp0.basis() if lp0.loes().status == "OPTIMAL" else None
+        kjor_del = partial(
+            _marginal_del,
+            losning,
+            ekstra_ledig,
+            fremdrift,
+            fam,
+            dp,
+            mm,
+            rader,
+            base=base,
+            har=har,
+            basis=basis,
+            lp0=lp0,
+            lp0_for=aktuelle[0],
+        )
         for u, verdi, nye_pl in sorted(_i_deler(kjor_del, aktuelle, losning.parametre.traader), key=lambda r: r[0]):
             losning.marginalverdi[u] = verdi
             if nye_pl:
@@ -551,11 +572,15 @@ def _marginal_del(
     enheter: list[str],
     base: int,
     har: dict[str, Plassering],
+    basis: Any = None,
+    lp0: Lp | None = None,
+    lp0_for: str | None = None,
 ) -> list[tuple[str, int, list[str]]]:
-    """Marginal values of some units of one family, re-solved in turn on one LP of their own.
-    Returns (unit, value, the waiting søkere one more place would place) per unit."""
+    """Marginal values of some units of one family, re-solved in turn on one LP of their own
+    (``lp0`` for the part that starts with unit ``lp0_for``), each from ``basis``. Returns (unit,
+    value, the waiting søkere one more place would place) per unit."""
     l1 = mm.nivaa[0]
-    lp = Lp(mm, l1)
+    lp = lp0 if lp0 is not None and enheter and enheter[0] == lp0_for else Lp(mm, l1)
     frig = {f.enhet for f in dp.frigjoringer}
     nk = len(dp.kandidater)
     ut: list[tuple[str, int, list[str]]] = []
@@ -569,6 +594,8 @@ def _marginal_del(
             [dp.ledig[u][d] + 1 if u in frig else max(0, dp.ledig[u][d] + 1) for _, d in rader.get(u, [])],
             dtype=np.float64,
         )
+        if basis is not None:
+            lp.sett_basis(basis)
         if rr.size:
             lp.sett_radgrense(rr, nye)
         r1 = lp.loes()

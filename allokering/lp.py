@@ -24,6 +24,7 @@ import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -176,6 +177,14 @@ class Lp:
             lo = self.lo[r] if np.isfinite(self.lo[r]) else -inf
             self.h.changeRowBounds(int(r), float(lo), float(v))
             self.hi[r] = v
+
+    def basis(self) -> Any:
+        """The current simplex basis (to start later re-solves from)."""
+        return self.h.getBasis()
+
+    def sett_basis(self, basis: Any) -> None:
+        """Start the next solve from ``basis`` (from ``basis()`` on a model of the same shape)."""
+        self.h.setBasis(basis)
 
     def loes(self) -> Lpresultat:
         hs = self.hs_mod

@@ -22,6 +22,8 @@ seed, HiGHS runs single-threaded with a fixed seed, and the input is put in cano
 (søkere and units sorted by id), so the same input and seed give the same result on the same
 machine whatever the order of the input rows. With several CP-SAT workers the *objective* of a
 proven optimum is the same, but which of several equally good solutions is returned may vary.
+The marginal values and couple costs are re-solved in ``Loserparametre.traader`` threads over a
+fixed split of the units and couples (``_i_deler``), so the thread count changes nothing.
 """
 
 from __future__ import annotations

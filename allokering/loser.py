@@ -40,7 +40,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Ektepar, Plassering, bygg_delproblem, saksindeks
-from allokering.lp import Lp, heltall_verdi, redusert_kost_fiksering
+from allokering.lp import Basisforskyvning, Lp, heltall_verdi, redusert_kost_fiksering
 from allokering.modell import INF, NIVAER, Matrisemodell, bygg_modell, til_cpsat
 from allokering.prioritet import Prioritet, prioriter_alle
 from allokering.referanse import gradig, gradig_beste, som_vektor
@@ -541,7 +541,12 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
         # only has to absorb its own unit's «+1» (measured 8× fewer simplex iterations on
         # Sandefjord than re-solving from the previous unit's basis).
         lp0 = Lp(mm, mm.nivaa[0])
-        basis = lp0.basis() if lp0.loes().status == "OPTIMAL" else None
+        r0 = lp0.loes()
+        basis = lp0.basis() if r0.status == "OPTIMAL" else None
+        try:  # most units' «+1» is read off this basis without a re-solve (see Basisforskyvning)
+            forskyvning = Basisforskyvning(lp0, r0, basis)
+        except (ValueError, RuntimeError):  # no integral optimum, or a singular block
+            forskyvning = None
         kjor_del = partial(
             _marginal_del,
             losning,
@@ -556,6 +561,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             basis=basis,
             lp0=lp0,
             lp0_for=aktuelle[0],
+            forskyvning=forskyvning,
         )
         for u, verdi, nye_pl in sorted(_i_deler(kjor_del, aktuelle, losning.parametre.traader), key=lambda r: r[0]):
             losning.marginalverdi[u] = verdi
@@ -577,13 +583,14 @@ def _marginal_del(
     basis: Any = None,
     lp0: Lp | None = None,
     lp0_for: str | None = None,
+    forskyvning: Basisforskyvning | None = None,
 ) -> list[tuple[str, int, list[str]]]:
-    """Marginal values of some units of one family, re-solved in turn on one LP of their own
-    (``lp0`` for the part that starts with unit ``lp0_for``), each from ``basis``. Returns (unit,
-    value, the waiting søkere one more place would place) per unit."""
+    """Marginal values of some units of one family: read off the base basis when it stays
+    optimal (``forskyvning``), else re-solved in turn on one LP of their own (``lp0`` for the
+    part that starts with unit ``lp0_for``, created when first needed), each from ``basis``.
+    Returns (unit, value, the waiting søkere one more place would place) per unit."""
     l1 = mm.nivaa[0]
-    lp = lp0 if lp0 is not None and enheter and enheter[0] == lp0_for else Lp(mm, l1)
-    frig = {f.enhet for f in dp.frigjoringer}
+    lp: Lp | None = lp0 if lp0 is not None and enheter and enheter[0] == lp0_for else None
     nk = len(dp.kandidater)
     ut: list[tuple[str, int, list[str]]] = []
     for u in enheter:
@@ -591,27 +598,29 @@ def _marginal_del(
         if fremdrift is not None:
             fremdrift.tillegg_startet("marginalverdi")
         rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
-        gamle = lp.hi[rr].copy() if rr.size else np.zeros(0)
-        nye = np.array(
-            [dp.ledig[u][d] + 1 if u in frig else max(0, dp.ledig[u][d] + 1) for _, d in rader.get(u, [])],
-            dtype=np.float64,
-        )
-        if basis is not None:
-            lp.sett_basis(basis)
-        if rr.size:
-            lp.sett_radgrense(rr, nye)
-        r1 = lp.loes()
-        godtatt = (  # checked against the raised rows, before they are put back
-            r1.status == "OPTIMAL"
-            and r1.heltallig
-            and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x)
-            and _gjennomforbar(mm, r1.x, lo=lp.lo, hi=lp.hi)
-        )
-        if rr.size:
-            lp.sett_radgrense(rr, gamle)
-        if godtatt:
-            ny_verdi = heltall_verdi(l1, r1.x)
-            nye_pl = {s for i in np.flatnonzero(r1.x[:nk] > 0.5) for s in dp.kandidater[i].personer} - set(har)
+        nye = _hevet_kapasitet(mm, dp, u, rader.get(u, []))
+        x = forskyvning.flytt(rr, nye) if forskyvning is not None else None
+        if x is None:
+            if lp is None:
+                lp = Lp(mm, l1)
+            gamle = lp.hi[rr].copy()
+            if basis is not None:
+                lp.sett_basis(basis)
+            if rr.size:
+                lp.sett_radgrense(rr, nye)
+            r1 = lp.loes()
+            godtatt = (  # checked against the raised rows, before they are put back
+                r1.status == "OPTIMAL"
+                and r1.heltallig
+                and np.floor(r1.grense + 1e-6) <= heltall_verdi(l1, r1.x)
+                and _gjennomforbar(mm, r1.x, lo=lp.lo, hi=lp.hi)
+            )
+            if rr.size:
+                lp.sett_radgrense(rr, gamle)
+            x = r1.x if godtatt else None
+        if x is not None:
+            ny_verdi = heltall_verdi(l1, x)
+            nye_pl = {s for i in np.flatnonzero(x[:nk] > 0.5) for s in dp.kandidater[i].personer} - set(har)
         else:
             dp1 = bygg_delproblem(
                 losning.sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
@@ -624,6 +633,20 @@ def _marginal_del(
             nye_pl = {s for p in fl.plasseringer for s in p.kandidat.personer} - set(har)
         ut.append((u, max(0, ny_verdi - base), sorted(nye_pl) if ny_verdi > base else []))
     return ut
+
+
+def _hevet_kapasitet(mm: Matrisemodell, dp: Delproblem, u: str, rader: list[tuple[int, int]]) -> np.ndarray:
+    """Upper bounds of unit u's capacity rows with one more place: as the model builds them
+    (``modell.kapasitet_per_enhet_og_dag``) with free places + 1 — the free count itself when
+    the row also holds releases (negative terms), else at least 0."""
+    if not rader:
+        return np.zeros(0)
+    indptr, _, data = mm.csr()
+    ut = []
+    for r, d in rader:
+        fri = dp.ledig[u][d] + 1
+        ut.append(fri if np.any(data[indptr[r] : indptr[r + 1]] < 0) else max(0, fri))
+    return np.asarray(ut, dtype=np.float64)
 
 
 def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> None:

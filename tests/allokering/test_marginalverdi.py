@@ -9,7 +9,11 @@ places they release into its family are the same in both solves.
 
 from __future__ import annotations
 
-from allokering.loser import Loserparametre, loes, plassert
+import numpy as np
+
+from allokering.kandidater import bygg_delproblem
+from allokering.loser import Loserparametre, _gjennomforbar, _hevet_kapasitet, loes, plassert
+from allokering.lp import Basisforskyvning, Lp, heltall_verdi
 from allokering.modell import bygg_modell
 from allokering.referanse import highs_mip
 from modeller.generator import generer
@@ -67,3 +71,40 @@ def test_ekteparkostnad_mot_highs_med_paret_tvunget_sammen():
         assert kost == (None if ref.verdi < 0 else base - ref.verdi), (a, b, kost, ref.verdi)
         sjekket += 1
     assert sjekket >= 2  # the case splits several couples
+
+
+def test_basisforskyvning_gir_lp_optimum_eller_ingenting():
+    """``Basisforskyvning.flytt`` (one more place read off the base basis) against HiGHS
+    re-solving the raised LP from scratch, unit by unit; and it refuses when the certified
+    bound is not reached."""
+    sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
+    losning = loes(sak, UTEN)
+    godtatt = 0
+    for fam in (Familie.LANGTID, Familie.BOLIG, Familie.KORTTID):
+        dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, kandidat_kapasitet=1)
+        mm = bygg_modell(dp)
+        lp0 = Lp(mm, mm.nivaa[0])
+        r0 = lp0.loes()
+        fb = Basisforskyvning(lp0, r0, lp0.basis())
+        rader: dict[str, list[tuple[int, int]]] = {}
+        for r, art in enumerate(mm.art):
+            if art.startswith("kapasitet:"):
+                rader.setdefault(art.split(":")[1], []).append((r, int(art.split(":")[2])))
+        for u in dp.enheter:
+            rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
+            hi = _hevet_kapasitet(mm, dp, u, rader.get(u, []))
+            x = fb.flytt(rr, hi)
+            if x is None:
+                continue
+            godtatt += 1
+            ny = Lp(mm, mm.nivaa[0])
+            ny.sett_radgrense(rr, hi)
+            r = ny.loes()
+            assert r.status == "OPTIMAL"
+            assert heltall_verdi(mm.nivaa[0], x) == round(r.grense)
+            assert _gjennomforbar(mm, x, lo=ny.lo, hi=ny.hi)
+            # A bound it cannot reach: no answer.
+            fb.grense0 += 5
+            assert fb.flytt(rr, hi) is None
+            fb.grense0 -= 5
+    assert godtatt >= 5, godtatt

@@ -78,11 +78,9 @@ validated once (``Soker`` prototypes copied with ``model_copy`` with values of t
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -90,7 +88,7 @@ from typing import Any
 import numpy as np
 
 from allokering.forklaring import lag_tildelinger
-from allokering.loser import Loserparametre, loes
+from allokering.loser import Loserparametre, faerre_gc_runder, loes
 from modeller.generator import generer_sak
 from modeller.institusjon import Enhet, Institusjon, Opphold
 from modeller.kodeverk import Familie, Innleggende, Kjonn, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
@@ -616,25 +614,6 @@ def bygg_modell(sc: Scenario) -> Modell:
     )
 
 
-GC_TERSKEL = 50_000
-"""Allocations between young-generation garbage collections while a replication runs (CPython's
-default is 700). A simulated week creates tens of thousands of short-lived objects (cases,
-candidates, rule outcomes) next to a large, slowly growing set of long-lived ones (stays,
-persons, results), so the default runs the collector hundreds of times per week for little.
-Measured on 104 Sandefjord weeks: about 10 % less wall time; nothing else changes (the
-collector still runs, only less often, and the old thresholds are put back afterwards)."""
-
-
-@contextmanager
-def _faerre_gc_runder() -> Iterator[None]:
-    gammel = gc.get_threshold()
-    gc.set_threshold(GC_TERSKEL, *gammel[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*gammel)
-
-
 def _gamma1(k: float) -> float:
     import math
 
@@ -1147,7 +1126,9 @@ class Simulator:
     def kjor(self, fremdrift: Callable[[int], None] | None = None) -> Replikasjon:
         self.initier()
         n = self.m.uker
-        with _faerre_gc_runder():
+        # A simulated week creates tens of thousands of short-lived objects next to a large,
+        # slowly growing set of long-lived ones: measured ~10 % less wall time on 104 weeks.
+        with faerre_gc_runder():
             for w in range(n):
                 self.uke(w)
                 if fremdrift is not None:

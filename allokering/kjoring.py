@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from allokering.forklaring import lag_resultat
-from allokering.loser import Fremdrift, Loserparametre, loes
+from allokering.loser import Fremdrift, Loserparametre, faerre_gc_runder, loes
 from allokering.validator import Brudd, valider
 from modeller.lasting import skriv_atomisk
 from modeller.sak import Sak
@@ -27,9 +27,10 @@ class Valideringsfeil(Exception):
 def kjor(sak: Sak, parametre: Loserparametre | None = None, fremdrift: Fremdrift | None = None) -> dict[str, Any]:
     """Solve, explain and validate a case. Raises Valideringsfeil if the result breaks a rule
     (and ``loser.Avbrutt`` when ``fremdrift`` stops it)."""
-    losning = loes(sak, parametre, fremdrift)
-    resultat = lag_resultat(losning)
-    brudd = valider(sak, resultat, losning.kvalifisering)
+    with faerre_gc_runder():  # explanations and validation allocate as much as the solve
+        losning = loes(sak, parametre, fremdrift)
+        resultat = lag_resultat(losning)
+        brudd = valider(sak, resultat, losning.kvalifisering)
     resultat["validation"] = {"violations": [str(b) for b in brudd], "ok": not brudd}
     if brudd:
         raise Valideringsfeil(brudd)

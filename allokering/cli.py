@@ -69,21 +69,11 @@ class _Framdriftslinje:
     the value of one more place per unit and the cost of keeping split couples together."""
 
     def __init__(self, s: Sak):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+        from allokering.fremdriftslinje import lag_fremdriftslinje
         from allokering.kandidater import SOLVE_ORDER
         from allokering.loser import Fremdrift
 
-        self.prog = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        )
+        self.prog = lag_fremdriftslinje()
         par = sum(1 for x in s.sokere if x.ektefelle_id is not None) // 2
         familier = self.prog.add_task("Løser plassfamiliene", total=len(SOLVE_ORDER))
         tillegg = self.prog.add_task(

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from allokering.fremdriftslinje import lag_fremdriftslinje
 from modeller.kodeverk import Plasstype
 
 app = typer.Typer(
@@ -15,17 +15,6 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-
-def _fremdrift(tekst: str) -> Progress:
-    return Progress(
-        TextColumn(tekst),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("igjen"),
-        TimeRemainingColumn(),
-    )
 
 
 def _les(fil: Path):  # type: ignore[no-untyped-def]
@@ -59,8 +48,8 @@ def run(
     backend = lag_backend(scheduler, arbeidere)
     totalt = sum(s.replikasjoner for s in scs)
     try:
-        with _fremdrift("Simulerer replikasjoner") as prog:
-            oppg = prog.add_task("sim", total=totalt)
+        with lag_fremdriftslinje(gjenstaar=True) as prog:
+            oppg = prog.add_task("Simulerer replikasjoner", total=totalt)
             res = sammenlign(scs, backend, lambda n, tot: prog.update(oppg, completed=n))
     finally:
         backend.lukk()

@@ -509,12 +509,12 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MARGINAL_TRAADER = 2
-"""Threads for the marginal-value and couple-cost re-solves. HiGHS and CP-SAT release the GIL while they solve,
-so two threads use the two cores (measured 1.8× on repeated korttid LPs). The units are dealt
-to the threads in a fixed way (every second unit of the family's sorted list), whatever the
-machine has, so each thread re-solves the same units in the same order from the same start,
-and the result does not depend on timing, nor on ``Loserparametre.traader`` (with 1 the same
-parts run one after the other)."""
+"""Parts the marginal-value and couple-cost re-solves are split into. HiGHS and CP-SAT release
+the GIL while they solve, so two threads use the two cores (measured 1.8× on repeated korttid
+LPs). The units are dealt to the parts in a fixed way (every second unit of the family's sorted
+list), whatever the machine has, so each part re-solves the same units in the same order from
+the same start, and the result depends neither on timing nor on ``Loserparametre.traader``
+(with 1 the same parts run one after the other)."""
 
 
 def _i_deler(arbeid: Callable[[list[T]], list[R]], elementer: list[T], traader: int) -> list[R]:
@@ -533,10 +533,13 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
 
     One model per family is built with candidates for one more place everywhere
     (``kandidat_kapasitet=1``) and the real capacities in its rows; each unit's «+1» is then a
-    change of that unit's row bounds and a warm-started re-solve of the level-1 LP, proven
-    by the certified bound like any other solve (CP-SAT when the LP is not integral). A unit
-    where nobody could use another place (everyone eligible placed from day 0) is worth 0
-    without a solve. The re-solves run in ``MARGINAL_TRAADER`` threads, each with its own LP."""
+    change of that unit's row bounds. Most units' new optimum is read off the optimal basis
+    of the real capacities without a re-solve (``lp.Basisforskyvning``: measured 357 of 400
+    units on oslo-stress); the rest get a re-solve of the level-1 LP started from that basis.
+    Either way it is proven by the certified bound like any other solve (CP-SAT when the LP is
+    not integral). A unit where nobody could use another place (everyone eligible placed from
+    day 0) is worth 0 without a solve. The units are split in ``MARGINAL_TRAADER`` parts run in
+    threads, each with its own LP."""
     sak = losning.sak
     har = plassert(losning)
     for fam, dp0 in losning.delproblemer.items():

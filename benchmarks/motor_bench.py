@@ -493,7 +493,7 @@ class Familiemaal:
     motor_bevist: bool
     motor_metode: str
     motor_s: float
-    highs_obj: int
+    highs_obj: int | None  # None: HiGHS not run (--highs-runder 0)
     highs_bevist: bool
     highs_s: list[float]
     gulv_obj: int
@@ -529,8 +529,9 @@ class Saksresultat:
         return sum(f.gradig_obj for f in self.familier)
 
     @property
-    def highs_obj(self) -> int:
-        return sum(f.highs_obj for f in self.familier)
+    def highs_obj(self) -> int | None:
+        verdier = [f.highs_obj for f in self.familier]
+        return None if any(v is None for v in verdier) else sum(v for v in verdier if v is not None)
 
     @property
     def gulv_obj(self) -> int:
@@ -547,15 +548,17 @@ class Saksresultat:
             return statistics.median(self.motor_los_s)
         runder = {"gradig": "gradig_s", "highs": "highs_s", "gulv": "gulv_s"}[hva]
         per_runde = [sum(vals) for vals in zip(*(getattr(f, runder) for f in self.familier), strict=True)]
-        return statistics.median(per_runde) if per_runde else 0.0
+        return statistics.median(per_runde) if per_runde else float("nan")
 
     def sjekker(self) -> dict[str, bool]:
         lik = all(f.motor_obj == f.highs_obj for f in self.familier if f.motor_bevist and f.highs_bevist)
+        # HiGHS not run: its checks are left out rather than reported as passed.
+        kjort = self.highs_obj is not None
         return {
             "motor ≥ grådig": self.motor_obj >= self.gradig_obj
             and all(f.motor_obj >= f.gradig_obj for f in self.familier),
-            "motor = HiGHS (begge bevist)": lik,
-            "gulv ≥ motor, HiGHS": all(f.gulv_obj >= max(f.motor_obj, f.highs_obj) for f in self.familier),
+            **({"motor = HiGHS (begge bevist)": lik} if kjort else {}),
+            "gulv ≥ motor, HiGHS": all(f.gulv_obj >= max(f.motor_obj, f.highs_obj or 0) for f in self.familier),
             "validator ok": not self.valideringsfeil,
             "deterministisk objektiv": len(self.motor_obj_alle) == 1,
         }
@@ -564,7 +567,7 @@ class Saksresultat:
         return (
             f"RESULT case={self.navn} engine_s={self.median('motor'):.4f} highs_s={self.median('highs'):.4f} "
             f"floor_s={self.median('gulv'):.4f} greedy_obj={self.gradig_obj} engine_obj={self.motor_obj} "
-            f"highs_obj={self.highs_obj} proven={int(self.bevist)}"
+            f"highs_obj={'nan' if self.highs_obj is None else self.highs_obj} proven={int(self.bevist)}"
         )
 
 
@@ -700,8 +703,8 @@ def kjor_sak(
                 motor_bevist=bool(n1 and n1.bevist),
                 motor_metode=fr.metode,
                 motor_s=fr.sekunder,
-                highs_obj=hs[0].verdi,
-                highs_bevist=hs[0].bevist,
+                highs_obj=hs[0].verdi if hs else None,
+                highs_bevist=bool(hs) and hs[0].bevist,
                 highs_s=[x.sekunder for x in hs],
                 gulv_obj=gv[0].verdi,
                 gulv_eksakt=gv[0].eksakt,
@@ -724,6 +727,8 @@ def kjor_sak(
 
 
 def _s(x: float) -> str:
+    if x != x:  # nan: not run
+        return "–"
     return f"{x * 1000:.1f} ms" if x < 1 else f"{x:.2f} s"
 
 
@@ -758,7 +763,7 @@ def skriv_tabeller(resultater: Sequence[Saksresultat], con: Any) -> None:
             f"{r.runder}/{r.highs_runder}",
             str(r.gradig_obj),
             _s(r.median("gradig")),
-            f"{r.highs_obj}{'' if r.highs_bevist else ' *'}",
+            _hs_obj(r.highs_obj, r.highs_bevist),
             _s(hi),
             str(r.gulv_obj),
             _s(gu),
@@ -766,8 +771,8 @@ def skriv_tabeller(resultater: Sequence[Saksresultat], con: Any) -> None:
             "ja" if r.bevist else "nei",
             _s(me),
             _s(ml),
-            f"{me / hi:.2f}" if hi else "–",
-            f"{ml / hi:.2f}" if hi else "–",
+            f"{me / hi:.2f}" if hi > 0 else "–",
+            f"{ml / hi:.2f}" if hi > 0 else "–",
             f"{me / gu:.0f}×" if gu else "–",
             f"{ml / gu:.0f}×" if gu else "–",
             f"{r.rss_mb:.0f}/{r.rss_alle_mb:.0f}",
@@ -807,8 +812,8 @@ def skriv_tabeller(resultater: Sequence[Saksresultat], con: Any) -> None:
                 f.motor_metode,
                 "ja" if f.motor_bevist else "nei",
                 _s(f.motor_s),
-                f"{f.highs_obj}{'' if f.highs_bevist else ' *'}",
-                _s(statistics.median(f.highs_s)),
+                _hs_obj(f.highs_obj, f.highs_bevist),
+                _s(statistics.median(f.highs_s)) if f.highs_s else "–",
                 str(f.gulv_obj),
                 "ja" if f.gulv_eksakt else "nei",
                 _s(statistics.median(f.gulv_s)),
@@ -824,6 +829,10 @@ def skriv_tabeller(resultater: Sequence[Saksresultat], con: Any) -> None:
             con.print(f"  VALIDERINGSFEIL ({len(r.valideringsfeil)}): " + "; ".join(r.valideringsfeil[:5]))
         if r.profil:
             skriv_profil(r, con)
+
+
+def _hs_obj(verdi: int | None, bevist: bool) -> str:
+    return "ikke kjørt" if verdi is None else f"{verdi}{'' if bevist else ' *'}"
 
 
 def skriv_profil(r: Saksresultat, con: Any) -> None:
@@ -874,7 +883,9 @@ def main(argv: Sequence[str] | None = None) -> list[Saksresultat]:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--raske", action="store_true", help="Røyktest: 1 runde, små stress-saker, 3 gjentak.")
     ap.add_argument("--runder", type=int, default=5, help="Runder per sak (medianer); national-stress: 1.")
-    ap.add_argument("--highs-runder", type=int, default=None, help="Runder for HiGHS (standard: = --runder).")
+    ap.add_argument(
+        "--highs-runder", type=int, default=None, help="Runder for HiGHS (standard: = --runder; 0: kjøres ikke)."
+    )
     ap.add_argument("--saker", default=STANDARD_SAKER, help=f"Kommaseparert blant {', '.join(ALLE_SAKER)}.")
     ap.add_argument("--highs-tid", type=float, default=120.0, help="HiGHS tidsgrense per familie (s).")
     ap.add_argument("--motor-tid", type=float, default=30.0, help="Motorens tidsgrense per familie (s).")

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from allokering.forklaring import lag_resultat
-from allokering.loser import Fremdrift, Loserparametre, faerre_gc_runder, loes
+from allokering.loser import Fremdrift, Loserparametre, loes
 from allokering.validator import Brudd, valider
 from modeller.lasting import skriv_atomisk
+from modeller.minne import faerre_gc_runder
 from modeller.sak import Sak
 
 

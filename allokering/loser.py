@@ -28,13 +28,10 @@ fixed split of the units and couples (``_i_deler``), so the thread count changes
 
 from __future__ import annotations
 
-import gc
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -49,6 +46,7 @@ from allokering.prioritet import Prioritet, prioriter_alle
 from allokering.referanse import gradig, gradig_beste, som_vektor
 from allokering.regler import Kvalifisering, kvalifiser_alle
 from modeller.kodeverk import Familie, Laastype
+from modeller.minne import faerre_gc_runder
 from modeller.sak import Sak
 
 
@@ -89,38 +87,6 @@ class Fremdrift:
 
     def tillegg_startet(self, hva: str) -> None:
         """One extra computation begins: «marginalverdi» (one unit) or «ektepar» (one split couple)."""
-
-
-GC_TERSKEL = 50_000
-"""Allocations between young-generation garbage collections while the engine runs (CPython's
-default is 700). A large solve creates hundreds of thousands of small objects (candidates,
-flows) while everything it built stays alive, so with the default the collector runs
-thousands of times and walks the growing heap for nothing: measured 5,1 → 4,1 s on the
-oslo-stress solve. The collector still runs, only less often."""
-
-_GC_LAAS = threading.Lock()
-_gc_dybde = 0
-_gc_gammel: tuple[int, int, int] = (700, 10, 10)
-
-
-@contextmanager
-def faerre_gc_runder() -> Iterator[None]:
-    """Raise the young-generation threshold to ``GC_TERSKEL`` while the block runs and put the
-    old thresholds back after the last of nested or concurrent blocks (the setting is
-    process-wide)."""
-    global _gc_dybde, _gc_gammel
-    with _GC_LAAS:
-        if _gc_dybde == 0:
-            _gc_gammel = gc.get_threshold()
-            gc.set_threshold(max(GC_TERSKEL, _gc_gammel[0]), *_gc_gammel[1:])
-        _gc_dybde += 1
-    try:
-        yield
-    finally:
-        with _GC_LAAS:
-            _gc_dybde -= 1
-            if _gc_dybde == 0:
-                gc.set_threshold(*_gc_gammel)
 
 
 def _sjekk_avbrudd(fremdrift: Fremdrift | None) -> None:

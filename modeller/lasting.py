@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from modeller.minne import faerre_gc_runder
 from modeller.sak import Feil, Sak, kryssjekk
 
 
@@ -121,7 +122,8 @@ def les_sak(sti: str | os.PathLike[str]) -> Sak:
     fil = str(p)
     if not p.exists():
         raise Inndatafeil([Feil(fil, "", "", "filen finnes ikke")])
-    return sak_fra_bytes(p.read_bytes(), fil)
+    with faerre_gc_runder():
+        return sak_fra_bytes(p.read_bytes(), fil)
 
 
 def sak_fra_bytes(innhold: bytes, fil: str) -> Sak:

@@ -88,10 +88,11 @@ from typing import Any
 import numpy as np
 
 from allokering.forklaring import lag_tildelinger
-from allokering.loser import Loserparametre, faerre_gc_runder, loes
+from allokering.loser import Loserparametre, loes
 from modeller.generator import generer_sak
 from modeller.institusjon import Enhet, Institusjon, Opphold
 from modeller.kodeverk import Familie, Innleggende, Kjonn, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
+from modeller.minne import faerre_gc_runder
 from modeller.regelprofil import Regelprofil
 from modeller.sak import Kommune, Sak
 from modeller.soker import (

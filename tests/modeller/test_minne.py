@@ -1,4 +1,4 @@
-"""``faerre_gc_runder``: the collector's thresholds are raised while the engine runs and put back
+"""``modeller.minne.faerre_gc_runder``: the collector's thresholds are raised while the engine runs and put back
 after the last nested or concurrent block."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from allokering.loser import GC_TERSKEL, faerre_gc_runder
+from modeller.minne import GC_TERSKEL, faerre_gc_runder
 
 
 def test_terskelen_heves_og_settes_tilbake_ogsaa_naar_blokkene_er_nestet():

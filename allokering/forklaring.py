@@ -3,7 +3,7 @@
 For every søker: outcome (tildelt / venteliste / ikke_kvalifisert / mangler_opplysninger),
 place and dates, each rule with status, seed section and lovhjemmel, the priority components,
 and for those left waiting: which placed søkere took the places they were eligible for (with
-their priority) and a counterfactual («ville fått plass ved én ekstra plass på enhet X», or the
+their priority) and a counterfactual («kunne fått plass ved én ekstra plass på enhet X», or the
 priority that would have sufficed). The ``text_nb`` is written to be pasted into a vedtak's
 reasoning. See docs/resultatformat.md for the schema.
 """
@@ -402,7 +402,7 @@ def _forklar(
     if kontra:
         data["counterfactual"] = {"extra_place_in_unit": kontra[0]}
         e = enheter[kontra[0]]
-        tekst += f"Søkeren ville fått plass ved én ekstra plass på {e.navn} ({kontra[0]})."
+        tekst += f"Søkeren kunne fått plass ved én ekstra plass på {e.navn} ({kontra[0]})."
     elif konkurrenter:
         laveste = min(p for p, _, _ in konkurrenter)
         if laveste > pr.total:

@@ -249,6 +249,13 @@ def loes_familie(
         if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z and _gjennomforbar(mm, r2.x):
             if np.floor(r2.grense + 1e-6) <= heltall_verdi(senere, r2.x):
                 return _ferdig(mm, r2.x, n_nivaa, z, True, "lp")
+    if bevist1 and start is not None and time.perf_counter() - t0 >= p.tidsgrense_s:
+        # The time is spent and level 1 is proven: building a CP-SAT model only to give it no
+        # time would be waste (measured 20 s on the national-stress langtid model). The LP
+        # vertex stands; the later levels are reported unproven.
+        fl = _ferdig(mm, start, n_nivaa, grense1, False, "lp")
+        fl.nivaaer[0] = Nivaaresultat(NIVAER[0], fl.nivaaer[0].verdi, fl.nivaaer[0].verdi, True)
+        return fl
     # CP-SAT on what the relaxation has not fixed.
     mal = l1 if bare_nivaa1 else mm.samlet
     cp = til_cpsat(

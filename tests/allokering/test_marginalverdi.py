@@ -1,4 +1,5 @@
-"""Marginal values («one more place») checked against independent full re-solves.
+"""Marginal values («one more place») and couple costs checked against independent solves, and
+the engine's path when its time is spent (no CP-SAT model without time to search).
 
 ``loes`` computes them on one model per family, re-solved in two threads (``MARGINAL_TRAADER``).
 Here every unit's value is recomputed the plain way: the same case with that unit's capacity
@@ -10,12 +11,15 @@ places they release into its family are the same in both solves.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from allokering.kandidater import bygg_delproblem
 from allokering.loser import Loserparametre, _gjennomforbar, _hevet_kapasitet, loes, plassert
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
 from allokering.modell import bygg_modell
+from allokering.prioritet import prioriter_alle
 from allokering.referanse import highs_mip
+from allokering.regler import kvalifiser_alle
 from modeller.generator import generer
 from modeller.kodeverk import Familie
 from modeller.regelprofil import SANDEFJORD
@@ -108,3 +112,39 @@ def test_basisforskyvning_gir_lp_optimum_eller_ingenting():
             assert fb.flytt(rr, hi) is None
             fb.grense0 -= 5
     assert godtatt >= 5, godtatt
+
+
+def test_ingen_cpsat_modell_naar_tiden_er_ute_og_nivaa1_er_bevist(monkeypatch: pytest.MonkeyPatch):
+    """When the time limit is spent and the LP has proven level 1, no CP-SAT model is built (it
+    would get no time): the LP vertex stands, level 1 proven, the later levels unproven. The
+    later levels' LP is made to report a fractional vertex so that the search would be next."""
+    from allokering import loser
+
+    sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
+    dp = bygg_delproblem(sak, Familie.LANGTID, kvalifiser_alle(sak), prioriter_alle(sak))
+    riktig = loser.loes_familie(dp, UTEN).nivaaer[0].verdi
+    ekte = loser.Lp
+
+    class BrokSenereNivaaer(ekte):  # type: ignore[misc, valid-type]
+        def __init__(self, *a, **k):  # type: ignore[no-untyped-def]
+            super().__init__(*a, **k)
+            self.senere = len(a) > 2  # Lp(mm, senere, xl, xu, lo, hi): the later levels' LP
+
+        def loes(self):  # type: ignore[no-untyped-def]
+            r = super().loes()
+            if self.senere:
+                r.heltallig = False
+            return r
+
+    def ingen_cpsat(*a, **k):  # type: ignore[no-untyped-def]
+        raise AssertionError("CP-SAT-modellen ble bygd uten tid igjen")
+
+    monkeypatch.setattr(loser, "Lp", BrokSenereNivaaer)
+    monkeypatch.setattr(loser, "til_cpsat", ingen_cpsat)
+    fl = loser.loes_familie(dp, Loserparametre(tidsgrense_s=0.0), tosteg=True)
+    assert (fl.status, fl.metode) == ("FEASIBLE", "lp")
+    assert fl.nivaaer[0].bevist and fl.nivaaer[0].verdi == riktig
+    assert not fl.nivaaer[2].bevist
+    # With time left the search runs (here the stub stops it: the path is the same as before).
+    with pytest.raises(AssertionError, match="uten tid"):
+        loser.loes_familie(dp, Loserparametre(tidsgrense_s=60.0), tosteg=True)

@@ -54,6 +54,9 @@ def test_marginalverdier_er_deterministiske():
     a, b = loes(sak), loes(sak)
     assert a.marginalverdi == b.marginalverdi
     assert a.ekstra_plass_gir == b.ekstra_plass_gir
+    # The units are split in fixed parts, so one thread gives exactly what two give.
+    en = loes(sak, Loserparametre(traader=1))
+    assert (en.marginalverdi, en.ekstra_plass_gir) == (a.marginalverdi, a.ekstra_plass_gir)
 
 
 def test_ekteparkostnad_mot_highs_med_paret_tvunget_sammen():

@@ -292,8 +292,8 @@ class Basisforskyvning:
     its bound and every nonbasic (tight) row at its bound; the basic columns move by
     Δx_B = M⁻¹·Δb, where M is the square block tight rows × basic columns. If the moved x is
     within its bounds, the basis is still optimal. Nothing here rests on that argument alone:
-    ``flytt`` returns x only when it is integral, every row holds with the new bounds (checked
-    from the checked base activities plus the change of the moved columns), and its value
+    ``flytt`` returns x only when it is integral, within its column bounds, every row holds with
+    the new bounds (the activities A·x, computed as A·x₀ plus the columns that moved), and its value
     reaches the certified Lagrangian bound of the new problem — the base multipliers y give
     bound + Σ y⁺·Δhi (``Lp.lagrange`` is linear in hi). Otherwise None, and the caller re-solves.
     Used for the marginal values, where HiGHS's own cost per re-solve (model checks on every

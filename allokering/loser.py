@@ -508,7 +508,9 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
     (``kandidat_kapasitet=1``) and the real capacities in its rows; each unit's «+1» is then a
     change of that unit's row bounds. Most units' new optimum is read off the optimal basis
     of the real capacities without a re-solve (``lp.Basisforskyvning``: measured 357 of 400
-    units on oslo-stress); the rest get a re-solve of the level-1 LP started from that basis.
+    units on oslo-stress), on large models after a few dual simplex pivots from it if needed
+    (the other 43 there, 1–3 pivots each); the rest get a re-solve of the level-1 LP started
+    from that basis.
     Either way it is proven by the certified bound like any other solve (CP-SAT when the LP is
     not integral). A unit where nobody could use another place (everyone eligible placed from
     day 0) is worth 0 without a solve. The units are split in ``MARGINAL_TRAADER`` parts run in

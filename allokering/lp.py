@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,13 +240,34 @@ class Lp:
 
     def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """The Lagrangian bound for multipliers y (valid for any y; see the module docstring)."""
-        y = np.where((y > 0) & np.isfinite(self.hi), y, np.where((y < 0) & np.isfinite(self.lo), y, 0.0))
-        rad = float(np.sum(np.where(y > 0, y * np.where(np.isfinite(self.hi), self.hi, 0.0), 0.0)))
-        rad += float(np.sum(np.where(y < 0, y * np.where(np.isfinite(self.lo), self.lo, 0.0), 0.0)))
-        aty = np.bincount(self.indices, weights=self.data * y[self.rad_av], minlength=self.mm.n)
-        d = self.c - aty
-        kol = float(np.sum(np.where(d > 0, d * self.xu, d * self.xl)))
-        return rad + kol, d, y
+        return lagrangegrense(
+            lambda v: np.bincount(self.indices, weights=self.data * v[self.rad_av], minlength=self.mm.n),
+            self.c,
+            y,
+            self.lo,
+            self.hi,
+            self.xl,
+            self.xu,
+        )
+
+
+def lagrangegrense(
+    a_t: Callable[[np.ndarray], np.ndarray],
+    c: np.ndarray,
+    y: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    xl: np.ndarray,
+    xu: np.ndarray,
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """The Lagrangian bound of max cᵀx over lo ≤ Ax ≤ hi, xl ≤ x ≤ xu for multipliers y (valid
+    for any y; see the module docstring); ``a_t(v)`` is Aᵀv. Returns (bound, c − Aᵀy, y used)."""
+    y = np.where((y > 0) & np.isfinite(hi), y, np.where((y < 0) & np.isfinite(lo), y, 0.0))
+    rad = float(np.sum(np.where(y > 0, y * np.where(np.isfinite(hi), hi, 0.0), 0.0)))
+    rad += float(np.sum(np.where(y < 0, y * np.where(np.isfinite(lo), lo, 0.0), 0.0)))
+    d = c - a_t(y)
+    kol = float(np.sum(np.where(d > 0, d * xu, d * xl)))
+    return rad + kol, d, y
 
 
 def heltall_verdi(c: np.ndarray, x: np.ndarray) -> int:
@@ -283,23 +304,39 @@ def redusert_kost_fiksering(r: Lpresultat, gap: float, lp: Lp) -> Flate:
     return Flate(fast, lo, hi)
 
 
+DUAL_MAKS_ITER = 40
+"""Dual simplex pivots ``Basisforskyvning`` tries before it gives the «+1» back to HiGHS."""
+DUAL_FRA_RADER = 1000
+"""Pivots are tried only on models with at least this many rows. Below it, HiGHS's re-solve
+from the base basis costs about what our pivots cost (measured on the Sandefjord case: no gain
+with one thread, 5–10 % slower with two, as the pivots are Python that holds the GIL while the
+other thread's HiGHS would run); above it HiGHS's fixed cost per run dominates (oslo-stress)."""
+
+
 class Basisforskyvning:
     """Raise some row upper bounds and read the new optimum off an optimal basis, without the
-    LP solver — when the basis stays feasible.
+    LP solver — directly when the basis stays feasible, else after a few dual simplex pivots.
 
     Why this is exact. Changing row bounds leaves a basis's reduced costs unchanged, so it
     stays dual feasible. Its primal solution for the new bounds keeps every nonbasic column at
     its bound and every nonbasic (tight) row at its bound; the basic columns move by
     Δx_B = M⁻¹·Δb, where M is the square block tight rows × basic columns. If the moved x is
-    within its bounds, the basis is still optimal. Nothing here rests on that argument alone:
-    ``flytt`` returns x only when it is integral, within its column bounds, every row holds with
-    the new bounds (the activities A·x, computed as A·x₀ plus the columns that moved), and its value
-    reaches the certified Lagrangian bound of the new problem — the base multipliers y give
-    bound + Σ y⁺·Δhi (``Lp.lagrange`` is linear in hi). Otherwise None, and the caller re-solves.
-    Used for the marginal values, where HiGHS's own cost per re-solve (model checks on every
-    run, measured 17–40 ms on the Oslo families even with no simplex iteration) dominates."""
+    within its bounds, the basis is still optimal. If not, the textbook dual simplex
+    (``_dual_simplex``: leave with the most violated basic variable, enter by the dual ratio
+    test, refactorise) walks from that dual feasible basis to a primal feasible one — usually
+    in one or two pivots, as a «+1» disturbs few rows. Nothing here rests on those arguments
+    alone: ``flytt`` returns x only when it is integral, within its column bounds, every row
+    holds with the new bounds (the activities A·x computed from x itself), and its value
+    reaches a certified Lagrangian bound of the new problem — for the shifted basis the base
+    multipliers give bound + Σ y⁺·Δhi (``Lp.lagrange`` is linear in hi); after pivots the
+    bound is computed afresh from the final basis's multipliers. Otherwise None, and the
+    caller re-solves. Used for the marginal values, where HiGHS's own cost per re-solve (model
+    checks on every run, measured 17–40 ms on the Oslo families even with no simplex
+    iteration) dominates."""
 
-    def __init__(self, lp: Lp, r: Lpresultat, basis: Any):
+    def __init__(self, lp: Lp, r: Lpresultat, basis: Any, maks_pivoter: int | None = None):
+        """``maks_pivoter``: dual simplex pivots allowed per ``flytt`` (default ``DUAL_MAKS_ITER``
+        on models with at least ``DUAL_FRA_RADER`` rows, else 0)."""
         mm = lp.mm
         m = len(lp.lo)
         if r.status != "OPTIMAL" or not r.heltallig:
@@ -309,9 +346,11 @@ class Basisforskyvning:
         self.x0 = r.x
         self.grense0 = r.grense
         self.y = r.y
+        self.n, self.m = mm.n, m
         cs = np.fromiter((int(v) for v in basis.col_status), dtype=np.int8, count=mm.n)
         rs = np.fromiter((int(v) for v in basis.row_status), dtype=np.int8, count=m)
-        basisk = int(lp.hs_mod.HighsBasisStatus.kBasic)
+        status = lp.hs_mod.HighsBasisStatus
+        basisk = int(status.kBasic)
         self.kb = np.flatnonzero(cs == basisk)
         rn = np.flatnonzero(rs != basisk)
         if rn.size != self.kb.size:
@@ -324,6 +363,24 @@ class Basisforskyvning:
         self.lu = splu(a[rn][:, self.kb].tocsc()) if rn.size else None  # RuntimeError if singular
         self.ax0 = a @ self.x0
         self.laas = threading.Lock()  # SuperLU's solve is not documented as thread-safe
+        self.maks_pivoter = (DUAL_MAKS_ITER if m >= DUAL_FRA_RADER else 0) if maks_pivoter is None else maks_pivoter
+        self.lu_full = None
+        if self.maks_pivoter > 0 and m:
+            # For the dual simplex: variables z = (x, r) with A·x − r = 0, the base basis (basic
+            # columns, then the rows whose activity is basic) and where each nonbasic one sits.
+            self.a_full = sp.hstack([self.a_kol, -sp.identity(m, format="csc")], format="csc")
+            self.a_full_r = self.a_full.tocsr()
+            self.a_full_t = self.a_full.T.tocsr()
+            self.basis0 = np.concatenate([self.kb, mm.n + np.flatnonzero(rs == basisk)]).astype(np.int64)
+            ovre = int(status.kUpper)
+            self.ved_ovre0 = np.concatenate([cs == ovre, rs == ovre])
+            # A nonbasic column HiGHS reports «at lower» while the solution has it at its upper
+            # bound: go by the solution.
+            self.ved_ovre0[: mm.n] |= (cs != basisk) & (self.x0 >= self.xu) & (self.xu > self.xl)
+            self.cz = np.concatenate([self.c, np.zeros(m)])
+            with contextlib.suppress(RuntimeError):  # singular: no pivots from this basis
+                self.lu_full = splu(self.a_full[:, self.basis0].tocsc())
+        self.pivoter = 0  # pivots done (for measurements)
 
     def flytt(self, rader: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
         """The proven optimum (integral x) when ``rader`` get upper bounds ``hi``, or None."""
@@ -338,16 +395,155 @@ class Basisforskyvning:
             with self.laas:
                 dx = self.lu.solve(b)
             x[self.kb] += dx
+        hi_alle = self.hi.copy()
+        hi_alle[rader] = hi
+        grense = self.grense0 + float(np.sum(np.maximum(self.y[rader], 0.0) * delta))
+        if np.any(x < self.xl - 1e-9) or np.any(x > self.xu + 1e-9):
+            res = self._dual_simplex(hi_alle)
+            if res is None:
+                return None
+            x, y = res
+            grense = min(
+                lagrangegrense(self.a_kol.T.__matmul__, self.c, v, self.lo, hi_alle, self.xl, self.xu)[0]
+                for v in (y, -y)
+            )
         if np.any(x < self.xl - 1e-9) or np.any(x > self.xu + 1e-9) or np.any(np.abs(x - np.rint(x)) > 1e-6):
             return None
         x = np.rint(x)
         endret = np.flatnonzero(x != self.x0)
         ax = self.ax0 + self.a_kol[:, endret] @ (x[endret] - self.x0[endret])
-        hi_alle = self.hi.copy()
-        hi_alle[rader] = hi
         if np.any(ax > hi_alle + 1e-9) or np.any(ax < self.lo - 1e-9):
             return None
-        grense = self.grense0 + float(np.sum(np.maximum(self.y[rader], 0.0) * delta))
         if np.floor(grense + 1e-6) > heltall_verdi(self.c, x):
             return None
         return x
+
+    def _dual_simplex(self, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Dual simplex from the base basis on the problem with row upper bounds ``hi``: the
+        primal x and the row multipliers y of the first primal feasible basis, or None after
+        ``DUAL_MAKS_ITER`` pivots (or when no column can enter: the raised problem would be
+        infeasible, which raising bounds cannot make it). The base basis is factorised once
+        (``__init__``); each pivot adds an elementary matrix (product form of the inverse) and
+        updates the basic values and reduced costs by the pivot's row and column, so a pivot
+        costs a few triangular solves and one product with Aᵀ. The result is checked by
+        ``flytt`` (from x itself, not from these updates)."""
+        n, m = self.n, self.m
+        if self.lu_full is None or self.maks_pivoter == 0:
+            return None
+        zl = np.concatenate([self.xl, self.lo])
+        zu = np.concatenate([self.xu, hi])
+        basis = self.basis0.copy()
+        ved_ovre = self.ved_ovre0.copy()
+        i_basis = np.zeros(n + m, dtype=bool)
+        i_basis[basis] = True
+        kan_flytte = zl < zu
+        tol = 1e-9
+        etaer: list[tuple[int, np.ndarray]] = []  # (row p, B⁻¹·a_q of the entering column)
+
+        lu = self.lu_full
+
+        def ftran(b: np.ndarray) -> np.ndarray:  # B⁻¹·b
+            with self.laas:
+                v = lu.solve(b)
+            for p, a in etaer:
+                vp = v[p] / a[p]
+                v -= vp * a
+                v[p] = vp
+            return v
+
+        def btran(b: np.ndarray) -> np.ndarray:  # B⁻ᵀ·b
+            u = b.copy()
+            for p, a in reversed(etaer):
+                u[p] = (u[p] - (a @ u - a[p] * u[p])) / a[p]
+            with self.laas:
+                return lu.solve(u, trans="T")
+
+        z = np.where(ved_ovre, zu, zl)
+        z[i_basis] = 0.0
+        if not np.all(np.isfinite(z)):
+            return None  # a nonbasic variable without a finite bound: not this method's case
+        z[basis] = ftran(-(self.a_full_r @ z))
+        d = self.cz - self.a_full_t @ btran(self.cz[basis])  # reduced costs (0 on the basis)
+        vekt = np.ones(m)  # dual steepest-edge weights ‖row i of B⁻¹‖², from 1 (devex start)
+        for it in range(self.maks_pivoter + 1):
+            zb = z[basis]
+            under = zl[basis] - zb
+            over = zb - zu[basis]
+            brudd = np.maximum(under, over)
+            if brudd.max() <= 1e-9:
+                return z[:n], btran(self.cz[basis])
+            p = int(np.argmax(np.where(brudd > 1e-9, brudd * brudd / vekt, 0.0)))
+            if brudd[p] <= 1e-9:
+                return z[:n], btran(self.cz[basis])
+            if it == self.maks_pivoter:
+                return None
+            self.pivoter += 1
+            e = np.zeros(m)
+            e[p] = 1.0
+            rho = btran(e)
+            alfa = self.a_full_t @ rho  # ∂z_B[p]/∂z_q = −alfa_q
+            opp = under[p] > 0  # z_B[p] must rise to its lower bound (else sink to its upper)
+            fri = ~i_basis & kan_flytte
+            if opp:
+                valgbar = fri & ((~ved_ovre & (alfa < -tol)) | (ved_ovre & (alfa > tol)))
+            else:
+                valgbar = fri & ((~ved_ovre & (alfa > tol)) | (ved_ovre & (alfa < -tol)))
+            kand = np.flatnonzero(valgbar)
+            if kand.size == 0:
+                return None
+            # Bound-flipping ratio test: walk the breakpoints |d_j/alfa_j| in order (ties: the
+            # larger pivot element first); a 0/1 column whose breakpoint is passed while the
+            # leaving variable is still infeasible goes to its other bound instead of entering.
+            forhold = np.abs(d[kand]) / np.abs(alfa[kand])
+            orden = np.lexsort((kand, -np.abs(alfa[kand]), forhold))
+            helling = brudd[p]
+            q = -1
+            vend: list[int] = []
+            for j in kand[orden]:
+                spenn = zu[j] - zl[j]
+                etter = helling - abs(alfa[j]) * spenn
+                if not np.isfinite(spenn) or etter <= 1e-9:
+                    q = int(j)
+                    break
+                vend.append(int(j))
+                helling = etter
+            if q < 0:
+                return None
+            if vend:
+                f = np.asarray(vend, dtype=np.int64)
+                ny = np.where(ved_ovre[f], zl[f], zu[f])
+                kol = np.zeros(m)
+                for j, dz in zip(f, ny - z[f], strict=True):
+                    a, b = self.a_full.indptr[j], self.a_full.indptr[j + 1]
+                    kol[self.a_full.indices[a:b]] += dz * self.a_full.data[a:b]
+                z[basis] -= ftran(kol)
+                z[f] = ny
+                ved_ovre[f] = ~ved_ovre[f]
+                zb = z[basis]
+            kol = np.zeros(m)
+            a, b = self.a_full.indptr[q], self.a_full.indptr[q + 1]
+            kol[self.a_full.indices[a:b]] = self.a_full.data[a:b]
+            a_q = ftran(kol)
+            if abs(a_q[p]) < 1e-9 or abs(a_q[p] - alfa[q]) > 1e-7 * max(1.0, abs(alfa[q])):
+                return None  # numerically unsafe pivot (row and column disagree): leave it to HiGHS
+            # The leaving variable goes to the bound it violated; the entering one moves so far.
+            ut = int(basis[p])
+            maal = zl[ut] if opp else zu[ut]
+            steg = (zb[p] - maal) / a_q[p]
+            z[basis] -= steg * a_q
+            z[q] += steg
+            z[ut] = maal
+            tau = ftran(rho)
+            r = a_q / a_q[p]
+            wp = vekt[p]
+            vekt = np.maximum(vekt - 2.0 * r * tau + r * r * wp, 1e-4)
+            vekt[p] = max(wp / (a_q[p] * a_q[p]), 1e-4)
+            theta = d[q] / alfa[q]  # y moves by theta·(row p of B⁻ᵀ) so that d_q becomes 0
+            d -= theta * alfa
+            d[q], d[ut] = 0.0, -theta
+            etaer.append((p, a_q))
+            basis[p] = q
+            i_basis[q] = True
+            i_basis[ut] = False
+            ved_ovre[ut] = not opp
+        return None

@@ -80,41 +80,75 @@ def test_ekteparkostnad_mot_highs_med_paret_tvunget_sammen():
     assert sjekket >= 2  # the case splits several couples
 
 
-def test_basisforskyvning_gir_lp_optimum_eller_ingenting():
-    """``Basisforskyvning.flytt`` (one more place read off the base basis) against HiGHS
-    re-solving the raised LP from scratch, unit by unit; and it refuses when the certified
-    bound is not reached."""
+def _kapasitetsrader(mm) -> dict[str, list[tuple[int, int]]]:  # type: ignore[no-untyped-def]
+    rader: dict[str, list[tuple[int, int]]] = {}
+    for r, art in enumerate(mm.art):
+        if art.startswith("kapasitet:"):
+            rader.setdefault(art.split(":")[1], []).append((r, int(art.split(":")[2])))
+    return rader
+
+
+@pytest.mark.parametrize("maks_pivoter", [0, 40])
+def test_basisforskyvning_gir_lp_optimum_eller_ingenting(maks_pivoter: int):
+    """``Basisforskyvning.flytt`` (one more place read off the base basis; with pivots, after
+    dual simplex pivots from it) against HiGHS re-solving the raised LP from scratch, unit by
+    unit; and, without pivots, it refuses when the certified bound is not reached."""
     sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
     losning = loes(sak, UTEN)
-    godtatt = 0
+    godtatt = pivotert = 0
     for fam in (Familie.LANGTID, Familie.BOLIG, Familie.KORTTID):
         dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, kandidat_kapasitet=1)
         mm = bygg_modell(dp)
         lp0 = Lp(mm, mm.nivaa[0])
         r0 = lp0.loes()
-        fb = Basisforskyvning(lp0, r0, lp0.basis())
-        rader: dict[str, list[tuple[int, int]]] = {}
-        for r, art in enumerate(mm.art):
-            if art.startswith("kapasitet:"):
-                rader.setdefault(art.split(":")[1], []).append((r, int(art.split(":")[2])))
+        fb = Basisforskyvning(lp0, r0, lp0.basis(), maks_pivoter=maks_pivoter)
+        rader = _kapasitetsrader(mm)
         for u in dp.enheter:
             rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
             hi = _hevet_kapasitet(mm, dp, u, rader.get(u, []))
+            for_ = fb.pivoter
             x = fb.flytt(rr, hi)
             if x is None:
                 continue
             godtatt += 1
+            pivotert += fb.pivoter > for_
             ny = Lp(mm, mm.nivaa[0])
             ny.sett_radgrense(rr, hi)
             r = ny.loes()
             assert r.status == "OPTIMAL"
             assert heltall_verdi(mm.nivaa[0], x) == round(r.grense)
             assert _gjennomforbar(mm, x, lo=ny.lo, hi=ny.hi)
-            # A bound it cannot reach: no answer.
-            fb.grense0 += 5
-            assert fb.flytt(rr, hi) is None
-            fb.grense0 -= 5
-    assert godtatt >= 5, godtatt
+            if maks_pivoter == 0:  # a bound it cannot reach: no answer
+                fb.grense0 += 5
+                assert fb.flytt(rr, hi) is None
+                fb.grense0 -= 5
+    # 20 units in these families; the shift alone reads off 15, pivots the other 5 (measured).
+    assert godtatt >= (12 if maks_pivoter == 0 else 18), godtatt
+    assert (pivotert == 0) if maks_pivoter == 0 else (pivotert >= 3), pivotert
+
+
+def test_dual_simplex_gir_ingenting_naar_pivotene_ikke_rekker():
+    """With too few pivots allowed the dual simplex gives up (None), and a corrupted base
+    basis (a wrong «at upper» flag) can never yield an answer that HiGHS disagrees with."""
+    sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
+    losning = loes(sak, UTEN)
+    dp = bygg_delproblem(sak, Familie.BOLIG, losning.kvalifisering, losning.prioritet, kandidat_kapasitet=1)
+    mm = bygg_modell(dp)
+    lp0 = Lp(mm, mm.nivaa[0])
+    r0 = lp0.loes()
+    rader = _kapasitetsrader(mm)
+    en = Basisforskyvning(lp0, r0, lp0.basis(), maks_pivoter=1)
+    mange = Basisforskyvning(lp0, r0, lp0.basis(), maks_pivoter=40)
+    trenger_flere = 0
+    for u in dp.enheter:
+        rr = np.array([r for r, _ in rader.get(u, [])], dtype=np.int64)
+        hi = _hevet_kapasitet(mm, dp, u, rader.get(u, []))
+        for_ = mange.pivoter
+        x = mange.flytt(rr, hi)
+        if x is not None and mange.pivoter - for_ > 1:
+            trenger_flere += 1
+            assert en.flytt(rr, hi) is None
+    assert trenger_flere >= 1
 
 
 def test_ingen_cpsat_modell_naar_tiden_er_ute_og_nivaa1_er_bevist(monkeypatch: pytest.MonkeyPatch):

@@ -184,6 +184,14 @@ class Lp:
         """The current simplex basis (to start later re-solves from)."""
         return self.h.getBasis()
 
+    def basisstatus(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current basis as HiGHS status integers per column (all of the model's columns:
+        those sifting has not brought in are nonbasic at 0) and per row."""
+        b = self.h.getBasis()
+        kol = np.full(self.mm.n, int(self.hs_mod.HighsBasisStatus.kLower), dtype=np.int8)
+        kol[self.aktive] = statuser(b.col_status)
+        return kol, statuser(b.row_status)
+
     def sett_basis(self, basis: Any) -> None:
         """Start the next solve from ``basis`` (from ``basis()`` on a model of the same shape)."""
         self.h.setBasis(basis)
@@ -270,6 +278,12 @@ def lagrangegrense(
     return rad + kol, d, y
 
 
+def statuser(liste: Any) -> np.ndarray:
+    """HiGHS basis statuses (a list of enum members) as integers (``.value``: the fastest
+    conversion measured, ~0.25 µs each)."""
+    return np.array([v.value for v in liste], dtype=np.int8)
+
+
 def heltall_verdi(c: np.ndarray, x: np.ndarray) -> int:
     """Exact integer objective of an integral vector (Python integers, no rounding error)."""
     xr = np.rint(x).astype(np.int64)
@@ -347,8 +361,10 @@ class Basisforskyvning:
         self.grense0 = r.grense
         self.y = r.y
         self.n, self.m = mm.n, m
-        cs = np.fromiter((int(v) for v in basis.col_status), dtype=np.int8, count=mm.n)
-        rs = np.fromiter((int(v) for v in basis.row_status), dtype=np.int8, count=m)
+        cs = statuser(basis.col_status)
+        rs = statuser(basis.row_status)
+        if cs.size != mm.n or rs.size != m:
+            raise ValueError("basisen hører til en annen modell")
         status = lp.hs_mod.HighsBasisStatus
         basisk = int(status.kBasic)
         self.kb = np.flatnonzero(cs == basisk)
@@ -547,3 +563,15 @@ class Basisforskyvning:
             i_basis[ut] = False
             ved_ovre[ut] = not opp
         return None
+
+
+def lag_basis(kol: np.ndarray, rad: np.ndarray) -> Any:
+    """A HiGHS basis from status integers per column and row (as ``Lp.basisstatus`` gives)."""
+    import highspy
+
+    etter_verdi = {int(v): v for v in highspy.HighsBasisStatus.__members__.values()}
+    b = highspy.HighsBasis()
+    b.col_status = [etter_verdi[v] for v in kol.tolist()]
+    b.row_status = [etter_verdi[v] for v in rad.tolist()]
+    b.valid = True
+    return b

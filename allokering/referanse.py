@@ -139,7 +139,9 @@ def highs_mip(mm: Matrisemodell, mal: np.ndarray, tidsgrense_s: float = 60.0) ->
     x = np.rint(np.asarray(hs.getSolution().col_value))
     verdi = heltall_verdi(mal, x)
     valgt = tuple(int(i) for i in np.flatnonzero(x[: len(mm.dp.kandidater)] > 0.5))
-    return Referanseresultat(verdi, status == highspy.HighsModelStatus.kOptimal, time.perf_counter() - t0, valgt)
+    # An empty model (a family with no candidates) is trivially optimal; HiGHS calls it «empty».
+    bevist = status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kModelEmpty)
+    return Referanseresultat(verdi, bevist, time.perf_counter() - t0, valgt)
 
 
 def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresultat:

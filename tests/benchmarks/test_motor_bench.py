@@ -78,3 +78,18 @@ def test_gulvet_er_eksakt_uten_sidebetingelser(motor_bench) -> None:
     mm = bygg_modell(dp)
     assert g.eksakt
     assert g.verdi == highs_mip(mm, mm.nivaa[0], 10).verdi == 10 + 7 + 6
+
+
+def test_highs_referansen_regner_en_tom_familie_som_bevist() -> None:
+    """A family with no candidates is trivially optimal: the HiGHS reference must not mark it
+    «not proven» (HiGHS reports an empty model as «empty», not «optimal»)."""
+    from allokering.kandidater import Delproblem
+    from allokering.modell import bygg_modell
+    from allokering.referanse import highs_mip
+    from modeller.kodeverk import Familie
+
+    dp = Delproblem(Familie.AKUTT, 3, [], {}, {}, {}, {}, [], [], {}, [], [], {})
+    dp.indekser()
+    mm = bygg_modell(dp)
+    ref = highs_mip(mm, mm.nivaa[0])
+    assert ref.bevist and ref.verdi == 0

@@ -148,7 +148,12 @@ def bygg_modell(dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = froze
 
 
 def _leksikografiske_vekter(mm: Matrisemodell) -> tuple[int, int, int, int]:
-    dp = mm.dp
+    return leksikografiske_vekter(mm.dp)
+
+
+def leksikografiske_vekter(dp: Delproblem) -> tuple[int, int, int, int]:
+    """M1, M2, M3, −1 of the combined objective (see the module docstring); they depend on the
+    family's candidates only."""
     r2 = 3 * len(dp.ektepar)
     beste_pref: dict[str, int] = {}
     movers: set[str] = set()

@@ -335,16 +335,16 @@ class Basisforskyvning:
     stays dual feasible. Its primal solution for the new bounds keeps every nonbasic column at
     its bound and every nonbasic (tight) row at its bound; the basic columns move by
     Δx_B = M⁻¹·Δb, where M is the square block tight rows × basic columns. If the moved x is
-    within its bounds, the basis is still optimal. If not, the textbook dual simplex
-    (``_dual_simplex``: leave with the most violated basic variable, enter by the dual ratio
-    test, refactorise) walks from that dual feasible basis to a primal feasible one — usually
-    in one or two pivots, as a «+1» disturbs few rows. Nothing here rests on those arguments
-    alone: ``flytt`` returns x only when it is integral, within its column bounds, every row
-    holds with the new bounds (the activities A·x computed from x itself), and its value
-    reaches a certified Lagrangian bound of the new problem — for the shifted basis the base
-    multipliers give bound + Σ y⁺·Δhi (``Lp.lagrange`` is linear in hi); after pivots the
-    bound is computed afresh from the final basis's multipliers. Otherwise None, and the
-    caller re-solves. Used for the marginal values, where HiGHS's own cost per re-solve (model
+    within its bounds, the basis is still optimal. If not, the dual simplex (``_dual_simplex``:
+    the leaving variable by steepest-edge weights, the entering one by a bound-flipping ratio
+    test, product-form updates of the inverse) walks from that dual feasible basis to a primal
+    feasible one — on oslo-stress in one to three pivots, as a «+1» disturbs few rows.
+    Nothing here rests on those arguments alone: ``flytt`` returns x only when it is integral,
+    within its column bounds, every row holds with the new bounds (the activities A·x computed
+    from x itself), and its value reaches a certified Lagrangian bound of the new problem — for
+    the shifted basis the base multipliers give bound + Σ y⁺·Δhi (``Lp.lagrange`` is linear in
+    hi); after pivots the bound is computed afresh from the final basis's multipliers.
+    Otherwise None, and the caller re-solves. Used for the marginal values, where HiGHS's own cost per re-solve (model
     checks on every run, measured 17–40 ms on the Oslo families even with no simplex
     iteration) dominates."""
 
@@ -420,7 +420,7 @@ class Basisforskyvning:
                 return None
             x, y = res
             grense = min(
-                lagrangegrense(self.a_kol.T.__matmul__, self.c, v, self.lo, hi_alle, self.xl, self.xu)[0]
+                lagrangegrense(lambda v: self.a_kol.T @ v, self.c, v, self.lo, hi_alle, self.xl, self.xu)[0]
                 for v in (y, -y)
             )
         if np.any(x < self.xl - 1e-9) or np.any(x > self.xu + 1e-9) or np.any(np.abs(x - np.rint(x)) > 1e-6):
@@ -437,7 +437,7 @@ class Basisforskyvning:
     def _dual_simplex(self, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """Dual simplex from the base basis on the problem with row upper bounds ``hi``: the
         primal x and the row multipliers y of the first primal feasible basis, or None after
-        ``DUAL_MAKS_ITER`` pivots (or when no column can enter: the raised problem would be
+        ``maks_pivoter`` pivots (or when no column can enter: the raised problem would be
         infeasible, which raising bounds cannot make it). The base basis is factorised once
         (``__init__``); each pivot adds an elementary matrix (product form of the inverse) and
         updates the basic values and reduced costs by the pivot's row and column, so a pivot
@@ -455,7 +455,6 @@ class Basisforskyvning:
         kan_flytte = zl < zu
         tol = 1e-9
         etaer: list[tuple[int, np.ndarray]] = []  # (row p, B⁻¹·a_q of the entering column)
-
         lu = self.lu_full
 
         def ftran(b: np.ndarray) -> np.ndarray:  # B⁻¹·b
@@ -489,8 +488,6 @@ class Basisforskyvning:
             if brudd.max() <= 1e-9:
                 return z[:n], btran(self.cz[basis])
             p = int(np.argmax(np.where(brudd > 1e-9, brudd * brudd / vekt, 0.0)))
-            if brudd[p] <= 1e-9:
-                return z[:n], btran(self.cz[basis])
             if it == self.maks_pivoter:
                 return None
             self.pivoter += 1

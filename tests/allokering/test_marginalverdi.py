@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from allokering import lp
 from allokering.kandidater import bygg_delproblem
 from allokering.loser import Loserparametre, _gjennomforbar, _hevet_kapasitet, loes, plassert
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
@@ -27,7 +28,12 @@ from modeller.regelprofil import SANDEFJORD
 UTEN = Loserparametre(marginalverdier=False, ektepar_kostnad=False)
 
 
-def test_marginalverdi_er_gevinsten_ved_full_omlosning():
+@pytest.mark.parametrize("pivoter", [False, True])
+def test_marginalverdi_er_gevinsten_ved_full_omlosning(pivoter: bool, monkeypatch: pytest.MonkeyPatch):
+    """With ``pivoter`` the dual simplex is used on every model (normally only from
+    ``DUAL_FRA_RADER`` rows), so its answers are checked here against full re-solves too."""
+    if pivoter:
+        monkeypatch.setattr(lp, "DUAL_FRA_RADER", 0)
     sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
     losning = loes(sak)
     assert losning.status == "OPTIMAL"
@@ -49,7 +55,10 @@ def test_marginalverdi_er_gevinsten_ved_full_omlosning():
     assert positive >= 3  # the case is scarce enough that several units have a value
 
 
-def test_marginalverdier_er_deterministiske():
+@pytest.mark.parametrize("pivoter", [False, True])
+def test_marginalverdier_er_deterministiske(pivoter: bool, monkeypatch: pytest.MonkeyPatch):
+    if pivoter:  # the dual simplex on every model, shared by the threads
+        monkeypatch.setattr(lp, "DUAL_FRA_RADER", 0)
     sak = generer(60_000, SANDEFJORD, seed=6, antall_sokere=120, antall_enheter=20, horisont_dager=14)
     a, b = loes(sak), loes(sak)
     assert a.marginalverdi == b.marginalverdi

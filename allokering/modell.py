@@ -143,12 +143,8 @@ def bygg_modell(dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = froze
     ektepar(mm, tving_sammen)
     laaser(mm)
     mm.nivaa = mm.nivaa[:, : mm.n]
-    mm.vekter = _leksikografiske_vekter(mm)
+    mm.vekter = leksikografiske_vekter(dp)
     return mm
-
-
-def _leksikografiske_vekter(mm: Matrisemodell) -> tuple[int, int, int, int]:
-    return leksikografiske_vekter(mm.dp)
 
 
 def leksikografiske_vekter(dp: Delproblem) -> tuple[int, int, int, int]:

@@ -222,7 +222,10 @@ def loes_familie(
     n_nivaa = 1 if bare_nivaa1 else len(NIVAER)
     if not dp.kandidater and not dp.laast_til:
         return Familieloesning("OPTIMAL", [Nivaaresultat(NIVAER[k], 0, 0, True) for k in range(n_nivaa)], [], "lp")
-    if mm is None and not tosteg and not tving_sammen and _enkel(dp):
+    # In a simple family the no-competition test is made without a model; when it fails there,
+    # the same greedy and bound on the model would fail too, so it is not repeated below.
+    direkte_provd = mm is None and not tosteg and not tving_sammen and _enkel(dp)
+    if direkte_provd:
         direkte = _uten_konkurranse_direkte(dp, n_nivaa)
         if direkte is not None:
             return direkte
@@ -230,7 +233,7 @@ def loes_familie(
         mm = bygg_modell(dp, tving_sammen)
     l1 = mm.nivaa[0]
     samlet = mm.samlet
-    if not tosteg:
+    if not tosteg and not direkte_provd:
         uten_sok = _uten_konkurranse(mm, l1 if bare_nivaa1 else samlet)
         if uten_sok is not None:
             return _ferdig(mm, uten_sok, n_nivaa, heltall_verdi(l1, uten_sok), True, "gradig")

@@ -235,22 +235,27 @@ def saksindeks(sak: Sak) -> Saksindeks:
     diff: dict[str, list[int]] = {e.id: [0] * (h + 1) for e in sak.enheter}
     diff_2r: dict[str, list[int]] = {}
     dobbeltrom_rom: dict[str, set[str]] = defaultdict(set)
-    t0 = sak.startdato
+    # Day numbers by ordinals: the simulator's weekly case has hundreds of stays, and date
+    # arithmetic and enum equality were most of this loop (enum members compare by identity).
+    t0 = sak.startdato.toordinal()
     for o in sak.opphold:
         rad = diff.get(o.enhet_id)
         if rad is None:
             continue
-        iv = _dekker((o.start - t0).days, None if o.forventet_slutt is None else (o.forventet_slutt - t0).days, h)
-        if iv is None:
+        lo = max(0, o.start.toordinal() - t0)
+        hi = h - 1 if o.forventet_slutt is None else min(h - 1, o.forventet_slutt.toordinal() - t0)
+        if lo > hi:
             continue
-        lo, hi = iv
         rad[lo] += 1
         rad[hi + 1] -= 1
-        if o.romtype == Romtype.TOROMS:
+        rt = o.romtype
+        if rt is None:
+            continue
+        if rt is Romtype.TOROMS:
             r2 = diff_2r.setdefault(o.enhet_id, [0] * (h + 1))
             r2[lo] += 1
             r2[hi + 1] -= 1
-        if o.romtype == Romtype.DOBBELTROM and lo == 0:
+        elif rt is Romtype.DOBBELTROM and lo == 0:
             dobbeltrom_rom[o.enhet_id].add(o.rom_id or o.id)
     brukt = {u: list(accumulate(r[:h])) for u, r in diff.items()}
     brukt_2r = {u: list(accumulate(diff_2r[u][:h])) if u in diff_2r else [0] * h for u in diff}

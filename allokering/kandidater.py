@@ -179,6 +179,7 @@ class Delproblem:
         of a class who start the same day are matched to the flows' units in id order; any
         matching is equally good at every level."""
         n = len(self.kandidater)
+        x = x.tolist() if isinstance(x, np.ndarray) else x  # list indexing is several times faster
         ut = [Plassering(k, k.enhet) for k in self.kandidater if k.enhet is not None and x[k.idx] > 0.5]
         for (kl, st), idx in sorted(self.per_klasse_start.items()):
             valgte = sorted((self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: k.personer)

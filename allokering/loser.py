@@ -394,7 +394,7 @@ def _uten_konkurranse_direkte(dp: Delproblem, n_nivaa: int) -> Familieloesning |
     if len({k.personer[0] for k in valgt}) != len(valgt):
         return None
     h = dp.horisont
-    belegg = {u: np.zeros(h, dtype=np.int64) for u in dp.enheter}
+    belegg: dict[str, np.ndarray] = {}  # units without placements have nothing to check
     strommer = {(z.klasse, z.start, z.enhet): z.maks for z in dp.strommer}
     per_strom: dict[tuple[int, int, str], int] = defaultdict(int)
     for p in g.plasseringer:
@@ -406,8 +406,11 @@ def _uten_konkurranse_direkte(dp: Delproblem, n_nivaa: int) -> Familieloesning |
                 return None
         elif p.enhet != k.enhet:
             return None
+        rad = belegg.get(p.enhet)
+        if rad is None:
+            rad = belegg[p.enhet] = np.zeros(h, dtype=np.int64)
         for lo, hi in k.perioder:
-            belegg[p.enhet][lo : hi + 1] += 1
+            rad[lo : hi + 1] += 1
     for u, rad in belegg.items():
         if np.any(rad > np.maximum(0, np.asarray(dp.ledig[u]))):
             return None

@@ -10,7 +10,9 @@ reduction to binding days), and the tests build it on candidates with every star
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -49,9 +51,10 @@ def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
     ``bare_beste``: give up (None) as soon as a søker cannot have one of its most valuable
     candidates — the engine's no-competition test needs nothing else (``loser._uten_konkurranse``)."""
     t0 = time.perf_counter()
-    # Free places left per unit and day (numpy rows, so a stay is checked with one slice).
-    rest = {u: np.asarray(dp.ledig[u], dtype=np.int64).copy() for u in dp.enheter}
-    rest2 = {u: np.asarray(dp.ledig_toroms[u], dtype=np.int64).copy() for u in dp.enheter}
+    # Free places left per unit and day (numpy rows, so a stay is checked with one slice), made
+    # when a unit is first looked at: a weekly family touches few of its units.
+    rest = _VedBehov(lambda u: np.array(dp.ledig[u], dtype=np.int64))
+    rest2 = _VedBehov(lambda u: np.array(dp.ledig_toroms[u], dtype=np.int64))
     frig_av = {f.soker: f for f in dp.frigjoringer}
     klasse_enheter = {k.id: k.enheter for k in dp.klasser}
     plassert: set[str] = set()
@@ -59,8 +62,8 @@ def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
 
     siste = dp.horisont - 1
     # Smallest free count from each day to the end of the horizon: open-ended stays (the
-    # common case) are then checked in O(1).
-    sufmin = {u: np.minimum.accumulate(r[::-1])[::-1].tolist() for u, r in rest.items()}
+    # common case) are then checked in O(1). Recomputed below whenever ``rest`` of a unit changes.
+    sufmin = _VedBehov(lambda u: np.minimum.accumulate(rest[u][::-1])[::-1].tolist())
 
     def passer(k: Kandidat, u: str) -> bool:
         if len(k.perioder) == 1 and k.perioder[0][1] == siste and not k.toroms:
@@ -74,10 +77,15 @@ def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
     for s in rekkefolge:
         if s in plassert:
             continue
-        kand = sorted(dp.per_soker.get(s, []), key=lambda i: (-dp.kandidater[i].verdi, -dp.kandidater[i].pref, i))
-        if bare_beste and kand:
-            topp = (dp.kandidater[kand[0]].verdi, dp.kandidater[kand[0]].pref)
-            kand = [i for i in kand if (dp.kandidater[i].verdi, dp.kandidater[i].pref) == topp]
+        kk = dp.kandidater
+        egne = dp.per_soker.get(s, [])
+        if bare_beste:
+            # Only the most valuable candidates, in index order: the same list as the sort
+            # below cut at its first (value, preference), without sorting them all.
+            topp = max(((kk[i].verdi, kk[i].pref) for i in egne), default=None)
+            kand = sorted(i for i in egne if (kk[i].verdi, kk[i].pref) == topp)
+        else:
+            kand = sorted(egne, key=lambda i: (-kk[i].verdi, -kk[i].pref, i))
         for i in kand:
             k = dp.kandidater[i]
             if any(p in plassert for p in k.personer):
@@ -105,6 +113,18 @@ def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
     verdi = sum(p.kandidat.verdi for p in valgt)
     idx = tuple(sorted(p.kandidat.idx for p in valgt))
     return Referanseresultat(verdi, False, time.perf_counter() - t0, idx, tuple(valgt))
+
+
+class _VedBehov(dict):  # type: ignore[type-arg]
+    """A dict that makes a missing entry with ``lag(key)`` when it is first read."""
+
+    def __init__(self, lag: Callable[[str], Any]):
+        super().__init__()
+        self.lag = lag
+
+    def __missing__(self, nokkel: str) -> Any:
+        verdi = self[nokkel] = self.lag(nokkel)
+        return verdi
 
 
 def som_vektor(dp: Delproblem, n: int, plasseringer: tuple[Plassering, ...]) -> np.ndarray:

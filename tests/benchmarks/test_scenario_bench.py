@@ -1,0 +1,48 @@
+"""Smoke test of benchmarks/scenario_bench.py on a tiny sweep: both worker counts run in every
+round, the speed-up line reports every round, and the last line is the RESULT line."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+SKRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "scenario_bench.py"
+RESULT = re.compile(
+    r"^RESULT case=scenario-sandefjord-20y-100r seconds=(?P<s>[\d.]+) "
+    r"workers1_s=(?P<w1>[\d.]+) workers2_s=(?P<w2>[\d.]+)$"
+)
+
+
+@pytest.fixture(scope="module")
+def scenario_bench():
+    spec = importlib.util.spec_from_file_location("scenario_bench", SKRIPT)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["scenario_bench"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_liten_sveip_gir_result_linje(scenario_bench, capsys) -> None:
+    scenario_bench.main(["--uker", "2", "--replikasjoner", "2", "--runder", "2"])
+    ut = capsys.readouterr().out.strip().splitlines()
+    runder = [linje for linje in ut if linje.startswith("Runde ")]
+    assert [linje.split(":")[0] + ":" + linje.split(":")[1].split("arbeider")[0] for linje in runder] == [
+        "Runde 1: Dask LocalCluster 1 ",
+        "Runde 1: Dask LocalCluster 2 ",
+        "Runde 2: Dask LocalCluster 1 ",
+        "Runde 2: Dask LocalCluster 2 ",
+    ]
+    assert any(re.search(r"over 2 runder \(hver runde: [\d.]+×, [\d.]+×\)", linje) for linje in ut), ut
+    m = RESULT.match(ut[-1])
+    assert m is not None, ut[-1]
+    assert float(m["w1"]) > 0 and float(m["w2"]) > 0 and float(m["s"]) > 0
+
+
+def test_runder_maa_vaere_positivt(scenario_bench) -> None:
+    with pytest.raises(SystemExit):
+        scenario_bench.main(["--runder", "0"])

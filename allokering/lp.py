@@ -239,7 +239,7 @@ class Lp:
             utenfor = np.flatnonzero(~self.i_lp & (d_pris > 1e-9) & (self.xu > 0))
             if utenfor.size == 0:
                 break
-            maks = max(2000, utenfor.size // 4)
+            maks = max(SIKT_MIN, int(utenfor.size * SIKT_ANDEL))
             if utenfor.size > maks:
                 utenfor = utenfor[np.argsort(-d_pris[utenfor], kind="stable")[:maks]]
             self._legg_til(utenfor)
@@ -317,6 +317,14 @@ def redusert_kost_fiksering(r: Lpresultat, gap: float, lp: Lp) -> Flate:
     hi[tett_lo] = lo[tett_lo]
     return Flate(fast, lo, hi)
 
+
+SIKT_ANDEL = 0.05
+"""Sifting adds this share of the attractive columns per round (the most attractive first), at
+least ``SIKT_MIN``. Measured on the level-1 langtid LP: national-stress (1.05 M columns) 79 and
+80 s at 5 % against 90 and 95 s at 25 % (10 %: 92 s, 2 %: 111 s), ending with 221 k instead of
+388 k columns in HiGHS; oslo-stress 1.31 against 1.41 s (medians of 3). Small rounds let the
+duals improve before many columns that would never enter are added."""
+SIKT_MIN = 1000
 
 DUAL_MAKS_ITER = 40
 """Dual simplex pivots ``Basisforskyvning`` tries before it gives the «+1» back to HiGHS."""

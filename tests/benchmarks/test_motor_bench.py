@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
-import pytest
-
-SKRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "motor_bench.py"
 RESULT = re.compile(
     r"^RESULT case=(?P<case>[\w-]+) engine_s=(?P<engine_s>[\d.]+) highs_s=(?P<highs_s>[\d.]+) "
     r"floor_s=(?P<floor_s>[\d.]+) greedy_obj=(?P<greedy_obj>-?\d+) engine_obj=(?P<engine_obj>-?\d+) "
     r"highs_obj=(?P<highs_obj>-?\d+) proven=(?P<proven>[01])$"
 )
-
-
-@pytest.fixture(scope="module")
-def motor_bench():
-    spec = importlib.util.spec_from_file_location("motor_bench", SKRIPT)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["motor_bench"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_raske_kjoring_gir_result_linjer(motor_bench, capsys) -> None:

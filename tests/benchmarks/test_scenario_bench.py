@@ -3,28 +3,14 @@ round, the speed-up line reports every round, and the last line is the RESULT li
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
-SKRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "scenario_bench.py"
 RESULT = re.compile(
     r"^RESULT case=scenario-sandefjord-20y-100r seconds=(?P<s>[\d.]+) "
     r"workers1_s=(?P<w1>[\d.]+) workers2_s=(?P<w2>[\d.]+)$"
 )
-
-
-@pytest.fixture(scope="module")
-def scenario_bench():
-    spec = importlib.util.spec_from_file_location("scenario_bench", SKRIPT)
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["scenario_bench"] = mod
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_liten_sveip_gir_result_linje(scenario_bench, capsys) -> None:

@@ -1,11 +1,13 @@
 """Benchmark: 20 years × 100 replications of the Sandefjord-size case with the engine in the loop.
 
 Prints the per-call and per-week engine time, the measured wall time of a Dask LocalCluster sweep with
-1 and with 2 workers (same tasks, same seeds), and the wall time of the full 20 y × 100 r run. The full run
-takes hours with today's engine; by default it is **estimated** from the measured 2-worker throughput
-(weeks per second) and labelled so; ``--full`` runs it for real.
+1 and with 2 workers (same tasks, same seeds) in ``--runder`` alternating rounds with the speed-up as the
+median of the rounds' ratios, and the wall time of the full 20 y × 100 r run. The full run takes hours
+with today's engine; by default it is **estimated** from the median 2-worker throughput (weeks per
+second) and labelled so; ``--full`` runs it for real.
 
-Last line: ``RESULT case=scenario-sandefjord-20y-100r seconds=<x> workers1_s=<x> workers2_s=<x>``.
+Last line: ``RESULT case=scenario-sandefjord-20y-100r seconds=<x> workers1_s=<x> workers2_s=<x>`` (the
+1- and 2-worker times are medians over the rounds).
 """
 
 from __future__ import annotations

@@ -30,3 +30,8 @@ def motor_bench() -> ModuleType:
 @pytest.fixture(scope="module")
 def scenario_bench() -> ModuleType:
     return last_skript("scenario_bench")
+
+
+@pytest.fixture(scope="module")
+def ab_funksjoner() -> ModuleType:
+    return last_skript("ab_funksjoner")

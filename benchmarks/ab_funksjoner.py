@@ -2,9 +2,10 @@
 
 The machine's speed drifts by tens of per cent within minutes, so timings from separate processes
 cannot resolve changes under ~10 %. This script loads the *old* source of each named function
-(``git show REV:path``), compiles it in the current module's namespace (so it uses today's classes and
-helpers), and swaps old and new in every loaded module that holds the function, round by round,
-alternating which goes first. It prints each round's times and the median ratio old/new.
+(``git show REV:path``), compiles it with the live module as its globals (so it uses today's classes
+and helpers, and calls the other swapped functions in whichever version is in place), and swaps old
+and new in every loaded module that holds the function, round by round, alternating which goes
+first. It prints each round's times and the median ratio old/new.
 
     python3 benchmarks/ab_funksjoner.py --mot aeb113d \\
         --bytt allokering.kandidater:saksindeks --bytt allokering.referanse:_gradig \\
@@ -17,6 +18,7 @@ Last line: ``AB arbeid=<name> gammel_s=<median> ny_s=<median> forhold=<median ol
 """
 
 from __future__ import annotations
+import __future__
 
 import argparse
 import ast
@@ -58,8 +60,13 @@ def gammel_funksjon(rev: str, modulnavn: str, navn: str) -> tuple[Any, Any, str]
         raise SystemExit(f"Fant ikke {navn} i {sti} ved {rev}")
     segment = ast.get_source_segment(kilde, node)
     assert segment is not None
-    rom = dict(vars(mod))
-    exec(compile(textwrap.dedent(segment), f"{rev}:{sti}", "exec"), rom)
+    # Defined with the live module dict as its globals (so it calls whatever is in place, swapped or
+    # not), without binding the name in the module; annotations stay unevaluated as in the module.
+    rom: dict[str, Any] = {}
+    kode = compile(
+        textwrap.dedent(segment), f"{rev}:{sti}", "exec", flags=__future__.annotations.compiler_flag, dont_inherit=True
+    )
+    exec(kode, vars(mod), rom)
     return eier, rom[deler[-1]], deler[-1]
 
 

@@ -390,7 +390,7 @@ def _forklar(
     konkurrenter = heapq.nsmallest(10, alle, key=_rang)
     lavere_alle = heapq.nsmallest(3, (z for z in alle if z[0] < pr.total), key=_rang)
     data["outcome"] = "venteliste"
-    data["outranked_by"] = [{"applicant_id": a, "unit_id": u, "priority": p} for p, a, u in konkurrenter[:10]]
+    data["outranked_by"] = [{"applicant_id": a, "unit_id": u, "priority": p} for p, a, u in konkurrenter]
     if s.soknad.tjeneste == Tjeneste.AKUTT:
         # Acute needs are met at once or not at all (S §4.20, T §3.19): no waiting list.
         tekst = (

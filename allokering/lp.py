@@ -352,9 +352,9 @@ class Basisforskyvning:
     from x itself), and its value reaches a certified Lagrangian bound of the new problem — for
     the shifted basis the base multipliers give bound + Σ y⁺·Δhi (``Lp.lagrange`` is linear in
     hi); after pivots the bound is computed afresh from the final basis's multipliers.
-    Otherwise None, and the caller re-solves. Used for the marginal values, where HiGHS's own cost per re-solve (model
-    checks on every run, measured 17–40 ms on the Oslo families even with no simplex
-    iteration) dominates."""
+    Otherwise None, and the caller re-solves. Used for the marginal values, where HiGHS's own
+    cost per re-solve (model checks on every run, measured 17–40 ms on the Oslo families even
+    with no simplex iteration) dominates."""
 
     def __init__(self, lp: Lp, r: Lpresultat, basis: Any, maks_pivoter: int | None = None):
         """``maks_pivoter``: dual simplex pivots allowed per ``flytt`` (default ``DUAL_MAKS_ITER``

@@ -73,11 +73,11 @@ def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
             for lo, hi in k.perioder
         )
 
+    kk = dp.kandidater
     rekkefolge = sorted(dp.sokere, key=lambda s: (s not in dp.laast_til, -dp.prioritet.get(s, 0), s))
     for s in rekkefolge:
         if s in plassert:
             continue
-        kk = dp.kandidater
         egne = dp.per_soker.get(s, [])
         if bare_beste:
             # Only the most valuable candidates, in index order: the same list as the sort

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 import numpy as np
 from ortools.sat.python import cp_model
 
+from allokering import flyt
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Ektepar, Plassering, bygg_delproblem, saksindeks
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi, lag_basis, redusert_kost_fiksering
 from allokering.modell import INF, NIVAER, Matrisemodell, bygg_modell, leksikografiske_vekter, til_cpsat
@@ -241,7 +242,7 @@ def loes_familie(
     # bound to be exact in double precision; otherwise level 1 first, then the later levels.
     ett_steg = not bare_nivaa1 and not tosteg and _trygg_storrelse(samlet, len(dp.sokere))
     hoved = samlet if ett_steg else l1
-    lp1 = Lp(mm, hoved, startkolonner=_sikt(mm))
+    lp1 = Lp(mm, hoved, startkolonner=_sikt(mm, nivaa1=not ett_steg))
     r1 = lp1.loes()
     if fangst is not None and r1.status == "OPTIMAL":
         fangst.append(Lpgrunnlag(mm, *lp1.basisstatus()))
@@ -274,7 +275,7 @@ def loes_familie(
         for j, v in fast.items():
             xl[j] = xu[j] = v
         assert flate is not None
-        r2 = Lp(mm, senere, xl, xu, flate.lo, flate.hi).loes()
+        r2 = Lp(mm, senere, xl, xu, flate.lo, flate.hi, startkolonner=_flatekolonner(mm, xl, xu)).loes()
         if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z and _gjennomforbar(mm, r2.x):
             if np.floor(r2.grense + 1e-6) <= heltall_verdi(senere, r2.x):
                 return _ferdig(mm, r2.x, n_nivaa, z, True, "lp")
@@ -426,8 +427,16 @@ the Oslo case: sifting saves about a quarter on langtid (many start days per sø
 enter) and costs more than it saves on bolig and korttid, which are solved whole."""
 
 
-def _sikt(mm: Matrisemodell) -> np.ndarray | None:
-    return _startkolonner(mm) if mm.n > SIKT_FRA and mm.dp.familie == Familie.LANGTID else None
+def _sikt(mm: Matrisemodell, nivaa1: bool = False) -> np.ndarray | None:
+    """Sifting's first columns, or None: solve whole. For a level-1 LP they come from the
+    prices of a min-cost flow when the family has the network's shape (``flyt``), else they
+    are each søker's few best columns."""
+    if mm.n <= SIKT_FRA or mm.dp.familie != Familie.LANGTID:
+        return None
+    fp = flyt.nivaa1_flyt(mm) if nivaa1 else None
+    if fp is None:
+        return _startkolonner(mm)
+    return flyt.startkolonner(fp, _startkolonner(mm, per_soker=1))
 
 
 def _startkolonner(mm: Matrisemodell, per_soker: int = 3) -> np.ndarray:
@@ -444,6 +453,14 @@ def _startkolonner(mm: Matrisemodell, per_soker: int = 3) -> np.ndarray:
             valgt.update(nk + j for j in dp.strom_per_klasse_start.get((int(k.klasse), k.start), []))  # type: ignore[arg-type]
     valgt.update(range(nk + len(dp.strommer), mm.n))
     return np.array(sorted(valgt), dtype=np.int64)
+
+
+def _flatekolonner(mm: Matrisemodell, xl: np.ndarray, xu: np.ndarray) -> np.ndarray | None:
+    """Sifting's first columns for the later levels on a large face: every column not fixed at
+    0 (a column left out of a sifted LP stands at 0)."""
+    if mm.n <= SIKT_FRA:
+        return None
+    return np.flatnonzero((xu > 0) | (xl > 0))
 
 
 def _trygg_storrelse(c: np.ndarray, n_sokere: int) -> bool:

@@ -1,0 +1,97 @@
+"""Level 1 of langtid by min-cost flow (``allokering.flyt``): a solution of the model, a bound
+certified on the model's own matrix, proven without movers, and sifting from its prices ends
+where the whole LP does."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from allokering import flyt, loser
+from allokering.kandidater import bygg_delproblem
+from allokering.loser import Loserparametre, _gjennomforbar, loes_familie
+from allokering.lp import Lp, heltall_verdi
+from allokering.modell import Matrisemodell, bygg_modell
+from allokering.prioritet import prioriter_alle
+from allokering.regler import kvalifiser_alle
+from modeller.generator import generer
+from modeller.kodeverk import Familie
+from modeller.regelprofil import SANDEFJORD
+
+
+def _langtid(seed: int, uten_flyttere: bool = False) -> Matrisemodell:
+    sak = generer(
+        120_000, SANDEFJORD, seed=seed, antall_sokere=400, antall_enheter=80, andel_ektepar=0.05, andel_laast=0.02
+    )
+    dp = bygg_delproblem(sak, Familie.LANGTID, kvalifiser_alle(sak), prioriter_alle(sak))
+    if uten_flyttere:
+        # The same family where nobody's current place is released by a move (a restriction).
+        dp = dataclasses.replace(dp, frigjoringer=[])
+    return bygg_modell(dp)
+
+
+def _lp_optimum(mm: Matrisemodell) -> int:
+    r = Lp(mm, mm.nivaa[0]).loes()
+    assert r.status == "OPTIMAL" and r.heltallig
+    verdi = heltall_verdi(mm.nivaa[0], r.x)
+    assert np.floor(r.grense + 1e-6) == verdi
+    return verdi
+
+
+@pytest.fixture(autouse=True)
+def _alle_storrelser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flyt, "FLYT_FRA", 0)
+
+
+@pytest.mark.parametrize("seed", [3, 8, 21])
+def test_flyten_er_en_losning_og_grensen_holder(seed: int) -> None:
+    mm = _langtid(seed)
+    assert mm.dp.frigjoringer, "the case should have movers"
+    fp = flyt.nivaa1_flyt(mm)
+    assert fp is not None
+    assert _gjennomforbar(mm, fp.x)
+    assert fp.verdi == heltall_verdi(mm.nivaa[0], fp.x)
+    opt = _lp_optimum(mm)
+    assert fp.verdi <= opt <= fp.grense + 1e-6
+
+
+@pytest.mark.parametrize("seed", [3, 8, 21])
+def test_uten_flyttere_er_flyten_bevist_optimal(seed: int) -> None:
+    mm = _langtid(seed, uten_flyttere=True)
+    fp = flyt.nivaa1_flyt(mm)
+    assert fp is not None
+    assert fp.bevist, (fp.verdi, fp.grense)
+    assert fp.verdi == _lp_optimum(mm)
+
+
+def test_familier_med_annen_form_gaar_til_lp() -> None:
+    sak = generer(
+        120_000, SANDEFJORD, seed=3, antall_sokere=400, antall_enheter=80, andel_ektepar=0.05, andel_laast=0.02
+    )
+    dp = bygg_delproblem(sak, Familie.KORTTID, kvalifiser_alle(sak), prioriter_alle(sak))
+    assert flyt.nivaa1_flyt(bygg_modell(dp)) is None  # fixed-length stays are not one chain
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_sifting_fra_flytens_priser_gir_samme_nivaaer(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    mm = _langtid(seed)
+    p = Loserparametre()
+    monkeypatch.setattr(loser, "SIKT_FRA", 0)  # sift even this small family, from the flow's prices
+    brukt: list[int] = []
+    ekte = flyt.nivaa1_flyt
+
+    def spion(m: Matrisemodell) -> flyt.Flytpriser | None:
+        fp = ekte(m)
+        brukt.append(fp is not None)
+        return fp
+
+    monkeypatch.setattr(flyt, "nivaa1_flyt", spion)
+    med = loes_familie(mm.dp, p, tosteg=True)
+    assert brukt and brukt[0]
+    monkeypatch.setattr(loser, "SIKT_FRA", 10**9)  # the whole LP
+    uten = loes_familie(mm.dp, p, tosteg=True)
+    assert med.status == uten.status == "OPTIMAL"
+    assert [n.verdi for n in med.nivaaer] == [n.verdi for n in uten.nivaaer]
+    assert all(n.bevist for n in med.nivaaer)

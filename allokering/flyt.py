@@ -30,10 +30,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from allokering.kandidater import Delproblem
+from allokering.kandidater import Delproblem, Kandidat
 from allokering.lp import heltall_verdi, lagrangegrense
 from allokering.modell import Matrisemodell
 
@@ -67,13 +68,24 @@ def _aapen(perioder: tuple[tuple[int, int], ...], h: int) -> bool:
     return len(perioder) == 1 and perioder[0][1] == h - 1
 
 
+def _felt(dp: Delproblem) -> tuple[tuple[Any, ...], ...]:
+    """The candidates' fields as columns (``zip(*…)`` transposes the named tuples in C: a pass
+    in Python over a million candidates costs seconds)."""
+    return tuple(zip(*dp.kandidater, strict=True)) if dp.kandidater else ((),) * len(Kandidat._fields)
+
+
 def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
     """The network of the module docstring, or None when the family does not have its shape."""
     dp: Delproblem = mm.dp
     h = dp.horisont
     nk = len(dp.kandidater)
-    if any(k.bruk != 1 or k.toroms or len(k.personer) != 1 or not _aapen(k.perioder, h) for k in dp.kandidater) or any(
-        not _aapen(z.perioder, h) for z in dp.strommer
+    felt: dict[str, tuple[Any, ...]] = dict(zip(Kandidat._fields, _felt(dp), strict=True))
+    if (
+        set(felt["bruk"]) - {1}
+        or any(felt["toroms"])
+        or set(map(len, felt["personer"])) - {1}
+        or not all(_aapen(p, h) for p in set(felt["perioder"]))
+        or not all(_aapen(p, h) for p in {z.perioder for z in dp.strommer})
     ):
         return None
     fra = {f.soker: f.enhet for f in dp.frigjoringer}
@@ -101,9 +113,9 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
 
     # Chain days per unit: starts of candidates and class flows, and the days a mover may leave.
     dager: dict[str, set[int]] = defaultdict(set)
-    for k in dp.kandidater:
-        if k.enhet is not None:
-            dager[k.enhet].add(k.start)
+    for u, st in set(zip(felt["enhet"], felt["start"], strict=True)):
+        if u is not None:
+            dager[u].add(st)
     for z in dp.strommer:
         dager[z.enhet].add(z.start)
     for s, u in fra.items():
@@ -170,24 +182,36 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
         d_rad.append(rad_klasse[key])
         d_node.append(node)
         d_fortegn.append(-1)
-    for k in dp.kandidater:
-        s = k.personer[0]
-        c = -int(mm.nivaa[0, k.idx])
-        if k.enhet is None:
-            arc(soker_node[s], hub[(int(k.klasse), k.start)], 1, c, k.idx)  # type: ignore[arg-type]
-        else:
-            arc(soker_node[s], kjede[(k.enhet, k.start)], 1, c, k.idx)
     for z in dp.strommer:
         arc(hub[(z.klasse, z.start)], kjede[(z.enhet, z.start)], z.maks, 0, nk + z.idx)
+    # Candidate arcs, in arrays: søker → chain node (u, s), or → hub (k, s) for a class member.
+    # Node numbers are looked up per (unit, start) and (class, start) in dense tables.
+    enh_nr = {u: i for i, u in enumerate(sorted(dager))}
+    tabell_kjede = np.full((len(enh_nr) + 1) * h, -1, dtype=np.int64)
+    for (enhet, dag), node in kjede.items():
+        tabell_kjede[enh_nr[enhet] * h + dag] = node
+    n_kl = 1 + max((klasse for klasse, _ in hub), default=-1)
+    tabell_hub = np.full((n_kl + 1) * h, -1, dtype=np.int64)
+    for (klasse, dag), node in hub.items():
+        tabell_hub[klasse * h + dag] = node
+    start = np.fromiter(felt["start"], dtype=np.int64, count=nk)
+    u_nr = np.fromiter((enh_nr.get(u, -1) for u in felt["enhet"]), dtype=np.int64, count=nk)
+    kl_nr = np.fromiter((-1 if k is None else k for k in felt["klasse"]), dtype=np.int64, count=nk)
+    hode = np.where(
+        u_nr >= 0, tabell_kjede[np.maximum(u_nr, 0) * h + start], tabell_hub[np.maximum(kl_nr, 0) * h + start]
+    )
+    hale = np.fromiter((soker_node[p[0]] for p in felt["personer"]), dtype=np.int64, count=nk)
+    if np.any(hode < 0):
+        return None
     tilbud[sluk] = -int(tilbud.sum())
     return Nettverk(
-        np.asarray(tails, dtype=np.int32),
-        np.asarray(heads, dtype=np.int32),
-        np.asarray(costs, dtype=np.int64),
-        np.asarray(caps, dtype=np.int64),
+        np.concatenate([np.asarray(tails, dtype=np.int64), hale]).astype(np.int32),
+        np.concatenate([np.asarray(heads, dtype=np.int64), hode]).astype(np.int32),
+        np.concatenate([np.asarray(costs, dtype=np.int64), -mm.nivaa[0, :nk].astype(np.int64)]),
+        np.concatenate([np.asarray(caps, dtype=np.int64), np.ones(nk, dtype=np.int64)]),
         tilbud,
         sluk,
-        np.asarray(kol, dtype=np.int64),
+        np.concatenate([np.asarray(kol, dtype=np.int64), np.arange(nk, dtype=np.int64)]),
         np.asarray(kjedebuer, dtype=np.int64),
         seg_rader,
         np.asarray(seg_node, dtype=np.int64).reshape(-1, 2),

@@ -670,11 +670,9 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
         # Every unit's re-solve starts from the optimal basis of the real capacities: it then
         # only has to absorb its own unit's «+1» (measured 8× fewer simplex iterations on
         # Sandefjord than re-solving from the previous unit's basis).
-        # A large langtid family sifts from the flow's prices (``_sikt``); its basis is then
-        # widened to the whole model (columns left out are nonbasic at 0) for what follows.
-        lp0 = Lp(mm, mm.nivaa[0], startkolonner=_sikt(mm, nivaa1=True))
+        lp0 = Lp(mm, mm.nivaa[0])
         r0 = lp0.loes()
-        basis = (lag_basis(*lp0.basisstatus()) if lp0.sikt else lp0.basis()) if r0.status == "OPTIMAL" else None
+        basis = lp0.basis() if r0.status == "OPTIMAL" else None
         try:  # most units' «+1» is read off this basis without a re-solve (see Basisforskyvning)
             forskyvning = Basisforskyvning(lp0, r0, basis)
         except (ValueError, RuntimeError):  # no integral optimum, or a singular block
@@ -691,7 +689,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             base=base,
             har=har,
             basis=basis,
-            lp0=None if lp0.sikt else lp0,  # a sifted LP lacks columns a re-solve may need
+            lp0=lp0,
             lp0_for=aktuelle[0],
             forskyvning=forskyvning,
         )

@@ -95,37 +95,3 @@ def test_sifting_fra_flytens_priser_gir_samme_nivaaer(seed: int, monkeypatch: py
     assert med.status == uten.status == "OPTIMAL"
     assert [n.verdi for n in med.nivaaer] == [n.verdi for n in uten.nivaaer]
     assert all(n.bevist for n in med.nivaaer)
-
-
-def test_marginalverdier_med_siftet_grunnlag_er_de_samme(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The marginal values' base LP sifts from the flow's prices when langtid is large; its
-    basis is widened to the whole model for the «+1» shifts and re-solves. Same values."""
-    sak = generer(
-        120_000, SANDEFJORD, seed=8, antall_sokere=400, antall_enheter=80, andel_ektepar=0.05, andel_laast=0.02
-    )
-    p = Loserparametre(ektepar_kostnad=False)
-    monkeypatch.setattr(loser, "SIKT_FRA", 0)
-    sifting: list[bool] = []
-    i_marginal = [False]
-    ekte_init, ekte_marginal = loser.Lp.__init__, loser._marginalverdier
-
-    def spion(self: loser.Lp, mm: Matrisemodell, *a: object, **kw: object) -> None:
-        ekte_init(self, mm, *a, **kw)  # type: ignore[arg-type]
-        sifting.append(i_marginal[0] and self.sikt and mm.dp.familie is Familie.LANGTID)
-
-    def marginal(*a: object, **kw: object) -> None:
-        i_marginal[0] = True
-        try:
-            ekte_marginal(*a, **kw)  # type: ignore[arg-type]
-        finally:
-            i_marginal[0] = False
-
-    monkeypatch.setattr(loser.Lp, "__init__", spion)
-    monkeypatch.setattr(loser, "_marginalverdier", marginal)
-    med = loser.loes(sak, p)
-    assert any(sifting)  # the base LP of the marginal values was sifted
-    monkeypatch.setattr(loser, "SIKT_FRA", 10**9)
-    uten = loser.loes(sak, p)
-    langtid = set(med.delproblemer[Familie.LANGTID].enheter)
-    assert langtid and any(med.marginalverdi[u] > 0 for u in langtid)
-    assert med.marginalverdi == uten.marginalverdi

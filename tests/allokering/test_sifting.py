@@ -34,3 +34,31 @@ def test_sifting_ender_i_lp_optimum_paa_stor_langtidssak():
     assert _gjennomforbar(mm, r.x)
     verdi = heltall_verdi(l1, r.x)
     assert np.floor(r.grense + 1e-6) == verdi, (verdi, r.grense)
+
+
+def test_store_familier_loeses_i_to_steg_med_samme_nivaaer(monkeypatch):
+    """Above ``loser.TOSTEG_FRA`` columns the combined objective is not tried: level 1, then the
+    later levels on its face. The levels are the same and proven."""
+    from allokering import loser
+
+    sak = generer(
+        120_000, SANDEFJORD, seed=3, antall_sokere=400, antall_enheter=80, andel_ektepar=0.05, andel_laast=0.02
+    )
+    dp = bygg_delproblem(sak, Familie.KORTTID, kvalifiser_alle(sak), prioriter_alle(sak))
+    samlet_lp: list[bool] = []
+    ekte = loser.Lp.__init__
+
+    def spion(self, mm, c, *a, **kw):
+        ekte(self, mm, c, *a, **kw)
+        samlet_lp.append(bool(np.array_equal(c, mm.samlet)))
+
+    monkeypatch.setattr(loser.Lp, "__init__", spion)
+    ett = loser.loes_familie(dp, loser.Loserparametre())
+    assert any(samlet_lp), "the small family should try the combined objective"
+    samlet_lp.clear()
+    monkeypatch.setattr(loser, "TOSTEG_FRA", 0)
+    to = loser.loes_familie(dp, loser.Loserparametre())
+    assert samlet_lp and not any(samlet_lp)
+    assert ett.status == to.status == "OPTIMAL"
+    assert [n.verdi for n in ett.nivaaer] == [n.verdi for n in to.nivaaer]
+    assert all(n.bevist for n in to.nivaaer)

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
-from allokering.kandidater import Delproblem, Kandidat
+from allokering.kandidater import Delproblem
 from allokering.lp import heltall_verdi, lagrangegrense
 from allokering.modell import Matrisemodell
 
@@ -68,10 +69,10 @@ def _aapen(perioder: tuple[tuple[int, int], ...], h: int) -> bool:
     return len(perioder) == 1 and perioder[0][1] == h - 1
 
 
-def _felt(dp: Delproblem) -> tuple[tuple[Any, ...], ...]:
-    """The candidates' fields as columns (``zip(*…)`` transposes the named tuples in C: a pass
-    in Python over a million candidates costs seconds)."""
-    return tuple(zip(*dp.kandidater, strict=True)) if dp.kandidater else ((),) * len(Kandidat._fields)
+def _felt(dp: Delproblem, navn: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Some of the candidates' fields as columns (a C-level map per field: a Python loop over a
+    million candidates costs seconds, and ``zip(*…)`` makes an iterator per candidate)."""
+    return {n: list(map(attrgetter(n), dp.kandidater)) for n in navn}
 
 
 def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
@@ -79,7 +80,7 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
     dp: Delproblem = mm.dp
     h = dp.horisont
     nk = len(dp.kandidater)
-    felt: dict[str, tuple[Any, ...]] = dict(zip(Kandidat._fields, _felt(dp), strict=True))
+    felt = _felt(dp, ("personer", "enhet", "klasse", "start", "bruk", "toroms", "perioder"))
     if (
         set(felt["bruk"]) - {1}
         or any(felt["toroms"])

@@ -39,10 +39,6 @@ from allokering.kandidater import Delproblem
 from allokering.lp import heltall_verdi, lagrangegrense
 from allokering.modell import Matrisemodell
 
-FLYT_FRA = 2_000
-"""Families with fewer candidate columns than this go to the LP: HiGHS solves them in a few
-milliseconds, and the network's Python set-up would cost about as much."""
-
 
 @dataclass
 class Nettverk:
@@ -291,8 +287,6 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     from allokering.loser import _gjennomforbar
 
     dp = mm.dp
-    if len(dp.kandidater) < FLYT_FRA:
-        return None
     nett = bygg_nettverk(mm)
     if nett is None:
         return None

@@ -40,11 +40,6 @@ def _lp_optimum(mm: Matrisemodell) -> int:
     return verdi
 
 
-@pytest.fixture(autouse=True)
-def _alle_storrelser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(flyt, "FLYT_FRA", 0)
-
-
 @pytest.mark.parametrize("seed", [3, 8, 21])
 def test_flyten_er_en_losning_og_grensen_holder(seed: int) -> None:
     mm = _langtid(seed)

@@ -119,16 +119,10 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
         for i in dp.per_soker.get(s, []):
             dager[u].add(dp.kandidater[i].start)
 
-    sluk = 0
-    noder = 1
-    soker_node: dict[str, int] = {}
-    for s in dp.sokere:
-        soker_node[s] = noder
-        noder += 1
-    hub: dict[tuple[int, int], int] = {}
-    for key in dp.per_klasse_start:
-        hub[key] = noder
-        noder += 1
+    sluk = 0  # then the søkere, the class hubs and the units' chains
+    soker_node = {s: 1 + i for i, s in enumerate(dp.sokere)}
+    hub = {key: 1 + len(soker_node) + i for i, key in enumerate(dp.per_klasse_start)}
+    noder = 1 + len(soker_node) + len(hub)
     kjede: dict[tuple[str, int], int] = {}
     tails: list[int] = []
     heads: list[int] = []

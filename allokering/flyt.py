@@ -47,12 +47,12 @@ class Nettverk:
     tails: np.ndarray
     heads: np.ndarray
     costs: np.ndarray
-    faste_caps: np.ndarray  # capacities of the arcs that are not chain arcs (chain arcs: 0 here)
+    caps: np.ndarray
     tilbud: np.ndarray  # supply per node (the sink's is minus the total)
     sluk: int
     kol: np.ndarray  # model column of each arc, −1 for structural arcs
     kjede: np.ndarray  # arc index of each chain segment
-    seg_rader: list[list[int]]  # per chain segment: the model's capacity rows on its days
+    binder: np.ndarray  # per chain segment: the model row its multiplier goes on (−1: none)
     seg_node: np.ndarray  # per segment: (its start node, its end node)
     # Row multipliers from node potentials P (P(sink) = 0): y_row += sign · P(node).
     dual_rad: np.ndarray
@@ -133,7 +133,7 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
     d_node: list[int] = []
     d_fortegn: list[int] = []
     kjedebuer: list[int] = []
-    seg_rader: list[list[int]] = []
+    binder: list[int] = []
     seg_node: list[tuple[int, int]] = []
 
     def arc(a: int, b: int, c: int, k: int, j: int = -1) -> None:
@@ -143,6 +143,8 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
         costs.append(k)
         kol.append(j)
 
+    hi = mm.grenser()[3]
+    ubundet = len(dp.sokere)  # a segment without a capacity row: no limit beyond the flow itself
     for u in sorted(dager):
         ds = sorted(dager[u])
         for d in ds:
@@ -152,10 +154,17 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
         for i, d in enumerate(ds):
             neste = ds[i + 1] if i + 1 < len(ds) else h
             a, b = kjede[(u, d)], kjede[(u, neste)] if neste < h else sluk
+            # Capacity: the least bound of the model's capacity rows on the segment's days; the
+            # segment's multiplier goes on that row.
+            i_seg = [r for dag, r in rader if d <= dag < neste]
+            r_min = min(i_seg, key=lambda r: (hi[r], r)) if i_seg else -1
+            kap = int(hi[r_min]) if i_seg else ubundet
+            if kap < 0:
+                return None  # over-occupied beyond what releases could cover: the LP reports it
             kjedebuer.append(len(tails))
-            seg_rader.append([r for dag, r in rader if d <= dag < neste])
+            binder.append(r_min)
             seg_node.append((a, b))
-            arc(a, b, 0, 0)
+            arc(a, b, kap, 0)
 
     tilbud = np.zeros(noder, dtype=np.int64)
     for s, node in soker_node.items():
@@ -204,7 +213,7 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
         sluk,
         np.concatenate([np.asarray(kol, dtype=np.int64), np.arange(nk, dtype=np.int64)]),
         np.asarray(kjedebuer, dtype=np.int64),
-        seg_rader,
+        np.asarray(binder, dtype=np.int64),
         np.asarray(seg_node, dtype=np.int64).reshape(-1, 2),
         np.asarray(d_rad, dtype=np.int64),
         np.asarray(d_node, dtype=np.int64),
@@ -213,38 +222,19 @@ def bygg_nettverk(mm: Matrisemodell) -> Nettverk | None:
     )
 
 
-def _kapasiteter(nett: Nettverk, mm: Matrisemodell) -> tuple[np.ndarray, np.ndarray] | None:
-    """Arc capacities, and the model row each chain segment's multiplier goes on (−1: none). A
-    segment's capacity is the least bound of the model's capacity rows on its days (no row: no
-    limit), and its multiplier goes on that row."""
-    hi = mm.grenser()[3]
-    caps = nett.faste_caps.copy()
-    ubundet = int(nett.tilbud[nett.tilbud > 0].sum())
-    binder = np.full(len(nett.kjede), -1, dtype=np.int64)
-    for i, rader in enumerate(nett.seg_rader):
-        best = ubundet
-        if rader:
-            r = min(rader, key=lambda r: (hi[r], r))
-            best, binder[i] = int(hi[r]), r
-        if best < 0:
-            return None
-        caps[nett.kjede[i]] = best
-    return caps, binder
-
-
-def potensialer(nett: Nettverk, caps: np.ndarray, flyt: np.ndarray, kost: np.ndarray) -> np.ndarray | None:
+def potensialer(nett: Nettverk, flyt: np.ndarray) -> np.ndarray | None:
     """Node potentials P with P(sink) = 0 and reduced cost cost + P(tail) − P(head) ≥ 0 on
     every residual arc: shortest distances from a virtual root (Bellman–Ford, vectorised). The
     residual graph also gets zero-cost arcs back along each chain (from the sink to every
     chain's last node too): they only close zero-cost cycles, so they change no optimum, and
     they make the capacity multipliers non-negative. None on a negative cycle (not optimal)."""
     n = len(nett.tilbud)
-    fram = flyt < caps
+    fram = flyt < nett.caps
     bak = flyt > 0
     kt, kh = nett.tails[nett.kjede], nett.heads[nett.kjede]
     t = np.concatenate([nett.tails[fram], nett.heads[bak], kh])
     hd = np.concatenate([nett.heads[fram], nett.tails[bak], kt])
-    w = np.concatenate([kost[fram], -kost[bak], np.zeros(kt.size, dtype=np.int64)])
+    w = np.concatenate([nett.costs[fram], -nett.costs[bak], np.zeros(kt.size, dtype=np.int64)])
     dist = np.zeros(n, dtype=np.int64)  # a virtual root with a zero-cost arc to every node
     for _ in range(n + 1):
         ny = dist.copy()
@@ -284,17 +274,13 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     nett = bygg_nettverk(mm)
     if nett is None:
         return None
-    kb = _kapasiteter(nett, mm)
-    if kb is None:
-        return None
-    caps, binder = kb
     smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(nett.tails, nett.heads, caps, nett.costs)
+    smcf.add_arcs_with_capacity_and_unit_cost(nett.tails, nett.heads, nett.caps, nett.costs)
     smcf.set_nodes_supplies(np.arange(len(nett.tilbud), dtype=np.int32), nett.tilbud)
     if smcf.solve() != smcf.OPTIMAL:
         return None
     flyt = np.asarray(smcf.flows(np.arange(len(nett.tails), dtype=np.int32)), dtype=np.int64)
-    p = potensialer(nett, caps, flyt, nett.costs)
+    p = potensialer(nett, flyt)
     if p is None:
         return None
     er_kol = nett.kol >= 0
@@ -308,8 +294,8 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     c = mm.nivaa[0].astype(np.float64)
     y = np.zeros(len(mm.lo))
     np.add.at(y, nett.dual_rad, nett.dual_fortegn * p[nett.dual_node])
-    har = binder >= 0
-    np.add.at(y, binder[har], p[nett.seg_node[har, 1]] - p[nett.seg_node[har, 0]])
+    har = nett.binder >= 0
+    np.add.at(y, nett.binder[har], p[nett.seg_node[har, 1]] - p[nett.seg_node[har, 0]])
     # A mover's own row: the most one of its moves earns at these multipliers, its release
     # included (at least 0: staying earns 0). The network did not see the release.
     rader = list(nett.flytter_rad.values())

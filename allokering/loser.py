@@ -10,10 +10,11 @@ Per family (``loes_familie``), why this is exact and fast:
    class flows and capacity per unit and day, which are checked on the placements directly.
 1. The LP relaxation of the family's matrix model is solved by HiGHS. Its bound is certified by
    us (``lp``): if the simplex vertex is integral and within 1 of the bound, it is optimal — no
-   search. A large langtid LP is sifted from the columns a min-cost flow prices at ≥ 0 (``flyt``);
-   the LP is still the proof. The four levels are one combined objective when it fits double precision; otherwise
-   (or when the combined vertex is fractional) level 1 is solved first and the later levels on
-   the face its reduced costs and duals leave.
+   search. A large langtid LP is sifted from the columns a min-cost flow prices at ≥ 0
+   (``flyt``); the LP is still the proof. The four levels are one combined objective when it
+   fits double precision and the family has at most ``TOSTEG_FRA`` columns; otherwise (or when
+   the combined vertex is fractional) level 1 is solved first and the later levels on the face
+   its reduced costs and duals leave.
    An LP vertex counts only after it has been checked against every row of the model.
 2. Only when no LP proves the optimum does CP-SAT run, on the same matrix, with the columns
    and rows the relaxation already fixes removed, from the best start known (LP or greedy); if
@@ -276,7 +277,7 @@ def loes_familie(
         for j, v in fast.items():
             xl[j] = xu[j] = v
         assert flate is not None
-        r2 = Lp(mm, senere, xl, xu, flate.lo, flate.hi, startkolonner=_flatekolonner(mm, xl, xu)).loes()
+        r2 = Lp(mm, senere, xl, xu, flate.lo, flate.hi, startkolonner=_flatekolonner(mm, xu)).loes()
         if r2.status == "OPTIMAL" and r2.heltallig and heltall_verdi(l1, r2.x) == z and _gjennomforbar(mm, r2.x):
             if np.floor(r2.grense + 1e-6) <= heltall_verdi(senere, r2.x):
                 return _ferdig(mm, r2.x, n_nivaa, z, True, "lp")
@@ -434,9 +435,9 @@ SIKT_FRA = 20_000
 """Langtid models with more columns than this are solved by sifting (see ``lp.Lp``), from the
 flow's prices at level 1 (``flyt``: oslo-stress langtid 1.4 → 0.43 s for the LP, plus 0.3 s for
 the flow; national-stress 25–30 s, plus 5–7 s for the flow, where the last session measured
-104 s). Sifting from each søker's best columns costs more
-than it saves on bolig and korttid, which are solved whole. The later levels' LP on a face of any
-model this large gets only the columns not fixed at 0 (oslo-stress langtid 0.21 → 0.07 s)."""
+104 s). Sifting from each søker's best columns costs more than it saves on bolig and korttid,
+which are solved whole. The later levels' LP on a face of any model this large gets only the
+columns not fixed at 0 (oslo-stress langtid 0.21 → 0.07 s)."""
 
 
 def _sikt(mm: Matrisemodell, nivaa1: bool = False) -> np.ndarray | None:
@@ -467,12 +468,12 @@ def _startkolonner(mm: Matrisemodell, per_soker: int = 3) -> np.ndarray:
     return np.array(sorted(valgt), dtype=np.int64)
 
 
-def _flatekolonner(mm: Matrisemodell, xl: np.ndarray, xu: np.ndarray) -> np.ndarray | None:
+def _flatekolonner(mm: Matrisemodell, xu: np.ndarray) -> np.ndarray | None:
     """Sifting's first columns for the later levels on a large face: every column not fixed at
-    0 (a column left out of a sifted LP stands at 0)."""
+    0, i.e. with an upper bound above 0 (a column left out of a sifted LP stands at 0)."""
     if mm.n <= SIKT_FRA:
         return None
-    return np.flatnonzero((xu > 0) | (xl > 0))
+    return np.flatnonzero(xu > 0)
 
 
 def _trygg_storrelse(c: np.ndarray, n_sokere: int) -> bool:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scenarier.scenariofil import Scenario
-from scenarier.simulering import Modell, Replikasjon, Simulator, bygg_modell
+from scenarier.simulering import Modell, Simulator, bygg_modell
+from scenarier.utdrag import Utdrag, lag_utdrag
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,11 @@ def _modell(scenario_json: str) -> Modell:
     return m
 
 
-def kjor_oppgave(oppgave: Oppgave) -> tuple[int, Replikasjon]:
-    """Run one replication (top level: picklable for process pools and Dask)."""
+def kjor_oppgave(oppgave: Oppgave) -> tuple[int, Utdrag]:
+    """Run one replication and make its tables where it ran (top level: picklable for process
+    pools and Dask)."""
     m = _modell(oppgave.scenario_json)
-    return oppgave.scenario_nr, Simulator(m, oppgave.rep, oppgave.rep_seed).kjor()
+    return oppgave.scenario_nr, lag_utdrag(m, Simulator(m, oppgave.rep, oppgave.rep_seed).kjor())
 
 
 Fremdrift = Callable[[int, int], None]  # (done, total)
@@ -53,7 +55,7 @@ Fremdrift = Callable[[int, int], None]  # (done, total)
 class Backend:
     navn = "serie"
 
-    def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Replikasjon]]:
+    def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Utdrag]]:
         ut = []
         for i, o in enumerate(oppgaver):
             ut.append(kjor_oppgave(o))
@@ -73,10 +75,10 @@ class ProsessBackend(Backend):
     def __init__(self, arbeidere: int | None = None):
         self.arbeidere = arbeidere or max(1, mp.cpu_count())
 
-    def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Replikasjon]]:
+    def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Utdrag]]:
         if self.arbeidere == 1:
             return super().kjor(oppgaver, fremdrift)
-        ut: dict[int, tuple[int, Replikasjon]] = {}
+        ut: dict[int, tuple[int, Utdrag]] = {}
         with ProcessPoolExecutor(self.arbeidere, mp_context=mp.get_context("spawn")) as pool:
             fut = {pool.submit(kjor_oppgave, o): i for i, o in enumerate(oppgaver)}
             for f in as_completed(fut):
@@ -106,12 +108,12 @@ class DaskBackend(Backend):
             )
             self.klient = Client(self._cluster)
 
-    def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Replikasjon]]:
+    def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Utdrag]]:
         from dask.distributed import as_completed as dask_as_completed
 
         futures = self.klient.map(kjor_oppgave, list(oppgaver), pure=False)
         indeks = {f.key: i for i, f in enumerate(futures)}
-        ut: dict[int, tuple[int, Replikasjon]] = {}
+        ut: dict[int, tuple[int, Utdrag]] = {}
         for f in dask_as_completed(futures):
             ut[indeks[f.key]] = f.result()
             if fremdrift:

@@ -28,12 +28,8 @@ from scipy import stats
 from scenarier.behov import BOLIGTJENESTER
 from scenarier.dask_backend import Backend, Oppgave, ProsessBackend
 from scenarier.scenariofil import Scenario
-from scenarier.simulering import Replikasjon, replikasjonsfro
-
-PLASSERING_KOLONNER = (
-    "uke", "soker_id", "tjeneste", "plasstype", "enhet_id", "ankomst_dag", "start_dag", "vent_dager", "ukp", "fra",
-    "alder",
-)  # fmt: skip
+from scenarier.simulering import replikasjonsfro
+from scenarier.utdrag import Utdrag
 
 
 def er_tjeneste(tjeneste_kolonne: pd.Series, tjeneste: str) -> pd.Series:
@@ -57,7 +53,6 @@ class Resultat:
     motor_sekunder: list[float] = field(default_factory=list)
     motor_kall: int = 0
     sekunder: float = 0.0
-    replikasjoner: list[Replikasjon] = field(default_factory=list)
 
     # -- summaries --------------------------------------------------------------------------------
     @property
@@ -138,50 +133,30 @@ def ki(x: np.ndarray) -> tuple[float, float, float]:
     return m, m - h, m + h
 
 
-def _samle(sc: Scenario, reps: list[Replikasjon]) -> Resultat:
+def _samle(sc: Scenario, deler: list[Utdrag]) -> Resultat:
+    """One scenario's tables from its replications' tables (made by the workers, see ``utdrag``)."""
     from scenarier.simulering import bygg_modell
 
     modell = bygg_modell(sc)
     start = modell.dato(modell.oppvarming_dager)
-    uker = pd.concat([pd.DataFrame(r.uker).assign(rep=r.rep) for r in reps], ignore_index=True)
-    pl = pd.DataFrame([(r.rep, *x) for r in reps for x in r.plasseringer], columns=["rep", *PLASSERING_KOLONNER])
-    if len(pl):
-        pl["start_dato"] = pd.to_datetime(start) + pd.to_timedelta(pl["start_dag"], unit="D")
-        pl["start_aar"] = pl["start_dato"].dt.year
-    else:
-        pl["start_aar"] = pd.Series(dtype=int)
+    uker = pd.concat([d.uker for d in deler], ignore_index=True)
+    pl = pd.concat([d.plasseringer for d in deler], ignore_index=True)
     enh = pd.DataFrame(
         [
             {"enhet_id": p.id, "institusjon_id": p.institusjon, "navn": p.navn, "plasstype": p.plasstype.value}
             for p in modell.enheter
         ]
     )
-    typer = dict(zip(enh["enhet_id"], enh["plasstype"], strict=True))
-    rader = []
-    avl_sum = None
-    for r in reps:
-        ndag = len(next(iter(r.belegg.values())))
-        datoer = pd.date_range(start, periods=ndag, freq="D")
-        aar = datoer.year.to_numpy()
-        for u, b in r.belegg.items():
-            k = r.kapasitet[u]
-            for a in np.unique(aar):
-                mask = aar == a
-                kap = float(k[mask].sum())
-                rader.append((r.rep, int(a), u, typer[u], float(b[mask].sum()) / kap if kap else math.nan))
-        avl = sum((r.belegg[u] for u in r.belegg if typer[u] == "avlastning"), np.zeros(ndag))
-        avl_sum = avl if avl_sum is None else avl_sum + avl
-    belegg_aar = pd.DataFrame(rader, columns=["rep", "aar", "enhet_id", "plasstype", "belegg"])
+    belegg_aar = pd.concat([d.belegg_aar for d in deler], ignore_index=True)
+    avl_sum = sum((d.avlastning_dag for d in deler[1:]), deler[0].avlastning_dag.copy()) if deler else None
     avl_df = (
         pd.DataFrame(
-            {"dato": pd.date_range(start, periods=len(avl_sum), freq="D"), "belagte_senger": avl_sum / len(reps)}
+            {"dato": pd.date_range(start, periods=len(avl_sum), freq="D"), "belagte_senger": avl_sum / len(deler)}
         )
         if avl_sum is not None
         else pd.DataFrame(columns=["dato", "belagte_senger"])
     )
-    flyt = pd.DataFrame(
-        [(r.rep, a, b, n) for r in reps for (a, b), n in r.flyt.items()], columns=["rep", "fra", "til", "antall"]
-    )
+    flyt = pd.concat([d.flyt for d in deler], ignore_index=True)
     return Resultat(
         scenario=sc,
         uker=uker,
@@ -190,9 +165,8 @@ def _samle(sc: Scenario, reps: list[Replikasjon]) -> Resultat:
         avlastning_dag=avl_df,
         flyt=flyt,
         enheter=enh,
-        motor_sekunder=[s for r in reps for s in r.motor_sekunder],
-        motor_kall=sum(r.motor_kall for r in reps),
-        replikasjoner=reps,
+        motor_sekunder=[s for d in deler for s in d.motor_sekunder.tolist()],
+        motor_kall=sum(d.motor_kall for d in deler),
     )
 
 
@@ -200,7 +174,6 @@ def kjor(
     scenarier: Sequence[Scenario],
     backend: Backend | None = None,
     fremdrift: Callable[[int, int], None] | None = None,
-    behold_replikasjoner: bool = False,
 ) -> list[Resultat]:
     """Run all replications of all scenarios on one backend; results in scenario order."""
     backend = backend or ProsessBackend()
@@ -214,11 +187,9 @@ def kjor(
     sek = time.perf_counter() - t
     resultater = []
     for i, sc in enumerate(scenarier):
-        reps = sorted((r for nr, r in ut if nr == i), key=lambda r: r.rep)
-        res = _samle(sc, reps)
+        deler = sorted((d for nr, d in ut if nr == i), key=lambda d: d.rep)
+        res = _samle(sc, deler)
         res.sekunder = sek
-        if not behold_replikasjoner:
-            res.replikasjoner = []
         resultater.append(res)
     return resultater
 

@@ -54,6 +54,42 @@ def test_deterministisk_prosesspool_og_dask() -> None:
         assert r.belegg_aar.equals(serie.belegg_aar)
 
 
+def test_utdrag_er_replikasjonens_egne_tall() -> None:
+    """What a worker sends (``lag_utdrag``) is the replication's own numbers, re-counted here day by
+    day: occupancy per unit and calendar year, avlastning beds per day, placements and flows."""
+    import datetime as dt
+
+    import numpy as np
+
+    from scenarier.utdrag import lag_utdrag
+
+    sc = _lite().model_copy(update={"uker": 56, "oppvarming_uker": 3})  # crosses a new year
+    m = bygg_modell(sc)
+    r = Simulator(m, 1, replikasjonsfro(9, 2)[1]).kjor()
+    u = lag_utdrag(m, r)
+    start = m.dato(m.oppvarming_dager)
+    typer = {p.id: p.plasstype.value for p in m.enheter}
+    ndag = len(r.belegg[m.enheter[0].id])
+    aar = [(start + dt.timedelta(days=d)).year for d in range(ndag)]
+    assert len(set(aar)) == 2
+    forventet = {}
+    for enhet, b in r.belegg.items():
+        for a in sorted(set(aar)):
+            dager = [d for d in range(ndag) if aar[d] == a]
+            kap = sum(r.kapasitet[enhet][d] for d in dager)
+            forventet[(a, enhet)] = sum(b[d] for d in dager) / kap if kap else None
+    assert len(u.belegg_aar) == len(forventet)
+    for rad in u.belegg_aar.itertuples():
+        assert rad.rep == 1 and rad.plasstype == typer[rad.enhet_id]
+        f = forventet[(rad.aar, rad.enhet_id)]
+        assert (f is None and np.isnan(rad.belegg)) or rad.belegg == pytest.approx(f, rel=1e-12)
+    avl = [sum(r.belegg[e][d] for e in r.belegg if typer[e] == "avlastning") for d in range(ndag)]
+    assert any(avl) and u.avlastning_dag.tolist() == pytest.approx(avl)
+    assert [tuple(x)[1:12] for x in u.plasseringer.itertuples(index=False)] == r.plasseringer
+    assert {(x.fra, x.til): x.antall for x in u.flyt.itertuples()} == r.flyt
+    assert u.motor_kall == r.motor_kall and len(u.uker) == len(r.uker["uke"])
+
+
 def test_eksempelfiler_og_sammenligning() -> None:
     filer = sorted((ROT / "scenarier" / "eksempler").glob("*.yaml"))
     assert len(filer) >= 2

@@ -134,27 +134,18 @@ def ki(x: np.ndarray) -> tuple[float, float, float]:
 
 
 def _samle(sc: Scenario, deler: list[Utdrag]) -> Resultat:
-    """One scenario's tables from its replications' tables (made by the workers, see ``utdrag``)."""
-    from scenarier.simulering import bygg_modell
-
-    modell = bygg_modell(sc)
-    start = modell.dato(modell.oppvarming_dager)
+    """One scenario's tables from its replications' tables (made by the workers, see ``utdrag``;
+    the client does not build the model again)."""
+    if not deler:
+        raise ValueError("ingen replikasjoner å samle")
+    start = deler[0].start
     uker = pd.concat([d.uker for d in deler], ignore_index=True)
     pl = pd.concat([d.plasseringer for d in deler], ignore_index=True)
-    enh = pd.DataFrame(
-        [
-            {"enhet_id": p.id, "institusjon_id": p.institusjon, "navn": p.navn, "plasstype": p.plasstype.value}
-            for p in modell.enheter
-        ]
-    )
+    enh = deler[0].enheter
     belegg_aar = pd.concat([d.belegg_aar for d in deler], ignore_index=True)
-    avl_sum = sum((d.avlastning_dag for d in deler[1:]), deler[0].avlastning_dag.copy()) if deler else None
-    avl_df = (
-        pd.DataFrame(
-            {"dato": pd.date_range(start, periods=len(avl_sum), freq="D"), "belagte_senger": avl_sum / len(deler)}
-        )
-        if avl_sum is not None
-        else pd.DataFrame(columns=["dato", "belagte_senger"])
+    avl_sum = sum((d.avlastning_dag for d in deler[1:]), deler[0].avlastning_dag.copy())
+    avl_df = pd.DataFrame(
+        {"dato": pd.date_range(start, periods=len(avl_sum), freq="D"), "belagte_senger": avl_sum / len(deler)}
     )
     flyt = pd.concat([d.flyt for d in deler], ignore_index=True)
     return Resultat(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,8 @@ class Utdrag:
     """The outputs of one replication as tables, each with a ``rep`` column."""
 
     rep: int
+    start: date  # the first day after warm-up (day 0 of the tables)
+    enheter: pd.DataFrame  # enhet_id, institusjon_id, navn, plasstype: the same in every replication
     uker: pd.DataFrame
     plasseringer: pd.DataFrame
     belegg_aar: pd.DataFrame  # rep, aar, enhet_id, plasstype, belegg
@@ -67,8 +70,16 @@ def lag_utdrag(m: Modell, r: Replikasjon) -> Utdrag:
             avlastning += b
     belegg_aar = pd.DataFrame(rader, columns=["rep", "aar", "enhet_id", "plasstype", "belegg"])
     flyt = pd.DataFrame([(r.rep, a, b, n) for (a, b), n in r.flyt.items()], columns=["rep", "fra", "til", "antall"])
+    enheter = pd.DataFrame(
+        [
+            {"enhet_id": p.id, "institusjon_id": p.institusjon, "navn": p.navn, "plasstype": p.plasstype.value}
+            for p in m.enheter
+        ]
+    )
     return Utdrag(
         rep=r.rep,
+        start=start,
+        enheter=enheter,
         uker=uker,
         plasseringer=pl,
         belegg_aar=belegg_aar,

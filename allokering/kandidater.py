@@ -437,7 +437,7 @@ def bygg_delproblem(
             and laast_til.get(s.id, u) == u
         ]
         eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i
-        monster = _monster(s, kv)
+        monster = _monster(s, kv, h)
         if eksplisitt:
             for u in enh:
                 pref = _pref(s, inst[u])
@@ -532,15 +532,22 @@ def bygg_delproblem(
     return dp
 
 
-def _monster(s: Soker, kv: Kvalifisering) -> tuple[object, ...]:
-    """The stay pattern: what, besides the units, decides the places a stay uses."""
+def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
+    """The stay pattern: what, besides the units, decides the places a stay uses *within the
+    horizon* of h days. Lengths beyond the horizon are cut to it, because they use the same
+    places: a stay of L ≥ h days from day s covers [s, h − 1] whatever L is, and a respite
+    pattern whose period is ≥ h has one stay per offset in the horizon. So søkere who differ
+    only there share a class (the simulator's weekly case, h = 7, has korttid stays of 14–28
+    døgn: one class per set of units instead of one per length)."""
     a = s.soknad.avlastning
     if a is not None:
+        if a.periode >= h:
+            return ("avlastning", min(a.dager, h), h)
         return ("avlastning", a.dager, a.periode)
     if s.soknad.tjeneste.familie == Familie.AKUTT:
-        return ("akutt", kv.lengde_dogn)
+        return ("akutt", min(kv.lengde_dogn or 1, h))
     if kv.lengde_dogn is not None:
-        return ("lengde", kv.lengde_dogn)
+        return ("lengde", min(kv.lengde_dogn, h))
     return ("aapen",)
 
 

@@ -288,8 +288,6 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     x[nett.kol[er_kol]] = flyt[er_kol]
     if not _gjennomforbar(mm, x):
         return None
-    _, indices, data = mm.csr()
-    rad_av = mm.rad_av()
     xl, xu, lo, hi = mm.grenser()
     c = mm.nivaa[0].astype(np.float64)
     y = np.zeros(len(mm.lo))
@@ -301,12 +299,10 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     rader = list(nett.flytter_rad.values())
     if rader:
         y[rader] = 0.0
-        d0 = c - np.bincount(indices, weights=data * y[rad_av], minlength=mm.n)
+        d0 = c - mm.a_t(y)
         for s, r in nett.flytter_rad.items():
             y[r] = max(0.0, float(d0[dp.per_soker[s]].max()))
-    grense, d, ye = lagrangegrense(
-        lambda v: np.bincount(indices, weights=data * v[rad_av], minlength=mm.n), c, y, lo, hi, xl, xu
-    )
+    grense, d, ye = lagrangegrense(mm.a_t, c, y, lo, hi, xl, xu)
     return Flytpriser(x, heltall_verdi(mm.nivaa[0], x), grense, d, ye)
 
 

@@ -247,7 +247,7 @@ class Lp:
     def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """The Lagrangian bound for multipliers y (valid for any y; see the module docstring)."""
         return lagrangegrense(
-            lambda v: np.bincount(self.indices, weights=self.data * v[self.rad_av], minlength=self.mm.n),
+            self.mm.a_t,
             self.c,
             y,
             self.lo,

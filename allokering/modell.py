@@ -114,6 +114,11 @@ class Matrisemodell:
             )
         return self._grenser
 
+    def a_t(self, v: np.ndarray) -> np.ndarray:
+        """Aᵀv: the row weights v summed per column (the reduced costs are c − Aᵀy)."""
+        _, indices, data = self.csr()
+        return np.bincount(indices, weights=data * v[self.rad_av()], minlength=self.n)
+
     @property
     def indices(self) -> np.ndarray:
         return self.csr()[1]

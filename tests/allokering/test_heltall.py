@@ -19,6 +19,10 @@ def test_heltall_verdi_er_eksakt_ogsaa_naer_int64_grensen():
         c = rng.integers(-(2**40), 2**40, n) * int(rng.choice([1, 2**20]))
         x = rng.integers(0, 4, n).astype(np.float64)
         assert heltall_verdi(c, x) == _python(c, x)
+        # As the LP gives them: float coefficients (exact below 2⁵³) and a vertex with noise.
+        if np.abs(c).max() < 2**53:
+            stoy = x + rng.uniform(-1e-9, 1e-9, n)
+            assert heltall_verdi(c.astype(np.float64), stoy) == _python(c, x)
     # A sum that overflows int64 (2 · 2⁶² = 2⁶³) must still come out exactly.
     for n, v in ((2, 2**62), (40, 2**58)):  # sums of 2⁶³ and 40 · 2⁵⁸ > 2⁶³
         c = np.full(n, v, dtype=np.int64)

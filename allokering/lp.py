@@ -450,7 +450,8 @@ class Basisforskyvning:
             )
         ks = np.arange(self.n) if kan_endres is None else kan_endres
         xs = x[ks]
-        if np.any(xs < self.xl[ks] - 1e-9) or np.any(xs > self.xu[ks] + 1e-9):
+        # Without pivots the basic columns' bounds were checked just above.
+        if kan_endres is None and (np.any(xs < self.xl - 1e-9) or np.any(xs > self.xu + 1e-9)):
             return None
         if np.any(np.abs(xs - np.rint(xs)) > 1e-6):
             return None

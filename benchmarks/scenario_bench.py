@@ -3,10 +3,10 @@
 Prints the per-call and per-week engine time, the measured wall time of a Dask LocalCluster sweep with
 1 and with 2 workers (same tasks, same seeds) in ``--runder`` alternating rounds with the speed-up as the
 median of the rounds' ratios, and the wall time of the full 20 y × 100 r run. The full run takes about
-an hour with today's engine; by default it is **estimated** and labelled so: from one whole 20-year
-replication timed in this process, × 100 / the measured 2-worker speed-up (the later years' weeks have
-the grown waiting lists and cost more than the sweep's first year), and, as a lower bound, from the
-sweep's 2-worker throughput. ``--full`` runs it for real.
+45 minutes with today's engine (estimated 2 600 s on 27.11.2026); by default it is **estimated** and
+labelled so: from one whole 20-year replication timed in this process, × 100 / the measured 2-worker
+speed-up (the later years' weeks have the grown waiting lists and cost more than the sweep's first
+year), and, as a lower bound, from the sweep's 2-worker throughput. ``--full`` runs it for real.
 
 Last line: ``RESULT case=scenario-sandefjord-20y-100r seconds=<x> workers1_s=<x> workers2_s=<x>`` (the
 1- and 2-worker times are medians over the rounds).

@@ -99,11 +99,12 @@ FEILSVAR: dict[int | str, dict[str, Any]] = {
 
 def eks(eksempel: Any, beskrivelse: str = "OK", kode: int = 200, **ekstra: Any) -> dict[int | str, dict[str, Any]]:
     """OpenAPI responses with an example for the success code plus the common error responses."""
-    return {
-        kode: {"description": beskrivelse, "content": {"application/json": {"example": eksempel}}},
-        **FEILSVAR,
-        **ekstra,
+    ut: dict[int | str, dict[str, Any]] = {
+        kode: {"description": beskrivelse, "content": {"application/json": {"example": eksempel}}}
     }
+    ut.update(FEILSVAR)
+    ut.update(ekstra)
+    return ut
 
 
 class Parametre(BaseModel):
@@ -228,7 +229,9 @@ _FELT_NB = {
 }
 
 
-def _feilsvar(kode: int, detail: str, feil: list[Feil] | None = None, **hode: str) -> JSONResponse:
+def _feilsvar(
+    kode: int, detail: str, feil: list[Feil] | None = None, hode: dict[str, str] | None = None
+) -> JSONResponse:
     innhold = {"detail": detail, "feil": [f.__dict__ for f in (feil or [])]}
     return JSONResponse(innhold, status_code=kode, headers=hode or None)
 
@@ -456,7 +459,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         detail = exc.detail
         if not isinstance(detail, str) or detail in ("Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"):
             detail = _STANDARD_NB.get(exc.status_code, "Feil.")
-        return _feilsvar(exc.status_code, detail, **(exc.headers or {}))
+        return _feilsvar(exc.status_code, detail, hode=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def _uventet(_r: Request, exc: Exception) -> JSONResponse:
@@ -1145,7 +1148,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         s.expire_all()
         return JSONResponse(_kjoring_ut(hent_kjoring(s, kjoring_id)), status_code=202)
 
-    RESULTAT_EKS = {
+    RESULTAT_EKS: dict[str, Any] = {
         "kjoring_id": 7,
         "status": "OPTIMAL",
         "input_sha256": "9f2c…",

@@ -23,6 +23,7 @@ watcher can stop its search) and asks before each step whether to stop.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -435,7 +436,10 @@ class Koordinator:
                 pool = self._hent_pool()
                 fut = pool.submit(kjor_jobb, self.url, kid, self.instans)
             self._futures[kid] = fut
-        fut.add_done_callback(lambda f, kid=kid, pool=pool: self._ferdig(kid, pool, f))
+        fut.add_done_callback(functools.partial(self._ferdig_cb, kid, pool))
+
+    def _ferdig_cb(self, kid: int, pool: ProcessPoolExecutor, fut: Future[str]) -> None:
+        self._ferdig(kid, pool, fut)
 
     def _ferdig(self, kid: int, pool: ProcessPoolExecutor, fut: Future[str]) -> None:
         with self._lock:

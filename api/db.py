@@ -8,6 +8,7 @@ startup). Times are stored as naive UTC.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -73,6 +74,11 @@ def lag_motor(url: str | None = None, *, nullpool: bool = False) -> Engine:
             cur.close()
 
         return motor
+    if url.startswith("postgresql+psycopg") and importlib.util.find_spec("psycopg") is None:
+        raise RuntimeError(
+            "PostgreSQL krever tillegget «postgres»: kjør python3 -m pip install -e '.[postgres]' "
+            "(eller bruk den innebygde SQLite-databasen ved å la DATABASE_URL være tom)."
+        )
     kw: dict[str, Any] = {"pool_pre_ping": True}
     if nullpool:
         kw["poolclass"] = NullPool

@@ -96,3 +96,23 @@ def test_hver_erklaert_avhengighet_er_installert() -> None:
     for k in kjerne:
         navn = re.match(r"[A-Za-z0-9_.-]+", k).group(0)  # type: ignore[union-attr]
         assert importlib.metadata.version(navn), navn
+
+
+def test_postgresql_uten_tillegget_gir_en_forklaring_paa_bokmaal() -> None:
+    """Without the ``postgres`` extra, ``DATABASE_URL=postgresql+psycopg://…`` says which extra to install."""
+    kode = textwrap.dedent(
+        """
+        import sys
+        sys.modules["psycopg"] = None  # as if the extra were not installed
+        from api.db import lag_motor
+        try:
+            lag_motor("postgresql+psycopg://bruker@127.0.0.1:1/db")
+        except RuntimeError as feil:
+            print("FEIL", feil)
+        """
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", kode], cwd=ROT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "FEIL PostgreSQL krever tillegget «postgres»" in res.stdout

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import typer
 
+from allokering.norsk_cli import installer as _norsk_cli
 from modeller.lasting import Inndatafeil, les_sak
 from modeller.sak import Sak
+
+_norsk_cli()
 
 app = typer.Typer(
     name="allokering",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from allokering.cli import app
@@ -84,3 +86,36 @@ def test_ukjent_demo_kommune(tmp_path: Path) -> None:
     res = runner.invoke(app, ["demo", "--kommune", "bergen"])
     assert res.exit_code == 2
     assert "Ukjent demo-kommune" in res.output
+
+
+ENGELSK = re.compile(
+    r"\b(Usage|Options|Arguments|Commands|Error|Missing|No such|Invalid value|Input should|Show this message|"
+    r"Possible options|Did you mean|Got unexpected|requires an argument|does not exist|OPTIONS|COMMAND|ARGS)\b"
+)
+
+
+@pytest.mark.parametrize(
+    "argumenter",
+    [
+        ["--help"],
+        ["solve", "--help"],
+        ["scenario", "--help"],
+        ["solve"],
+        ["demo", "--tull"],
+        ["tull"],
+        ["solve", "x.json", "--tidsgrense", "abc"],
+        ["solve", "x.json", "--arbeidere", "1.5"],
+        ["scenario", "run"],
+    ],
+)
+def test_rammeverkets_egne_tekster_er_paa_bokmaal(argumenter: list[str]) -> None:
+    """Help panels, usage lines and usage errors from typer itself are bokmål (allokering/norsk_cli.py)."""
+    res = runner.invoke(app, argumenter, terminal_width=200)
+    tekst = res.output + (res.stderr if res.stderr_bytes is not None else "")
+    assert tekst.strip(), "ingen tekst skrevet"
+    assert not ENGELSK.search(tekst), tekst
+    if argumenter[-1] != "--help":
+        assert res.exit_code == 2
+        assert "Feil" in tekst
+    else:
+        assert "Bruk:" in tekst and "Vis denne hjelpen og avslutt." in tekst

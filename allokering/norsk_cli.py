@@ -115,7 +115,7 @@ def installer() -> None:
         if isinstance(objekt, type) and issubclass(objekt, Exception):
             metode = objekt.__dict__.get("format_message")
             if metode is not None and not getattr(metode, "__norsk__", False):
-                objekt.format_message = _oversatt_melding(metode)  # type: ignore[method-assign]
+                objekt.format_message = _oversatt_melding(metode)  # type: ignore[attr-defined]
 
     kommando = _click.core.Command
     if not getattr(kommando.get_usage, "__norsk__", False):

@@ -113,6 +113,10 @@ class Vurdering(Streng):
     )
     alvorlighet: Ordinal | None = None
     mestring: Ordinal | None = None
+    hjelpebehov: Ordinal | None = Field(
+        None,
+        description="Samlet hjelpebehov 1–5 (T §3.17: høyeste hjelpebehov prioriteres); tomt = avledet av IPLOS.",
+    )
 
 
 class LangtidDetaljer(Streng):

@@ -114,8 +114,24 @@ class Regelprofil(Streng):
     navn: str
     kilde: str = Field(description="Kildedokumentet profilen bygger på.")
     akutt: Akutttype
-    akutt_maks_dogn: int = 3
-    korttid_maks_dogn_per_aar: int | None = Field(None, description="T §3.18: inntil 60 døgn per år.")
+    akutt_maks_dogn: int = Field(
+        3, description="Normal liggetid i ØHD/KØH (S §4.20, T §3.19: normalt 1–3 døgn); lengre gir en merknad."
+    )
+    korttid_maks_dogn_per_aar: int | None = Field(
+        None,
+        description="T §3.18: «inntil 60 døgn per år etter sats for korttidsopphold» – døgn per kalenderår med "
+        "korttidssats; døgn utover følger forskrift om egenandel. Begrenser ikke oppholdet (se korttid_hard_grense).",
+    )
+    korttid_hard_grense: bool = Field(
+        False,
+        description="Valg (av som standard): bruk korttid_maks_dogn_per_aar som tak på oppholdet, talt per "
+        "kalenderår; oppholdet forkortes eller avslås når årets døgn er brukt.",
+    )
+    avlastning_forebyggende: bool = Field(
+        False,
+        description="T §3.8.2: kommunen kan gi avlastning før omsorgsarbeidet er særlig tyngende, dersom det kan "
+        "forebygge et senere økt behov (feltet soknad.avlastning.forebyggende).",
+    )
     korttid_maks_dogn_uten_vedtak: int | None = Field(
         None, description="S §4.21: tildeles inntil 14 dager før vedtak fattes."
     )
@@ -131,11 +147,13 @@ class Regelprofil(Streng):
     @model_validator(mode="before")
     @classmethod
     def _innebygd_prioritering(cls, data: Any) -> Any:
-        """A case file written before ``prioritering`` existed keeps the built-in profile's rules."""
-        if isinstance(data, dict) and "prioritering" not in data:
+        """A case file written before a field existed (e.g. ``prioritering``) gets the built-in profile's value
+        for it, so an old Tvedestrand file keeps Tvedestrand's rules."""
+        if isinstance(data, dict):
             innebygd = globals().get("PROFILER", {}).get(data.get("id"))
             if innebygd is not None:
-                return {**data, "prioritering": innebygd.prioritering}
+                mangler = {k: v for k, v in innebygd.model_dump().items() if k not in data}
+                return {**data, **mangler}
         return data
 
     @model_validator(mode="after")
@@ -178,6 +196,7 @@ TVEDESTRAND = Regelprofil(
     kilde="Veiledende tildelingskriterier for helse- og omsorgstjenester, Tvedestrand kommune 2025",
     akutt=Akutttype.KOH,
     korttid_maks_dogn_per_aar=60,
+    avlastning_forebyggende=True,
     plasstyper=(
         Plasstype.LANGTID_SOMATISK,
         Plasstype.LANGTID_SKJERMET,

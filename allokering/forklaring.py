@@ -18,10 +18,11 @@ from typing import Any
 
 from allokering import __version__
 from allokering.loser import Losning
-from allokering.prioritet import TIEBREAK_FAKTOR, Prioritet
+from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
 from modeller.kodeverk import Familie, Tjeneste
 from modeller.lasting import sak_til_json
+from modeller.regelprofil import Forrang
 from modeller.soker import Soker
 
 RESULTATFORMAT = "allokering-resultat/1"
@@ -72,14 +73,28 @@ def _setning(r: Any) -> str:
     return f"{tekst} ({r.seksjon}; {r.lovhjemmel})."
 
 
-def _poeng(total: int) -> str:
-    """Another søker's priority as the same points the søker's own text shows."""
-    return f"prioritetspoeng {total // TIEBREAK_FAKTOR}"
+def _forrang_tekst(p: Prioritet) -> str:
+    """The lexicographic levels of a søker in words (empty for a weighted sum)."""
+    deler = []
+    for f, v in p.forrang:
+        if f == Forrang.HJELPEBEHOV:
+            deler.append(f"hjelpebehov {v}")
+        else:
+            deler.append("akutt innleggelse" if v else "utskrivningsklar pasient rekvirert av tildelingskontoret")
+    return ", ".join(deler)
+
+
+def _poeng(p: Prioritet) -> str:
+    """Another søker's priority as the same measures the søker's own text shows."""
+    forrang = _forrang_tekst(p)
+    return (forrang + ", " if forrang else "") + f"prioritetspoeng {p.poeng}"
 
 
 def _prioritet_tekst(p: Prioritet) -> str:
+    forrang = _forrang_tekst(p)
     return (
-        f"nytte {p.nytte.verdi}, ressurs {p.ressurs.verdi}, alvorlighet {p.alvorlighet.verdi} "
+        (f"{forrang} (avgjør først); " if forrang else "")
+        + f"nytte {p.nytte.verdi}, ressurs {p.ressurs.verdi}, alvorlighet {p.alvorlighet.verdi} "
         f"({p.alvorlighet.begrunnelse}), mestring {p.mestring.verdi}"
         + (", utskrivningsklar pasient" if p.ukp else "")
         + f" – prioritetspoeng {p.poeng}"
@@ -244,6 +259,16 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
             "deterministic": param.deterministisk,
         },
         "weights": sak.profil.vekter.model_dump(),
+        "priority_rules": [
+            {
+                "family": r.familie.value,
+                "combination": r.kombinasjon.value,
+                "precedence": [f.value for f in r.forrang],
+                "source": r.kilde,
+                "text_nb": r.beskrivelse_nb(),
+            }
+            for r in (sak.profil.prioriteringsregel(f) for f in Familie)
+        ],
         "families": [
             {
                 "family": fam.value,
@@ -411,13 +436,15 @@ def _forklar(
         if hoyere:
             tekst += (
                 f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
-                "høyere eller lik prioritet: " + ", ".join(f"{a} ({_poeng(p)})" for p, a in hoyere[:5]) + ". "
+                "høyere eller lik prioritet: "
+                + ", ".join(f"{a} ({_poeng(losning.prioritet[a])})" for _, a in hoyere[:5])
+                + ". "
             )
         if lavere:
             tekst += (
                 "Søkere med lavere prioritet fikk plass på de samme enhetene i perioder der søkerens opphold ikke "
                 "fikk plass (ulik lengde, starttid eller låst av tildelingsmøtet): "
-                + ", ".join(f"{a} ({_poeng(p)})" for p, a in lavere[:3])
+                + ", ".join(f"{a} ({_poeng(losning.prioritet[a])})" for _, a in lavere[:3])
                 + ". "
             )
     else:
@@ -428,14 +455,17 @@ def _forklar(
         e = enheter[kontra]
         tekst += f"Søkeren kunne fått plass ved én ekstra plass på {e.navn} ({kontra})."
     elif konkurrenter:
-        laveste = min(p for p, _, _ in alle)
+        laveste, laveste_id = min((p, a) for p, a, _ in alle)
         if laveste > pr.total:
             data["counterfactual"] = {"priority_needed_above": laveste}
-            if laveste // TIEBREAK_FAKTOR > pr.poeng:
+            lp = losning.prioritet.get(laveste_id)
+            if pr.forrang and lp is not None and lp.nokkel > pr.nokkel:
                 tekst += (
-                    f"Med prioritetspoeng over {laveste // TIEBREAK_FAKTOR} (søkeren har {pr.poeng}) ville søkeren "
-                    "fått plass."
+                    f"Plassene gikk til søkere som går foran etter kommunens prioriteringsregel ({_forrang_tekst(lp)} "
+                    f"mot søkerens {_forrang_tekst(pr)})."
                 )
+            elif lp is not None and lp.poeng > pr.poeng:
+                tekst += f"Med prioritetspoeng over {lp.poeng} (søkeren har {pr.poeng}) ville søkeren fått plass."
             else:
                 tekst += "Ved lik prioritet avgjorde lengre ventetid hos andre søkere (T §3.17)."
     data["text_nb"] = tekst.strip()

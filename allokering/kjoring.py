@@ -154,6 +154,7 @@ def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
             ",", " "
         ),
         "Vekter: " + ", ".join(f"{k}={v}" for k, v in resultat["weights"].items()),
+        "Prioritering: " + "; ".join(r["text_nb"] for r in resultat.get("priority_rules", [])) + ".",
     ]
     beste = sorted(resultat["unit_marginal_value"].items(), key=lambda kv: -kv[1])[:3]
     if beste and beste[0][1] > 0:

@@ -19,8 +19,26 @@ otherwise it is derived by this documented formula:
 * **mestring** — 3, raised to 4 for rehabilitering and hverdagsrehabilitering goals (T §2.6).
 
 Priority points: P = nytte·w_n + ressurs·w_r + alvorlighet·w_a + mestring·w_m + UKP·w_ukp.
-Waiting time is only a tie-break (T §3.17 Merknader: langtid goes to the highest need
-regardless of waiting time): total = 10·P + min(waiting months, 9) · [w_tiebreak > 0].
+Waiting time is only a tie-break: the weighted part is v = 10·P + min(waiting months, 9) ·
+[w_tiebreak > 0].
+
+How the parts combine is data in the rule profile (``Regelprofil.prioritering``), per place
+family, and printed with every run:
+
+* **vektet** — total = v.
+* **leksikografisk** — the profile's «forrang» levels decide first, in order, and v only breaks
+  ties: total = key · V + v, where key is the levels read as one mixed-radix number and
+  V = 10·(P_max + 1) > every possible v. So a søker with a higher first level always has a higher
+  total than one with a lower, whatever their points, UKP status or waiting time. The levels:
+
+  - **hjelpebehov** (T §3.17 Merknader: «det vil alltid være den pasienten med det høyeste
+    hjelpebehovet som vil bli prioritert ved ledig kapasitet, uavhengig ventetid»): set by the
+    saksbehandler (``vurdering.hjelpebehov``) or the IPLOS need level — the mean of the scored
+    variables rounded down, 1–5, *without* the urgency step of alvorlighet (being utskrivningsklar
+    is not more need; no IPLOS: 3). Tvedestrand uses it for langtid.
+  - **akutt_foran_ukp** (T §3.19: «Det er en forutsetning at det er ledig kapasitet på KØH»):
+    1 for an acute request admitted by a doctor, 0 for a UKP placed by the tildelingskontor, so
+    a UKP only gets an ØHD/KØH bed no acute request in the case needs. Both profiles use it.
 A placement of søker i starting on day s of a horizon of H days is worth total_i · (2H − s) in
 level 1 of the objective: higher priority always wins a place both could take, and earlier is
 better for everyone (which is where the UKP day fee counts).
@@ -32,7 +50,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from modeller.kodeverk import Innleggende, Korttidsformal, Oppholdssted, Tjeneste
-from modeller.regelprofil import Vekter
+from modeller.regelprofil import Forrang, Kombinasjon, Prioriteringsregel, Vekter
 from modeller.sak import Sak
 from modeller.soker import Soker
 
@@ -58,7 +76,15 @@ class Prioritet:
     ukp: bool
     ventedager: int
     poeng: int  # P
-    total: int  # 10·P + tie-break
+    total: int  # the combined priority (see the module docstring)
+    hjelpebehov: Komponent = Komponent(3, "avledet", "")
+    kombinasjon: Kombinasjon = Kombinasjon.VEKTET
+    forrang: tuple[tuple[Forrang, int], ...] = ()  # the lexicographic levels and their values, in order
+
+    @property
+    def nokkel(self) -> tuple[int, ...]:
+        """The values of the lexicographic levels (empty when the family uses a weighted sum)."""
+        return tuple(v for _, v in self.forrang)
 
     def som_dict(self) -> dict[str, object]:
         return {
@@ -72,8 +98,11 @@ class Prioritet:
                 "alvorlighet": self.alvorlighet.kilde,
                 "mestring": self.mestring.kilde,
             },
+            "hjelpebehov": self.hjelpebehov.verdi,
             "ukp": self.ukp,
             "ventedager": self.ventedager,
+            "kombinasjon": self.kombinasjon.value,
+            "forrang": [{"nivaa": f.value, "verdi": v} for f, v in self.forrang],
             "poeng": self.poeng,
             "total": self.total,
         }
@@ -107,6 +136,23 @@ def _alvorlighet(s: Soker) -> Komponent:
     if haster:
         tekst += "; hastegrad: " + ", ".join(haster)
     return Komponent(verdi, "avledet", tekst)
+
+
+def hjelpebehov(s: Soker) -> Komponent:
+    """The søker's need level (T §3.17): the saksbehandler's value, else the IPLOS mean rounded
+    down (1–5), else 3. Unlike alvorlighet it has no urgency step."""
+    if s.vurdering.hjelpebehov is not None:
+        return Komponent(s.vurdering.hjelpebehov, "saksbehandler", "satt av saksbehandler")
+    skarer = s.iplos.skarer()
+    if not skarer:
+        return Komponent(3, "avledet", "ingen IPLOS-skår, satt til middels")
+    snitt = sum(skarer.values()) / len(skarer)
+    return Komponent(max(1, min(5, int(snitt))), "avledet", f"IPLOS-snitt {snitt:.1f}")
+
+
+def er_akutt_innleggelse(s: Soker) -> bool:
+    """An acute request admitted by a doctor (not a UKP placed by the tildelingskontor)."""
+    return _er_akutt_egentlig(s)
 
 
 def _nytte(s: Soker) -> Komponent:
@@ -157,13 +203,37 @@ def _mestring(s: Soker) -> Komponent:
     return Komponent(3, "avledet", "middels")
 
 
-def prioriter(s: Soker, vekter: Vekter, startdato: date) -> Prioritet:
-    """Priority of one søker (see the module docstring for the formula)."""
+_SPENN = {Forrang.HJELPEBEHOV: 5, Forrang.AKUTT_FORAN_UKP: 2}
+"""Number of values of each lexicographic level (hjelpebehov 1–5 as 0–4; akutt 0/1)."""
+
+
+def maks_poeng(vekter: Vekter) -> int:
+    """The largest P the weights allow (every component 5, and UKP)."""
+    return 5 * (vekter.nytte + vekter.ressurs + vekter.alvorlighet + vekter.mestring) + vekter.ukp_per_dogn_kostnad
+
+
+def _forrangsverdi(f: Forrang, s: Soker, hb: Komponent) -> int:
+    if f == Forrang.HJELPEBEHOV:
+        return hb.verdi
+    return 1 if _er_akutt_egentlig(s) else 0
+
+
+def prioriter(s: Soker, vekter: Vekter, startdato: date, regel: Prioriteringsregel | None = None) -> Prioritet:
+    """Priority of one søker (see the module docstring for the formula). ``regel`` is the
+    profile's combination rule for the søker's place family (None: weighted sum)."""
     n, r, a, m, ukp, poeng = _poeng(s, vekter)
     ventedager = max(0, (startdato - s.soknad.soknadsdato).days)
     tiebreak = min(ventedager // 30, TIEBREAK_FAKTOR - 1) if vekter.ventetid_tiebreak_maks > 0 else 0
-    total = max(1, TIEBREAK_FAKTOR * poeng + tiebreak)
-    return Prioritet(s.id, n, r, a, m, ukp, ventedager, poeng, total)
+    vektet = max(1, TIEBREAK_FAKTOR * poeng + tiebreak)
+    hb = hjelpebehov(s)
+    if regel is None or regel.kombinasjon == Kombinasjon.VEKTET:
+        return Prioritet(s.id, n, r, a, m, ukp, ventedager, poeng, vektet, hb)
+    forrang = tuple((f, _forrangsverdi(f, s, hb)) for f in regel.forrang)
+    nokkel = 0
+    for f, v in forrang:
+        nokkel = nokkel * _SPENN[f] + (v - 1 if f == Forrang.HJELPEBEHOV else v)
+    total = nokkel * TIEBREAK_FAKTOR * (maks_poeng(vekter) + 1) + vektet
+    return Prioritet(s.id, n, r, a, m, ukp, ventedager, poeng, total, hb, Kombinasjon.LEKSIKOGRAFISK, forrang)
 
 
 _Poeng = tuple["Komponent", "Komponent", "Komponent", "Komponent", bool, int]
@@ -197,8 +267,10 @@ _POENG_CACHE: dict[tuple[int, int], tuple[Soker, Vekter, _Poeng]] = {}
 
 def prioriter_alle(sak: Sak) -> dict[str, Prioritet]:
     """Priority of every søker in the case, keyed by id."""
-    v = sak.profil.vekter
-    return {s.id: prioriter(s, v, sak.startdato) for s in sak.sokere}
+    profil = sak.profil
+    v = profil.vekter
+    regler = {r.familie: r for r in profil.prioritering}
+    return {s.id: prioriter(s, v, sak.startdato, regler.get(s.soknad.tjeneste.familie)) for s in sak.sokere}
 
 
 def placement_value(total: int, start: int, horisont: int) -> int:

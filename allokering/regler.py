@@ -109,8 +109,9 @@ import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from modeller.institusjon import Enhet
 from modeller.kodeverk import Akutttype, Familie, Innleggende, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
@@ -317,6 +318,30 @@ def helseteknologi_hovedregel(soker: Soker, sak: Sak) -> Vurdert:
     return mangler("det er ikke registrert om helseteknologiske løsninger er vurdert eller forsøkt", sti)
 
 
+def hdo_helseteknologi_moment(soker: Soker, sak: Sak) -> Vurdert:
+    """T §3.14: «Følgende momenter skal vektlegges i en helhet og individuell vurdering … Helseteknologi er forsøkt
+    eller åpenbart ikke tilstrekkelig.» One moment, not a gate: it is recorded and cited, never a refusal alone."""
+    trapp = soker.innsatstrapp
+    verdi = trapp.helseteknologi_forsokt_eller_utilstrekkelig
+    if verdi is True:
+        return oppfylt("helseteknologi er forsøkt eller åpenbart ikke tilstrekkelig, og dette er vektlagt")
+    if verdi is False:
+        return oppfylt(
+            "helseteknologi er ikke forsøkt og er ikke vurdert som åpenbart utilstrekkelig; dette er ett moment i "
+            "helhetsvurderingen og avgjør ikke søknaden alene"
+        )
+    if trapp.helseteknologi_vurdert is True:
+        return oppfylt(
+            "helseteknologi er vurdert (om den er forsøkt eller åpenbart ikke tilstrekkelig, er ikke registrert); "
+            "dette er ett moment i helhetsvurderingen"
+        )
+    return mangler(
+        "det er ikke registrert om helseteknologi er forsøkt eller åpenbart ikke tilstrekkelig, som er ett av "
+        "momentene i helhetsvurderingen",
+        "innsatstrapp.helseteknologi_forsokt_eller_utilstrekkelig",
+    )
+
+
 def korttid_rehabilitering(soker: Soker, sak: Sak) -> Vurdert:
     korttid = soker.soknad.korttid
     assert korttid is not None  # Soknad guarantees the block for korttid
@@ -343,23 +368,43 @@ _REHAB = alle(
 
 
 def korttid_aarsgrense(soker: Soker, sak: Sak) -> Vurdert:
+    """T §3.18 «Kan innvilges med inntil 60 døgn per år etter sats for korttidsopphold»: a rule about the
+    payment rate per calendar year, not a cap on the stay. The stay is granted as the need calls for; the text
+    says how many døgn fall beyond the limit. A hard cap is a profile option (``korttid_hard_grense``)."""
     korttid = soker.soknad.korttid
     assert korttid is not None
     maks = sak.profil.korttid_maks_dogn_per_aar
     if maks is None:
-        return oppfylt("regelprofilen har ingen grense for korttidsdøgn per år")
-    if korttid.dogn_brukt_siste_aar is None:
-        return mangler(
-            f"antall korttidsdøgn brukt de siste 12 månedene er ikke kartlagt (grense {maks} døgn per år)",
-            "soknad.korttid.dogn_brukt_siste_aar",
+        return oppfylt("kommunen har ingen grense for korttidsdøgn per år")
+    aar = sak.startdato.year
+    brukt = korttid.dogn_brukt_i_aar
+    if brukt is None:
+        if sak.profil.korttid_hard_grense:
+            return mangler(
+                f"antall korttidsdøgn brukt i {aar} er ikke kartlagt (grense {maks} døgn per kalenderår)",
+                "soknad.korttid.dogn_brukt_i_aar",
+            )
+        return oppfylt(
+            f"oppholdet innvilges etter behov; antall korttidsdøgn brukt i {aar} er ikke kartlagt, og egenandel "
+            f"for døgn utover {maks} døgn i året beregnes etter forskrift om egenandel for kommunale helse- og "
+            "omsorgstjenester"
         )
-    igjen = maks - korttid.dogn_brukt_siste_aar
-    brukt = f"søkeren har brukt {korttid.dogn_brukt_siste_aar} av inntil {maks} korttidsdøgn de siste 12 månedene"
-    if igjen <= 0:
-        return ikke_oppfylt(f"{brukt}, og har ingen døgn igjen")
-    if korttid.lengde_dogn > igjen:
-        return oppfylt(f"{brukt}; oppholdet forkortes fra {korttid.lengde_dogn} til {igjen} døgn")
-    return oppfylt(f"{brukt}; {korttid.lengde_dogn} døgn er innenfor grensen")
+    igjen = max(0, maks - brukt)
+    tekst = f"søkeren har brukt {brukt} korttidsdøgn i {aar}"
+    if sak.profil.korttid_hard_grense:
+        if igjen == 0:
+            return ikke_oppfylt(f"{tekst}, og kommunens grense på {maks} døgn per kalenderår er nådd")
+        if korttid.lengde_dogn > igjen:
+            return oppfylt(f"{tekst}; oppholdet forkortes fra {korttid.lengde_dogn} til {igjen} døgn")
+        return oppfylt(f"{tekst}; {korttid.lengde_dogn} døgn er innenfor grensen på {maks} døgn")
+    utover = max(0, korttid.lengde_dogn - igjen)
+    if utover == 0:
+        return oppfylt(f"{tekst}; oppholdet på {korttid.lengde_dogn} døgn er innenfor {maks} døgn med korttidssats")
+    return oppfylt(
+        f"{tekst}; oppholdet innvilges etter behov med {korttid.lengde_dogn} døgn, og {utover} av dem faller utover "
+        f"{maks} døgn med korttidssats i året – egenandelen for disse døgnene følger forskrift om egenandel for "
+        "kommunale helse- og omsorgstjenester"
+    )
 
 
 def korttid_uten_vedtak(soker: Soker, sak: Sak) -> Vurdert:
@@ -405,7 +450,18 @@ def avlastning_saerlig_tyngende(soker: Soker, sak: Sak) -> Vurdert:
     if verdi is True:
         return oppfylt(f"omsorgsyter har særlig tyngende omsorgsarbeid{_belastning_tekst(soker)}")
     if verdi is False:
-        return ikke_oppfylt(f"omsorgsarbeidet er ikke vurdert som særlig tyngende{_belastning_tekst(soker)}")
+        avl = soker.soknad.avlastning
+        if sak.profil.avlastning_forebyggende and avl is not None and avl.forebyggende is True:
+            return oppfylt(
+                f"omsorgsarbeidet er ennå ikke særlig tyngende{_belastning_tekst(soker)}, men kommunen har vurdert at "
+                "avlastning kan forebygge et senere økt behov for helse- og omsorgstjenester"
+            )
+        tillegg = (
+            ", og kommunen har ikke funnet at avlastning nå kan forebygge et senere økt behov for tjenester"
+            if sak.profil.avlastning_forebyggende and avl is not None and avl.forebyggende is False
+            else ""
+        )
+        return ikke_oppfylt(f"omsorgsarbeidet er ikke vurdert som særlig tyngende{_belastning_tekst(soker)}{tillegg}")
     return mangler("saksbehandler har ikke vurdert om omsorgsarbeidet er særlig tyngende", sti)
 
 
@@ -450,9 +506,12 @@ def akutt_liggetid(soker: Soker, sak: Sak) -> Vurdert:
     akutt = soker.soknad.akutt
     assert akutt is not None
     maks = sak.profil.akutt_maks_dogn
-    if 1 <= akutt.lengde_dogn <= maks:
-        return oppfylt(f"forventet liggetid er {akutt.lengde_dogn} døgn (1–{maks} døgn)")
-    return ikke_oppfylt(f"forventet liggetid er {akutt.lengde_dogn} døgn, mer enn {maks} døgn")
+    if akutt.lengde_dogn <= maks:
+        return oppfylt(f"forventet liggetid er {akutt.lengde_dogn} døgn, innenfor det normale (1–{maks} døgn)")
+    return oppfylt(
+        f"forventet liggetid er {akutt.lengde_dogn} døgn, lengre enn det normale (1–{maks} døgn); merk at videre "
+        "behov skal vurderes innen om lag 72 timer, og at oppholdet ikke kan erstatte korttidsopphold"
+    )
 
 
 def minst_alder(grense: int, hva: str) -> Callable[[Soker, Sak], Vurdert]:
@@ -583,8 +642,23 @@ _KORTTIDSLEILIGHET_KRITERIER: tuple[tuple[str, str], ...] = (
 )
 
 
+def _kriterium_med_vilkaar(hoved: bool | None, vilkaar: bool | None) -> bool | None:
+    """Criteria 3 and 4 of S §6.4 carry a condition of their own; an old case without it keeps the main item."""
+    if hoved is not True or vilkaar is None:
+        return hoved
+    return vilkaar
+
+
 def korttidsleilighet_to_kriterier(soker: Soker, sak: Sak) -> Vurdert:
     verdier = [(sti, tekst, hent(soker, sti)) for sti, tekst in _KORTTIDSLEILIGHET_KRITERIER]
+    # Criterion 3: «Det er imidlertid ikke behov for tett oppfølging av lege/sykepleier.»
+    # Criterion 4: «Du er i bo- og servicesentrenes målgruppe, og mangler andre boalternativer …»
+    tett = hent(soker, "soknad.bolig.behov_tett_oppfolging")
+    andre = hent(soker, "soknad.bolig.mangler_andre_boalternativer")
+    k3 = _kriterium_med_vilkaar(verdier[2][2], None if tett is None else not tett)
+    k4 = _kriterium_med_vilkaar(verdier[3][2], andre)
+    verdier[2] = (verdier[2][0], verdier[2][1] + " uten behov for tett oppfølging av lege eller sykepleier", k3)
+    verdier[3] = (verdier[3][0], verdier[3][1] + " uten andre boalternativer", k4)
     sanne = [tekst for _, tekst, v in verdier if v is True]
     ukjente = [sti for sti, _, v in verdier if v is None]
     if len(sanne) >= 2:
@@ -666,6 +740,26 @@ def skjermet_enhet(soker: Soker, enhet: Enhet, sak: Sak) -> Vurdert:
     )
 
 
+def skjermet_kognitiv_svikt(soker: Soker, enhet: Enhet, sak: Sak) -> Vurdert:
+    """S §4.22: «Kommunen har differensierte plasser/avdelinger, både somatiske plasser og tilrettelagte plasser for
+    personer med kognitiv svikt.» Sandefjord's own criterion (not Tvedestrand's «langtkommet demenssykdom og en
+    atferd som krever skjerming»): kognitiv svikt, which a dementia diagnosis implies."""
+    d = soker.diagnoser
+    if d.kognitiv_svikt is True or d.demens is True:
+        grunn = "demenssykdom" if d.demens is True else "kognitiv svikt"
+        return oppfylt(f"søkeren har {grunn}, og «{enhet.navn}» er tilrettelagt for personer med kognitiv svikt")
+    if d.kognitiv_svikt is False and d.demens is not True:
+        return ikke_oppfylt(
+            f"«{enhet.navn}» er tilrettelagt for personer med kognitiv svikt, og søkeren har ikke kognitiv svikt; "
+            "søkeren kan vurderes for somatiske plasser"
+        )
+    return mangler(
+        f"det er ikke vurdert om søkeren har kognitiv svikt («{enhet.navn}» er tilrettelagt for personer med "
+        "kognitiv svikt); søkeren kan likevel vurderes for somatiske plasser",
+        "diagnoser.kognitiv_svikt",
+    )
+
+
 # --- The rules --------------------------------------------------------------------------------------------------------
 
 _LANGTID_HJEMMEL = "pbrl § 2-1 e, hol § 3-2 første ledd nr. 6 bokstav c og § 3-2 a, kommunal forskrift"
@@ -680,6 +774,11 @@ _TRYGGHET_HJEMMEL = "ikke lovfestet rettighet; klage fvl § 28"
 _BOLIG_S_HJEMMEL = "hol § 3-7 (kommunal bolig, ikke lovpålagt)"
 
 _S_BOLIGER = frozenset({Tjeneste.TILRETTELAGT_BOLIG, Tjeneste.KORTTIDSLEILIGHET, Tjeneste.SENTERLEILIGHET})
+_S_KOMMUNALE_BOLIGER = frozenset({Tjeneste.TILRETTELAGT_BOLIG, Tjeneste.SENTERLEILIGHET})
+"""S §6 «Hvem kan søke?» (over 18 år, bosatt det siste året) applies to the municipal dwellings. A korttidsleilighet
+is a stay with a vedtak under hol (S §6.4: «Det fattes vedtak om opphold i henhold til helse- og
+omsorgstjenesteloven»), with its own criteria; the residency rule does not apply to it."""
+_KL_HJEMMEL = "vedtak om opphold etter hol"
 
 
 def _soker(
@@ -794,7 +893,8 @@ REGLER: tuple[Regel, ...] = (
     ),
     _soker(
         "T-3.18-korttid-60-dogn", {Tjeneste.KORTTID}, KUN_T, "T §3.18", _KORTTID_HJEMMEL_T,
-        "Korttidsopphold kan innvilges med inntil 60 døgn per år; oppholdet forkortes til de døgnene som er igjen.",
+        "Korttidsopphold kan innvilges med inntil 60 døgn per år etter sats for korttidsopphold; døgn utover det "
+        "følger forskrift om egenandel (oppholdet forkortes bare når kommunen har valgt en hard grense).",
         korttid_aarsgrense,
     ),
     _soker(
@@ -934,13 +1034,9 @@ REGLER: tuple[Regel, ...] = (
     ),
     _soker(
         "T-3.14-hdo-helseteknologi", {Tjeneste.HDO}, KUN_T, "T §3.14", _HDO_HJEMMEL,
-        "Helseteknologi må være forsøkt eller åpenbart ikke tilstrekkelig.",
-        alle(Krav(
-            "innsatstrapp.helseteknologi_vurdert",
-            "helseteknologi er forsøkt eller åpenbart ikke tilstrekkelig",
-            "helseteknologi er verken forsøkt eller vurdert som åpenbart ikke tilstrekkelig",
-            "om helseteknologi er forsøkt eller åpenbart ikke tilstrekkelig",
-        )),
+        "Om helseteknologi er forsøkt eller åpenbart ikke tilstrekkelig, er ett av momentene som vektlegges i en "
+        "helhetlig og individuell vurdering; det avgjør ikke alene.",
+        hdo_helseteknologi_moment,
     ),
     _soker(
         "T-3.14-hdou-alder", {Tjeneste.HDOU}, KUN_T, "T §3.14", _HDO_HJEMMEL,
@@ -999,12 +1095,12 @@ REGLER: tuple[Regel, ...] = (
     ),
     # Sandefjord kommunale boliger (S §6)
     _soker(
-        "S-6-bolig-alder", _S_BOLIGER, KUN_S, "S §6", _BOLIG_S_HJEMMEL,
+        "S-6-bolig-alder", _S_KOMMUNALE_BOLIGER, KUN_S, "S §6", _BOLIG_S_HJEMMEL,
         "Søkeren må være over 18 år.",
         minst_alder(18, "personer over 18 år"),
     ),
     _soker(
-        "S-6-bolig-bosatt", _S_BOLIGER, KUN_S, "S §6", _BOLIG_S_HJEMMEL,
+        "S-6-bolig-bosatt", _S_KOMMUNALE_BOLIGER, KUN_S, "S §6", _BOLIG_S_HJEMMEL,
         "Søkeren må ha vært bosatt i Sandefjord kommune det siste året.",
         alle(Krav(
             "soknad.bolig.bosatt_siste_aar",
@@ -1034,13 +1130,13 @@ REGLER: tuple[Regel, ...] = (
         )),
     ),
     _soker(
-        "S-6.4-korttidsleilighet-to-kriterier", {Tjeneste.KORTTIDSLEILIGHET}, KUN_S, "S §6.4", _BOLIG_S_HJEMMEL,
+        "S-6.4-korttidsleilighet-to-kriterier", {Tjeneste.KORTTIDSLEILIGHET}, KUN_S, "S §6.4", _KL_HJEMMEL,
         "Søkeren må oppfylle 2 eller flere av kriteriene: prøvebo senterleilighet; nåværende bolig ikke egnet; "
         "midlertidig opphold etter sykehus; akutt skade i egen bolig; avlastning.",
         korttidsleilighet_to_kriterier,
     ),
     _soker(
-        "S-6.4-korttidsleilighet-periode", {Tjeneste.KORTTIDSLEILIGHET}, KUN_S, "S §6.4", _BOLIG_S_HJEMMEL,
+        "S-6.4-korttidsleilighet-periode", {Tjeneste.KORTTIDSLEILIGHET}, KUN_S, "S §6.4", _KL_HJEMMEL,
         "Korttidsleilighet gis for en periode, og lengden må være oppgitt.",
         korttidsleilighet_periode,
     ),
@@ -1069,8 +1165,8 @@ REGLER: tuple[Regel, ...] = (
     Regel(
         "S-4.22-skjermet-enhet", frozenset({Tjeneste.LANGTID}), frozenset({Plasstype.LANGTID_SKJERMET}), KUN_S,
         "S §4.22", _LANGTID_HJEMMEL,
-        "Tilrettelagt plass for personer med kognitiv svikt: " + _SKJERMET_TEKST[0].lower() + _SKJERMET_TEKST[1:],
-        skjermet_enhet,
+        "Tilrettelagte plasser er for personer med kognitiv svikt.",
+        skjermet_kognitiv_svikt,
     ),
     _enhet("ST-4.21-3.18", Tjeneste.KORTTID, BEGGE, "S §4.21, T §3.18", _KORTTID_HJEMMEL_ST),
     _enhet("ST-5.3-3.8.2", Tjeneste.AVLASTNING, BEGGE, "S §5.3, T §3.8.2", _AVLASTNING_HJEMMEL),
@@ -1081,7 +1177,7 @@ REGLER: tuple[Regel, ...] = (
     _enhet("T-3.15", Tjeneste.TRYGGHETSBOLIG, KUN_T, "T §3.15", _TRYGGHET_HJEMMEL),
     _enhet("T-3.16", Tjeneste.OMSORGSBOLIG_PSYKISK, KUN_T, "T §3.16", _HDO_HJEMMEL),
     _enhet("S-6.3", Tjeneste.TILRETTELAGT_BOLIG, KUN_S, "S §6.3", _BOLIG_S_HJEMMEL),
-    _enhet("S-6.4", Tjeneste.KORTTIDSLEILIGHET, KUN_S, "S §6.4", _BOLIG_S_HJEMMEL),
+    _enhet("S-6.4", Tjeneste.KORTTIDSLEILIGHET, KUN_S, "S §6.4", _KL_HJEMMEL),
     _enhet("S-6.2", Tjeneste.SENTERLEILIGHET, KUN_S, "S §6.2", _BOLIG_S_HJEMMEL),
 )
 # fmt: on
@@ -1157,14 +1253,14 @@ def beregn_lengde(soker: Soker, profil: Regelprofil) -> int | None:
     soknad = soker.soknad
     if soknad.korttid is not None:
         lengde = soknad.korttid.lengde_dogn
-        if profil.korttid_maks_dogn_per_aar is not None:
-            brukt = soknad.korttid.dogn_brukt_siste_aar or 0
+        if profil.korttid_maks_dogn_per_aar is not None and profil.korttid_hard_grense:
+            brukt = soknad.korttid.dogn_brukt_i_aar or 0
             lengde = min(lengde, max(0, profil.korttid_maks_dogn_per_aar - brukt))
         if profil.korttid_maks_dogn_uten_vedtak is not None and not soknad.korttid.vedtak_fattet:
             lengde = min(lengde, profil.korttid_maks_dogn_uten_vedtak)
         return lengde
     if soknad.akutt is not None:
-        return min(soknad.akutt.lengde_dogn, profil.akutt_maks_dogn)
+        return soknad.akutt.lengde_dogn  # «normalt 1–3 døgn» is normal, not a maximum (S §4.20, T §3.19)
     if soknad.tjeneste is Tjeneste.KORTTIDSLEILIGHET and soknad.bolig is not None:
         return soknad.bolig.lengde_dogn
     return None
@@ -1263,6 +1359,38 @@ def _enhetsindeks(
 _ENHET_CACHE: dict[
     int, tuple[Sak, dict[Familie, list[Enhet]], dict[Familie, tuple[tuple[str, str, Plasstype], ...]]]
 ] = {}
+
+
+@dataclass(frozen=True)
+class _Regelgrunnlag:
+    """What the rules read of a case besides the søker and the unit: the profile and the start date."""
+
+    profil: Regelprofil
+    startdato: date
+
+
+def kvalifisert_for(
+    soker: Soker, profil: Regelprofil, plasstype: Plasstype | None = None, startdato: date | None = None
+) -> bool | None:
+    """One source of eligibility for the generator and the simulator: the real rules of ``profil`` for the søker,
+    as True (kvalifisert), False (ikke kvalifisert) or None (mangler opplysninger). With ``plasstype`` the
+    unit-level rules of a unit of that place type must pass as well (False when the place type does not serve the
+    service). ``startdato`` is the case's start (the calendar year of the korttid rate; default: today)."""
+    grunnlag = cast(Sak, _Regelgrunnlag(profil, startdato or date.today()))
+    utfall = vurder_soker(soker, grunnlag)
+    if plasstype is not None and _samlet(utfall) is Utfall.KVALIFISERT:
+        enhet = Enhet(
+            id="regelsjekk", institusjon_id="regelsjekk", navn=plasstype.value, plasstype=plasstype, kapasitet=1
+        )
+        if enhet.plasstype.familie is not soker.soknad.tjeneste.familie:
+            return False
+        enhetsutfall = vurder_enhet(soker, enhet, grunnlag)
+        if any(u.status is Status.IKKE_OPPFYLT for u in enhetsutfall):
+            return False
+        if any(u.status is Status.MANGLER for u in enhetsutfall):
+            return None
+    samlet = _samlet(utfall)
+    return {Utfall.KVALIFISERT: True, Utfall.IKKE_KVALIFISERT: False}.get(samlet)
 
 
 def kvalifiser_alle(sak: Sak) -> dict[str, Kvalifisering]:

@@ -11,6 +11,16 @@ capped length, avlastning its pattern, langtid/bolig to the end of the horizon);
 unit per day (a couple in one two-room flat uses one flat; a søker's released current stay
 frees its place from the new start); two-room flats; locks; couples reported together really
 are together; outcomes agree with assignments.
+
+Priority rules that decide who gets a place, re-checked from the result by exchange (any
+violation found here means a better solution exists, so a proven optimum never has one):
+
+* acute first in ØHD/KØH (profile level «akutt_foran_ukp», T §3.19 / S §4.20): no UKP holds an
+  acute bed while an eligible acute request for that unit is unplaced and would fit in the bed
+  the UKP holds;
+* highest need first in langtid (level «hjelpebehov», T §3.17): no søker with lower need holds a
+  langtid place from day s while an unplaced, eligible søker with higher need could have had
+  that same place from day s (same unit, neither locked, neither moving out of a current place).
 """
 
 from __future__ import annotations
@@ -18,8 +28,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allokering.prioritet import er_akutt_innleggelse, hjelpebehov
 from allokering.regler import Kvalifisering, Utfall, kvalifiser_alle
 from modeller.kodeverk import Familie, Laastype, Plasstype, Romtype, Tjeneste
+from modeller.regelprofil import Forrang
 from modeller.sak import Sak
 
 
@@ -163,6 +175,8 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
         if laas.type == Laastype.IKKE_TILDEL and t is not None and laas.enhet_id in (None, t["unit_id"]):
             brudd.append(Brudd("LAAS", f"{laas.soker_id} er tildelt plass tross lås «ikke tildel»"))
 
+    brudd += _forrang(sak, kval, sett, bruk)
+
     utfall: dict[str, str] = {f["applicant_id"]: f["outcome"] for f in resultat.get("explanations", [])}
     for sid in sokere:
         ut = utfall.get(sid)
@@ -174,4 +188,68 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
             )
         elif ut in ("ikke_kvalifisert", "mangler_opplysninger") and ut != kval[sid].utfall.value:
             brudd.append(Brudd("UTFALL", f"søker {sid}: utfall «{ut}» stemmer ikke med reglene"))
+    return brudd
+
+
+def _forrang(
+    sak: Sak, kval: dict[str, Kvalifisering], sett: dict[str, dict[str, Any]], bruk: dict[str, list[int]]
+) -> list[Brudd]:
+    """The lexicographic priority levels of the profile, re-checked by exchange (module docstring)."""
+    brudd: list[Brudd] = []
+    h = sak.horisont_dager
+    enheter = {e.id: e for e in sak.enheter}
+    laast = {x.soker_id for x in sak.laaser}
+    forrang = {r.familie: r.forrang for r in sak.profil.prioritering}
+
+    def ledig_kandidat(s_id: str, familie: Familie) -> bool:
+        kv = kval.get(s_id)
+        return kv is not None and kv.utfall == Utfall.KVALIFISERT and s_id not in sett and s_id not in laast
+
+    sokere = sorted(sak.sokere, key=lambda s: s.id)
+    if Forrang.AKUTT_FORAN_UKP in forrang.get(Familie.AKUTT, ()):
+        akutte = [s for s in sokere if s.soknad.tjeneste == Tjeneste.AKUTT]
+        ventende = [s for s in akutte if er_akutt_innleggelse(s) and ledig_kandidat(s.id, Familie.AKUTT)]
+        for ukp in akutte:
+            t = sett.get(ukp.id)
+            if t is None or er_akutt_innleggelse(ukp) or ukp.id in laast:
+                continue
+            u = t["unit_id"]
+            if u not in enheter:
+                continue
+            kap = enheter[u].kapasitet
+            ukp_dager = set(range(max(0, t["start_day"]), min(h - 1, t["end_day"]) + 1))
+            for a in ventende:
+                if u not in kval[a.id].enheter or a.soknad.akutt is None:
+                    continue
+                lengde = kval[a.id].lengde_dogn or a.soknad.akutt.lengde_dogn
+                dager = range(0, min(h, lengde))
+                if all(bruk[u][d] - (1 if d in ukp_dager else 0) + 1 <= kap for d in dager):
+                    brudd.append(
+                        Brudd(
+                            "AKUTT_FORRANG",
+                            f"utskrivningsklar pasient {ukp.id} har akuttplass på {u} mens akutt innleggelse "
+                            f"{a.id} som kunne brukt plassen, står uten",
+                        )
+                    )
+                    break
+    if Forrang.HJELPEBEHOV in forrang.get(Familie.LANGTID, ()):
+        langtid = [s for s in sokere if s.soknad.tjeneste == Tjeneste.LANGTID]
+        behov = {s.id: hjelpebehov(s).verdi for s in langtid}
+        flytter = {s.id for s in langtid if s.naverende_opphold_id is not None}
+        ventende = [s for s in langtid if ledig_kandidat(s.id, Familie.LANGTID) and s.id not in flytter]
+        for lav in langtid:
+            t = sett.get(lav.id)
+            if t is None or lav.id in laast or lav.id in flytter or t.get("shares_flat_with"):
+                continue
+            u = t["unit_id"]
+            for hoy in ventende:
+                if behov[hoy.id] > behov[lav.id] and u in kval[hoy.id].enheter:
+                    brudd.append(
+                        Brudd(
+                            "HJELPEBEHOV",
+                            f"{lav.id} (hjelpebehov {behov[lav.id]}) har langtidsplass på {u}, mens {hoy.id} "
+                            f"(hjelpebehov {behov[hoy.id]}) som kunne fått samme plass, står på venteliste",
+                        )
+                    )
+                    break
     return brudd

@@ -668,102 +668,15 @@ def _eller(*verdier: bool | None) -> bool | None:
     return False
 
 
-def antatt_kvalifisert(soker: Soker, profil: Regelprofil, plasstype: Plasstype | None = None) -> bool | None:
-    """The generator's own reading of the hard criteria (True / False / None = mangler opplysninger).
+def antatt_kvalifisert(
+    soker: Soker, profil: Regelprofil, plasstype: Plasstype | None = None, startdato: date = STARTDATO
+) -> bool | None:
+    """Eligibility by the engine's own rules (``allokering.regler.kvalifisert_for``): True / False / None
+    (mangler opplysninger). ``plasstype`` also checks the unit-level rules of a unit of that place type (langtid:
+    somatisk/skjermet). There is one source of eligibility: the generator never reads the criteria itself."""
+    from allokering.regler import kvalifisert_for  # the rules import modeller; imported here, not at load
 
-    Used to pick plausible «tildel» locks and by the tests; the engine's rules
-    (``allokering.regler``) are authoritative. ``plasstype`` narrows langtid to somatisk/skjermet."""
-    s, sk = soker, soker.soknad
-    tj = sk.tjeneste
-    if tj is Tjeneste.LANGTID:
-        d = sk.langtid
-        if d is None:
-            return None
-        samtykke = s.vedtak_4a if s.samtykkekompetent is False else s.samtykke
-        grunn = _tre(
-            samtykke,
-            d.varig_ute_av_stand,
-            d.kan_ikke_ivaretas_hjemme,
-            d.behov_heldogns,
-            s.innsatstrapp.lavere_tiltak_utilstrekkelige,
-        )
-        if plasstype is Plasstype.LANGTID_SKJERMET:
-            dg = s.diagnoser
-            skjerm = _eller(_tre(dg.demens, dg.atferd_som_krever_skjerming), dg.omfattende_skjermingsbehov_uten_demens)
-            return _tre(grunn, skjerm)
-        return grunn
-    if tj is Tjeneste.KORTTID:
-        k = sk.korttid
-        assert k is not None
-        krav = [s.samtykke, k.behov_dognbasert_oppfolging]
-        if profil.id == "tvedestrand" and k.formal is Korttidsformal.REHABILITERING:
-            mulig = None if k.rehabilitering_mulig_hjemme is None else not k.rehabilitering_mulig_hjemme
-            krav += [k.motivert_for_rehabilitering, mulig]
-        return _tre(*krav)
-    if tj is Tjeneste.AVLASTNING:
-        av = sk.avlastning
-        assert av is not None
-        return _tre(av.saerlig_tyngende, av.omsorgsyter_onsker, av.omsorgsmottaker_onsker)
-    if tj is Tjeneste.AKUTT:
-        a = sk.akutt
-        assert a is not None
-        if profil.akutt is Akutttype.OHD:
-            krav = [
-                a.avgrenset_akutt_problem,
-                a.behandlingsplan_skrevet,
-                a.kan_ikke_ivaretas_av_hjemmesykepleie,
-                a.forventet_hjem_innen_3_dager,
-                a.like_bra_som_sykehus,
-                a.innleggende in (Innleggende.FASTLEGE, Innleggende.LEGEVAKTLEGE),
-            ]
-            if s.diagnoser.psykisk_helse_rus:
-                krav.append(a.oppdatert_kriseplan)
-            return _tre(*krav)
-        tillatt = (Innleggende.FASTLEGE, Innleggende.LEGEVAKTLEGE, Innleggende.TILDELINGSKONTORET)
-        return _tre(s.alder >= 18, a.kjent_avklart_tilstand, a.innleggende in tillatt)
-    b = sk.bolig
-    if b is None:
-        return None
-    generelt: list[bool | None] = []
-    if profil.id == "sandefjord":  # S §6: alder ≥ 18 og bosatt i kommunen siste år
-        generelt = [s.alder >= 18, b.bosatt_siste_aar]
-    if tj is Tjeneste.HDO:
-        return _tre(
-            *generelt,
-            b.omfattende_behov_hele_dognet,
-            b.kan_ikke_bo_i_ordinar_bolig,
-            s.innsatstrapp.helseteknologi_vurdert,
-        )
-    if tj is Tjeneste.HDOU:
-        return _tre(
-            *generelt,
-            s.alder >= 18,
-            _eller(s.diagnoser.utviklingshemming_autisme, b.lav_funksjon_hoyt_behov),
-            b.tidlig_ervervet_funksjonsnedsettelse,
-        )
-    if tj is Tjeneste.OMSORGSBOLIG_PSYKISK:
-        return _tre(
-            *generelt, b.naverende_bolig_uegnet, b.redusert_evne_bo_alene, s.innsatstrapp.lavere_tiltak_utilstrekkelige
-        )
-    if tj is Tjeneste.TRYGGHETSBOLIG:
-        return _tre(*generelt, b.tungtveiende_helsegrunner, b.behov_hjemmetjenester)
-    if tj is Tjeneste.TILRETTELAGT_BOLIG:
-        return _tre(*generelt, b.onsker_og_samtykker_flytting, b.omfattende_behov_hele_dognet)
-    if tj is Tjeneste.KORTTIDSLEILIGHET:
-        krit = [
-            b.utproving_senterleilighet,
-            b.naverende_bolig_uegnet,
-            b.midlertidig_etter_sykehus,
-            b.akutt_skade_pa_bolig,
-            b.avlastningsbehov,
-        ]
-        sanne = sum(1 for v in krit if v is True)
-        ukjente = sum(1 for v in krit if v is None)
-        to_av_fem: bool | None = True if sanne >= 2 else (None if sanne + ukjente >= 2 else False)
-        return _tre(*generelt, to_av_fem)
-    if tj is Tjeneste.SENTERLEILIGHET:
-        return _tre(*generelt, _eller(b.naverende_bolig_uegnet, b.sosial_isolasjon), b.forebygge_funksjonsfall)
-    return None
+    return kvalifisert_for(soker, profil, plasstype, startdato)
 
 
 _IPLOS_FORSKYVNING = {
@@ -1068,7 +981,7 @@ class _Bygger:
             "behov_dognbasert_oppfolging": True,
             "motivert_for_rehabilitering": True if rehab else None,
             "rehabilitering_mulig_hjemme": False if rehab else None,
-            "dogn_brukt_siste_aar": brukt,
+            "dogn_brukt_i_aar": brukt,
             # S §4.21: a stay of up to 14 days may be granted before the vedtak is made.
             "vedtak_fattet": not (self.profil.korttid_maks_dogn_uten_vedtak and self.p(0.15)),
         }
@@ -1314,7 +1227,7 @@ def _lag_laaser(
         s = kandidater[int(i)]
         tj = s.soknad.tjeneste
         if tj is Tjeneste.LANGTID:
-            skjermet = antatt_kvalifisert(s, profil, Plasstype.LANGTID_SKJERMET) is True
+            skjermet = antatt_kvalifisert(s, profil, Plasstype.LANGTID_SKJERMET, d0) is True
             typer = {Plasstype.LANGTID_SKJERMET if skjermet else Plasstype.LANGTID_SOMATISK}
         elif tj.familie is Familie.BOLIG:
             typer = {Plasstype(tj.value)}
@@ -1322,7 +1235,7 @@ def _lag_laaser(
             typer = {pt for pt in profil.plasstyper if pt.familie is tj.familie}
         passende = [e for e in enheter if e.plasstype in typer]
         med_plass = [e for e in passende if ledige[e.id] > 0]
-        kval = antatt_kvalifisert(s, profil, min(typer)) is True
+        kval = antatt_kvalifisert(s, profil, min(typer), d0) is True
         if med_plass and kval and rng.random() < 0.6:
             e = med_plass[int(rng.integers(len(med_plass)))]
             ledige[e.id] -= 1

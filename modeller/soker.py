@@ -86,6 +86,9 @@ class Diagnoser(Streng):
     utviklingshemming_autisme: bool | None = None
     psykisk_helse_rus: bool | None = None
     lindrende: bool | None = Field(None, description="I livets siste fase, lindrende behandling.")
+    kognitiv_svikt: bool | None = Field(
+        None, description="Kognitiv svikt (S §4.22: tilrettelagte plasser for personer med kognitiv svikt)."
+    )
 
 
 class Innsatstrapp(Streng):
@@ -97,6 +100,11 @@ class Innsatstrapp(Streng):
     )
     helseteknologi_vurdert: bool | None = Field(
         None, description="Helseteknologi/velferdsteknologi vurdert eller forsøkt (T §3.14, T §3.17)."
+    )
+    helseteknologi_forsokt_eller_utilstrekkelig: bool | None = Field(
+        None,
+        description="Helseteknologi er forsøkt, eller åpenbart ikke tilstrekkelig (T §3.14, ett moment i "
+        "helhetsvurderingen).",
     )
 
 
@@ -113,6 +121,10 @@ class Vurdering(Streng):
     )
     alvorlighet: Ordinal | None = None
     mestring: Ordinal | None = None
+    hjelpebehov: Ordinal | None = Field(
+        None,
+        description="Samlet hjelpebehov 1–5 (T §3.17: høyeste hjelpebehov prioriteres); tomt = avledet av IPLOS.",
+    )
 
 
 class LangtidDetaljer(Streng):
@@ -143,7 +155,17 @@ class KorttidDetaljer(Streng):
         None, description="Rehabilitering kan gjennomføres hjemme/i hverdagsrehabilitering (T §3.18)."
     )
     dogn_brukt_siste_aar: int | None = Field(
-        None, ge=0, le=366, description="Døgn korttid brukt siste 12 måneder (T §3.18); tomt = ikke kartlagt."
+        None,
+        ge=0,
+        le=366,
+        description="Eldre felt: døgn korttid brukt siste 12 måneder. Brukes ikke lenger; se dogn_brukt_i_aar.",
+    )
+    dogn_brukt_i_aar: int | None = Field(
+        None,
+        ge=0,
+        le=366,
+        description="Døgn korttid brukt i inneværende kalenderår før oppholdet (T §3.18: sats for inntil 60 døgn "
+        "per år); tomt = ikke kartlagt.",
     )
     vedtak_fattet: bool = Field(
         False, description="Enkeltvedtak er fattet; uten vedtak kan opphold gis inntil 14 dager (S §4.21)."
@@ -173,6 +195,11 @@ class AvlastningDetaljer(Streng):
     saerlig_tyngende: bool | None = Field(
         None, description="Saksbehandlers vurdering: særlig tyngende omsorgsarbeid (hol § 3-6)."
     )
+    forebyggende: bool | None = Field(
+        None,
+        description="Saksbehandlers vurdering: avlastning kan forebygge et senere økt behov for helse- og "
+        "omsorgstjenester selv om omsorgsarbeidet ennå ikke er særlig tyngende (T §3.8.2).",
+    )
     omsorgsyter_onsker: bool | None = None
     omsorgsmottaker_onsker: bool | None = None
 
@@ -196,7 +223,12 @@ class AkuttDetaljer(Streng):
         None, description="Ved kjent rus/psykiatri: oppdatert krise-/behandlingsplan (S §4.20)."
     )
     innleggende: Innleggende
-    lengde_dogn: int = Field(2, ge=1, le=3, description="Forventet liggetid, 1–3 døgn.")
+    lengde_dogn: int = Field(
+        2,
+        ge=1,
+        le=30,
+        description="Forventet liggetid i døgn; normalt 1–3 døgn (S §4.20, T §3.19), lengre gir en merknad.",
+    )
 
 
 class BoligDetaljer(Streng):
@@ -219,7 +251,16 @@ class BoligDetaljer(Streng):
     forebygge_funksjonsfall: bool | None = Field(None, description="S §6.2.")
     utproving_senterleilighet: bool | None = Field(None, description="Korttidsleilighet kriterium 1 (S §6.4).")
     midlertidig_etter_sykehus: bool | None = Field(None, description="Korttidsleilighet kriterium 3 (S §6.4).")
+    behov_tett_oppfolging: bool | None = Field(
+        None,
+        description="Kriterium 3 (S §6.4) gjelder bare når det ikke er behov for tett oppfølging av lege/sykepleier.",
+    )
     akutt_skade_pa_bolig: bool | None = Field(None, description="Korttidsleilighet kriterium 4 (S §6.4).")
+    mangler_andre_boalternativer: bool | None = Field(
+        None,
+        description="Kriterium 4 (S §6.4): i bo- og servicesentrenes målgruppe og uten andre boalternativer til "
+        "skaden er utbedret.",
+    )
     avlastningsbehov: bool | None = Field(None, description="Korttidsleilighet kriterium 5 (S §6.4).")
     lengde_dogn: int | None = Field(None, ge=1, le=366, description="Korttidsleilighet: lengde i døgn.")
 

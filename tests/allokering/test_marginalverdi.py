@@ -102,7 +102,9 @@ def test_basisforskyvning_gir_lp_optimum_eller_ingenting(maks_pivoter: int):
     """``Basisforskyvning.flytt`` (one more place read off the base basis; with pivots, after
     dual simplex pivots from it) against HiGHS re-solving the raised LP from scratch, unit by
     unit; and, without pivots, it refuses when the certified bound is not reached."""
-    sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
+    # Seed 2: a case where both paths are exercised (seed 5 was used until the rules of issue 18 changed which
+    # søkere qualify; measured 4.12.2026: 14 read off without pivots, 20 with, 6 of them pivoted).
+    sak = generer(60_000, SANDEFJORD, seed=2, antall_sokere=160, antall_enheter=24, horisont_dager=14)
     losning = loes(sak, UTEN)
     godtatt = pivotert = 0
     for fam in (Familie.LANGTID, Familie.BOLIG, Familie.KORTTID):
@@ -131,7 +133,7 @@ def test_basisforskyvning_gir_lp_optimum_eller_ingenting(maks_pivoter: int):
                 fb.grense0 += 5
                 assert fb.flytt(rr, hi) is None
                 fb.grense0 -= 5
-    # 20 units in these families; the shift alone reads off 15, pivots the other 5 (measured).
+    # 20 units in these families; the shift alone reads off 14, pivots 6 of the others (measured).
     assert godtatt >= (12 if maks_pivoter == 0 else 18), godtatt
     assert (pivotert == 0) if maks_pivoter == 0 else (pivotert >= 3), pivotert
 

@@ -291,11 +291,11 @@ FEILTILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], str | None]] = [
      {"innsatstrapp__lavere_tiltak_utilstrekkelige": False}, None),
     ("ST-4.22-3.17-enhet-langtid", "sandefjord", L, {}, "smh-korttid"),
     ("T-3.17-skjermet-enhet", "tvedestrand", L, {"diagnoser__demens": False}, "str-skjermet"),
-    ("S-4.22-skjermet-enhet", "sandefjord", L, {"diagnoser__atferd_som_krever_skjerming": False}, "nygard-skjermet"),
+    ("S-4.22-skjermet-enhet", "sandefjord", L, {"diagnoser__demens": False, "diagnoser__kognitiv_svikt": False},
+     "nygard-skjermet"),
     ("ST-4.21-3.18-korttid-samtykke", "sandefjord", K, {"samtykke": False}, None),
     ("ST-4.21-3.18-korttid-dognbehov", "tvedestrand", K, {"soknad__korttid__behov_dognbasert_oppfolging": False}, None),
     ("T-3.18-korttid-rehabilitering", "tvedestrand", K, {"soknad__korttid__motivert_for_rehabilitering": False}, None),
-    ("T-3.18-korttid-60-dogn", "tvedestrand", K, {"soknad__korttid__dogn_brukt_siste_aar": 60}, None),
     ("ST-4.21-3.18-enhet-korttid", "tvedestrand", K, {}, "str-somatisk"),
     ("ST-5.3-3.8.2-avlastning-saerlig-tyngende", "sandefjord", A,
      {"soknad__avlastning__saerlig_tyngende": False}, None),
@@ -314,7 +314,6 @@ FEILTILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], str | None]] = [
      None),
     ("T-3.14-hdo-ordinar-bolig-utilstrekkelig", "tvedestrand", Tjeneste.HDO,
      {"soknad__bolig__kan_ikke_bo_i_ordinar_bolig": False}, None),
-    ("T-3.14-hdo-helseteknologi", "tvedestrand", Tjeneste.HDO, {"innsatstrapp__helseteknologi_vurdert": False}, None),
     ("T-3.14-enhet-hdo", "tvedestrand", Tjeneste.HDO, {}, "olav-hdou"),
     ("T-3.14-hdou-alder", "tvedestrand", Tjeneste.HDOU, {"alder": 17}, None),
     ("T-3.14-hdou-malgruppe", "tvedestrand", Tjeneste.HDOU, {"soknad__bolig__lav_funksjon_hoyt_behov": False}, None),
@@ -348,9 +347,13 @@ FEILTILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], str | None]] = [
     ("S-6.2-enhet-senterleilighet", "sandefjord", Tjeneste.SENTERLEILIGHET, {}, "bugarden-korttidsleilighet"),
 ]  # fmt: skip
 
-# Rules that by design cannot reject: the liggetid rules (AkuttDetaljer caps lengde at 3), the 14-day rule (it shortens
-# the stay), the korttidsleilighet length (missing only) and T §3.17 helseteknologi (hovedregel: asks for assessment).
+# Rules that by design cannot reject: the liggetid rules («normalt 1–3 døgn» gives a remark), the 14-day rule (it
+# shortens the stay), the korttidsleilighet length (missing only), T §3.17 helseteknologi (hovedregel: asks for
+# assessment), T §3.14 helseteknologi (one moment of a whole assessment) and T §3.18 60 døgn (the payment rate; it
+# rejects only under the profile option korttid_hard_grense, tested in test_korttid_hard_grense_er_et_valg_i_profilen).
 KAN_IKKE_AVVISE = {
+    "T-3.14-hdo-helseteknologi": ("tvedestrand", Tjeneste.HDO, {"innsatstrapp__helseteknologi_vurdert": False}),
+    "T-3.18-korttid-60-dogn": ("tvedestrand", K, {"soknad__korttid__dogn_brukt_i_aar": 75}),
     "S-4.20-ohd-liggetid": ("sandefjord", AK, {"soknad__akutt__lengde_dogn": 3}),
     "T-3.19-koh-liggetid": ("tvedestrand", AK, {"soknad__akutt__lengde_dogn": 1}),
     "S-4.21-korttid-14-dager-uten-vedtak": (
@@ -434,7 +437,7 @@ MANGLER_TILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], tuple[str, ...
     ("T-3.15-trygghetsbolig-kriterier", "tvedestrand", Tjeneste.TRYGGHETSBOLIG,
      {"soknad__bolig__tungtveiende_helsegrunner": None, "soknad__bolig__behov_hjemmetjenester": None},
      ("soknad.bolig.tungtveiende_helsegrunner", "soknad.bolig.behov_hjemmetjenester")),
-    ("S-6-bolig-bosatt", "sandefjord", Tjeneste.KORTTIDSLEILIGHET, {"soknad__bolig__bosatt_siste_aar": None},
+    ("S-6-bolig-bosatt", "sandefjord", Tjeneste.SENTERLEILIGHET, {"soknad__bolig__bosatt_siste_aar": None},
      ("soknad.bolig.bosatt_siste_aar",)),
     ("S-6.2-senterleilighet-bosituasjon", "sandefjord", Tjeneste.SENTERLEILIGHET,
      {"soknad__bolig__naverende_bolig_uegnet": False, "soknad__bolig__sosial_isolasjon": None},
@@ -591,8 +594,8 @@ def test_skjermet_enhet_mangler_gjelder_bare_enheten() -> None:
     ("profil", "lengde", "brukt", "vedtak", "forventet"),
     [
         ("tvedestrand", 20, 0, True, 20),
-        ("tvedestrand", 20, 50, True, 10),  # 60 − 50 = 10 døgn igjen
-        ("tvedestrand", 20, 50, False, 10),  # no 14-day rule in T
+        ("tvedestrand", 20, 50, True, 20),  # T §3.18: 60 døgn is the rate, not a cap (issue 18)
+        ("tvedestrand", 20, 50, False, 20),  # no 14-day rule in T
         ("tvedestrand", 30, 0, False, 30),
         ("sandefjord", 20, 0, False, 14),  # inntil 14 dager før vedtak fattes
         ("sandefjord", 20, 0, True, 20),
@@ -604,7 +607,7 @@ def test_korttid_lengde(profil: str, lengde: int, brukt: int, vedtak: bool, forv
     soker = lag_soker(
         K,
         soknad__korttid__lengde_dogn=lengde,
-        soknad__korttid__dogn_brukt_siste_aar=brukt,
+        soknad__korttid__dogn_brukt_i_aar=brukt,
         soknad__korttid__vedtak_fattet=vedtak,
     )
     k = kvalifiser(soker, lag_sak(profil, soker))
@@ -612,24 +615,42 @@ def test_korttid_lengde(profil: str, lengde: int, brukt: int, vedtak: bool, forv
     assert k.lengde_dogn == forventet
 
 
-def test_korttid_forkorting_forklares() -> None:
-    t = utfall_for(
-        lag_soker(K, soknad__korttid__lengde_dogn=20, soknad__korttid__dogn_brukt_siste_aar=50),
-        "tvedestrand",
-        "T-3.18-korttid-60-dogn",
-    )
-    assert t.status is Status.OPPFYLT and "forkortes fra 20 til 10 døgn" in t.tekst_nb
+def _hard_grense(sak: Sak) -> Sak:
+    profil = sak.profil.model_copy(update={"korttid_hard_grense": True})
+    return sak.model_copy(update={"kommune": sak.kommune.model_copy(update={"regelprofil": profil})})
+
+
+def test_korttid_60_dogn_er_sats_ikke_tak() -> None:
+    """T §3.18: «Kan innvilges med inntil 60 døgn per år etter sats for korttidsopphold». The sentence is about
+    the payment rate: the stay is granted as needed, and the text says how many døgn fall beyond 60."""
+    soker = lag_soker(K, soknad__korttid__lengde_dogn=20, soknad__korttid__dogn_brukt_i_aar=50)
+    sak = lag_sak("tvedestrand", soker)
+    k = kvalifiser(soker, sak)
+    assert k.utfall is Utfall.KVALIFISERT and k.lengde_dogn == 20
+    t = next(u for u in k.regelutfall if u.regel_id == "T-3.18-korttid-60-dogn")
+    assert "10 av dem faller utover 60 døgn" in t.tekst_nb and "forskrift om egenandel" in t.tekst_nb
+    assert f"i {sak.startdato.year}" in t.tekst_nb  # per calendar year, not «siste 12 måneder»
+    fullt = lag_soker(K, soknad__korttid__dogn_brukt_i_aar=75)
+    assert kvalifiser(fullt, lag_sak("tvedestrand", fullt)).utfall is Utfall.KVALIFISERT
+
+
+def test_korttid_hard_grense_er_et_valg_i_profilen() -> None:
+    """T §3.18: «Kan innvilges med inntil 60 døgn per år …»: a hard cap per calendar year stays as an explicit
+    profile option, off by default."""
+    soker = lag_soker(K, soknad__korttid__lengde_dogn=20, soknad__korttid__dogn_brukt_i_aar=50)
+    sak = _hard_grense(lag_sak("tvedestrand", soker))
+    k = kvalifiser(soker, sak)
+    assert k.lengde_dogn == 10
+    t = next(u for u in k.regelutfall if u.regel_id == "T-3.18-korttid-60-dogn")
+    assert "forkortes fra 20 til 10 døgn" in t.tekst_nb
+    fullt = lag_soker(K, soknad__korttid__dogn_brukt_i_aar=75)
+    assert kvalifiser(fullt, _hard_grense(lag_sak("tvedestrand", fullt))).utfall is Utfall.IKKE_KVALIFISERT
     s = utfall_for(
         lag_soker(K, soknad__korttid__lengde_dogn=20, soknad__korttid__vedtak_fattet=False),
         "sandefjord",
         "S-4.21-korttid-14-dager-uten-vedtak",
     )
     assert s.status is Status.OPPFYLT and "forkortes fra 20 til 14 døgn" in s.tekst_nb
-
-
-def test_korttid_ingen_dogn_igjen() -> None:
-    soker = lag_soker(K, soknad__korttid__dogn_brukt_siste_aar=75)
-    assert kvalifiser(soker, lag_sak("tvedestrand", soker)).utfall is Utfall.IKKE_KVALIFISERT
 
 
 @pytest.mark.parametrize("formal", ["intermediaer", "utredning", "lindrende", "ordinaer"])
@@ -787,9 +808,12 @@ def test_alle_tekster_er_merket() -> None:
                 assert u.tekst_nb.endswith(".")
 
 
-def test_korttid_uten_kartlagte_dogn_mangler_opplysninger_i_tvedestrand():
-    """T §3.18: the 60-døgn limit cannot be checked when used days are not recorded."""
-    soker = lag_soker(K, soknad__korttid__dogn_brukt_siste_aar=None)
+def test_korttid_uten_kartlagte_dogn_innvilges_etter_behov_i_tvedestrand():
+    """T §3.18: «Kan innvilges med inntil 60 døgn per år etter sats for korttidsopphold» – without the used days
+    recorded the stay is still granted (the rate is settled later); only a hard cap needs the number."""
+    soker = lag_soker(K, soknad__korttid__dogn_brukt_i_aar=None)
     kv = kvalifiser(soker, lag_sak("tvedestrand", soker))
+    assert kv.utfall == Utfall.KVALIFISERT
+    kv = kvalifiser(soker, _hard_grense(lag_sak("tvedestrand", soker)))
     assert kv.utfall == Utfall.MANGLER_OPPLYSNINGER
-    assert any("soknad.korttid.dogn_brukt_siste_aar" in r.mangler_felt for r in kv.regelutfall)
+    assert any("soknad.korttid.dogn_brukt_i_aar" in r.mangler_felt for r in kv.regelutfall)

@@ -1,0 +1,106 @@
+"""Criteria that were encoded wrongly (issue 18, items 4–8). Each test quotes the seed sentence it enforces."""
+
+from __future__ import annotations
+
+from allokering.regler import Status, Utfall, kvalifiser
+from modeller.kodeverk import Tjeneste
+from tests.allokering.test_regler import lag_sak, lag_soker, utfall_for
+
+L, A, AK = Tjeneste.LANGTID, Tjeneste.AVLASTNING, Tjeneste.AKUTT
+
+
+def test_sandefjord_skjermet_gjelder_kognitiv_svikt():
+    """S §4.22: «Kommunen har differensierte plasser/avdelinger, både somatiske plasser og tilrettelagte plasser
+    for personer med kognitiv svikt.» Sandefjord does not ask for Tvedestrand's «langtkommet demenssykdom og en
+    atferd som krever skjerming»."""
+    soker = lag_soker(
+        L, diagnoser__demens=False, diagnoser__atferd_som_krever_skjerming=False, diagnoser__kognitiv_svikt=True
+    )
+    u = utfall_for(soker, "sandefjord", "S-4.22-skjermet-enhet")
+    assert u.status is Status.OPPFYLT and "kognitiv svikt" in u.tekst_nb
+    assert "nygard-skjermet" in kvalifiser(soker, lag_sak("sandefjord", soker)).enheter
+    # Tvedestrand keeps its own criterion for the same søker.
+    assert "str-skjermet" not in kvalifiser(soker, lag_sak("tvedestrand", soker)).enheter
+
+
+def test_tvedestrand_forebyggende_avlastning():
+    """T §3.8.2: «Kommunen kan vurdere om det er hensiktsmessig å gi avlastning også i situasjoner der
+    omsorgsarbeidet pårørende yter, ikke ennå har utviklet seg til å bli særlig tyngende, dersom slik støtte kan
+    forebygge et senere økt behov for helse- og omsorgstjenester.»"""
+    soker = lag_soker(A, soknad__avlastning__saerlig_tyngende=False, soknad__avlastning__forebyggende=True)
+    t = utfall_for(soker, "tvedestrand", "ST-5.3-3.8.2-avlastning-saerlig-tyngende")
+    assert t.status is Status.OPPFYLT and "forebygge" in t.tekst_nb
+    # Sandefjord's document has no such route.
+    s = utfall_for(soker, "sandefjord", "ST-5.3-3.8.2-avlastning-saerlig-tyngende")
+    assert s.status is Status.IKKE_OPPFYLT
+
+
+def test_hdo_helseteknologi_er_et_moment_ikke_en_port():
+    """T §3.14: «Følgende momenter skal vektlegges i en helhet og individuell vurdering … Helseteknologi er forsøkt
+    eller åpenbart ikke tilstrekkelig.»"""
+    nei = lag_soker(Tjeneste.HDO, innsatstrapp__helseteknologi_forsokt_eller_utilstrekkelig=False)
+    u = utfall_for(nei, "tvedestrand", "T-3.14-hdo-helseteknologi")
+    assert u.status is Status.OPPFYLT and "ett moment" in u.tekst_nb
+    assert kvalifiser(nei, lag_sak("tvedestrand", nei)).utfall is Utfall.KVALIFISERT
+    ja = lag_soker(Tjeneste.HDO, innsatstrapp__helseteknologi_forsokt_eller_utilstrekkelig=True)
+    assert (
+        "forsøkt eller åpenbart ikke tilstrekkelig"
+        in utfall_for(ja, "tvedestrand", "T-3.14-hdo-helseteknologi").tekst_nb
+    )
+    # The text no longer claims «forsøkt» when only «vurdert» is recorded.
+    vurdert = lag_soker(
+        Tjeneste.HDO,
+        innsatstrapp__helseteknologi_vurdert=True,
+        innsatstrapp__helseteknologi_forsokt_eller_utilstrekkelig=None,
+    )
+    tekst = utfall_for(vurdert, "tvedestrand", "T-3.14-hdo-helseteknologi").tekst_nb
+    assert "er vurdert" in tekst and "er ikke registrert" in tekst
+
+
+def test_akutt_lengre_liggetid_godtas_med_merknad():
+    """T §3.19: «Liggetid i KØH vil normalt være 1–3 døgn.» Normal, not a maximum: a longer expected stay is
+    accepted, planned for its length, and the text says it is longer than normal."""
+    soker = lag_soker(AK, soknad__akutt__lengde_dogn=5)
+    kv = kvalifiser(soker, lag_sak("tvedestrand", soker))
+    assert kv.utfall is Utfall.KVALIFISERT and kv.lengde_dogn == 5
+    t = next(u for u in kv.regelutfall if u.regel_id == "T-3.19-koh-liggetid")
+    assert "lengre enn det normale" in t.tekst_nb
+
+
+def test_korttidsleilighet_krever_ikke_botid():
+    """S §6.4: «Det fattes vedtak om opphold i henhold til helse- og omsorgstjenesteloven.» The one-year residency
+    rule of S §6 («Du må være over 18 år og ha vært bosatt i Sandefjord kommune det siste året») is for the
+    municipal dwellings, not for a stay in a korttidsleilighet."""
+    soker = lag_soker(Tjeneste.KORTTIDSLEILIGHET, soknad__bolig__bosatt_siste_aar=False)
+    kv = kvalifiser(soker, lag_sak("sandefjord", soker))
+    assert kv.utfall is Utfall.KVALIFISERT
+    assert not any(u.regel_id.startswith("S-6-bolig") for u in kv.regelutfall)
+    senter = lag_soker(Tjeneste.SENTERLEILIGHET, soknad__bolig__bosatt_siste_aar=False)
+    assert kvalifiser(senter, lag_sak("sandefjord", senter)).utfall is Utfall.IKKE_KVALIFISERT
+
+
+def test_korttidsleilighet_kriterium_3_og_4_med_egne_vilkaar():
+    """S §6.4, kriterium 3: «Det er imidlertid ikke behov for tett oppfølging av lege/sykepleier.» Kriterium 4:
+    «Du er i bo- og servicesentrenes målgruppe, og mangler andre boalternativer i perioden fram til skaden er
+    utbedret.»"""
+    base = {
+        "soknad__bolig__utproving_senterleilighet": False,
+        "soknad__bolig__naverende_bolig_uegnet": False,
+        "soknad__bolig__avlastningsbehov": False,
+        "soknad__bolig__midlertidig_etter_sykehus": True,
+        "soknad__bolig__akutt_skade_pa_bolig": True,
+    }
+    ok = lag_soker(
+        Tjeneste.KORTTIDSLEILIGHET,
+        **base,
+        soknad__bolig__behov_tett_oppfolging=False,
+        soknad__bolig__mangler_andre_boalternativer=True,
+    )
+    assert utfall_for(ok, "sandefjord", "S-6.4-korttidsleilighet-to-kriterier").status is Status.OPPFYLT
+    tett = lag_soker(
+        Tjeneste.KORTTIDSLEILIGHET,
+        **base,
+        soknad__bolig__behov_tett_oppfolging=True,
+        soknad__bolig__mangler_andre_boalternativer=True,
+    )
+    assert utfall_for(tett, "sandefjord", "S-6.4-korttidsleilighet-to-kriterier").status is Status.IKKE_OPPFYLT

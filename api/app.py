@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -51,6 +51,7 @@ from api.db import (
     migrer,
     naa,
 )
+from api.grenser import MAKS_FEIL, MAKS_ID, ForDyp, norsk_melding, skann, trygg_tekst
 from api.jobber import TERMINALE, Koordinator
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -59,8 +60,9 @@ MAKS_FORESPORSEL_BYTES = int(float(os.environ.get("ALLOKERING_MAKS_FORESPORSEL_M
 MAKS_TIDSGRENSE_S = float(os.environ.get("ALLOKERING_MAKS_TIDSGRENSE_S", "300"))
 MAKS_PER_SIDE = 500
 MAKS_I_KO = int(os.environ.get("ALLOKERING_MAKS_I_KO", "200"))
-MAKS_ID = 2**31 - 1
 Id = Annotated[int, Path(ge=1, le=MAKS_ID, description="Id (heltall).")]
+TryggTekst = Annotated[str, AfterValidator(trygg_tekst)]
+"""Free text without NUL or bidirectional override characters."""
 SokerId = Annotated[str, Path(min_length=1, max_length=64, description="Søkerens id, f.eks. S-000014.")]
 
 # --- Schemas ----------------------------------------------------------------------------------------
@@ -87,7 +89,8 @@ class Feilsvar(BaseModel):
         }
     )
     detail: str
-    feil: list[FeilRad] = []
+    feil: list[FeilRad] = Field(default=[], description=f"Høyst {MAKS_FEIL} feil.")
+    flere_feil: int = Field(0, description="Antall feil til som ikke er listet.")
 
 
 FEILSVAR: dict[int | str, dict[str, Any]] = {
@@ -124,7 +127,7 @@ class KjoringBestilling(BaseModel):
         extra="forbid",
         json_schema_extra={"examples": [{"versjon": None, "parametre": {"tidsgrense_s": 30, "marginalverdier": True}}]},
     )
-    versjon: int | None = Field(None, ge=1, description="Saksversjon; standard er den nyeste.")
+    versjon: int | None = Field(None, ge=1, le=MAKS_ID, description="Saksversjon; standard er den nyeste.")
     parametre: Parametre = Field(default_factory=Parametre)
 
 
@@ -142,15 +145,15 @@ class LaasInn(BaseModel):
             ]
         },
     )
-    soker_id: str = Field(min_length=1, max_length=64)
+    soker_id: TryggTekst = Field(min_length=1, max_length=64)
     type: Literal["tildel", "ikke_tildel"]
-    enhet_id: str | None = Field(None, max_length=64)
-    begrunnelse: str = Field(min_length=3, max_length=2000, description="Hvorfor låsen settes (påkrevd).")
+    enhet_id: TryggTekst | None = Field(None, max_length=64)
+    begrunnelse: TryggTekst = Field(min_length=3, max_length=2000, description="Hvorfor låsen settes (påkrevd).")
 
 
 class LaasFjern(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"begrunnelse": "Søker trakk ønsket."}]})
-    begrunnelse: str = Field(min_length=3, max_length=2000)
+    begrunnelse: TryggTekst = Field(min_length=3, max_length=2000)
 
 
 class BeslutningInn(BaseModel):
@@ -169,10 +172,10 @@ class BeslutningInn(BaseModel):
         },
     )
     utfall: Literal["tildelt", "venteliste", "avslag", "utsatt"]
-    enhet_id: str | None = Field(None, max_length=64)
+    enhet_id: TryggTekst | None = Field(None, max_length=64)
     startdato: date | None = None
-    kjoring_id: int | None = Field(None, ge=1)
-    begrunnelse: str = Field(min_length=3, max_length=4000)
+    kjoring_id: int | None = Field(None, ge=1, le=MAKS_ID)
+    begrunnelse: TryggTekst = Field(min_length=3, max_length=4000)
 
 
 class BrukerInn(BaseModel):
@@ -180,7 +183,7 @@ class BrukerInn(BaseModel):
         extra="forbid",
         json_schema_extra={"examples": [{"navn": "kari", "rolle": "saksbehandler", "passord": "et langt passord"}]},
     )
-    navn: str = Field(min_length=1, max_length=100)
+    navn: TryggTekst = Field(min_length=1, max_length=100)
     rolle: Rolle
     passord: str = Field(min_length=8, max_length=200)
 
@@ -198,6 +201,16 @@ _STANDARD_NB = {
     415: "Innholdstypen støttes ikke.",
     500: "Intern feil i tjenesten.",
 }
+
+_ENGELSK = {
+    "Not Found": "",
+    "Method Not Allowed": "",
+    "Unauthorized": "",
+    "Forbidden": "",
+    "Not authenticated": "Ikke innlogget.",
+    "There was an error parsing the body": "Innholdet i forespørselen kunne ikke leses (ugyldig JSON eller skjema).",
+}
+"""Starlette's and FastAPI's own English details → bokmål ("" = the standard text for the status)."""
 
 _FELT_NB = {
     "missing": "mangler (påkrevd)",
@@ -230,9 +243,12 @@ _FELT_NB = {
 
 
 def _feilsvar(
-    kode: int, detail: str, feil: list[Feil] | None = None, hode: dict[str, str] | None = None
+    kode: int, detail: str, feil: list[Feil] | None = None, hode: dict[str, str] | None = None, totalt: int = 0
 ) -> JSONResponse:
-    innhold = {"detail": detail, "feil": [f.__dict__ for f in (feil or [])]}
+    """The error reply: at most ``MAKS_FEIL`` errors listed, ``flere_feil`` counts the rest."""
+    feil = feil or []
+    flere = max(totalt, len(feil)) - min(len(feil), MAKS_FEIL)
+    innhold = {"detail": detail, "feil": [f.__dict__ for f in feil[:MAKS_FEIL]], "flere_feil": flere}
     return JSONResponse(innhold, status_code=kode, headers=hode or None)
 
 
@@ -242,7 +258,7 @@ def _forespørselsfeil(exc: RequestValidationError) -> list[Feil]:
         loc = [str(x) for x in e.get("loc", ())]
         sted = loc[0] if loc else ""
         felt = ".".join(loc[1:]) if len(loc) > 1 else sted
-        tekst = _FELT_NB.get(e.get("type", ""), "ugyldig verdi")
+        tekst = _FELT_NB.get(e.get("type", "")) or norsk_melding(str(e.get("msg", "")))
         ctx = e.get("ctx") or {}
         if ctx and e.get("type", "").startswith(("greater", "less", "string_too")):
             tekst += f" (grense {next(iter(ctx.values()))})"
@@ -253,7 +269,8 @@ def _forespørselsfeil(exc: RequestValidationError) -> list[Feil]:
 
 
 class Storrelsesgrense:
-    """ASGI middleware: refuse request bodies over the limit with 413 (also without Content-Length)."""
+    """ASGI middleware: refuse request bodies over the limit with 413 (also without Content-Length),
+    and JSON bodies nested deeper than ``MAKS_DYBDE`` with 422, before any endpoint parses them."""
 
     def __init__(self, app: Any, maks: int):
         self.app = app
@@ -263,6 +280,7 @@ class Storrelsesgrense:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        er_json = False
         for k, v in scope.get("headers", []):
             if k == b"content-length":
                 try:
@@ -272,16 +290,19 @@ class Storrelsesgrense:
                 if lengde > self.maks:
                     await self._avvis(send)
                     return
+            elif k == b"content-type":
+                er_json = b"json" in v.lower()
+        if er_json:
+            await self._json(scope, receive, send)
+            return
         mottatt = 0
-        for_stor = False
 
         async def tell() -> Any:
-            nonlocal mottatt, for_stor
+            nonlocal mottatt
             melding = await receive()
             if melding["type"] == "http.request":
                 mottatt += len(melding.get("body", b""))
                 if mottatt > self.maks:
-                    for_stor = True
                     raise _ForStor()
             return melding
 
@@ -290,14 +311,55 @@ class Storrelsesgrense:
         except _ForStor:
             await self._avvis(send)
 
+    async def _json(self, scope: Any, receive: Any, send: Any) -> None:
+        deler: list[bytes] = []
+        mottatt = 0
+        while True:
+            melding = await receive()
+            if melding["type"] != "http.request":
+                return  # the client went away
+            del_ = melding.get("body", b"")
+            mottatt += len(del_)
+            if mottatt > self.maks:
+                await self._avvis(send)
+                return
+            deler.append(del_)
+            if not melding.get("more_body", False):
+                break
+        kropp = b"".join(deler)
+        del deler
+        try:
+            skann(kropp)
+        except ForDyp as exc:
+            await self._svar(send, 422, {"detail": f"Ugyldig forespørsel: {exc}.", "feil": [], "flere_feil": 0})
+            return
+        levert = False
+
+        async def spill_av() -> Any:
+            nonlocal levert
+            if not levert:
+                levert = True
+                return {"type": "http.request", "body": kropp, "more_body": False}
+            return await receive()
+
+        await self.app(scope, spill_av, send)
+
     async def _avvis(self, send: Any) -> None:
         mb = self.maks / 1024 / 1024
-        kropp = json.dumps({"detail": f"Forespørselen er for stor (grense {mb:.0f} MB).", "feil": []}).encode()
+        await self._svar(send, 413, {"detail": f"Forespørselen er for stor (grense {mb:.0f} MB).", "feil": []})
+
+    @staticmethod
+    async def _svar(send: Any, kode: int, innhold: dict[str, Any]) -> None:
+        kropp = json.dumps(innhold, ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(kropp)).encode())],
+                "status": kode,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(kropp)).encode()),
+                    (b"cache-control", b"no-store"),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": kropp})
@@ -447,7 +509,9 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.exception_handler(Inndatafeil)
     async def _inndatafeil(_r: Request, exc: Inndatafeil) -> JSONResponse:
-        return _feilsvar(422, f"Ugyldig inndata: {len(exc.feil)} feil. Ingenting er lagret.", exc.feil)
+        totalt = getattr(exc, "totalt", len(exc.feil))
+        feil = [Feil(f.fil, f.rad, f.felt, norsk_melding(f.melding)) for f in exc.feil[:MAKS_FEIL]]
+        return _feilsvar(422, f"Ugyldig inndata: {totalt} feil. Ingenting er lagret.", feil, totalt=totalt)
 
     @app.exception_handler(RequestValidationError)
     async def _valideringsfeil(_r: Request, exc: RequestValidationError) -> JSONResponse:
@@ -457,8 +521,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     @app.exception_handler(StarletteHTTPException)
     async def _httpfeil(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
-        if not isinstance(detail, str) or detail in ("Not Found", "Method Not Allowed", "Unauthorized", "Forbidden"):
-            detail = _STANDARD_NB.get(exc.status_code, "Feil.")
+        if not isinstance(detail, str) or detail in _ENGELSK:
+            detail = _ENGELSK.get(detail) or _STANDARD_NB.get(exc.status_code, "Feil.")
         return _feilsvar(exc.status_code, detail, hode=dict(exc.headers or {}))
 
     @app.exception_handler(Exception)

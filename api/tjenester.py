@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db import Kjoring, LaasRad, SakRad, Saksversjon
-from modeller.lasting import Inndatafeil, sak_fra_bytes, sak_fra_data, sak_til_json
+from modeller.lasting import Inndatafeil, sak_fra_data, sak_til_json
 from modeller.sak import Feil, Sak
 
 
@@ -77,7 +77,10 @@ def lagre_sak(
 
 
 def les_json_sak(innhold: bytes, fil: str) -> Sak:
-    return sak_fra_bytes(innhold, fil)
+    """A case from a JSON body, with the limits of ``api.grenser`` checked before it is built."""
+    from api.grenser import les_json_sak as les
+
+    return les(innhold, fil)
 
 
 _TRYGT_NAVN = re.compile(r"[^A-Za-z0-9æøåÆØÅ._ -]")

@@ -4,20 +4,63 @@ Arrivals of søkere per week are Poisson with rate ``Σ_b N_b(år) · r_tj · RR
 ``N_b`` is the population of age band b (``scenarier.befolkning.BAAND``), ``RR_tj`` a relative risk per
 band and ``r_tj`` a level calibrated in the start year:
 
+* **Level — per place type, on the case's own occupancy** (``kalibrer_nivaa``). In the start year
+  the offered load of each place type equals its occupancy in the case: λ_type·E[LOS] = places ×
+  ``belegg_start[type]``. The default occupancies are those the bundled synthetic case is built
+  with (``BELEGG_SAK``; ``modeller.generator``: langtid 98.5 % = 1 − ``LEDIG_LANGTID``, korttid 90 %, avlastning
+  55 %, ØHD/KØH 45 % = ``AKUTT_BELEGG``, the national figure, *derived* in public-figures.md); a
+  municipality replaces them with its own (KOSTRA 12003 / its own count). Langtid somatisk and
+  skjermet are calibrated **separately** (until issue 23 only their sum was, and skjermet units stood
+  70–81 % full while somatic units queued). Langtid demand is set ``somatisk_overskudd`` /
+  ``skjerming_overskudd`` (10 % each) above the places, so status quo has a waiting list that
+  withdrawals balance, and the case's langtid søkere are on the list at the start
+  (``simulering.Simulator._initier_langtidsko``); korttid applications are raised by
+  ``korttid_tapskorreksjon`` (1.04) for those who withdraw while waiting. Both are *modelling
+  choices*, tuned once so that the start year meets the case's occupancy within 5 percentage points.
 * **Langtid**: RR ∝ population dementia prevalence, which roughly doubles per 5-year band from 70
   (HUNT4, Gjøra et al. 2021; ``modeller.generator.demens_prevalens``). With a Norway-like age structure
   this puts ≈ 70 % of langtid applicants at 80+ (SSB 2023: three in four residents are 80+).
-  Level: in the start year expected langtid occupancy equals ``belegg_start["langtid"]`` of the
-  langtid places, i.e. λ·E[LOS] = places·belegg (status quo is balanced at the start and demand grows
-  with the population). A share ``andel_langtid_via_korttid`` of these admissions comes from a korttid
-  stay (the korttid patient applies half-way and keeps the korttid bed until a langtid place is found);
-  the probability that a korttid patient goes on to langtid is set from it in the start year.
+  A share ``andel_langtid_via_korttid`` of the admissions comes from a korttid stay (the korttid
+  patient applies half-way and keeps the korttid bed until a langtid place is found); the probability
+  that a korttid patient goes on to langtid is set from it in the start year.
+* **Dementia and skjerming (public figures).** «Four of five patients in Norwegian nursing homes have
+  severe problems with memory and orientation, but only 20 % of nursing-home places are adapted for
+  people with dementia» (public-figures.md, Bergens Tidende survey). So P(dementia | langtid
+  applicant) = ``andel_demens_langtid`` = 0.8 on average in the start year, with HUNT4's age gradient:
+  P(a) = OR·p(a)/(1 − p(a) + OR·p(a)), p = HUNT4 population prevalence, OR solved so that the mean
+  over the start year's langtid applicants is 0.8 (OR ≈ 27 for both bundled municipalities). Every langtid
+  applicant — from home, from hospital **and from a korttid stay** — gets this probability (before
+  issue 23 those coming from korttid got a hard-coded odds ratio of 2.0); korttid patients who go
+  home keep ``demens_oddsratio_korttid`` (2.0, *modelling choice*). Skjerming: the need for a
+  skjermet place (dementia with behaviour that needs skjerming, T §3.17 / S §4.22) is calibrated so
+  that the offered load of skjerming applicants is ``skjerming_overskudd`` (default 10 %,
+  *modelling choice*: the public figure says far more residents have dementia than there are
+  adapted places, so those units run full with a queue; the size of the excess is ours) above the
+  skjermet places × their occupancy; P(skjerming | dementia) follows (Sandefjord 0.32, Tvedestrand 0.31). A søker
+  with that need has a vedtak on a skjermet place: the simulator locks the somatic units for them
+  (``Laas`` «ikke_tildel»), as the allocation meeting would, so they wait for a skjermet place and
+  never take a somatic one. Dementia without that behaviour lives in somatic units (the figure:
+  most residents with dementia do).
+* **UKP** (utskrivningsklare pasienter, hol § 11-4): a share ``andel_ukp`` of langtid and korttid
+  applicants wait in hospital. National level: 71 800 UKP days in 2022 (Helsedirektoratet,
+  public-figures.md) / ≈ 5.5 M inhabitants = **13.1 UKP days per 1 000 inhabitants per year**
+  (*derived*). The default shares (langtid 0.13, korttid 0.11; *modelling choice*, tuned once on
+  the bundled cases; before issue 23 0.20/0.35 gave ≈ 27 per 1 000) give the figures measured in
+  ``benchmarks/README.md`` (test ``tests/scenarier/test_kalibrering.py``).
 * **Korttid / avlastning**: flatter gradients (doubling per 10 years; avlastning also for younger care
-  receivers), calibrated the same way.
-* **Akutt (ØHD/KØH)**: 6.2 admissions per 1 000 inhabitants per year (Helsedirektoratet 2022) in the start
-  year, with a mild age gradient so that ageing raises it.
-* **Skjermet**: P(dementia | langtid applicant) = population prevalence raised by an odds ratio
-  (default 12, as the generator), and P(behaviour needing skjerming | dementia) = 0.35 (T §3.17).
+  receivers), calibrated on occupancy as above.
+* **Akutt (ØHD/KØH)**: a loss system, so the level is set by Erlang B: the arrival rate λ such that
+  the expected occupancy λ·E[L]·(1 − B(c, λ·E[L]))/c equals ``belegg_start["akutt"]`` with today's c
+  beds; with a mild age gradient so that ageing raises it. ``akutt_per_1000`` (per 1 000 inhabitants
+  per year) overrides it; the national figure is 6.2 (Helsedirektoratet 2022). Sandefjord's 5 ØHD
+  beds at 45 % imply 6.7 per 1 000 (close to national); Tvedestrand's 2 KØH beds at 45 % imply
+  36 per 1 000 — six times the national rate — because 2 beds for ≈ 6 000 inhabitants is 2.7
+  times the national bed density: the case's 45 % is the generator's national figure applied to a
+  small unit, which Erlang B says a small unit does not reach at national demand (public-figures.md:
+  small units ≈ 30 % used). A planner with real admissions gives them directly
+  (``ankomster_per_dag``).
+* **Direct arrival rates**: ``ankomster_per_dag`` (per service, in the start year) replaces the
+  calibration of that service's level; later years still grow with the population of the age bands.
 * **Couples**: a share of langtid arrivals come as an ektepar who both apply and wish to live together
   (S §4.22).
 * Policy levers: LEON shift (venstreforskyvning, T §1 and §2.5) lowers langtid incidence by x %,
@@ -81,17 +124,19 @@ tenancy lengths or waiting lists for omsorgsboliger), and the generator's housin
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from modeller.generator import demens_prevalens
+from modeller.generator import AKUTT_BELEGG, LEDIG_LANGTID, demens_prevalens
 from modeller.kodeverk import Familie, Plasstype, Tjeneste
 from scenarier.befolkning import BAAND, BAAND_GRENSER, Befolkning
 
 UKER_PER_AAR = 365.25 / 7
 TJENESTER = ("langtid", "korttid", "avlastning", "akutt")
+PLASSTYPER_KALIBRERT = ("langtid_somatisk", "langtid_skjermet", "korttid", "avlastning", "akutt")
 BOLIGTJENESTER: tuple[str, ...] = tuple(t.value for t in Tjeneste if t.familie is Familie.BOLIG)
 """The housing services (one per bolig place type: the Tjeneste value equals the Plasstype value)."""
 
@@ -220,20 +265,59 @@ class Behovsmodell(BaseModel):
         description=f"Relativ risiko per aldersgruppe ({', '.join(BAAND)}).",
     )
     belegg_start: dict[str, float] = Field(
-        default_factory=lambda: {"langtid": 0.97, "korttid": 0.85, "avlastning": 0.6},
-        description="Kalibrering: forventet belegg i startåret ved dagens kapasitet.",
+        default_factory=dict,
+        description=(
+            "Kalibrering: belegg i startåret per plasstype med dagens kapasitet (langtid_somatisk, langtid_skjermet, "
+            "korttid, avlastning, akutt; «langtid» gjelder begge langtidstypene). Typer som ikke er oppgitt, får "
+            "tallet kommunens sak er laget med (BELEGG_SAK)."
+        ),
     )
-    akutt_per_1000: float = Field(6.2, ge=0, description="ØHD/KØH-innleggelser per 1 000 innbyggere per år.")
+    akutt_per_1000: float | None = Field(
+        None, ge=0, description="ØHD/KØH-innleggelser per 1 000 innbyggere per år (tom = kalibrert på belegget)."
+    )
+    ankomster_per_dag: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Ankomstrate per døgn i startåret, oppgitt direkte (langtid, korttid, avlastning, akutt); erstatter "
+            "kalibreringen for tjenesten. Senere år vokser med befolkningen i aldersgruppene."
+        ),
+    )
     andel_ukp: dict[str, float] = Field(
-        default_factory=lambda: {"langtid": 0.2, "korttid": 0.35},
+        default_factory=lambda: {"langtid": 0.13, "korttid": 0.11},
         description="Andel søkere som er utskrivningsklare pasienter på sykehus.",
     )
     andel_langtid_via_korttid: float = Field(
         0.4, ge=0, le=1, description="Andel langtidsinnleggelser som kommer fra et korttidsopphold (startåret)."
     )
     andel_ektepar_langtid: float = Field(0.03, ge=0, le=1, description="Andel langtidssøkere som kommer som ektepar.")
-    demens_oddsratio_langtid: float = Field(12.0, gt=0)
-    andel_skjerming_blant_demente: float = Field(0.35, ge=0, le=1)
+    andel_demens_langtid: float = Field(
+        0.8,
+        gt=0,
+        lt=1,
+        description="Andel langtidssøkere med demens i startåret (fire av fem beboere, offentlig tall).",
+    )
+    demens_oddsratio_langtid: float | None = Field(
+        None, gt=0, description="Oddsratio mot befolkningens demensforekomst (tom = løst fra andel_demens_langtid)."
+    )
+    demens_oddsratio_korttid: float = Field(2.0, gt=0, description="Oddsratio for korttidspasienter som går hjem.")
+    andel_skjerming_blant_demente: float | None = Field(
+        None, ge=0, le=1, description="P(atferd som krever skjerming | demens); tom = kalibrert på skjermede plasser."
+    )
+    skjerming_overskudd: float = Field(
+        0.10,
+        ge=0,
+        le=2,
+        description="Hvor mye behovet for skjermet plass overstiger de skjermede plassene i startåret.",
+    )
+    somatisk_overskudd: float = Field(
+        0.10, ge=0, le=2, description="Hvor mye behovet for somatisk langtidsplass overstiger plassene i startåret."
+    )
+    korttid_tapskorreksjon: float = Field(
+        1.04,
+        ge=1,
+        le=2,
+        description="Korttidssøknader per plass ganges med dette: noen trekker seg mens de venter (frafall).",
+    )
     frafall_middel_dager: dict[str, float] = Field(
         default_factory=lambda: {"langtid": 365.0, "korttid": 60.0, "avlastning": 180.0},
         description="Middel tid til frafall (død, annen løsning) mens søkeren venter.",
@@ -242,6 +326,22 @@ class Behovsmodell(BaseModel):
         (0.3, 0.5, 0.2), description="P(IPLOS-nivå 3, 4, 5) for søkere til institusjon."
     )
     bolig: Boligbehov = Field(default_factory=Boligbehov, description="Behov for omsorgsboliger per boligtype.")
+
+    @model_validator(mode="after")
+    def _sjekk_nokler(self) -> Behovsmodell:
+        for k, v in self.belegg_start.items():
+            if k not in ("langtid", *PLASSTYPER_KALIBRERT):
+                raise ValueError(
+                    f"belegg_start: ukjent plasstype «{k}» (kjente: langtid, {', '.join(PLASSTYPER_KALIBRERT)})"
+                )
+            if not 0 < v <= 1.5:
+                raise ValueError(f"belegg_start.{k} må være større enn 0 og høyst 1,5")
+        for k, v in self.ankomster_per_dag.items():
+            if k not in TJENESTER:
+                raise ValueError(f"ankomster_per_dag: ukjent tjeneste «{k}» (kjente: {', '.join(TJENESTER)})")
+            if v < 0:
+                raise ValueError(f"ankomster_per_dag.{k} kan ikke være negativ")
+        return self
 
 
 def vektet(bef: np.ndarray, rr: tuple[float, ...]) -> float:
@@ -268,6 +368,80 @@ def trekk_alder(rng: np.random.Generator, p_baand: np.ndarray, n: int, minst: in
     return lo + np.floor(rng.random(n) * (hi - lo)).astype(int)
 
 
+BELEGG_SAK: dict[str, float] = {
+    "langtid_somatisk": 1.0 - LEDIG_LANGTID,
+    "langtid_skjermet": 1.0 - LEDIG_LANGTID,
+    "korttid": 0.90,
+    "avlastning": 0.55,
+    "akutt": AKUTT_BELEGG,
+}
+"""Occupancy per place type the bundled synthetic case is built with (``modeller.generator``: the share
+of langtid beds empty at day 0 is ``LEDIG_LANGTID``; korttid and avlastning beds are occupied with
+probability 0.90 and 0.55 in ``_opphold``; ØHD/KØH ``AKUTT_BELEGG`` = the national 45 %, *derived*).
+A test checks these against the generated cases (``tests/scenarier/test_kalibrering.py``)."""
+
+
+def belegg_mal(modell: Behovsmodell) -> dict[str, float]:
+    """The start-year occupancy target per place type: the case's (``BELEGG_SAK``) with the scenario's
+    overrides (``langtid`` sets both langtid types)."""
+    ut = dict(BELEGG_SAK)
+    if "langtid" in modell.belegg_start:
+        ut["langtid_somatisk"] = ut["langtid_skjermet"] = modell.belegg_start["langtid"]
+    ut.update({k: v for k, v in modell.belegg_start.items() if k != "langtid"})
+    return ut
+
+
+def erlang_b(c: int, a: float) -> float:
+    """Erlang's loss formula B(c, a) (the recursion B_k = a·B_{k−1} / (k + a·B_{k−1}))."""
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    return b
+
+
+def erlang_belegg(c: int, a: float) -> float:
+    """Expected occupancy of a c-bed loss unit with offered load a (carried load / c)."""
+    return a * (1.0 - erlang_b(c, a)) / c if c > 0 else 0.0
+
+
+def erlang_last_for_belegg(c: int, belegg: float) -> float:
+    """The offered load a at which a c-bed loss unit is ``belegg`` occupied (bisection; ∞ if ≥ 1)."""
+    if c <= 0 or belegg <= 0:
+        return 0.0
+    if belegg >= 1.0:
+        return math.inf
+    lo, hi = 0.0, 1.0
+    while erlang_belegg(c, hi) < belegg:
+        hi *= 2
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if erlang_belegg(c, mid) < belegg else (lo, mid)
+    return (lo + hi) / 2
+
+
+def demens_andel_snitt(bef: np.ndarray, rr: tuple[float, ...], oddsratio: float) -> float:
+    """Mean P(dementia) over arrivals with band weights ``bef·rr`` and ages uniform within each band
+    (as ``trekk_alder``; adults only)."""
+    p = aldersfordeling(bef, rr)
+    hoyre = (*BAAND_GRENSER[1:], 105)
+    snitt = 0.0
+    for b, (lo, hi) in enumerate(zip(BAAND_GRENSER, hoyre, strict=True)):
+        if p[b] > 0:
+            snitt += p[b] * float(np.mean([andel_demens(max(18, a), oddsratio) for a in range(lo, hi)]))
+    return snitt
+
+
+def demens_oddsratio(bef: np.ndarray, rr: tuple[float, ...], maal: float) -> float:
+    """The odds ratio that gives a mean P(dementia) of ``maal`` among arrivals (bisection on log OR)."""
+    lo, hi = math.log(1e-3), math.log(1e6)
+    if demens_andel_snitt(bef, rr, math.exp(hi)) < maal:
+        raise ValueError(f"andel_demens_langtid = {maal:.2f} kan ikke nås med aldersfordelingen til langtidssøkerne")
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if demens_andel_snitt(bef, rr, math.exp(mid)) < maal else (lo, mid)
+    return math.exp((lo + hi) / 2)
+
+
 def kalibrer_nivaa(
     modell: Behovsmodell,
     befolkning: Befolkning,
@@ -276,22 +450,61 @@ def kalibrer_nivaa(
     middel_liggetid: dict[str, float],
 ) -> dict[str, float]:
     """Level r_tj per tjeneste (arrivals per year per unit of weighted population) so that in the
-    start year expected occupancy = ``belegg_start`` × places (akutt: 6.2 per 1 000)."""
+    start year each place type's offered load equals places × its occupancy (``belegg_mal``; akutt by
+    Erlang B), or the direct rate ``ankomster_per_dag``. ``plasser`` is keyed by place type
+    (langtid_somatisk, langtid_skjermet, korttid, avlastning, akutt = all ØHD/KØH beds). Also returns
+    ``p_korttid_til_langtid``, ``demens_or`` (langtid), ``p_skjerming_demens`` and, for the record,
+    ``per_aar_<tjeneste>`` (arrivals per year in the start year)."""
     bef = befolkning.for_aar(startaar)
     rr = modell.relativ_risiko
+    mal = belegg_mal(modell)
+    direkte = {tj: v * 365.25 for tj, v in modell.ankomster_per_dag.items()}
     ut: dict[str, float] = {}
     per_aar: dict[str, float] = {}
     for tj in ("korttid", "avlastning"):
-        per_aar[tj] = plasser.get(tj, 0) * modell.belegg_start[tj] * 365.25 / middel_liggetid[tj]
-    lt_totalt = plasser.get("langtid", 0) * modell.belegg_start["langtid"] * 365.25 / middel_liggetid["langtid"]
+        per_aar[tj] = direkte.get(tj, plasser.get(tj, 0) * mal[tj] * 365.25 / middel_liggetid[tj])
+    if "korttid" not in direkte:
+        per_aar["korttid"] *= modell.korttid_tapskorreksjon
+    lt = {
+        pt: plasser.get(pt, 0) * mal[pt] * 365.25 / middel_liggetid["langtid"]
+        for pt in ("langtid_somatisk", "langtid_skjermet")
+    }
+    lt["langtid_skjermet"] *= 1.0 + modell.skjerming_overskudd
+    lt["langtid_somatisk"] *= 1.0 + modell.somatisk_overskudd
+    lt_totalt = direkte.get("langtid", lt["langtid_somatisk"] + lt["langtid_skjermet"])
     via_korttid = modell.andel_langtid_via_korttid * lt_totalt
     p_videre = min(1.0, via_korttid / per_aar["korttid"]) if per_aar["korttid"] > 0 else 0.0
     per_aar["langtid"] = max(0.0, lt_totalt - p_videre * per_aar["korttid"])
     ut["p_korttid_til_langtid"] = p_videre
-    per_aar["akutt"] = modell.akutt_per_1000 * bef.sum() / 1000.0
+    # Dementia (four of five) and skjerming (the skjermet share of the langtid load) among all langtid
+    # applicants: direct ones and those from korttid have the same age distribution in the model.
+    or_lt = modell.demens_oddsratio_langtid or demens_oddsratio(bef, rr["langtid"], modell.andel_demens_langtid)
+    ut["demens_or"] = or_lt
+    p_dem = demens_andel_snitt(bef, rr["langtid"], or_lt)
+    if modell.andel_skjerming_blant_demente is not None:
+        ut["p_skjerming_demens"] = modell.andel_skjerming_blant_demente
+    else:
+        tot = lt["langtid_somatisk"] + lt["langtid_skjermet"]
+        andel = lt["langtid_skjermet"] / tot if tot > 0 else 0.0
+        if andel > p_dem:
+            raise ValueError(
+                f"behovet for skjermet plass ({andel:.0%} av langtidssøkerne) er større enn andelen med demens "
+                f"({p_dem:.0%}); senk skjerming_overskudd eller øk andel_demens_langtid"
+            )
+        ut["p_skjerming_demens"] = andel / p_dem if p_dem > 0 else 0.0
+    if "akutt" in direkte:
+        per_aar["akutt"] = direkte["akutt"]
+    elif modell.akutt_per_1000 is not None:
+        per_aar["akutt"] = modell.akutt_per_1000 * bef.sum() / 1000.0
+    else:
+        a = erlang_last_for_belegg(plasser.get("akutt", 0), mal["akutt"])
+        if not math.isfinite(a):
+            raise ValueError("belegg_start.akutt må være under 1 (et tapssystem kan ikke være fullt hele tiden)")
+        per_aar["akutt"] = a / middel_liggetid["akutt"] * 365.25
     for tj in TJENESTER:
         w = vektet(bef, rr[tj])
         ut[tj] = per_aar[tj] / w if w > 0 else 0.0
+        ut[f"per_aar_{tj}"] = per_aar[tj]
     return ut
 
 

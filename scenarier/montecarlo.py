@@ -64,11 +64,10 @@ class Resultat:
         """Per week: mean with 95 % CI and the 5/25/50/75/95 % quantiles over replications."""
         g = self.uker.groupby("uke")[kolonne]
         ut = pd.DataFrame({"dato": self.uker.groupby("uke")["dato"].first(), "snitt": g.mean()})
-        n = g.count()
-        sd = g.std(ddof=1).fillna(0.0)
-        t = stats.t.ppf(0.975, np.maximum(1, n - 1))
-        ut["ki_lav"] = ut["snitt"] - t * sd / np.sqrt(n)
-        ut["ki_hoy"] = ut["snitt"] + t * sd / np.sqrt(n)
+        ovre = 1.0 if kolonne.startswith("belegg") else None
+        kis = g.apply(lambda x: ki(x.to_numpy(), nedre=0.0, ovre=ovre))
+        ut["ki_lav"] = [k[1] for k in kis]
+        ut["ki_hoy"] = [k[2] for k in kis]
         for q in (5, 25, 50, 75, 95):
             ut[f"p{q}"] = g.quantile(q / 100)
         return ut.reset_index()
@@ -104,7 +103,8 @@ class Resultat:
             rad: dict[str, float] = {"aar": int(aar)}
             for k in df.columns:
                 x = df[k].dropna().to_numpy()
-                m, lo, hi = ki(x)
+                andel = k.startswith(("belegg", "akutt_avvist_andel"))
+                m, lo, hi = ki(x, nedre=0.0, ovre=1.0 if andel else None)
                 rad[k], rad[f"{k}_ki_lav"], rad[f"{k}_ki_hoy"] = m, lo, hi
             rader.append(rad)
         return pd.DataFrame(rader)
@@ -118,19 +118,51 @@ class Resultat:
             .groupby("rep")["vent_dager"]
             .quantile(0.9)
         )
-        return ki(v.to_numpy())
+        return ki(v.to_numpy(), nedre=0.0)
 
 
-def ki(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % t-interval."""
-    x = np.asarray(x, dtype=float)
-    if len(x) == 0:
+def ki(
+    x: np.ndarray | Sequence[float], nedre: float | None = None, ovre: float | None = None, niva: float = 0.95
+) -> tuple[float, float, float]:
+    """Mean over replications and its 95 % interval, **inside the quantity's range**.
+
+    * No bounds (e.g. a paired difference): the t-interval m ± t(0.975, R−1)·s/√R.
+    * A lower bound only (waits, counts, UKP days, costs: ``nedre=0``): the t-interval on the log scale
+      of m − nedre (delta method: se(log m) = s/(m√R)), mapped back: m·exp(±t·s/(m√R)). Never below the
+      bound, wider upwards — as a skewed, non-negative quantity should be.
+    * Both bounds (shares, occupancy: ``nedre=0, ovre=1``): the same on the logit scale.
+    With all replications equal (s = 0) or the mean on a bound the interval is that point. Fewer than
+    two replications give no interval (the point three times)."""
+    arr = np.asarray(x, dtype=float)
+    v = arr[np.isfinite(arr)]
+    if len(v) == 0:
         return math.nan, math.nan, math.nan
-    m = float(x.mean())
-    if len(x) < 2:
+    m = float(v.mean())
+    if len(v) < 2:
         return m, m, m
-    h = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return m, m - h, m + h
+    s = float(v.std(ddof=1))
+    t = float(stats.t.ppf(0.5 + niva / 2, len(v) - 1))
+    se = s / math.sqrt(len(v))
+    if nedre is None and ovre is None:
+        return m, m - t * se, m + t * se
+    lo_b = -math.inf if nedre is None else nedre
+    hi_b = math.inf if ovre is None else ovre
+    if se == 0 or m <= lo_b or m >= hi_b:
+        return m, m, m
+    if ovre is None:  # log scale of m − nedre
+        d = m - lo_b
+        f = math.exp(t * se / d)
+        return m, lo_b + d / f, lo_b + d * f
+    if nedre is None:  # log scale of ovre − m
+        d = hi_b - m
+        f = math.exp(t * se / d)
+        return m, hi_b - d * f, hi_b - d / f
+    # logit scale of (m − nedre)/(ovre − nedre)
+    w = hi_b - lo_b
+    p = (m - lo_b) / w
+    lg = math.log(p / (1 - p))
+    h = t * se / (w * p * (1 - p))
+    return m, lo_b + w / (1 + math.exp(-(lg - h))), lo_b + w / (1 + math.exp(-(lg + h)))
 
 
 def _samle(sc: Scenario, deler: list[Utdrag]) -> Resultat:

@@ -37,7 +37,7 @@ class Utdrag:
     enheter: pd.DataFrame  # enhet_id, institusjon_id, navn, plasstype: the same in every replication
     uker: pd.DataFrame
     plasseringer: pd.DataFrame
-    belegg_aar: pd.DataFrame  # rep, aar, enhet_id, plasstype, belegg
+    belegg_aar: pd.DataFrame  # rep, aar, enhet_id, plasstype, belegg, belagte_dogn, plassdogn
     avlastning_dag: np.ndarray  # occupied avlastning beds per day
     flyt: pd.DataFrame  # rep, fra, til, antall
     motor_sekunder: np.ndarray
@@ -65,10 +65,12 @@ def lag_utdrag(m: Modell, r: Replikasjon) -> Utdrag:
         if ndag:
             brukt, kap = np.add.reduceat(b, fra), np.add.reduceat(r.kapasitet[u], fra)
             for a, bs, ks in zip(aar.tolist(), brukt.tolist(), kap.tolist(), strict=True):
-                rader.append((r.rep, a, u, typer[u], bs / ks if ks else math.nan))
+                rader.append((r.rep, a, u, typer[u], bs / ks if ks else math.nan, bs, ks))
         if typer[u] == "avlastning":
             avlastning += b
-    belegg_aar = pd.DataFrame(rader, columns=["rep", "aar", "enhet_id", "plasstype", "belegg"])
+    belegg_aar = pd.DataFrame(
+        rader, columns=["rep", "aar", "enhet_id", "plasstype", "belegg", "belagte_dogn", "plassdogn"]
+    )
     flyt = pd.DataFrame([(r.rep, a, b, n) for (a, b), n in r.flyt.items()], columns=["rep", "fra", "til", "antall"])
     enheter = pd.DataFrame(
         [

@@ -107,12 +107,121 @@ HJELPEBEHOV_FORST_T = Prioriteringsregel(
 )
 
 
+class Profiltekster(Streng):
+    """The municipality's own words for a vedtak: its document, its ladder, its complaint route (data, so a new
+    municipality brings its own texts without code changes)."""
+
+    dokument: str = Field("", description="Kildedokumentet slik det siteres første gang i en tekst.")
+    trapp: str = Field("", description="Kommunens navn på trappen, med avsnitt (T §2.5, S §3).")
+    trappetrinn: dict[str, str] = Field(
+        default_factory=dict, description="Tjeneste → trinnet i trappen tjenesten ligger på."
+    )
+    klage: str = Field("", description="Klageadgang, frist og klageinstans for tjenester etter hol/pbrl.")
+    klage_per_tjeneste: dict[str, str] = Field(
+        default_factory=dict, description="Tjeneste → egen klagetekst (f.eks. boliger etter fvl § 28)."
+    )
+    ektepar: dict[str, str] = Field(
+        default_factory=dict, description="Plassfamilie → grunnlaget for å la ektepar bo sammen, med avsnitt."
+    )
+    oppfolging_i_ventetiden: str = Field(
+        "", description="Avsnittet som krever at ventelistevedtak sier hvordan søkeren følges opp (T §3.17)."
+    )
+    ventetid_skiller: str = Field("", description="Avsnittet som sier at ventetid bare skiller like behov.")
+    nytt_vedtak_skjermet_til_somatisk: str = Field(
+        "", description="Avsnittet som krever nytt vedtak ved flytting fra skjermet til somatisk avdeling."
+    )
+    takket_nei: dict[str, str] = Field(
+        default_factory=dict, description="Tjeneste → avsnittet som sier at den som takker nei, må søke på nytt."
+    )
+    samtykke_formodet: bool = Field(
+        False,
+        description="Dokumentet lar det legges til grunn hva søkeren selv ville ha ønsket når søkeren ikke kan "
+        "uttale seg (T §3.17).",
+    )
+
+
+_KLAGE_S = (
+    "Vedtaket kan påklages. Fristen for å klage er tre uker fra vedtaket er mottatt, og klagen sendes til kommunen. "
+    "Endres ikke vedtaket etter ny behandling, sendes klagen til Statsforvalteren for endelig avgjørelse "
+    "(punkt 2.5)."
+)
+_KLAGE_T = (
+    "Vedtaket kan påklages etter pasient- og brukerrettighetsloven §§ 7-2 og 7-5. Klagen sendes til "
+    "tildelingskontoret, som har truffet vedtaket. Tas klagen ikke til følge, sendes den til Statsforvalteren for "
+    "endelig avgjørelse. Fristen for å klage er 4 uker etter at du fikk, eller burde ha fått, tilstrekkelig "
+    "kunnskap til å fremme en klage (punkt {punkt} og 4.1)."
+)
+_KLAGE_T_BOLIG = (
+    "Vedtaket kan påklages etter forvaltningsloven § 28. Klagen sendes til tildelingskontoret, som har truffet "
+    "avgjørelsen. Tas klagen ikke til følge, sendes den til kommunens særskilte klagenemnd for endelig avgjørelse. "
+    "Fristen for å klage er 3 uker etter at du fikk, eller burde ha fått, tilstrekkelig kunnskap til å fremme en "
+    "klage (punkt {punkt} og 4.2)."
+)
+
+TEKSTER_S = Profiltekster(
+    dokument="Tildelingskriterier for helse- og omsorgstjenester, Sandefjord kommune 2022",
+    trapp="helse- og omsorgstrappen ut fra prinsippet om beste effektive omsorgsnivå (BEON, punkt 2.3 og 3)",
+    trappetrinn={
+        "langtid": "heldøgns tjenester i institusjon (det øverste trinnet)",
+        "korttid": "tidsavgrenset opphold i institusjon",
+        "avlastning": "avlastning for pårørende i institusjon",
+        "akutt": "øyeblikkelig hjelp døgnopphold som alternativ til sykehusinnleggelse",
+        "tilrettelagt_bolig": "bolig med heldøgns tjenester",
+        "korttidsleilighet": "midlertidig bolig med nærhet til personale",
+        "senterleilighet": "bolig i bo- og servicesenter",
+    },
+    klage=_KLAGE_S,
+    ektepar={
+        "langtid": "ektepar som begge har rett på langtidsplass og ønsker å bo sammen, bør gis muligheten så langt "
+        "som mulig (punkt 4.22)",
+        "bolig": "ektepar prioriteres til toromsleiligheter (punkt 6.2)",
+    },
+    takket_nei={"langtid": "4.22", "avlastning": "5.3"},
+)
+
+TEKSTER_T = Profiltekster(
+    dokument="Veiledende tildelingskriterier for helse- og omsorgstjenester, Tvedestrand kommune 2025",
+    trapp="innsatstrappen (punkt 2.5)",
+    trappetrinn={
+        "langtid": "institusjon (det øverste trinnet)",
+        "korttid": "tidsavgrenset opphold i institusjon",
+        "avlastning": "tidsavgrenset opphold i institusjon (avlastning)",
+        "akutt": "tidsavgrenset opphold i institusjon (kommunal øyeblikkelig hjelp)",
+        "hdo": "boliger med mulighet for heldøgnstjenester",
+        "hdou": "boliger med mulighet for heldøgnstjenester",
+        "omsorgsbolig_psykisk": "boliger med mulighet for heldøgnstjenester",
+        "trygghetsbolig": "boliger med fellesfunksjoner",
+    },
+    klage=_KLAGE_T,
+    klage_per_tjeneste={
+        "hdo": _KLAGE_T_BOLIG,
+        "hdou": _KLAGE_T_BOLIG,
+        "omsorgsbolig_psykisk": _KLAGE_T_BOLIG,
+        "trygghetsbolig": _KLAGE_T_BOLIG,
+    },
+    ektepar={
+        "langtid": "Tvedestrands tildelingskriterier har ingen egen bestemmelse om ektepar; ekteparets ønske om å "
+        "bo sammen er vektlagt ut fra retten til medvirkning (punkt 1.5.3, pasient- og brukerrettighetsloven "
+        "§ 3-1)",
+    },
+    oppfolging_i_ventetiden="3.17",
+    ventetid_skiller="3.17",
+    nytt_vedtak_skjermet_til_somatisk="3.17",
+    samtykke_formodet=True,
+)
+
+
 class Regelprofil(Streng):
     """What one municipality's criteria say, as data."""
 
     id: str = Field(description="sandefjord | tvedestrand | egendefinert")
     navn: str
     kilde: str = Field(description="Kildedokumentet profilen bygger på.")
+    forkortelse: str = Field(
+        "",
+        description="Forkortelsen for kildedokumentet i regeltabellen (S = Sandefjord, T = Tvedestrand): en regel "
+        "som deles av flere profiler, siterer bare profilens eget avsnitt.",
+    )
     akutt: Akutttype
     akutt_maks_dogn: int = Field(
         3, description="Normal liggetid i ØHD/KØH (S §4.20, T §3.19: normalt 1–3 døgn); lengre gir en merknad."
@@ -138,6 +247,7 @@ class Regelprofil(Streng):
     plasstyper: tuple[Plasstype, ...] = Field(description="Plasstyper kommunen tildeler.")
     ukp_dognpris_nok: int = Field(5745, description="Døgnpris for utskrivningsklare pasienter (2024).")
     vekter: Vekter = Vekter()
+    tekster: Profiltekster = Field(default_factory=Profiltekster, description="Kommunens egne tekster til vedtak.")
     prioritering: tuple[Prioriteringsregel, ...] = Field(
         (AKUTT_FORST,),
         description="Hvordan prioritetskomponentene kombineres per plassfamilie; familier som ikke er nevnt, "
@@ -175,6 +285,7 @@ SANDEFJORD = Regelprofil(
     id="sandefjord",
     navn="Sandefjord kommune (3907)",
     kilde="Tildelingskriterier for helse- og omsorgstjenester, Sandefjord kommune 2022",
+    forkortelse="S",
     akutt=Akutttype.OHD,
     korttid_maks_dogn_uten_vedtak=14,
     plasstyper=(
@@ -188,12 +299,14 @@ SANDEFJORD = Regelprofil(
         Plasstype.SENTERLEILIGHET,
     ),
     prioritering=(AKUTT_FORST_S,),
+    tekster=TEKSTER_S,
 )
 
 TVEDESTRAND = Regelprofil(
     id="tvedestrand",
     navn="Tvedestrand kommune (4213)",
     kilde="Veiledende tildelingskriterier for helse- og omsorgstjenester, Tvedestrand kommune 2025",
+    forkortelse="T",
     akutt=Akutttype.KOH,
     korttid_maks_dogn_per_aar=60,
     avlastning_forebyggende=True,
@@ -209,6 +322,7 @@ TVEDESTRAND = Regelprofil(
         Plasstype.TRYGGHETSBOLIG,
     ),
     prioritering=(HJELPEBEHOV_FORST_T, AKUTT_FORST_T),
+    tekster=TEKSTER_T,
 )
 
 PROFILER: dict[str, Regelprofil] = {p.id: p for p in (SANDEFJORD, TVEDESTRAND)}

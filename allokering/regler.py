@@ -107,6 +107,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -798,7 +799,7 @@ _KORTTID_HJEMMEL_T = "hol § 3-2 første ledd nr. 6 bokstav c og § 3-2 a, pbrl 
 _KORTTID_HJEMMEL_ST = "hol § 3-2 første ledd nr. 6 bokstav c; pbrl § 2-1 a (S §7), pbrl § 2-1 e (T §3.18)"
 _AVLASTNING_HJEMMEL = "hol § 3-6 nr. 2, pbrl § 2-8"
 _HJEMMEL_PER_PROFIL: dict[str, dict[str, str]] = {
-    _KORTTID_HJEMMEL_ST: {"S": _KORTTID_HJEMMEL_S, "T": _KORTTID_HJEMMEL_T},
+    _KORTTID_HJEMMEL_ST: {"S": _KORTTID_HJEMMEL_S, "T": _KORTTID_HJEMMEL_T, "N": _KORTTID_HJEMMEL_S},
 }
 """Shared rules whose legal basis differs per document: profile abbreviation → its own basis."""
 _OHD_HJEMMEL = "hol § 3-5 tredje ledd"
@@ -1224,26 +1225,48 @@ assert len({r.id for r in REGLER}) == len(REGLER), "regel-id-er må være unike"
 
 
 def regler_for(profil: Regelprofil, tjeneste: Tjeneste) -> list[Regel]:
-    """The rules of a profile governing a service, søker-level and unit-level, in table order."""
-    return list(_regler_for(profil.id, tjeneste))
+    """The rules the profile lists that govern a service, søker-level and unit-level, in table order."""
+    return list(_regler_for(profil.regler, tjeneste))
 
 
 @functools.lru_cache(maxsize=256)
-def _regler_for(profil_id: str, tjeneste: Tjeneste) -> tuple[Regel, ...]:
-    return tuple(r for r in REGLER if profil_id in r.profiler and tjeneste in r.tjenester)
+def _regler_for(regel_ider: tuple[str, ...], tjeneste: Tjeneste) -> tuple[Regel, ...]:
+    valgt = set(regel_ider)
+    return tuple(r for r in REGLER if r.id in valgt and tjeneste in r.tjenester)
+
+
+def profilfeil(profil: Regelprofil) -> list[str]:
+    """What is wrong with a profile's rule list, in bokmål: rule ids the engine does not know, and place types the
+    profile offers with no unit-level rule (a søker could then never be placed there)."""
+    kjente = {r.id: r for r in REGLER}
+    feil = [f"regelprofilen «{profil.id}» nevner en ukjent regel «{rid}»" for rid in profil.regler if rid not in kjente]
+    if len(set(profil.regler)) != len(profil.regler):
+        feil.append(f"regelprofilen «{profil.id}» nevner samme regel flere ganger")
+    enhetsregler = [kjente[rid] for rid in profil.regler if rid in kjente and kjente[rid].plasstyper is not None]
+    for pt in profil.plasstyper:
+        if not any(pt in (r.plasstyper or ()) for r in enhetsregler):
+            feil.append(f"regelprofilen «{profil.id}» tilbyr {navn_nb(pt)}, men har ingen regel for den plasstypen")
+    return feil
 
 
 def seksjon_for(seksjon: str, profil: Regelprofil) -> str:
     """The part of a shared rule's section that belongs to the profile's own document («S §4.22, T §3.17» →
-    «T §3.17» in Tvedestrand): a decision cites only its own municipality's document."""
+    «T §3.17» in Tvedestrand): a decision cites only its own municipality's document. A profile whose document
+    has no section for the rule (the template ``mal``) cites none: the legal basis carries it."""
     deler = [d.strip() for d in seksjon.split(",")]
-    egne = [d for d in deler if profil.forkortelse and d.startswith(profil.forkortelse + " §")]
-    return ", ".join(egne) if egne else seksjon
+    return ", ".join(d for d in deler if profil.forkortelse and d.startswith(profil.forkortelse + " §"))
 
 
 def hjemmel_for(lovhjemmel: str, profil: Regelprofil) -> str:
     """The legal basis of a rule in the profile's own words (shared rules may differ per document)."""
-    return _HJEMMEL_PER_PROFIL.get(lovhjemmel, {}).get(profil.forkortelse, lovhjemmel)
+    egen = _HJEMMEL_PER_PROFIL.get(lovhjemmel, {}).get(profil.forkortelse)
+    if egen is not None:
+        return egen
+    # A section note of another document («(S §7)») is never cited in this profile's decisions.
+    return _ANNET_DOKUMENT.sub(lambda m: "" if m.group(1) != profil.forkortelse else m.group(0), lovhjemmel)
+
+
+_ANNET_DOKUMENT = re.compile(r"\s*\(([A-ZÆØÅ]) §[^)]*\)")
 
 
 def _utfall(regel: Regel, vurdert: Vurdert, profil: Regelprofil, enhet_id: str | None = None) -> Regelutfall:

@@ -10,6 +10,7 @@ selects them and carries the numbers.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -211,6 +212,80 @@ TEKSTER_T = Profiltekster(
 )
 
 
+REGLER_S = (
+    "ST-4.22-3.17-langtid-samtykke",
+    "ST-4.22-3.17-langtid-varig-behov",
+    "ST-4.22-3.17-langtid-ikke-forsvarlig-hjemme",
+    "ST-4.22-3.17-langtid-heldogns-behov",
+    "ST-4.22-3.17-langtid-lavere-tiltak",
+    "ST-4.21-3.18-korttid-samtykke",
+    "ST-4.21-3.18-korttid-dognbehov",
+    "S-4.21-korttid-14-dager-uten-vedtak",
+    "ST-5.3-3.8.2-avlastning-saerlig-tyngende",
+    "ST-5.3-3.8.2-avlastning-onske",
+    "S-4.20-ohd-fem-kriterier",
+    "S-4.20-ohd-innleggende",
+    "S-4.20-ohd-kriseplan",
+    "S-4.20-ohd-liggetid",
+    "S-6-bolig-alder",
+    "S-6-bolig-bosatt",
+    "S-6.3-tilrettelagt-samtykke",
+    "S-6.3-tilrettelagt-heldogns-behov",
+    "S-6.4-korttidsleilighet-to-kriterier",
+    "S-6.4-korttidsleilighet-periode",
+    "S-6.2-senterleilighet-bosituasjon",
+    "S-6.2-senterleilighet-forebygge",
+    "ST-4.22-3.17-enhet-langtid",
+    "S-4.22-skjermet-enhet",
+    "ST-4.21-3.18-enhet-korttid",
+    "ST-5.3-3.8.2-enhet-avlastning",
+    "S-4.20-enhet-ohd",
+    "S-6.3-enhet-tilrettelagt-bolig",
+    "S-6.4-enhet-korttidsleilighet",
+    "S-6.2-enhet-senterleilighet",
+)
+"""Sandefjord's rules (ids in ``allokering.regler.REGLER``), søker-level and unit-level."""
+
+REGLER_T = (
+    "ST-4.22-3.17-langtid-samtykke",
+    "ST-4.22-3.17-langtid-varig-behov",
+    "ST-4.22-3.17-langtid-ikke-forsvarlig-hjemme",
+    "ST-4.22-3.17-langtid-heldogns-behov",
+    "ST-4.22-3.17-langtid-lavere-tiltak",
+    "T-3.17-langtid-helseteknologi",
+    "ST-4.21-3.18-korttid-samtykke",
+    "ST-4.21-3.18-korttid-dognbehov",
+    "T-3.18-korttid-rehabilitering",
+    "T-3.18-korttid-60-dogn",
+    "ST-5.3-3.8.2-avlastning-saerlig-tyngende",
+    "ST-5.3-3.8.2-avlastning-onske",
+    "T-3.19-koh-voksen",
+    "T-3.19-koh-kjent-tilstand",
+    "T-3.19-koh-innleggelse",
+    "T-3.19-koh-liggetid",
+    "T-3.14-hdo-heldogns-behov",
+    "T-3.14-hdo-ordinar-bolig-utilstrekkelig",
+    "T-3.14-hdo-helseteknologi",
+    "T-3.14-hdou-alder",
+    "T-3.14-hdou-malgruppe",
+    "T-3.14-hdou-tidlig-ervervet",
+    "T-3.15-trygghetsbolig-kriterier",
+    "T-3.16-psykisk-bolig-uegnet",
+    "T-3.16-psykisk-evne-bo-alene",
+    "T-3.16-psykisk-lavere-tiltak",
+    "ST-4.22-3.17-enhet-langtid",
+    "T-3.17-skjermet-enhet",
+    "ST-4.21-3.18-enhet-korttid",
+    "ST-5.3-3.8.2-enhet-avlastning",
+    "T-3.19-enhet-koh",
+    "T-3.14-enhet-hdo",
+    "T-3.14-enhet-hdou",
+    "T-3.15-enhet-trygghetsbolig",
+    "T-3.16-enhet-omsorgsbolig-psykisk",
+)
+"""Tvedestrand's rules."""
+
+
 class Regelprofil(Streng):
     """What one municipality's criteria say, as data."""
 
@@ -247,6 +322,11 @@ class Regelprofil(Streng):
     plasstyper: tuple[Plasstype, ...] = Field(description="Plasstyper kommunen tildeler.")
     ukp_dognpris_nok: int = Field(5745, description="Døgnpris for utskrivningsklare pasienter (2024).")
     vekter: Vekter = Vekter()
+    regler: tuple[str, ...] = Field(
+        (),
+        description="Reglene profilen bruker (regel-id-er i allokering.regler). Hver plasstype profilen tilbyr, må "
+        "ha minst én regel på enhetsnivå.",
+    )
     tekster: Profiltekster = Field(default_factory=Profiltekster, description="Kommunens egne tekster til vedtak.")
     prioritering: tuple[Prioriteringsregel, ...] = Field(
         (AKUTT_FORST,),
@@ -271,6 +351,19 @@ class Regelprofil(Streng):
         fam = [r.familie for r in self.prioritering]
         if len(set(fam)) != len(fam):
             raise ValueError("prioriteringen oppgir samme plassfamilie flere ganger")
+        return self
+
+    @model_validator(mode="after")
+    def _kjente_regler(self) -> Regelprofil:
+        """Unknown rule ids, or a place type with no rule, are errors (checked once the built-in profiles exist:
+        the rules module imports this one)."""
+        if "PROFILER" not in globals():
+            return self
+        from allokering.regler import profilfeil  # the rules import modeller: imported at use
+
+        feil = profilfeil(self)
+        if feil:
+            raise ValueError("; ".join(feil))
         return self
 
     def prioriteringsregel(self, familie: Familie) -> Prioriteringsregel:
@@ -299,6 +392,7 @@ SANDEFJORD = Regelprofil(
         Plasstype.SENTERLEILIGHET,
     ),
     prioritering=(AKUTT_FORST_S,),
+    regler=REGLER_S,
     tekster=TEKSTER_S,
 )
 
@@ -322,7 +416,14 @@ TVEDESTRAND = Regelprofil(
         Plasstype.TRYGGHETSBOLIG,
     ),
     prioritering=(HJELPEBEHOV_FORST_T, AKUTT_FORST_T),
+    regler=REGLER_T,
     tekster=TEKSTER_T,
 )
 
-PROFILER: dict[str, Regelprofil] = {p.id: p for p in (SANDEFJORD, TVEDESTRAND)}
+PROFILMAPPE = Path(__file__).resolve().parent / "data" / "profiler"
+"""Profiles that are only data: one JSON file each (``mal.json`` is the template for a new municipality)."""
+
+MAL = Regelprofil.model_validate_json((PROFILMAPPE / "mal.json").read_text(encoding="utf-8"))
+"""The template profile: national law only, no municipal extras (docs/ny_kommune.md)."""
+
+PROFILER: dict[str, Regelprofil] = {p.id: p for p in (SANDEFJORD, TVEDESTRAND, MAL)}

@@ -97,6 +97,9 @@ class Bruker(Base):
     passord_hash: Mapped[str | None] = mapped_column(String(300))
     aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    opprettet_av: Mapped[str | None] = mapped_column(String(100))
+    deaktivert: Mapped[datetime | None] = mapped_column(DateTime)
+    deaktivert_av: Mapped[str | None] = mapped_column(String(100))
 
 
 class Token(Base):
@@ -107,6 +110,7 @@ class Token(Base):
     beskrivelse: Mapped[str] = mapped_column(String(200), default="")
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     utloper: Mapped[datetime | None] = mapped_column(DateTime)
+    tilbakekalt: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SakRad(Base):
@@ -257,6 +261,19 @@ class Tilgangslogg(Base):
     kjoring_id: Mapped[int | None] = mapped_column(Integer)
     soker_id: Mapped[str | None] = mapped_column(String(64), index=True)
     formal: Mapped[str] = mapped_column(String(500))
+    utfall: Mapped[str] = mapped_column(String(40), default="ok")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Logghode(Base):
+    """The head of the access log's hash chain (one row, id 1): count, last id and last hash.
+    Writers lock it first, which serialises appends (see ``api.logg``)."""
+
+    __tablename__ = "logghode"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    antall: Mapped[int] = mapped_column(Integer, default=0)
+    siste_id: Mapped[int] = mapped_column(Integer, default=0)
+    siste_hash: Mapped[str] = mapped_column(String(64))
 
 
 def migrer(motor: Engine) -> None:

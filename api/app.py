@@ -8,9 +8,10 @@ what, when, why), refused attempts too. All user-facing text is bokmål.
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import unquote
@@ -42,12 +43,14 @@ from api.auth import (
     utsted_token,
 )
 from api.db import (
+    STANDARD_TEAM,
     Beslutning,
     Bruker,
     ForklaringRad,
     Kjoring,
     LaasRad,
     SakRad,
+    Sakstilgang,
     Saksversjon,
     Tilgangslogg,
     db_url,
@@ -57,7 +60,7 @@ from api.db import (
     naa,
 )
 from api.grenser import MAKS_FEIL, MAKS_ID, ForDyp, norsk_melding, skann, trygg_tekst
-from api.jobber import TERMINALE, Koordinator
+from api.jobber import MELDING_ARBEIDER_DOD, MELDING_OMSTART, TERMINALE, Koordinator
 from api.logg import FORMAL, FRITEKST_MIN, sjekk_formal, skriv_logg, verifiser
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -196,6 +199,26 @@ class BrukerInn(BaseModel):
     passord: str = Field(
         min_length=1, max_length=200, description="Minst 12 tegn, ikke brukernavnet, ikke et vanlig passord."
     )
+    team: TryggTekst = Field(
+        STANDARD_TEAM, min_length=1, max_length=100, description="Tildelingskontoret (teamet) brukeren arbeider i."
+    )
+
+
+class TeamInn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"team": "Tildelingskontoret nord"}]})
+    team: TryggTekst = Field(min_length=1, max_length=100)
+
+
+class SakstilgangInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"bruker_id": 4, "dager": 7, "begrunnelse": "Vikar for Kari i tildelingsmøtet uke 49."}]
+        },
+    )
+    bruker_id: int = Field(ge=1, le=MAKS_ID)
+    dager: int = Field(7, ge=1, le=90, description="Hvor lenge tilgangen gjelder (1–90 dager).")
+    begrunnelse: TryggTekst = Field(min_length=10, max_length=2000, description="Det tjenstlige behovet.")
 
 
 # --- Errors (bokmål) --------------------------------------------------------------------------------
@@ -426,8 +449,26 @@ def _iso(t: datetime | date | None) -> str | None:
     return None if t is None else t.isoformat()
 
 
+_OFFENTLIGE_FEIL = (MELDING_OMSTART, MELDING_ARBEIDER_DOD, "Avbrutt på forespørsel.")
+_FEILTYPER = ("Feil i låsene", "Resultatet ble forkastet", "Ugyldig inndata", "Uventet feil i løseren")
+
+
+def offentlig_feilmelding(k: Kjoring) -> str | None:
+    """The run's error without personal data. The full text (which may name søkere and their health,
+    e.g. why a lock cannot hold) is only at ``GET /kjoringer/{id}/feil``: saksbehandler with access
+    to the case, with purpose, logged."""
+    m = k.feilmelding
+    if m is None or m in _OFFENTLIGE_FEIL:
+        return m
+    art = next((x for x in _FEILTYPER if m.startswith(x)), "Kjøringen feilet")
+    return (
+        f"{art}. Detaljene kan inneholde personopplysninger og vises for saksbehandler med tilgang til saken "
+        f"(GET /kjoringer/{k.id}/feil)."
+    )
+
+
 def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
-    """A run without personal data (status, progress, best-so-far, metadata)."""
+    """A run without personal data (status, progress, best-so-far, metadata; the error redacted)."""
     return {
         "id": k.id,
         "sak_id": k.sak_id,
@@ -451,7 +492,7 @@ def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
         "solve_seconds": k.solve_seconds,
         "ukp_dogn": k.ukp_dager,
         "ukp_kostnad_nok": k.ukp_kostnad,
-        "feilmelding": k.feilmelding,
+        "feilmelding": offentlig_feilmelding(k),
         "opprettet": _iso(k.opprettet),
         "startet": _iso(k.startet),
         "ferdig": _iso(k.ferdig),
@@ -501,6 +542,8 @@ class Tilgang:
         self.sokere: set[str] = set()
         self.sak_id: int | None = None
         self.kjoring_id: int | None = None
+        self.via_tilgang: int | None = None
+        """The Sakstilgang that let a saksbehandler outside the case's team in (marked in the log)."""
 
     def rorte(self, sokere: Iterable[Any]) -> None:
         self.sokere.update(str(x) for x in sokere if x)
@@ -692,6 +735,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
                 utfall = _utfall(exc)
                 raise
             finally:
+                if utfall == "ok" and t.via_tilgang is not None:
+                    utfall = f"ok (sakstilgang {t.via_tilgang})"
                 logg(request, b, handling, hvorfor, utfall, t.sokere, sak_id=t.sak_id, kjoring_id=t.kjoring_id)
 
         return kontroll
@@ -706,12 +751,46 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     def side_ut(elementer: list[Any], antall: int, side: int, per_side: int) -> dict[str, Any]:
         return {"antall": antall, "side": side, "per_side": per_side, "elementer": elementer}
 
+    def sakstilgang(s: Session, sak: SakRad, b: Bruker) -> tuple[bool, int | None]:
+        """(may the user work on the case's personal data, the Sakstilgang used if any). Tjenstlig
+        behov: a saksbehandler works on the cases of her own team, or of another team with a
+        time-limited access given by an admin."""
+        if b.rolle != Rolle.SAKSBEHANDLER:
+            return False, None
+        if sak.team == b.team:
+            return True, None
+        g = s.scalar(
+            select(Sakstilgang)
+            .where(
+                Sakstilgang.sak_id == sak.id,
+                Sakstilgang.bruker_id == b.id,
+                Sakstilgang.tilbakekalt.is_(None),
+                Sakstilgang.utloper > naa(),
+            )
+            .order_by(Sakstilgang.id)
+            .limit(1)
+        )
+        return (True, g.id) if g is not None else (False, None)
+
+    def krev_sakstilgang(s: Session, sak: SakRad, t: Tilgang) -> None:
+        if t.bruker.rolle != Rolle.SAKSBEHANDLER:
+            return  # other roles reach only run endpoints without personal data (checked by the role)
+        ok, via = sakstilgang(s, sak, t.bruker)
+        if not ok:
+            raise HTTPException(
+                403,
+                f"Saken {sak.id} hører til teamet «{sak.team}», og du er i «{t.bruker.team}». "
+                "Be en administrator om tilgang til saken (tjenstlig behov).",
+            )
+        t.via_tilgang = via
+
     def hent_sak(s: Session, sak_id: Id, t: Tilgang | None = None) -> SakRad:
         rad = s.get(SakRad, sak_id)
         if rad is None:
             raise HTTPException(404, f"Saken {sak_id} finnes ikke.")
         if t is not None:
             t.sak_id = sak_id
+            krev_sakstilgang(s, rad, t)
         return rad
 
     def hent_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None) -> Kjoring:
@@ -720,6 +799,9 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             raise HTTPException(404, f"Kjøringen {kjoring_id} finnes ikke.")
         if t is not None:
             t.sak_id, t.kjoring_id = rad.sak_id, rad.id
+            sak = s.get(SakRad, rad.sak_id)
+            assert sak is not None
+            krev_sakstilgang(s, sak, t)
         return rad
 
     def ferdig_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None) -> Kjoring:
@@ -806,6 +888,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         "id": 3,
         "navn": "kari",
         "rolle": "saksbehandler",
+        "team": "felles",
         "aktiv": False,
         "opprettet": "2026-11-27T09:00:00",
         "opprettet_av": "ola",
@@ -827,13 +910,13 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             logg(request, a, "brukeradmin", "brukeradministrasjon", "avvist (422)", hva=f"opprett «{inn.navn}»")
             raise Inndatafeil([Feil("forespørsel", "body", "passord", grunn)])
         try:
-            b = opprett_bruker(s, inn.navn, inn.rolle, inn.passord)
+            b = opprett_bruker(s, inn.navn, inn.rolle, inn.passord, team=inn.team)
         except ValueError as exc:
             logg(request, a, "brukeradmin", "brukeradministrasjon", "avvist (409)", hva=f"opprett «{inn.navn}»")
             raise HTTPException(409, str(exc).capitalize() + ".") from None
         b.opprettet_av = a.navn
         s.commit()
-        hva = f"opprettet brukeren «{b.navn}» (id {b.id}) med rollen {b.rolle}"
+        hva = f"opprettet brukeren «{b.navn}» (id {b.id}) med rollen {b.rolle} i teamet «{b.team}»"
         logg(request, a, "brukeradmin", "brukeradministrasjon", "ok", hva=hva)
         return bruker_ut(b)
 
@@ -842,6 +925,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             "id": b.id,
             "navn": b.navn,
             "rolle": b.rolle,
+            "team": b.team,
             "aktiv": b.aktiv,
             "opprettet": _iso(b.opprettet),
             "opprettet_av": b.opprettet_av,
@@ -889,6 +973,23 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     def aktiver(request: Request, s: Ses, a: Admin, bruker_id: Id) -> dict[str, Any]:
         return sett_aktiv(request, s, a, bruker_id, True)
 
+    @app.put(
+        "/brukere/{bruker_id}/team",
+        tags=["innlogging"],
+        summary="Flytt bruker til et annet team (admin)",
+        description="Setter tildelingskontoret (teamet) brukeren arbeider i. Logges.",
+        responses=eks(BRUKER_EKS | {"team": "Tildelingskontoret nord"}),
+    )
+    def bruker_team(request: Request, s: Ses, a: Admin, bruker_id: Id, inn: TeamInn) -> dict[str, Any]:
+        b = s.get(Bruker, bruker_id)
+        if b is None:
+            raise HTTPException(404, f"Brukeren {bruker_id} finnes ikke.")
+        gammelt, b.team = b.team, " ".join(inn.team.split())
+        s.commit()
+        hva = f"flyttet brukeren «{b.navn}» fra teamet «{gammelt}» til «{b.team}»"
+        logg(request, a, "brukeradmin", "brukeradministrasjon", "ok", hva=hva)
+        return bruker_ut(b)
+
     @app.get(
         "/brukere",
         tags=["innlogging"],
@@ -923,6 +1024,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             "syntetisk": rad.syntetisk,
             "opprettet": _iso(rad.opprettet),
             "opprettet_av": rad.opprettet_av,
+            "team": rad.team,
             "versjoner": [
                 {
                     "versjon": v.versjon,
@@ -949,6 +1051,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         "syntetisk": True,
         "opprettet": "2026-11-27T09:00:00",
         "opprettet_av": "kari",
+        "team": "felles",
         "versjoner": [
             {
                 "versjon": 1,
@@ -1008,8 +1111,12 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         sak = tjenester.les_json_sak(innhold, "forespørsel")
         b.rorte(x.id for x in sak.sokere)
         with fabrikk.begin() as s:
+            if sak_id is not None:
+                hent_sak(s, sak_id, b)
             try:
-                v = tjenester.lagre_sak(s, sak, navn=navn, kilde="json", filnavn="", bruker=b.navn, sak_id=sak_id)
+                v = tjenester.lagre_sak(
+                    s, sak, navn=navn, kilde="json", filnavn="", bruker=b.navn, sak_id=sak_id, team=b.bruker.team
+                )
             except LookupError as exc:
                 raise HTTPException(404, str(exc).capitalize() + ".") from None
             b.sak_id = v.sak_id
@@ -1076,6 +1183,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         b.rorte(x.id for x in sak.sokere)
         kilde = "xlsx" if any(n.lower().endswith((".xlsx", ".xlsm")) for n, _ in filer.values()) else "csv"
         with fabrikk.begin() as s:
+            if sak_id is not None:
+                hent_sak(s, sak_id, b)
             try:
                 v = tjenester.lagre_sak(
                     s,
@@ -1085,6 +1194,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
                     filnavn=", ".join(n for n, _ in filer.values()),
                     bruker=b.navn,
                     sak_id=sak_id,
+                    team=b.bruker.team,
                 )
             except LookupError as exc:
                 raise HTTPException(404, str(exc).capitalize() + ".") from None
@@ -1107,7 +1217,14 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         b.rorte(x.id for x in sak.sokere)
         with fabrikk.begin() as s:
             v = tjenester.lagre_sak(
-                s, sak, navn=f"Demo {navn}", kilde="demo", filnavn=f"{navn}.json", bruker=b.navn, sak_id=None
+                s,
+                sak,
+                navn=f"Demo {navn}",
+                kilde="demo",
+                filnavn=f"{navn}.json",
+                bruker=b.navn,
+                sak_id=None,
+                team=b.bruker.team,
             )
             b.sak_id = v.sak_id
             ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
@@ -1153,6 +1270,104 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             if x["id"] == soker_id:
                 return x
         raise HTTPException(404, f"Søkeren «{soker_id}» finnes ikke i sak {sak_id}.")
+
+    def tilgang_ut(g: Sakstilgang) -> dict[str, Any]:
+        return {
+            "id": g.id,
+            "sak_id": g.sak_id,
+            "bruker_id": g.bruker_id,
+            "begrunnelse": g.begrunnelse,
+            "gitt_av": g.gitt_av,
+            "gitt": _iso(g.gitt),
+            "utloper": _iso(g.utloper),
+            "tilbakekalt": _iso(g.tilbakekalt),
+            "tilbakekalt_av": g.tilbakekalt_av,
+        }
+
+    TILGANG_EKS = {
+        "id": 1,
+        "sak_id": 1,
+        "bruker_id": 4,
+        "begrunnelse": "Vikar for Kari i tildelingsmøtet uke 49.",
+        "gitt_av": "ola",
+        "gitt": "2026-11-27T09:00:00",
+        "utloper": "2026-12-04T09:00:00",
+        "tilbakekalt": None,
+        "tilbakekalt_av": None,
+    }
+
+    @app.put(
+        "/saker/{sak_id}/team",
+        tags=["saker"],
+        summary="Flytt en sak til et annet team (admin)",
+        description=(
+            "Bare saksbehandlere i teamet (eller med tidsbegrenset tilgang) kan lese sakens personopplysninger."
+        ),
+        responses=eks(SAK_EKS | {"team": "Tildelingskontoret nord"}),
+    )
+    def sak_team(request: Request, s: Ses, a: Admin, sak_id: Id, inn: TeamInn) -> dict[str, Any]:
+        rad = hent_sak(s, sak_id)
+        gammelt, rad.team = rad.team, " ".join(inn.team.split())
+        s.commit()
+        hva = f"flyttet sak {sak_id} fra teamet «{gammelt}» til «{rad.team}»"
+        logg(request, a, "brukeradmin", "tilgangsstyring", "ok", hva=hva, sak_id=sak_id)
+        return sak_ut(s, rad)
+
+    @app.post(
+        "/saker/{sak_id}/tilganger",
+        tags=["saker"],
+        status_code=201,
+        summary="Gi en saksbehandler utenfor teamet tilgang til saken (admin)",
+        description="Tidsbegrenset (høyst 90 dager), med begrunnelse (det tjenstlige behovet). Logges, og hver "
+        "lesing gjennom tilgangen merkes i tilgangsloggen.",
+        responses=eks(TILGANG_EKS, "Opprettet", 201),
+    )
+    def gi_tilgang(request: Request, s: Ses, a: Admin, sak_id: Id, inn: SakstilgangInn) -> JSONResponse:
+        hent_sak(s, sak_id)
+        b = s.get(Bruker, inn.bruker_id)
+        if b is None or b.rolle != Rolle.SAKSBEHANDLER:
+            raise HTTPException(404, f"Fant ingen saksbehandler med id {inn.bruker_id}.")
+        g = Sakstilgang(
+            sak_id=sak_id,
+            bruker_id=b.id,
+            begrunnelse=inn.begrunnelse,
+            gitt_av=a.navn,
+            utloper=naa() + timedelta(days=inn.dager),
+        )
+        s.add(g)
+        s.commit()
+        hva = f"ga «{b.navn}» tilgang {g.id} til sak {sak_id} i {inn.dager} dager: {inn.begrunnelse}"
+        logg(request, a, "brukeradmin", "tilgangsstyring", "ok", hva=hva, sak_id=sak_id)
+        return JSONResponse(tilgang_ut(g), status_code=201)
+
+    @app.get(
+        "/saker/{sak_id}/tilganger",
+        tags=["saker"],
+        summary="Tilganger til saken utenfor teamet (admin)",
+        description="Alle tilganger som er gitt, også utløpte og tilbakekalte.",
+        responses=eks([TILGANG_EKS]),
+    )
+    def tilganger(s: Ses, _a: Admin, sak_id: Id) -> list[dict[str, Any]]:
+        hent_sak(s, sak_id)
+        q = select(Sakstilgang).where(Sakstilgang.sak_id == sak_id).order_by(Sakstilgang.id)
+        return [tilgang_ut(g) for g in s.scalars(q)]
+
+    @app.delete(
+        "/saker/{sak_id}/tilganger/{tilgang_id}",
+        tags=["saker"],
+        summary="Tilbakekall en tilgang (admin)",
+        description="Tilgangen slutter å gjelde straks. Logges.",
+        responses=eks(TILGANG_EKS | {"tilbakekalt": "2026-11-28T09:00:00", "tilbakekalt_av": "ola"}),
+    )
+    def tilbakekall_tilgang(request: Request, s: Ses, a: Admin, sak_id: Id, tilgang_id: Id) -> dict[str, Any]:
+        g = s.get(Sakstilgang, tilgang_id)
+        if g is None or g.sak_id != sak_id:
+            raise HTTPException(404, f"Tilgangen {tilgang_id} finnes ikke i sak {sak_id}.")
+        if g.tilbakekalt is None:
+            g.tilbakekalt, g.tilbakekalt_av = naa(), a.navn
+            s.commit()
+            logg(request, a, "brukeradmin", "tilgangsstyring", "ok", hva=f"tilbakekalte tilgang {g.id}", sak_id=sak_id)
+        return tilgang_ut(g)
 
     # --- låser
 
@@ -1324,7 +1539,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         s: Ses, b: Kjorer, sak_id: Id, bestilling: Annotated[KjoringBestilling | None, Body()] = None
     ) -> JSONResponse:
         bestilling = bestilling or KjoringBestilling()
-        hent_sak(s, sak_id)
+        hent_sak(s, sak_id, b)
         if bestilling.versjon is None:
             v = tjenester.siste_versjon(s, sak_id)
         else:
@@ -1403,6 +1618,22 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     def kjoring(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
         return _kjoring_ut(hent_kjoring(s, kjoring_id))
 
+    @app.get(
+        "/kjoringer/{kjoring_id}/feil",
+        tags=["kjøringer"],
+        summary="Hele feilmeldingen for en kjøring",
+        description=(
+            "Feilmeldingen slik løseren skrev den (kan nevne søkere, f.eks. hvorfor en lås ikke kan holde). "
+            "Saksbehandler med tilgang til saken, med formål; søkerne som nevnes, logges."
+        ),
+        responses=eks({"kjoring_id": 7, "status": "failed", "feilmelding": "Feil i låsene: …"}),
+    )
+    def kjoringsfeil(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
+        k = hent_kjoring(s, kjoring_id, b)
+        if k.feilmelding:
+            b.rorte(re.findall(r"\b[A-ZÆØÅ]{1,3}-\d{3,}\b", k.feilmelding))
+        return {"kjoring_id": k.id, "status": k.status, "feilmelding": k.feilmelding}
+
     @app.delete(
         "/kjoringer/{kjoring_id}",
         tags=["kjøringer"],
@@ -1415,6 +1646,10 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     )
     def stopp_kjoring(s: Ses, b: Kjorer, kjoring_id: Id) -> JSONResponse:
         k = hent_kjoring(s, kjoring_id, b)
+        if b.bruker.rolle != Rolle.SAKSBEHANDLER and k.bestilt_av != b.navn:
+            raise HTTPException(
+                403, f"Kjøringen {kjoring_id} ble bestilt av en annen; en planlegger kan bare stoppe sine egne."
+            )
         if k.status in TERMINALE:
             raise HTTPException(409, f"Kjøringen {kjoring_id} er allerede avsluttet (status «{k.status}»).")
         koordinator.avbryt(kjoring_id)

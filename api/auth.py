@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from api.db import Bruker, Token, naa
+from api.db import STANDARD_TEAM, Bruker, Token, naa
 
 
 class Rolle(StrEnum):
@@ -109,8 +109,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def opprett_bruker(s: Session, navn: str, rolle: Rolle | str, passord: str | None = None) -> Bruker:
-    """Create a user (raises ValueError in bokmål if the name is taken or the role unknown)."""
+def opprett_bruker(
+    s: Session, navn: str, rolle: Rolle | str, passord: str | None = None, team: str = STANDARD_TEAM
+) -> Bruker:
+    """Create a user (raises ValueError in bokmål if the name is taken, the role unknown or the
+    password too weak). ``team``: the tildelingskontor whose cases a saksbehandler works on."""
     try:
         rolle = Rolle(rolle)
     except ValueError:
@@ -122,7 +125,12 @@ def opprett_bruker(s: Session, navn: str, rolle: Rolle | str, passord: str | Non
         raise ValueError(f"brukeren «{navn}» finnes allerede")
     if passord is not None and (grunn := passordregler(passord, navn)):
         raise ValueError(grunn)
-    b = Bruker(navn=navn, rolle=rolle.value, passord_hash=hash_passord(passord) if passord else None, aktiv=True)
+    team = " ".join(team.split())
+    if not team or len(team) > 100:
+        raise ValueError("teamet må ha 1–100 tegn")
+    b = Bruker(
+        navn=navn, rolle=rolle.value, passord_hash=hash_passord(passord) if passord else None, aktiv=True, team=team
+    )
     s.add(b)
     s.flush()
     return b

@@ -45,6 +45,9 @@ def opprett(
             "første linje på standard inn når den ikke er en terminal (aldri fra kommandolinjen)."
         ),
     ),
+    team: str = typer.Option(
+        "felles", "--team", help="Tildelingskontoret (teamet): en saksbehandler ser bare teamets saker."
+    ),
     gyldig_dager: int = typer.Option(
         30, "--gyldig-dager", min=1, max=365, help="Hvor mange dager API-tokenet gjelder (1–365)."
     ),
@@ -72,7 +75,7 @@ def opprett(
     migrer(motor)
     with lag_sesjonsfabrikk(motor).begin() as s:
         try:
-            b = opprett_bruker(s, navn, rolle, hemmelig)
+            b = opprett_bruker(s, navn, rolle, hemmelig, team=team)
         except ValueError as exc:
             typer.echo(f"Feil: {exc}.", err=True)
             raise typer.Exit(code=2) from None
@@ -84,7 +87,7 @@ def opprett(
             bruker="(kommandolinjen)",
             rolle="drift",
             handling="brukeradmin",
-            hva=f"opprettet brukeren «{b.navn}» med rollen {b.rolle}",
+            hva=f"opprettet brukeren «{b.navn}» med rollen {b.rolle} i teamet «{b.team}»",
             metode="CLI",
             sti="allokering bruker opprett",
             formal="brukeradministrasjon",
@@ -106,7 +109,7 @@ def liste(db: str | None = typer.Option(None, "--db", help="Database (som for se
     migrer(motor)
     with lag_sesjonsfabrikk(motor)() as s:
         for b in s.scalars(select(Bruker).order_by(Bruker.navn)):
-            typer.echo(f"{b.navn}\t{b.rolle}\t{'aktiv' if b.aktiv else 'deaktivert'}")
+            typer.echo(f"{b.navn}\t{b.rolle}\t{b.team}\t{'aktiv' if b.aktiv else 'deaktivert'}")
     motor.dispose()
 
 

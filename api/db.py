@@ -32,6 +32,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
 
 STANDARD_SQLITE = "allokering.sqlite"
+STANDARD_TEAM = "felles"
+"""The team (tildelingskontor) of users and cases when none is given; one team = everyone as before."""
 
 
 def naa() -> datetime:
@@ -100,6 +102,7 @@ class Bruker(Base):
     opprettet_av: Mapped[str | None] = mapped_column(String(100))
     deaktivert: Mapped[datetime | None] = mapped_column(DateTime)
     deaktivert_av: Mapped[str | None] = mapped_column(String(100))
+    team: Mapped[str] = mapped_column(String(100), default=STANDARD_TEAM)
 
 
 class Token(Base):
@@ -125,6 +128,23 @@ class SakRad(Base):
     syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     opprettet_av: Mapped[str] = mapped_column(String(100))
+    team: Mapped[str] = mapped_column(String(100), default=STANDARD_TEAM, index=True)
+
+
+class Sakstilgang(Base):
+    """Access to a case for a saksbehandler outside the case's team: given by an admin, with a reason
+    and an expiry, revocable; reads through it are marked in the access log."""
+
+    __tablename__ = "sakstilganger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("brukere.id", ondelete="CASCADE"), index=True)
+    begrunnelse: Mapped[str] = mapped_column(Text)
+    gitt_av: Mapped[str] = mapped_column(String(100))
+    gitt: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    utloper: Mapped[datetime] = mapped_column(DateTime)
+    tilbakekalt: Mapped[datetime | None] = mapped_column(DateTime)
+    tilbakekalt_av: Mapped[str | None] = mapped_column(String(100))
 
 
 class Saksversjon(Base):

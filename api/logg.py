@@ -38,15 +38,16 @@ FORMAL = (
     "retting av opplysninger",
     "kvalitetskontroll",
 )
-"""Purposes to choose from; anything else must be free text of real length (``FRITEKST_MIN``)."""
+"""Purposes to choose from (optionally followed by a note); anything else must be free text of real
+length: ``FRITEKST_MIN`` characters, two words, one of them of four letters or more."""
 FRITEKST_MIN = 15
 
 
 def sjekk_formal(formal: str) -> str | None:
     """Why the purpose is not accepted (bokmål), or None."""
     f = " ".join(formal.split())
-    if f.casefold() in FORMAL:
-        return None
+    if any(f.casefold() == x or f.casefold().startswith(x + " ") for x in FORMAL):
+        return None  # from the list, optionally with a note («tildelingsmøte 27.11»)
     ord_ = [o for o in f.split(" ") if sum(c.isalpha() for c in o) >= 2]
     langt = any(sum(c.isalpha() for c in o) >= 4 for o in ord_)
     if len(f) < FRITEKST_MIN or len(ord_) < 2 or not langt or len(set(f.casefold().replace(" ", ""))) < 8:

@@ -267,6 +267,7 @@ def test_formaal_fra_listen_eller_ekte_fritekst(klient: Any, roller: dict[str, A
     sti = f"/saker/{sak_id}/sokere/S-000001"
     for formal, kode in (
         ("tildelingsmøte", 200),
+        ("tildelingsmøte 27.11", 200),
         ("Klagesak", 200),
         ("abc", 400),
         ("xxxxxxxxxxxxxxxxxxxx", 400),

@@ -105,6 +105,13 @@ class Scenario(_Streng):
     demografi: str = Field("MMMM", description="Alternativ i SSB 13599 (MMMM, LLML, HHMH, …).")
     befolkningsfil: Path | None = Field(None, description="SSB-eksport (CSV); tom = medfølgende syntetiske tall.")
     kommunenummer: str | None = Field(None, description="Filtrer befolkningsfilen på kommunenummer.")
+    befolkning_csv: str | None = Field(
+        None,
+        description=(
+            "Innholdet i befolkningsfilen (fylles inn av klienten før oppgavene sendes, så arbeidere på andre "
+            "maskiner ikke trenger filen; skrives ikke i scenariofiler)."
+        ),
+    )
     replikasjoner: int = Field(20, ge=1, le=100_000)
     seed: int = Field(0, ge=0)
     kapasitetsplan: tuple[Kapasitetsendring, ...] = ()

@@ -688,7 +688,9 @@ def bygg_modell(sc: Scenario) -> Modell:
                     f"kapasitetsplan: {k.institusjon} har ikke {-k.endring} plasser av typen {k.plasstype.value}"
                 )
     if sc.befolkningsfil is not None:
-        bef = les_ssb_csv(sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi)
+        bef = les_ssb_csv(
+            sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi, tekst_inn=sc.befolkning_csv
+        )
     else:
         bef = syntetisk(sc.kommune, sc.demografi)
     lg = sc.liggetid

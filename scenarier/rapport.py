@@ -171,7 +171,7 @@ def ventetider(resultater: Sequence[Resultat]) -> list[go.Figure]:
 
 
 def sankey(r: Resultat) -> go.Figure:
-    f = r.flyt[~r.flyt["fra"].isin(["ektepar"])].groupby(["fra", "til"])["antall"].sum() / max(
+    f = r.flyt[~r.flyt["fra"].isin(["ektepar", "kontroll"])].groupby(["fra", "til"])["antall"].sum() / max(
         1, r.flyt["rep"].nunique()
     )
     noder = sorted(set(f.index.get_level_values(0)) | set(f.index.get_level_values(1)))

@@ -46,6 +46,7 @@ engine, korttidsleilighet with a fixed length); couples are not simulated for bo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -90,6 +91,13 @@ class Motor(_Streng):
 
     horisont_dager: int = Field(7, ge=7, le=28, description="Planleggingshorisont i hver ukes sak (minst 7).")
     tidsgrense_s: float = Field(10.0, gt=0, description="CP-SAT-tidsgrense per plassfamilie per uke.")
+    praksis: Literal["motor", "manuell"] = Field(
+        "motor",
+        description=(
+            "Hvem som tildeler hver uke: tildelingsmotoren, eller dagens manuelle praksis (høyest prioritet først, "
+            "grådig, med de samme reglene: scenarier.manuell)."
+        ),
+    )
 
 
 class Scenario(_Streng):

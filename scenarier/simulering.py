@@ -133,6 +133,7 @@ from scenarier.behov import (
     ukerate_bolig,
 )
 from scenarier.liggetid import langtid_naverende
+from scenarier.manuell import manuell_tildeling
 from scenarier.scenariofil import Scenario
 
 UKP_DOGNPRIS: dict[int, int] = {2020: 5036, 2021: 5167, 2022: 5306, 2023: 5508, 2024: 5745}
@@ -1108,10 +1109,13 @@ class Simulator:
     # -- the week ----------------------------------------------------------------------------------
     def _losning(self, sak: Sak) -> list[dict[str, Any]]:
         t = time.perf_counter()
-        losning = loes(sak, self.p)
+        if self.sc.motor.praksis == "manuell":
+            ut = manuell_tildeling(sak)
+        else:
+            ut = lag_tildelinger(loes(sak, self.p))
         self.motor_s.append(time.perf_counter() - t)
         self.motor_kall += 1
-        return lag_tildelinger(losning)
+        return ut
 
     def _kan_skjermet(self, p: Person) -> bool:
         """The rules (``Modell.regler``) let this kind of søker have a skjermet place."""
@@ -1251,6 +1255,12 @@ class Simulator:
         self.venter.pop(p.id, None)
         self.intervaller.append((p.tjeneste, p.ankomst, start, p.ukp))
         plasstype = t["place_type"]
+        # Placements against the rules (should be 0 for the engine and for manual practice): a place
+        # type the rules do not give this søker, or a somatic place for one locked to skjermet.
+        lovlig = self.m.regler.get((p.tjeneste, p.demens, p.skjerming, p.iplos, p.ukp), frozenset())
+        laast = p.tjeneste == "langtid" and p.laaser is not None and u in self.m.somatiske and bool(p.laaser)
+        if Plasstype(plasstype) not in lovlig or laast:
+            self.flyt[("kontroll", "mot reglene")] += 1
         self.plasseringer.append(
             (uke, p.id, p.tjeneste, plasstype, u, p.ankomst, start, start - p.ankomst, p.ukp, p.fra, p.alder)
         )

@@ -144,10 +144,8 @@ def test_motor_mot_manuell_praksis() -> None:
     assert "p90 ventetid langtid i 2026 (døgn)" in rader
     tabell = markdown(list(rader.values()), motor, 2026)
     assert tabell.count("\n") == len(rader) + 1 and "motoren − manuell" in tabell
-    # The two policies see the same arrivals (CRN) but allocate differently somewhere.
+    # The two policies see exactly the same arrivals (common random numbers).
     seed = replikasjonsfro(sc.seed, 1)[0]
     ra = Simulator(bygg_modell(motor.scenario), 0, seed).kjor()
     rb = Simulator(bygg_modell(manuell.scenario), 0, seed).kjor()
-    assert [x for x in ra.ankomster if x[2] != "langtid" or x[0] < 0][:50] == [
-        x for x in rb.ankomster if x[2] != "langtid" or x[0] < 0
-    ][:50]
+    assert len(ra.ankomster) > 100 and ra.ankomster == rb.ankomster

@@ -52,9 +52,9 @@ from scenarier.scenariofil import Scenario, les_scenario  # noqa: E402
 NAN = float("nan")
 
 
-def kalibrering() -> float:
+def kalibrering(raske: bool = False) -> float:
     gap = 0.0
-    for kommune, r in (("sandefjord", 4), ("tvedestrand", 12)):
+    for kommune, r in (("tvedestrand", 1),) if raske else (("sandefjord", 4), ("tvedestrand", 12)):
         t = time.perf_counter()
         k = sjekk_kalibrering(kalibreringsscenario(kommune, r), ProsessBackend(2))
         print(tekst(k))
@@ -63,15 +63,17 @@ def kalibrering() -> float:
     return gap
 
 
-def ab(halvbredde: float, sekunder: float, aar: int = 2033) -> tuple[float, int, float, float]:
+def ab(halvbredde: float, sekunder: float, aar: int = 2033, raske: bool = False) -> tuple[float, int, float, float]:
     eks = ROT / "scenarier" / "eksempler"
-    a = les_scenario(eks / "sandefjord_dagens_kapasitet.yaml").model_copy(update={"sluttaar": 2035})
-    b = les_scenario(eks / "sandefjord_skjermet_2029.yaml").model_copy(update={"sluttaar": 2035})
-    n = Nokkeltall("p90_vent", "langtid", aar)
+    kort = {"uker": 3, "oppvarming_uker": 1} if raske else {}
+    a = les_scenario(eks / "sandefjord_dagens_kapasitet.yaml").model_copy(update={"sluttaar": 2035, **kort})
+    b = les_scenario(eks / "sandefjord_skjermet_2029.yaml").model_copy(update={"sluttaar": 2035, **kort})
+    n = Nokkeltall("venteliste", "langtid", 2026) if raske else Nokkeltall("p90_vent", "langtid", aar)
     t = time.perf_counter()
     sv = kjor_til_presisjon(
-        [a, b], n, halvbredde, ProsessBackend(2), start=2, steg=2, maks=100, logg=print, maks_sekunder=sekunder
-    )
+        [a, b], n, halvbredde, ProsessBackend(2), start=2, steg=2, maks=4 if raske else 100, logg=print,
+        maks_sekunder=sekunder,
+    )  # fmt: skip
     sek = time.perf_counter() - t
     p = parvis(sv.resultater[0], sv.resultater[1], n)
     print(p.setning())
@@ -120,11 +122,13 @@ def _prosess(args: list[str], logg: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, cwd=ROT, env=env, stdout=logg.open("wb"), stderr=subprocess.STDOUT)
 
 
-def klynge(rep: int) -> tuple[float, float, float]:
+def klynge(rep: int, raske: bool = False) -> tuple[float, float, float]:
     """Scheduler and workers as separate processes (``dask scheduler`` / ``dask worker``)."""
     dask = str(Path(sys.executable).parent / "dask")
     sc = Scenario(navn="klynge", kommune="sandefjord", startaar=2026, sluttaar=2027, replikasjoner=rep, seed=7)
-    aar = sc.sluttaar - sc.startaar + 1 + sc.oppvarming_uker / 52.18
+    if raske:
+        sc = sc.model_copy(update={"uker": 2, "oppvarming_uker": 1})
+    aar = (sc.antall_uker + sc.oppvarming_uker) / 52.18
     prosesser: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp:
         fil = Path(tmp) / "scheduler.json"
@@ -183,10 +187,12 @@ def klynge(rep: int) -> tuple[float, float, float]:
     return core_s, speedup, ekstra[64]
 
 
-def praksis(rep: int, aar: int = 2033) -> tuple[float, float, float, float]:
+def praksis(rep: int, aar: int = 2033, raske: bool = False) -> tuple[float, float, float, float]:
     eks = ROT / "scenarier" / "eksempler"
+    kort = {"uker": 6, "oppvarming_uker": 1} if raske else {}
+    aar = 2026 if raske else aar
     sc = les_scenario(eks / "sandefjord_dagens_kapasitet.yaml").model_copy(
-        update={"sluttaar": 2035, "replikasjoner": rep}
+        update={"sluttaar": 2035, "replikasjoner": rep, **kort}
     )
     t = time.perf_counter()
     motor, manuell = kjor_praksis(sc, ProsessBackend(2))
@@ -205,28 +211,32 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ab-sekunder", type=float, default=300.0, help="Wall-time budget of the A/B answer (s).")
     ap.add_argument("--klynge-rep", type=int, default=6, help="Replications (2 years each) in the cluster runs.")
     ap.add_argument("--praksis-rep", type=int, default=4, help="Replications per policy (10 years each).")
+    ap.add_argument("--raske", action="store_true", help="Smoke test: every part tiny (seconds, not minutes).")
     a = ap.parse_args(argv)
     deler = set(a.deler.split(","))
+    if not deler <= {"kalibrering", "ab", "klynge", "praksis"}:
+        ap.error("--deler: kalibrering, ab, klynge, praksis")
+    r = a.raske
     linjer = []
     if "kalibrering" in deler:
-        gap = kalibrering()
+        gap = kalibrering(r)
         linjer.append(f"RESULT case=scenario-calibration max_occupancy_gap_pp={gap:.2f}")
     if "ab" in deler:
-        sek, n, hb, uhb = ab(a.ab_halvbredde, a.ab_sekunder)
+        sek, n, hb, uhb = ab(a.ab_halvbredde, a.ab_sekunder, raske=r)
         linjer.insert(
             0,
             f"RESULT case=scenario-ab-sandefjord-10y seconds={sek:.1f} replications={n} "
             f"diff_halfwidth_days={hb:.2f} unpaired_halfwidth_days={uhb:.2f}",
         )
     if "klynge" in deler:
-        core_s, speedup, ex64 = klynge(a.klynge_rep)
+        core_s, speedup, ex64 = klynge(2 if r else a.klynge_rep, r)
         linjer.insert(
             1 if "ab" in deler else 0,
             f"RESULT case=scenario-cluster core_s_per_rep_year={core_s:.2f} speedup2={speedup:.2f} "
             f"extrap64_s={ex64:.0f}",
         )
     if "praksis" in deler:
-        d, lo, hi, p90 = praksis(a.praksis_rep)
+        d, lo, hi, p90 = praksis(2 if r else a.praksis_rep, raske=r)
         linjer.append(
             f"RESULT case=scenario-policy-sandefjord-10y ukp_days_diff={d:.1f} ukp_days_diff_lo={lo:.1f} "
             f"ukp_days_diff_hi={hi:.1f} p90_wait_langtid_diff_days={p90:.1f}"

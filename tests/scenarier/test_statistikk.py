@@ -149,3 +149,23 @@ def test_motor_mot_manuell_praksis() -> None:
     ra = Simulator(bygg_modell(motor.scenario), 0, seed).kjor()
     rb = Simulator(bygg_modell(manuell.scenario), 0, seed).kjor()
     assert len(ra.ankomster) > 100 and ra.ankomster == rb.ankomster
+
+
+def test_cli_kapasitet_feil_paa_bokmaal(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from allokering.cli import app
+
+    fil = tmp_path / "s.yaml"
+    fil.write_text(
+        "navn: T\nkommune: tvedestrand\nstartaar: 2026\nsluttaar: 2030\nreplikasjoner: 2\n", encoding="utf-8"
+    )
+    grunn = ["scenario", "kapasitet", str(fil), "--institusjon", "I-STR", "--arbeidere", "1"]
+    r = CliRunner().invoke(app, [*grunn, "--plasstype", "koh", "--aar", "2027"])
+    assert r.exit_code == 2 and "--maks-avvist" in r.output
+    r = CliRunner().invoke(app, [*grunn, "--plasstype", "koh", "--aar", "2041", "--maks-avvist", "5"])
+    assert r.exit_code == 2 and "utenfor scenariets horisont (2026–2030)" in r.output
+    r = CliRunner().invoke(app, [*grunn, "--plasstype", "ohd", "--aar", "2027", "--maks-avvist", "5"])
+    assert r.exit_code == 2 and "finnes ikke i regelprofilen" in r.output
+    r = CliRunner().invoke(app, [*grunn, "--plasstype", "langtid_somatisk", "--aar", "2041", "--maks-dager", "30"])
+    assert r.exit_code == 2 and "utenfor scenariets horisont" in r.output

@@ -81,9 +81,14 @@ def ab(halvbredde: float, sekunder: float, aar: int = 2033, raske: bool = False)
     print(
         f"A/B: {sek:.0f} s veggtid, {sv.replikasjoner} replikasjoner per scenario; halvbredde parvis "
         f"{p.halvbredde:.1f} døgn mot uparet {p.uparet_halvbredde:.1f} døgn "
-        f"({p.uparet_halvbredde / p.halvbredde:.1f} ganger smalere); mål {halvbredde:g} døgn {mal}"
+        f"({_forhold(p.uparet_halvbredde, p.halvbredde)} ganger smalere); mål {halvbredde:g} døgn {mal}"
     )
     return sek, sv.replikasjoner, p.halvbredde, p.uparet_halvbredde
+
+
+def _forhold(a: float, b: float) -> str:
+    """a / b for the printout; «–» when b is 0 (A and B identical in every replication)."""
+    return f"{a / b:.1f}" if b > 0 else "–"
 
 
 def _regn(n: int) -> float:

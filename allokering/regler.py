@@ -573,9 +573,19 @@ def koh_innleggelse(soker: Soker, sak: Sak) -> Vurdert:
     if akutt.innleggende in (Innleggende.FASTLEGE, Innleggende.LEGEVAKTLEGE):
         return oppfylt(f"søkeren legges inn av {navn_nb(akutt.innleggende)}; innleggelsen besluttes av KØH-lege")
     if ukp_i_koh(soker):
+        grunn = {
+            "tett_oppfolging_kort_tid": "behov for tett oppfølging i kort forventet tid",
+            "venter_pa_korttidsplass": "i påvente av ledig korttidsplass",
+        }.get(akutt.ukp_grunnlag or "")
+        if grunn is None:
+            return mangler(
+                "utskrivningsklar pasient kan bare få KØH-plass ved behov for tett oppfølging i kort forventet tid "
+                "eller i påvente av ledig korttidsplass, og grunnlaget er ikke registrert",
+                "soknad.akutt.ukp_grunnlag",
+            )
         return oppfylt(
-            "utskrivningsklar pasient rekvirert av Tildelingskontoret etter UKP-varsel fra sykehuset; KØH kan "
-            "brukes bare ved ledig kapasitet, for eksempel i påvente av ledig korttidsplass"
+            f"utskrivningsklar pasient rekvirert av tildelingskontoret etter varsel fra sykehuset, {grunn}; "
+            "KØH-plass gis bare når ingen akutt innleggelse trenger den"
         )
     if akutt.innleggende is Innleggende.TILDELINGSKONTORET:
         return ikke_oppfylt(
@@ -625,6 +635,13 @@ def trygghetsbolig_kriterier(soker: Soker, sak: Sak) -> Vurdert:
         )
         if verdi is True
     ]
+    if hent(soker, "soknad.bolig.omfattende_pleiebehov") is True:
+        # T §3.15: «… behov for en trygg og tilrettelagt bolig, men ikke omfattende behov for pleie- og
+        # omsorgstjenester»: the upper limit, refused when the saksbehandler records such a need.
+        return ikke_oppfylt(
+            "søkeren har omfattende behov for pleie og omsorg gjennom døgnet; trygghetsbolig er for personer med "
+            "behov for tjenester av et visst omfang, men ikke omfattende behov for pleie"
+        )
     if til_stede:
         return oppfylt(f"{' og '.join(til_stede)} taler for en sentralt beliggende og tilpasset bolig")
     if hent(soker, "soknad.bolig.kun_onske_om_mindre_bolig") is True:

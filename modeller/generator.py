@@ -1074,6 +1074,7 @@ class _Bygger:
             # T §3.19: UKP may use a free KØH bed while waiting for korttid; placed by the office.
             kw["oppholdssted"], kw["utskrivningsklar_dato"] = self.ukp()
             d["innleggende"] = Innleggende.TILDELINGSKONTORET
+            d["ukp_grunnlag"] = "venter_pa_korttidsplass"
         if u == "nei":
             if ohd:
                 grunn = self.velg(["kriterium", "innleggende"], [0.7, 0.3])

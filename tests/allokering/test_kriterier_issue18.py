@@ -104,3 +104,27 @@ def test_korttidsleilighet_kriterium_3_og_4_med_egne_vilkaar():
         soknad__bolig__mangler_andre_boalternativer=True,
     )
     assert utfall_for(tett, "sandefjord", "S-6.4-korttidsleilighet-to-kriterier").status is Status.IKKE_OPPFYLT
+
+
+def test_ukp_i_koh_bare_ved_tett_oppfolging_eller_i_paavente_av_korttidsplass():
+    """T §3.19: «Tvedestrand kommune kan også benytte KØH til utskrivningsklare pasienter dersom det er behov for
+    tett oppfølging i kort forventet tid eller i påvente av ledig korttidsplass på Strannasenteret.»"""
+    felles = {
+        "oppholdssted": "sykehus_ukp",
+        "utskrivningsklar_dato": "2025-01-01",
+        "soknad__akutt__innleggende": "tildelingskontoret",
+    }
+    uten = lag_soker(AK, **felles)
+    u = utfall_for(uten, "tvedestrand", "T-3.19-koh-innleggelse")
+    assert u.status is Status.MANGLER and u.mangler_felt == ("soknad.akutt.ukp_grunnlag",)
+    med = lag_soker(AK, **felles, soknad__akutt__ukp_grunnlag="venter_pa_korttidsplass")
+    u = utfall_for(med, "tvedestrand", "T-3.19-koh-innleggelse")
+    assert u.status is Status.OPPFYLT and "i påvente av ledig korttidsplass" in u.tekst_nb
+
+
+def test_trygghetsbolig_ikke_ved_omfattende_pleiebehov():
+    """T §3.15: «… som har behov for en trygg og tilrettelagt bolig, men ikke omfattende behov for pleie- og
+    omsorgstjenester»."""
+    soker = lag_soker(Tjeneste.TRYGGHETSBOLIG, soknad__bolig__omfattende_pleiebehov=True)
+    u = utfall_for(soker, "tvedestrand", "T-3.15-trygghetsbolig-kriterier")
+    assert u.status is Status.IKKE_OPPFYLT and "ikke omfattende behov for pleie" in u.tekst_nb

@@ -712,11 +712,12 @@ def test_koh_ukp_rute() -> None:
         oppholdssted="sykehus_ukp",
         utskrivningsklar_dato="2025-03-01",
         soknad__akutt__innleggende="tildelingskontoret",
+        soknad__akutt__ukp_grunnlag="tett_oppfolging_kort_tid",
     )
     assert ukp_i_koh(soker)
     u = utfall_for(soker, "tvedestrand", "T-3.19-koh-innleggelse")
     assert u.status is Status.OPPFYLT
-    assert "bare ved ledig kapasitet" in u.tekst_nb
+    assert "når ingen akutt innleggelse trenger den" in u.tekst_nb
     k = kvalifiser(soker, lag_sak("tvedestrand", soker))
     assert k.utfall is Utfall.KVALIFISERT and k.enheter == ("str-koh",)
 

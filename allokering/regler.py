@@ -18,11 +18,21 @@ Choices made where the seeds leave room (each is visible in the rule's text):
   søker, so a missing or negative assessment gives «mangler opplysninger», never a rejection.
 - T §3.15 trygghetsbolig: the seed says «minst et av kriteriene over må være til stede» (weighty health reasons,
   need for home services); a wish for a small flat or a notice to quit alone is not enough.
-- Skjermet enhet: T §3.17 gives the criteria; S §4.22 only says «tilrettelagte plasser for personer med kognitiv
-  svikt», so the Sandefjord rule uses the same test and cites S §4.22.
-- Korttidsleilighet (S §6.4) is «i en periode»: its length must be recorded.
+- Skjermet enhet: T §3.17 gives Tvedestrand's criteria; Sandefjord's own is «tilrettelagte plasser for personer med
+  kognitiv svikt» (S §4.22), checked by ``skjermet_kognitiv_svikt``.
+- Korttidsleilighet (S §6.4) is «i en periode»: its length must be recorded. It is a stay with a vedtak under hol,
+  so the residency rule of S §6 («Hvem kan søke?») applies to the municipal dwellings only.
+- T §3.18 «inntil 60 døgn per år etter sats for korttidsopphold» is the payment rate per calendar year: the stay is
+  granted as needed and the text says how many døgn fall beyond it (a hard cap is the profile option
+  ``korttid_hard_grense``). T §3.14 helseteknologi is one moment in a whole assessment, never a refusal alone.
+  «Normalt 1–3 døgn» (S §4.20, T §3.19) is normal, not a maximum: a longer expected stay gets a remark.
+- A profile lists its rules (``Regelprofil.regler``); ``profilfeil`` names unknown ids and place types without a
+  rule. A shared rule cites only the profile's own section (``seksjon_for``) and basis (``hjemmel_for``).
+- Field paths are data (``mangler_felt``); texts say in words what is missing, and use bokmål names of code values
+  (``modeller.kodeverk.navn_nb``).
 
-The rules (pr. = profiles, S = sandefjord, T = tvedestrand; nivå = søker-level or unit-level). Unit-level
+The rules (pr. = the built-in profiles that list the rule, S = sandefjord, T = tvedestrand; the template ``mal`` lists
+the shared ST rules of langtid, korttid and avlastning; nivå = søker-level or unit-level). Unit-level
 ``*-enhet-<tjeneste>``: the unit's place type must give the applied service (akutt = ØHD in S, KØH in T);
 ``*-skjermet-enhet``: dementia with behaviour needing screening, or an individually assessed extensive need for
 screening without dementia.

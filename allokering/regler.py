@@ -70,6 +70,8 @@ T-3.14-hdou-tidlig-ervervet                   T    T §3.14           J    søke
 T-3.15-trygghetsbolig-kriterier               T    T §3.15           K    søker
 T-3.16-psykisk-bolig-uegnet                   T    T §3.16           J    søker
 T-3.16-psykisk-evne-bo-alene                  T    T §3.16           J    søker
+T-3.16-psykisk-heldogns-behov                 –    T §3.16           J    søker
+S-5.3-avlastning-voksen                       S    S §5.3            G    søker
 T-3.16-psykisk-lavere-tiltak                  T    T §3.16           J    søker
 S-6-bolig-alder                               S    S §6              L    søker
 S-6-bolig-bosatt                              S    S §6              L    søker
@@ -144,6 +146,7 @@ TVEDESTRAND = "tvedestrand"
 BEGGE = frozenset({SANDEFJORD, TVEDESTRAND})
 KUN_S = frozenset({SANDEFJORD})
 KUN_T = frozenset({TVEDESTRAND})
+INGEN: frozenset[str] = frozenset()  # a rule no built-in profile lists yet (a profile turns it on with one line)
 
 
 class Status(StrEnum):
@@ -504,6 +507,17 @@ def avlastning_saerlig_tyngende(soker: Soker, sak: Sak) -> Vurdert:
         )
         return ikke_oppfylt(f"omsorgsarbeidet er ikke vurdert som særlig tyngende{_belastning_tekst(soker)}{tillegg}")
     return mangler("saksbehandler har ikke vurdert om omsorgsarbeidet er særlig tyngende", sti)
+
+
+def avlastning_voksen_mottaker(soker: Soker, sak: Sak) -> Vurdert:
+    """S §5.3: «Du er omsorgsyter med omfattende og særlig tyngende omsorgsarbeid til voksne med nedsatt fysisk eller
+    kognitiv funksjon.» The søker record is the care receiver (the stay is theirs; the caregiver is
+    ``soknad.avlastning.omsorgsyter_id``)."""
+    if soker.alder >= 18:
+        return oppfylt(f"omsorgsmottakeren er {soker.alder} år, og avlastningsoppholdet gjelder omsorg for voksne")
+    return ikke_oppfylt(
+        f"omsorgsmottakeren er {soker.alder} år; avlastningsopphold i institusjon gjelder omsorg for voksne"
+    )
 
 
 def ohd_innleggende(soker: Soker, sak: Sak) -> Vurdert:
@@ -1150,6 +1164,22 @@ REGLER: tuple[Regel, ...] = (
             "søkeren har ikke vesentlig nedsatt evne til å bo i egen bolig uten støtte",
             "om søkeren har vesentlig nedsatt evne til å bo i egen bolig uten støtte",
         )),
+    ),
+    _soker(
+        "T-3.16-psykisk-heldogns-behov", {Tjeneste.OMSORGSBOLIG_PSYKISK}, INGEN, "T §3.16", _HDO_HJEMMEL,
+        "Funksjonssvikten må være av en art der det er behov for heldøgns omsorg og pleie.",
+        alle(Krav(
+            "soknad.bolig.omfattende_behov_hele_dognet",
+            "funksjonssvikten er av en art der det er behov for heldøgns omsorg og pleie",
+            "funksjonssvikten gir ikke behov for heldøgns omsorg og pleie",
+            "om funksjonssvikten gir behov for heldøgns omsorg og pleie",
+        )),
+    ),
+    _soker(
+        "S-5.3-avlastning-voksen", {Tjeneste.AVLASTNING}, KUN_S, "S §5.3", _AVLASTNING_HJEMMEL,
+        "Avlastningsopphold i institusjon gis til omsorgsytere med omsorgsarbeid for voksne med nedsatt fysisk eller "
+        "kognitiv funksjon.",
+        avlastning_voksen_mottaker,
     ),
     _soker(
         "T-3.16-psykisk-lavere-tiltak", {Tjeneste.OMSORGSBOLIG_PSYKISK}, KUN_T, "T §3.16", _HDO_HJEMMEL,

@@ -1136,7 +1136,7 @@ class _Bygger:
             )
             krav = ["tidlig_ervervet_funksjonsnedsettelse"]
         elif tj is Tjeneste.OMSORGSBOLIG_PSYKISK:
-            b.update(naverende_bolig_uegnet=True, redusert_evne_bo_alene=True)
+            b.update(naverende_bolig_uegnet=True, redusert_evne_bo_alene=True, omfattende_behov_hele_dognet=True)
             krav = ["naverende_bolig_uegnet", "redusert_evne_bo_alene"]
         elif tj is Tjeneste.TRYGGHETSBOLIG:
             b.update(tungtveiende_helsegrunner=True, behov_hjemmetjenester=True, kun_onske_om_mindre_bolig=False)

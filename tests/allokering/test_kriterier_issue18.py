@@ -128,3 +128,26 @@ def test_trygghetsbolig_ikke_ved_omfattende_pleiebehov():
     soker = lag_soker(Tjeneste.TRYGGHETSBOLIG, soknad__bolig__omfattende_pleiebehov=True)
     u = utfall_for(soker, "tvedestrand", "T-3.15-trygghetsbolig-kriterier")
     assert u.status is Status.IKKE_OPPFYLT and "ikke omfattende behov for pleie" in u.tekst_nb
+
+
+def test_psykisk_helse_bolig_krever_heldogns_behov_naar_regelen_er_slaatt_paa():
+    """T §3.16: «Funksjonssvikten må være av en art der er behov for heldøgns omsorg og pleie.» The rule exists;
+    a profile turns it on with one line in its rule list (Tvedestrand's waits for the simulator's prototypes)."""
+    soker = lag_soker(Tjeneste.OMSORGSBOLIG_PSYKISK, soknad__bolig__omfattende_behov_hele_dognet=False)
+    sak = lag_sak("tvedestrand", soker)
+    assert kvalifiser(soker, sak).utfall is Utfall.KVALIFISERT
+    profil = sak.profil.model_copy(update={"regler": (*sak.profil.regler, "T-3.16-psykisk-heldogns-behov")})
+    paa = sak.model_copy(update={"kommune": sak.kommune.model_copy(update={"regelprofil": profil})})
+    kv = kvalifiser(soker, paa)
+    assert kv.utfall is Utfall.IKKE_KVALIFISERT
+    assert any(u.regel_id == "T-3.16-psykisk-heldogns-behov" for u in kv.regelutfall)
+
+
+def test_avlastning_i_sandefjord_gjelder_omsorg_for_voksne():
+    """S §5.3: «Du er omsorgsyter med omfattende og særlig tyngende omsorgsarbeid til voksne med nedsatt fysisk
+    eller kognitiv funksjon.»"""
+    barn = lag_soker(A, alder=12)
+    u = utfall_for(barn, "sandefjord", "S-5.3-avlastning-voksen")
+    assert u.status is Status.IKKE_OPPFYLT and "omsorgsmottakeren er 12 år" in u.tekst_nb
+    voksen = lag_soker(A, alder=40)
+    assert utfall_for(voksen, "sandefjord", "S-5.3-avlastning-voksen").status is Status.OPPFYLT

@@ -71,3 +71,16 @@ def test_ventelistevedtak_sier_hvordan_sokeren_folges_opp():
     assert b["outcome"] == c["outcome"] == "venteliste"
     assert oppfolging in b["text_nb"] and "punkt 3.17" in b["text_nb"]
     assert "må fylles inn av saksbehandler" in c["text_nb"]
+
+
+def test_rullerende_avlastning_navngir_periodene_uten_ledig_plass():
+    """S §5.3: «Tjenesten kan gis som rullerende avlastningsopphold.» A pattern that fits only part of the plan is
+    explained by the periods that clash, not by «ingen ledig plass» while the bed is free half the time."""
+    a = soker("A", "avlastning", iplos={"spise": 5, "toalett": 5})
+    b = soker("B", "avlastning", iplos={"spise": 2}, soknad={"avlastning": {"dager": 7, "periode": 7}})
+    s = sak([a, b], [enhet("V", "I", "avlastning", 1)], profil="sandefjord", horisont=28)
+    res = kjor(s, RASK)
+    assert {t["applicant_id"] for t in res["assignments"]} == {"A"}
+    tekst = _forklaring(res, "B")["text_nb"]
+    assert "ledig plass i 2 av 4 perioder" in tekst, tekst
+    assert "30.11.2026–06.12.2026" in tekst and "07.12.2026–13.12.2026" in tekst

@@ -21,7 +21,7 @@ from allokering import __version__
 from allokering.loser import Losning
 from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
-from modeller.kodeverk import Familie, Tjeneste
+from modeller.kodeverk import Akutttype, Familie, Plasstype, Tjeneste, navn_nb
 from modeller.lasting import sak_til_json
 from modeller.regelprofil import Forrang, Regelprofil
 from modeller.soker import Soker
@@ -99,7 +99,7 @@ def _setning(r: Any, profil: Regelprofil) -> str:
     return f"{tekst} ({punkt})." if punkt else f"{tekst}."
 
 
-def _grunnlag(regler: Any, profil: Regelprofil) -> str:
+def _grunnlag(regler: Any, profil: Regelprofil, hva: str = "Vedtaket") -> str:
     """«Vedtaket bygger på …»: the municipality's document and each legal basis once, in full."""
     hjemler: list[str] = []
     ikke_lovpalagt = False
@@ -110,7 +110,7 @@ def _grunnlag(regler: Any, profil: Regelprofil) -> str:
             elif del_ and not del_.startswith("klage") and del_ not in hjemler:
                 hjemler.append(del_)
     dokument = profil.tekster.dokument or profil.kilde
-    tekst = f"Vedtaket bygger på {dokument}" + (f", og på {'; '.join(hjemler)}. " if hjemler else ". ")
+    tekst = f"{hva} bygger på {dokument}" + (f", og på {'; '.join(hjemler)}. " if hjemler else ". ")
     if ikke_lovpalagt:
         tekst += "Tjenesten er ikke lovpålagt. "
     return tekst
@@ -448,6 +448,8 @@ def _forklar(
     kv: Kvalifisering = losning.kvalifisering[sid]
     pr = losning.prioritet[sid]
     tjeneste = TJENESTE_NB[s.soknad.tjeneste]
+    if s.soknad.tjeneste == Tjeneste.AKUTT:  # the profile's own scheme: ØHD (S §4.20) or KØH (T §3.19)
+        tjeneste = navn_nb(Plasstype.OHD if sak.profil.akutt is Akutttype.OHD else Plasstype.KOH)
     regler = [_regel_dict(r) for r in kv.regelutfall]
     data: dict[str, Any] = {
         "applicant_id": sid,
@@ -579,7 +581,7 @@ def _forklar(
             f"Søker {sid} oppfyller kriteriene for {tjeneste}, men det er ingen ledig plass nå. Behovet må dekkes "
             "på annen måte straks: innleggende lege vurderer legevakt eller innleggelse i sykehus. Dette er ikke "
             f"et vedtak og gir ingen plass på venteliste. Kriteriene er oppfylt: {oppfylt} "
-            f"Prioritering: {_prioritet_tekst(pr)}. " + grunnlag
+            f"Prioritering: {_prioritet_tekst(pr)}. " + _grunnlag(aktuelle_regler, profil, "Vurderingen")
         ).strip()
         return data
     data["outcome"] = "venteliste"

@@ -39,6 +39,8 @@ def test_koh_uten_ledig_seng_er_ikke_venteliste_og_kan_ikke_paklages():
     assert f["outcome"] == "ingen_ledig_akuttplass"
     assert "påklages" not in f["text_nb"] and "settes på venteliste" not in f["text_nb"]
     assert "legevakt" in f["text_nb"] and "sykehus" in f["text_nb"]
+    assert "ikke et vedtak" in f["text_nb"] and "Vedtaket bygger" not in f["text_nb"]
+    assert "kommunal øyeblikkelig hjelp (KØH)" in f["text_nb"]
     assert all(w["applicant_id"] != f["applicant_id"] for w in res["waiting_list"])
 
 

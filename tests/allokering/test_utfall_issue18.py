@@ -86,3 +86,20 @@ def test_rullerende_avlastning_navngir_periodene_uten_ledig_plass():
     tekst = _forklaring(res, "B")["text_nb"]
     assert "ledig plass i 2 av 4 perioder" in tekst, tekst
     assert "30.11.2026–06.12.2026" in tekst and "07.12.2026–13.12.2026" in tekst
+
+
+def test_ektepar_siterer_profilens_eget_grunnlag():
+    """S §4.22: «Ektepar der begge vurderes til å ha rett på langtidsplass i institusjon og som ønsker å bo sammen,
+    bør gis muligheten så langt som mulig.» Tvedestrand's document has no such clause: its text says what the basis
+    is there (medvirkning, T §1.5.3) and never cites Sandefjord's."""
+    for profil, forventet, fremmed in (
+        ("sandefjord", "punkt 4.22", "Tvedestrand"),
+        ("tvedestrand", "punkt 1.5.3", "S §"),
+    ):
+        par = [
+            soker("A", ektefelle_id="B", onsker_bo_sammen=True),
+            soker("B", ektefelle_id="A", onsker_bo_sammen=True),
+        ]
+        s = sak(par, [enhet("U", "I", "langtid_somatisk", 2)], profil=profil)
+        tekst = _forklaring(kjor(s, RASK), "A")["text_nb"]
+        assert "bo sammen med ektefellen" in tekst and forventet in tekst and fremmed not in tekst, tekst

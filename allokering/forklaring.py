@@ -667,7 +667,8 @@ def _hvorfor(
     if annen in laaser:
         return "tildelingen er låst av tildelingsmøtet"
     if t.get("move"):
-        return "søkeren bytter plass innad i kommunen, og plassen ble ledig fordi en annen beboer flyttet"
+        fra = next((e.navn for e in losning.sak.enheter if e.id == t.get("move_from_unit")), "en annen avdeling")
+        return f"søkeren er allerede beboer og flytter fra {fra}, og flyttingen frigjør en plass der"
     if len(t["periods"]) > 1:
         return "et rullerende avlastningsmønster som passet de ledige periodene"
     for dp in losning.delproblemer.values():

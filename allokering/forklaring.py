@@ -21,7 +21,7 @@ from allokering import __version__
 from allokering.loser import Losning
 from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
-from modeller.kodeverk import Familie, Tjeneste
+from modeller.kodeverk import Akutttype, Familie, Plasstype, Tjeneste, navn_nb
 from modeller.lasting import sak_til_json
 from modeller.regelprofil import Forrang, Regelprofil
 from modeller.soker import Soker
@@ -99,7 +99,7 @@ def _setning(r: Any, profil: Regelprofil) -> str:
     return f"{tekst} ({punkt})." if punkt else f"{tekst}."
 
 
-def _grunnlag(regler: Any, profil: Regelprofil) -> str:
+def _grunnlag(regler: Any, profil: Regelprofil, hva: str = "Vedtaket") -> str:
     """«Vedtaket bygger på …»: the municipality's document and each legal basis once, in full."""
     hjemler: list[str] = []
     ikke_lovpalagt = False
@@ -110,7 +110,7 @@ def _grunnlag(regler: Any, profil: Regelprofil) -> str:
             elif del_ and not del_.startswith("klage") and del_ not in hjemler:
                 hjemler.append(del_)
     dokument = profil.tekster.dokument or profil.kilde
-    tekst = f"Vedtaket bygger på {dokument}" + (f", og på {'; '.join(hjemler)}. " if hjemler else ". ")
+    tekst = f"{hva} bygger på {dokument}" + (f", og på {'; '.join(hjemler)}. " if hjemler else ". ")
     if ikke_lovpalagt:
         tekst += "Tjenesten er ikke lovpålagt. "
     return tekst
@@ -280,10 +280,13 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         for sid in liste:
             kontra_for.setdefault(sid, u)
     laaser = {x.soker_id: x for x in sak.laaser if x.type.value == "tildel"}
+    ledig_etter = _ledig_etter_tildeling(losning, tildelinger)
     forklaringer = []
     for s in sorted(sak.sokere, key=lambda s: s.id):
         forklaringer.append(
-            _forklar(losning, s, plass, plass_per_enhet, kontra_for, laaser, institusjoner, enheter, sammen)
+            _forklar(
+                losning, s, plass, plass_per_enhet, kontra_for, laaser, institusjoner, enheter, sammen, ledig_etter
+            )
         )
 
     ukp_dager = 0
@@ -363,6 +366,66 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
     }
 
 
+def _ledig_etter_tildeling(losning: Losning, tildelinger: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Free places per unit and day once current stays and this solution's placements are counted (avlastning
+    units only: the clash of a rolling pattern is named from it)."""
+    sak = losning.sak
+    h = sak.horisont_dager
+    enheter = {e.id: e for e in sak.enheter if e.plasstype.familie is Familie.AVLASTNING}
+    if not enheter:
+        return {}
+    bruk = {u: [0] * h for u in enheter}
+    for o in sak.opphold:
+        if o.enhet_id in bruk:
+            hi = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+            for d in range(max(0, sak.dag(o.start)), hi + 1):
+                bruk[o.enhet_id][d] += 1
+    for t in tildelinger:
+        if t["unit_id"] in bruk:
+            for p in t["periods"]:
+                for d in range(p["start_day"], p["end_day"] + 1):
+                    bruk[t["unit_id"]][d] += 1
+    return {u: [enheter[u].kapasitet - b for b in rad] for u, rad in bruk.items()}
+
+
+def _monsterkollisjon(s: Soker, losning: Losning, aktuelle: set[str], ledig: dict[str, list[int]]) -> str:
+    """For a rolling avlastning pattern that got no place: which periods of the pattern have no free bed, in the
+    unit and offset where most of the pattern would fit."""
+    a = s.soknad.avlastning
+    if a is None or not ledig:
+        return ""
+    sak = losning.sak
+    h = sak.horisont_dager
+    beste: tuple[int, str, list[tuple[int, int]], list[tuple[int, int]]] | None = None
+    for u in sorted(aktuelle):
+        rad = ledig.get(u)
+        if rad is None:
+            continue
+        for off in range(min(a.periode, h)):
+            perioder = []
+            st = off
+            while st < h:
+                perioder.append((st, min(h - 1, st + a.dager - 1)))
+                st += a.periode
+            fri = [p for p in perioder if min(rad[p[0] : p[1] + 1]) > 0]
+            opptatt = [p for p in perioder if p not in fri]
+            if beste is None or len(fri) > beste[0]:
+                beste = (len(fri), u, fri, opptatt)
+    if beste is None or not beste[3]:
+        return ""
+    _, u, fri, opptatt = beste
+    navn = next(e.navn for e in sak.enheter if e.id == u)
+
+    def fmt(pp: list[tuple[int, int]]) -> str:
+        return ", ".join(f"{_dato(sak.dato(lo))}–{_dato(sak.dato(hi))}" for lo, hi in pp)
+
+    tekst = (
+        f"Søkerens rullerende mønster ({a.dager} døgn hver {a.periode}. dag) må gis som helhet. På {navn} er det "
+        f"ledig plass i {len(fri)} av {len(fri) + len(opptatt)} perioder i mønsteret, men ikke i {fmt(opptatt)}"
+    )
+    return tekst + (f" (ledig: {fmt(fri)}). " if fri else ". ")
+
+
 def _rang(z: tuple[int, str, str]) -> tuple[int, str]:
     """Priority order of (priority, søker, unit): highest priority first, then søker id."""
     return -z[0], z[1]
@@ -378,12 +441,15 @@ def _forklar(
     institusjoner: dict[str, Any],
     enheter: dict[str, Any],
     sammen: dict[str, str],
+    ledig_etter: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:
     sak = losning.sak
     sid = s.id
     kv: Kvalifisering = losning.kvalifisering[sid]
     pr = losning.prioritet[sid]
     tjeneste = TJENESTE_NB[s.soknad.tjeneste]
+    if s.soknad.tjeneste == Tjeneste.AKUTT:  # the profile's own scheme: ØHD (S §4.20) or KØH (T §3.19)
+        tjeneste = navn_nb(Plasstype.OHD if sak.profil.akutt is Akutttype.OHD else Plasstype.KOH)
     regler = [_regel_dict(r) for r in kv.regelutfall]
     data: dict[str, Any] = {
         "applicant_id": sid,
@@ -515,7 +581,7 @@ def _forklar(
             f"Søker {sid} oppfyller kriteriene for {tjeneste}, men det er ingen ledig plass nå. Behovet må dekkes "
             "på annen måte straks: innleggende lege vurderer legevakt eller innleggelse i sykehus. Dette er ikke "
             f"et vedtak og gir ingen plass på venteliste. Kriteriene er oppfylt: {oppfylt} "
-            f"Prioritering: {_prioritet_tekst(pr)}. " + grunnlag
+            f"Prioritering: {_prioritet_tekst(pr)}. " + _grunnlag(aktuelle_regler, profil, "Vurderingen")
         ).strip()
         return data
     data["outcome"] = "venteliste"
@@ -526,6 +592,8 @@ def _forklar(
     if not aktuelle:
         tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
     elif konkurrenter:
+        if s.soknad.avlastning is not None:
+            tekst += _monsterkollisjon(s, losning, aktuelle, ledig_etter or {})
         hoyere = [(p, a) for p, a, _ in konkurrenter if p >= pr.total]
         lavere = [(p, a, u) for p, a, u in lavere_alle]
         if hoyere:
@@ -546,7 +614,8 @@ def _forklar(
                 + ". "
             )
     else:
-        tekst += "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
+        kollisjon = _monsterkollisjon(s, losning, aktuelle, ledig_etter or {})
+        tekst += kollisjon or "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
     kontra = kontra_for.get(sid)
     if kontra is not None:
         data["counterfactual"] = {"extra_place_in_unit": kontra}
@@ -598,9 +667,19 @@ def _hvorfor(
     if annen in laaser:
         return "tildelingen er låst av tildelingsmøtet"
     if t.get("move"):
-        return "søkeren bytter plass innad i kommunen, og plassen ble ledig fordi en annen beboer flyttet"
+        fra = next((e.navn for e in losning.sak.enheter if e.id == t.get("move_from_unit")), "en annen avdeling")
+        return f"søkeren er allerede beboer og flytter fra {fra}, og flyttingen frigjør en plass der"
     if len(t["periods"]) > 1:
         return "et rullerende avlastningsmønster som passet de ledige periodene"
+    for dp in losning.delproblemer.values():
+        for f in dp.frigjoringer:
+            ut = plass.get(f.soker)
+            if f.enhet == enhet and ut is not None and ut["start_day"] <= t["start_day"]:
+                navn = next((e.navn for e in losning.sak.enheter if e.id == enhet), "enheten")
+                return (
+                    f"plassen på {navn} ble ledig fra {_dato(losning.sak.dato(ut['start_day']))} fordi en beboer "
+                    "flyttet derfra"
+                )
     egen = losning.kvalifisering[s.id].lengde_dogn
     lengde = t["end_day"] - t["start_day"] + 1
     if not t["open_ended"] and egen is not None and lengde < egen:

@@ -18,11 +18,21 @@ Choices made where the seeds leave room (each is visible in the rule's text):
   søker, so a missing or negative assessment gives «mangler opplysninger», never a rejection.
 - T §3.15 trygghetsbolig: the seed says «minst et av kriteriene over må være til stede» (weighty health reasons,
   need for home services); a wish for a small flat or a notice to quit alone is not enough.
-- Skjermet enhet: T §3.17 gives the criteria; S §4.22 only says «tilrettelagte plasser for personer med kognitiv
-  svikt», so the Sandefjord rule uses the same test and cites S §4.22.
-- Korttidsleilighet (S §6.4) is «i en periode»: its length must be recorded.
+- Skjermet enhet: T §3.17 gives Tvedestrand's criteria; Sandefjord's own is «tilrettelagte plasser for personer med
+  kognitiv svikt» (S §4.22), checked by ``skjermet_kognitiv_svikt``.
+- Korttidsleilighet (S §6.4) is «i en periode»: its length must be recorded. It is a stay with a vedtak under hol,
+  so the residency rule of S §6 («Hvem kan søke?») applies to the municipal dwellings only.
+- T §3.18 «inntil 60 døgn per år etter sats for korttidsopphold» is the payment rate per calendar year: the stay is
+  granted as needed and the text says how many døgn fall beyond it (a hard cap is the profile option
+  ``korttid_hard_grense``). T §3.14 helseteknologi is one moment in a whole assessment, never a refusal alone.
+  «Normalt 1–3 døgn» (S §4.20, T §3.19) is normal, not a maximum: a longer expected stay gets a remark.
+- A profile lists its rules (``Regelprofil.regler``); ``profilfeil`` names unknown ids and place types without a
+  rule. A shared rule cites only the profile's own section (``seksjon_for``) and basis (``hjemmel_for``).
+- Field paths are data (``mangler_felt``); texts say in words what is missing, and use bokmål names of code values
+  (``modeller.kodeverk.navn_nb``).
 
-The rules (pr. = profiles, S = sandefjord, T = tvedestrand; nivå = søker-level or unit-level). Unit-level
+The rules (pr. = the built-in profiles that list the rule, S = sandefjord, T = tvedestrand; the template ``mal`` lists
+the shared ST rules of langtid, korttid and avlastning; nivå = søker-level or unit-level). Unit-level
 ``*-enhet-<tjeneste>``: the unit's place type must give the applied service (akutt = ØHD in S, KØH in T);
 ``*-skjermet-enhet``: dementia with behaviour needing screening, or an individually assessed extensive need for
 screening without dementia.
@@ -60,6 +70,8 @@ T-3.14-hdou-tidlig-ervervet                   T    T §3.14           J    søke
 T-3.15-trygghetsbolig-kriterier               T    T §3.15           K    søker
 T-3.16-psykisk-bolig-uegnet                   T    T §3.16           J    søker
 T-3.16-psykisk-evne-bo-alene                  T    T §3.16           J    søker
+T-3.16-psykisk-heldogns-behov                 –    T §3.16           J    søker
+S-5.3-avlastning-voksen                       S    S §5.3            G    søker
 T-3.16-psykisk-lavere-tiltak                  T    T §3.16           J    søker
 S-6-bolig-alder                               S    S §6              L    søker
 S-6-bolig-bosatt                              S    S §6              L    søker
@@ -134,6 +146,7 @@ TVEDESTRAND = "tvedestrand"
 BEGGE = frozenset({SANDEFJORD, TVEDESTRAND})
 KUN_S = frozenset({SANDEFJORD})
 KUN_T = frozenset({TVEDESTRAND})
+INGEN: frozenset[str] = frozenset()  # a rule no built-in profile lists yet (a profile turns it on with one line)
 
 
 class Status(StrEnum):
@@ -496,6 +509,17 @@ def avlastning_saerlig_tyngende(soker: Soker, sak: Sak) -> Vurdert:
     return mangler("saksbehandler har ikke vurdert om omsorgsarbeidet er særlig tyngende", sti)
 
 
+def avlastning_voksen_mottaker(soker: Soker, sak: Sak) -> Vurdert:
+    """S §5.3: «Du er omsorgsyter med omfattende og særlig tyngende omsorgsarbeid til voksne med nedsatt fysisk eller
+    kognitiv funksjon.» The søker record is the care receiver (the stay is theirs; the caregiver is
+    ``soknad.avlastning.omsorgsyter_id``)."""
+    if soker.alder >= 18:
+        return oppfylt(f"omsorgsmottakeren er {soker.alder} år, og avlastningsoppholdet gjelder omsorg for voksne")
+    return ikke_oppfylt(
+        f"omsorgsmottakeren er {soker.alder} år; avlastningsopphold i institusjon gjelder omsorg for voksne"
+    )
+
+
 def ohd_innleggende(soker: Soker, sak: Sak) -> Vurdert:
     akutt = soker.soknad.akutt
     assert akutt is not None
@@ -573,9 +597,19 @@ def koh_innleggelse(soker: Soker, sak: Sak) -> Vurdert:
     if akutt.innleggende in (Innleggende.FASTLEGE, Innleggende.LEGEVAKTLEGE):
         return oppfylt(f"søkeren legges inn av {navn_nb(akutt.innleggende)}; innleggelsen besluttes av KØH-lege")
     if ukp_i_koh(soker):
+        grunn = {
+            "tett_oppfolging_kort_tid": "behov for tett oppfølging i kort forventet tid",
+            "venter_pa_korttidsplass": "i påvente av ledig korttidsplass",
+        }.get(akutt.ukp_grunnlag or "")
+        if grunn is None:
+            return mangler(
+                "utskrivningsklar pasient kan bare få KØH-plass ved behov for tett oppfølging i kort forventet tid "
+                "eller i påvente av ledig korttidsplass, og grunnlaget er ikke registrert",
+                "soknad.akutt.ukp_grunnlag",
+            )
         return oppfylt(
-            "utskrivningsklar pasient rekvirert av Tildelingskontoret etter UKP-varsel fra sykehuset; KØH kan "
-            "brukes bare ved ledig kapasitet, for eksempel i påvente av ledig korttidsplass"
+            f"utskrivningsklar pasient rekvirert av tildelingskontoret etter varsel fra sykehuset, {grunn}; "
+            "KØH-plass gis bare når ingen akutt innleggelse trenger den"
         )
     if akutt.innleggende is Innleggende.TILDELINGSKONTORET:
         return ikke_oppfylt(
@@ -625,6 +659,13 @@ def trygghetsbolig_kriterier(soker: Soker, sak: Sak) -> Vurdert:
         )
         if verdi is True
     ]
+    if hent(soker, "soknad.bolig.omfattende_pleiebehov") is True:
+        # T §3.15: «… behov for en trygg og tilrettelagt bolig, men ikke omfattende behov for pleie- og
+        # omsorgstjenester»: the upper limit, refused when the saksbehandler records such a need.
+        return ikke_oppfylt(
+            "søkeren har omfattende behov for pleie og omsorg gjennom døgnet; trygghetsbolig er for personer med "
+            "behov for tjenester av et visst omfang, men ikke omfattende behov for pleie"
+        )
     if til_stede:
         return oppfylt(f"{' og '.join(til_stede)} taler for en sentralt beliggende og tilpasset bolig")
     if hent(soker, "soknad.bolig.kun_onske_om_mindre_bolig") is True:
@@ -1123,6 +1164,22 @@ REGLER: tuple[Regel, ...] = (
             "søkeren har ikke vesentlig nedsatt evne til å bo i egen bolig uten støtte",
             "om søkeren har vesentlig nedsatt evne til å bo i egen bolig uten støtte",
         )),
+    ),
+    _soker(
+        "T-3.16-psykisk-heldogns-behov", {Tjeneste.OMSORGSBOLIG_PSYKISK}, INGEN, "T §3.16", _HDO_HJEMMEL,
+        "Funksjonssvikten må være av en art der det er behov for heldøgns omsorg og pleie.",
+        alle(Krav(
+            "soknad.bolig.omfattende_behov_hele_dognet",
+            "funksjonssvikten er av en art der det er behov for heldøgns omsorg og pleie",
+            "funksjonssvikten gir ikke behov for heldøgns omsorg og pleie",
+            "om funksjonssvikten gir behov for heldøgns omsorg og pleie",
+        )),
+    ),
+    _soker(
+        "S-5.3-avlastning-voksen", {Tjeneste.AVLASTNING}, KUN_S, "S §5.3", _AVLASTNING_HJEMMEL,
+        "Avlastningsopphold i institusjon gis til omsorgsytere med omsorgsarbeid for voksne med nedsatt fysisk eller "
+        "kognitiv funksjon.",
+        avlastning_voksen_mottaker,
     ),
     _soker(
         "T-3.16-psykisk-lavere-tiltak", {Tjeneste.OMSORGSBOLIG_PSYKISK}, KUN_T, "T §3.16", _HDO_HJEMMEL,

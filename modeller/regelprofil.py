@@ -223,6 +223,7 @@ REGLER_S = (
     "S-4.21-korttid-14-dager-uten-vedtak",
     "ST-5.3-3.8.2-avlastning-saerlig-tyngende",
     "ST-5.3-3.8.2-avlastning-onske",
+    "S-5.3-avlastning-voksen",
     "S-4.20-ohd-fem-kriterier",
     "S-4.20-ohd-innleggende",
     "S-4.20-ohd-kriseplan",

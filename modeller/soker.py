@@ -229,6 +229,11 @@ class AkuttDetaljer(Streng):
         None, description="Ved kjent rus/psykiatri: oppdatert krise-/behandlingsplan (S §4.20)."
     )
     innleggende: Innleggende
+    ukp_grunnlag: Literal["tett_oppfolging_kort_tid", "venter_pa_korttidsplass"] | None = Field(
+        None,
+        description="Utskrivningsklar pasient i KØH (T §3.19): «ved behov for tett oppfølging i kort forventet tid "
+        "eller i påvente av ledig korttidsplass».",
+    )
     lengde_dogn: int = Field(
         2,
         ge=1,
@@ -249,6 +254,11 @@ class BoligDetaljer(Streng):
     redusert_evne_bo_alene: bool | None = Field(None, description="T §3.16.")
     tungtveiende_helsegrunner: bool | None = Field(None, description="T §3.15.")
     behov_hjemmetjenester: bool | None = Field(None, description="T §3.15.")
+    omfattende_pleiebehov: bool | None = Field(
+        None,
+        description="Saksbehandlers vurdering: omfattende behov for pleie- og omsorgstjenester (T §3.15: "
+        "trygghetsbolig er for dem som ikke har det; sann gir avslag).",
+    )
     kun_onske_om_mindre_bolig: bool | None = Field(
         None, description="Ønsket er bare en mindre bolig eller oppsigelse (ikke nok, T §3.15)."
     )

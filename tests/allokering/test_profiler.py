@@ -86,3 +86,17 @@ def test_generatoren_bruker_de_samme_reglene(profil):
             if (kvalifisert_for(soker_, profil, pt, s.startdato) is True) != i_sak:
                 forskjeller.append((soker_.id, pt))
     assert forskjeller == []
+
+
+def test_delte_regler_har_seksjon_og_hjemmel_per_profil():
+    """A shared rule carries each profile's own section and legal basis: Sandefjord's korttid rests on pbrl § 2-1 a
+    (S §4.21), Tvedestrand's on pbrl § 2-1 e (T §3.18)."""
+    for navn, seksjon, hjemmel in (
+        ("sandefjord", "S §4.21", "pbrl § 2-1 a"),
+        ("tvedestrand", "T §3.18", "pbrl § 2-1 e"),
+    ):
+        s = sak([soker("A", "korttid")], [enhet("K", "I", "korttid", 1)], profil=navn)
+        kv = kvalifiser_alle(s)["A"]
+        u = next(r for r in kv.regelutfall if r.regel_id == "ST-4.21-3.18-korttid-dognbehov")
+        assert u.seksjon == seksjon and hjemmel in u.lovhjemmel
+        assert "(S §" not in u.lovhjemmel and "(T §" not in u.lovhjemmel

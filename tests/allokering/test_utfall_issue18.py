@@ -39,6 +39,8 @@ def test_koh_uten_ledig_seng_er_ikke_venteliste_og_kan_ikke_paklages():
     assert f["outcome"] == "ingen_ledig_akuttplass"
     assert "påklages" not in f["text_nb"] and "settes på venteliste" not in f["text_nb"]
     assert "legevakt" in f["text_nb"] and "sykehus" in f["text_nb"]
+    assert "ikke et vedtak" in f["text_nb"] and "Vedtaket bygger" not in f["text_nb"]
+    assert "kommunal øyeblikkelig hjelp (KØH)" in f["text_nb"]
     assert all(w["applicant_id"] != f["applicant_id"] for w in res["waiting_list"])
 
 
@@ -71,3 +73,33 @@ def test_ventelistevedtak_sier_hvordan_sokeren_folges_opp():
     assert b["outcome"] == c["outcome"] == "venteliste"
     assert oppfolging in b["text_nb"] and "punkt 3.17" in b["text_nb"]
     assert "må fylles inn av saksbehandler" in c["text_nb"]
+
+
+def test_rullerende_avlastning_navngir_periodene_uten_ledig_plass():
+    """S §5.3: «Tjenesten kan gis som rullerende avlastningsopphold.» A pattern that fits only part of the plan is
+    explained by the periods that clash, not by «ingen ledig plass» while the bed is free half the time."""
+    a = soker("A", "avlastning", iplos={"spise": 5, "toalett": 5})
+    b = soker("B", "avlastning", iplos={"spise": 2}, soknad={"avlastning": {"dager": 7, "periode": 7}})
+    s = sak([a, b], [enhet("V", "I", "avlastning", 1)], profil="sandefjord", horisont=28)
+    res = kjor(s, RASK)
+    assert {t["applicant_id"] for t in res["assignments"]} == {"A"}
+    tekst = _forklaring(res, "B")["text_nb"]
+    assert "ledig plass i 2 av 4 perioder" in tekst, tekst
+    assert "30.11.2026–06.12.2026" in tekst and "07.12.2026–13.12.2026" in tekst
+
+
+def test_ektepar_siterer_profilens_eget_grunnlag():
+    """S §4.22: «Ektepar der begge vurderes til å ha rett på langtidsplass i institusjon og som ønsker å bo sammen,
+    bør gis muligheten så langt som mulig.» Tvedestrand's document has no such clause: its text says what the basis
+    is there (medvirkning, T §1.5.3) and never cites Sandefjord's."""
+    for profil, forventet, fremmed in (
+        ("sandefjord", "punkt 4.22", "Tvedestrand"),
+        ("tvedestrand", "punkt 1.5.3", "S §"),
+    ):
+        par = [
+            soker("A", ektefelle_id="B", onsker_bo_sammen=True),
+            soker("B", ektefelle_id="A", onsker_bo_sammen=True),
+        ]
+        s = sak(par, [enhet("U", "I", "langtid_somatisk", 2)], profil=profil)
+        tekst = _forklaring(kjor(s, RASK), "A")["text_nb"]
+        assert "bo sammen med ektefellen" in tekst and forventet in tekst and fremmed not in tekst, tekst

@@ -268,12 +268,15 @@ class Brev:
 
 
 def kjoring_id(resultat: dict[str, Any]) -> str:
-    """The run's id: the field ``run_id`` when the result has one (the API's runs), else the first 12 hex digits of
-    the SHA-256 of the result's canonical JSON (the same result file always gives the same id)."""
+    """The run's id: the field ``run_id`` when the result has one (the API's runs), else «K» and the first 12 hex
+    digits of the SHA-256 of the result's canonical JSON without timings (the same run always gives the same id)."""
     rid = resultat.get("run_id")
     if rid:
         return str(rid)
-    kanonisk = json.dumps(resultat, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # Timings differ between two runs of the same case; they are left out so the same run gives the same id.
+    stabil = {k: v for k, v in resultat.items() if k not in ("solve_seconds", "finalised")}
+    stabil["families"] = [{k: v for k, v in f.items() if k != "seconds"} for f in resultat.get("families", [])]
+    kanonisk = json.dumps(stabil, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "K" + hashlib.sha256(kanonisk.encode("utf-8")).hexdigest()[:12]
 
 

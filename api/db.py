@@ -33,6 +33,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
 
 STANDARD_SQLITE = "allokering.sqlite"
+STANDARD_TEAM = "felles"
+"""The team (tildelingskontor) of users and cases when none is given; one team = everyone as before."""
 
 
 def naa() -> datetime:
@@ -103,6 +105,10 @@ class Bruker(Base):
     passord_hash: Mapped[str | None] = mapped_column(String(300))
     aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    opprettet_av: Mapped[str | None] = mapped_column(String(100))
+    deaktivert: Mapped[datetime | None] = mapped_column(DateTime)
+    deaktivert_av: Mapped[str | None] = mapped_column(String(100))
+    team: Mapped[str] = mapped_column(String(100), default=STANDARD_TEAM)
 
 
 class Token(Base):
@@ -113,6 +119,7 @@ class Token(Base):
     beskrivelse: Mapped[str] = mapped_column(String(200), default="")
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     utloper: Mapped[datetime | None] = mapped_column(DateTime)
+    tilbakekalt: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SakRad(Base):
@@ -127,6 +134,23 @@ class SakRad(Base):
     syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     opprettet_av: Mapped[str] = mapped_column(String(100))
+    team: Mapped[str] = mapped_column(String(100), default=STANDARD_TEAM, index=True)
+
+
+class Sakstilgang(Base):
+    """Access to a case for a saksbehandler outside the case's team: given by an admin, with a reason
+    and an expiry, revocable; reads through it are marked in the access log."""
+
+    __tablename__ = "sakstilganger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("brukere.id", ondelete="CASCADE"), index=True)
+    begrunnelse: Mapped[str] = mapped_column(Text)
+    gitt_av: Mapped[str] = mapped_column(String(100))
+    gitt: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    utloper: Mapped[datetime] = mapped_column(DateTime)
+    tilbakekalt: Mapped[datetime | None] = mapped_column(DateTime)
+    tilbakekalt_av: Mapped[str | None] = mapped_column(String(100))
 
 
 class Saksversjon(Base):
@@ -263,6 +287,19 @@ class Tilgangslogg(Base):
     kjoring_id: Mapped[int | None] = mapped_column(Integer)
     soker_id: Mapped[str | None] = mapped_column(String(64), index=True)
     formal: Mapped[str] = mapped_column(String(500))
+    utfall: Mapped[str] = mapped_column(String(40), default="ok")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Logghode(Base):
+    """The head of the access log's hash chain (one row, id 1): count, last id and last hash.
+    Writers lock it first, which serialises appends (see ``api.logg``)."""
+
+    __tablename__ = "logghode"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    antall: Mapped[int] = mapped_column(Integer, default=0)
+    siste_id: Mapped[int] = mapped_column(Integer, default=0)
+    siste_hash: Mapped[str] = mapped_column(String(64))
 
 
 def migrer(motor: Engine) -> None:

@@ -18,13 +18,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.db import Kjoring, LaasRad, SakRad, Saksversjon
+from api.db import STANDARD_TEAM, Kjoring, LaasRad, SakRad, Saksversjon
 from modeller.lasting import Inndatafeil, sak_fra_data, sak_til_json
 from modeller.sak import Feil, Sak
 
 
 def lagre_sak(
-    s: Session, sak: Sak, *, navn: str, kilde: str, filnavn: str, bruker: str, sak_id: int | None
+    s: Session,
+    sak: Sak,
+    *,
+    navn: str,
+    kilde: str,
+    filnavn: str,
+    bruker: str,
+    sak_id: int | None,
+    team: str = STANDARD_TEAM,
 ) -> Saksversjon:
     """Store a validated case as a new case (``sak_id=None``) or a new version of an existing one.
     The caller's transaction makes it all-or-nothing."""
@@ -37,6 +45,7 @@ def lagre_sak(
             regelprofil=sak.profil.id,
             syntetisk=sak.syntetisk,
             opprettet_av=bruker,
+            team=team,
         )
         s.add(rad)
         s.flush()

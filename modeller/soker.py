@@ -140,6 +140,12 @@ class LangtidDetaljer(Streng):
     forsvarlig_hjemme_i_ventetiden: bool | None = Field(
         None, description="Kan bo hjemme forsvarlig i påvente av plass (ventelistevedtak)."
     )
+    oppfolging_i_ventetiden: str | None = Field(
+        None,
+        max_length=500,
+        description="Hvordan søkeren følges opp i ventetiden (T §3.17: «I vedtaket skal det også redegjøres for "
+        "hvordan personen vil bli fulgt opp i ventetiden»); siteres i ventelistevedtaket.",
+    )
 
 
 class KorttidDetaljer(Streng):
@@ -309,6 +315,15 @@ class Soker(Streng):
         None, description="Nåværende opphold i kommunen (korttid/langtid) som frigjøres ved ny plass."
     )
     samtykke: bool | None = Field(None, description="Ønsker og samtykker til tjenesten.")
+    onske_formodet: bool = Field(
+        False,
+        description="Søkeren kan ikke selv si noe om sitt ønske; «samtykke» bygger på opplysninger om hva søkeren "
+        "selv ville ha ønsket (T §3.17). Skrives aldri som «ønsker og samtykker».",
+    )
+    takket_nei: bool = Field(
+        False,
+        description="Søkeren har takket nei til tilbudt plass (S §4.22, S §5.3: må søke på nytt); eget utfall.",
+    )
     samtykkekompetent: bool | None = None
     vedtak_4a: bool = Field(False, description="Vedtak etter pbrl kap. 4A (helsehjelp uten samtykke).")
     iplos: Iplos = Iplos()

@@ -89,7 +89,9 @@ class ProsessBackend(Backend):
 
 
 class DaskBackend(Backend):
-    """Dask distributed: an existing scheduler (``adresse``) or a LocalCluster of ``arbeidere`` processes."""
+    """Dask distributed: an existing scheduler (``adresse``; with ``arbeidere`` it waits until that many
+    workers have joined) or a LocalCluster of ``arbeidere`` processes. Each task carries the scenario
+    with its population file's text (``montecarlo.reisefast``): a worker needs no file of the client."""
 
     navn = "dask"
 
@@ -99,6 +101,16 @@ class DaskBackend(Backend):
         self._cluster: Any = None
         if adresse:
             self.klient = Client(adresse)
+            if arbeidere:
+                # Join an existing cluster: wait for the workers asked for (never silently fewer).
+                try:
+                    self.klient.wait_for_workers(arbeidere, timeout=120)
+                except TimeoutError as exc:
+                    n = len(self.klient.scheduler_info()["workers"])
+                    self.klient.close()
+                    raise RuntimeError(
+                        f"scheduleren {adresse} har {n} arbeider(e) etter 120 s, ikke {arbeidere} som bedt om"
+                    ) from exc
         else:
             self._cluster = LocalCluster(
                 n_workers=arbeidere or max(1, mp.cpu_count()),

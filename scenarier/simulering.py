@@ -89,6 +89,7 @@ import numpy as np
 
 from allokering.forklaring import lag_tildelinger
 from allokering.loser import Loserparametre, loes
+from allokering.regler import Utfall, kvalifiser_alle
 from modeller.generator import generer_sak
 from modeller.institusjon import Enhet, Institusjon, Opphold
 from modeller.kodeverk import (
@@ -132,6 +133,7 @@ from scenarier.behov import (
     ukerate_bolig,
 )
 from scenarier.liggetid import langtid_naverende
+from scenarier.manuell import manuell_tildeling
 from scenarier.scenariofil import Scenario
 
 UKP_DOGNPRIS: dict[int, int] = {2020: 5036, 2021: 5167, 2022: 5306, 2023: 5508, 2024: 5745}
@@ -214,9 +216,11 @@ _BOLIGKRITERIER: dict[Tjeneste, dict[str, Any]] = {
 
 
 def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
-    """Fully assessed søkere who meet the hard criteria of each service (checked by a test with
-    ``allokering.regler.kvalifiser_alle``). Written here rather than reusing the generator's private
-    ``_Bygger``, which deliberately mixes in ineligible and incomplete applications."""
+    """Fully assessed søkere who meet the hard criteria of each service. They hold no eligibility logic
+    of their own: ``regelsjekk`` runs every kind of søker built from them through
+    ``allokering.regler`` when the model is built, and the simulator takes the place types each may
+    get from there (and stops if one is not kvalifisert). Written here rather than reusing the
+    generator's private ``_Bygger``, which deliberately mixes in ineligible and incomplete applications."""
     felles: dict[str, Any] = {
         "alder": 85,
         "kjonn": Kjonn.KVINNE,
@@ -383,6 +387,104 @@ class Enhetsplan:
         return k
 
 
+def soker_for(pr: Prototyper, p: Person, dato: date) -> Soker:
+    """The ``Soker`` the engine sees for a simulated person: a copy of the service's prototype with the
+    person's own attributes (age, sex, IPLOS level, diagnoses, UKP/korttid, length of stay)."""
+    bolig = p.tjeneste in _BOLIG
+    proto = pr.bolig[p.tjeneste] if bolig else getattr(pr, p.tjeneste)
+    soknad: Any = proto.soknad
+    upd_s: dict[str, Any] = {"soknadsdato": dato}
+    if p.tjeneste == KORTTIDSLEILIGHET:
+        upd_s["bolig"] = soknad.bolig.model_copy(update={"lengde_dogn": p.lengde})
+    elif p.tjeneste == "korttid":
+        upd_s["korttid"] = soknad.korttid.model_copy(update={"lengde_dogn": p.lengde})
+    elif p.tjeneste == "akutt":
+        upd_s["akutt"] = soknad.akutt.model_copy(update={"lengde_dogn": p.lengde})
+    elif p.tjeneste == "avlastning":
+        upd_s["avlastning"] = soknad.avlastning.model_copy(
+            update={"dager": p.lengde, "periode": p.periode, "omsorgsyter_id": f"O-{p.id}"}
+        )
+    upd: dict[str, Any] = {
+        "id": p.id,
+        "alder": p.alder,
+        "kjonn": Kjonn.KVINNE if p.kvinne else Kjonn.MANN,
+        "iplos": pr.iplos[p.iplos],
+        "soknad": soknad.model_copy(update=upd_s),
+    }
+    if not bolig:  # a housing prototype keeps its own diagnoses (HDOU, psykisk helse)
+        upd["diagnoser"] = pr.diagnoser[(p.demens, p.skjerming)]
+    if p.ektefelle is not None:
+        upd["ektefelle_id"] = p.ektefelle
+        upd["onsker_bo_sammen"] = True
+    if p.ukp:
+        upd["oppholdssted"] = Oppholdssted.SYKEHUS_UKP
+        upd["utskrivningsklar_dato"] = dato
+    elif p.korttid_opphold is not None:
+        upd["oppholdssted"] = Oppholdssted.KORTTID
+        upd["naverende_opphold_id"] = p.korttid_opphold
+    return proto.model_copy(update=upd)
+
+
+Variant = tuple[str, bool, bool, int, bool]
+"""(tjeneste, demens, skjerming, IPLOS level, UKP): what makes two simulated søkere differ for the rules."""
+
+
+def prototypevarianter(profil: Regelprofil) -> list[Variant]:
+    """Every kind of søker the simulator makes for a profile: institution services × dementia ×
+    skjerming × IPLOS 3–5 × UKP (langtid, korttid), and each housing type of the profile × IPLOS 2–5."""
+    ut: list[Variant] = []
+    akutt = any(pt.familie is Familie.AKUTT for pt in profil.plasstyper)
+    for tj in ("langtid", "korttid", "avlastning", *(("akutt",) if akutt else ())):
+        for d, sk in ((False, False), (True, False), (True, True)):
+            for n in (3, 4, 5):
+                for ukp in (False, True) if tj in ("langtid", "korttid") else (False,):
+                    ut.append((tj, d, sk, n, ukp))
+    for pt in sorted(profil.plasstyper, key=lambda x: x.value):
+        if pt.er_bolig:
+            ut.extend((pt.value, False, False, n, False) for n in (2, 3, 4, 5))
+    return ut
+
+
+def regelsjekk(profil: Regelprofil, pr: Prototyper, d0: date) -> dict[Variant, frozenset[Plasstype]]:
+    """The place types each kind of simulated søker may get **by the rules** (``allokering.regler``):
+    every variant (``prototypevarianter``) is built as the simulator builds it (``soker_for``) and
+    judged by ``kvalifiser_alle`` on a case with one unit of every place type of the profile. The
+    simulator uses the answer (who is locked out of somatic units) instead of its own idea of the
+    criteria, and refuses to run if the rules do not find a simulated søker kvalifisert."""
+    varianter = prototypevarianter(profil)
+    typer = sorted(profil.plasstyper, key=lambda x: x.value)
+    enheter = tuple(
+        Enhet(id=f"E{i}", institusjon_id="I", navn=pt.value, plasstype=pt, kapasitet=1) for i, pt in enumerate(typer)
+    )
+    sokere = tuple(
+        soker_for(
+            pr, Person(f"V-{i:04d}", tj, 0, 45 if tj in _UNGE else 85, True, n, d, sk, ukp, _LENGDE.get(tj, 14), 28), d0
+        )
+        for i, (tj, d, sk, n, ukp) in enumerate(varianter)
+    )
+    sak = Sak(
+        kommune=Kommune(nummer="0000", navn="regelsjekk", regelprofil=profil),
+        startdato=d0,
+        institusjoner=(Institusjon(id="I", navn="regelsjekk"),),
+        enheter=enheter,
+        sokere=sokere,
+    )
+    kv = kvalifiser_alle(sak)
+    typ = {e.id: e.plasstype for e in enheter}
+    ut: dict[Variant, frozenset[Plasstype]] = {}
+    for i, v in enumerate(varianter):
+        k = kv[f"V-{i:04d}"]
+        if k.utfall != Utfall.KVALIFISERT:
+            grunner = "; ".join(u.tekst_nb for u in k.regelutfall if u.status.value != "oppfylt")
+            raise ValueError(f"simulatorens søker {v} er ikke kvalifisert etter reglene ({profil.id}): {grunner}")
+        ut[v] = frozenset(typ[e] for e in k.enheter)
+    return ut
+
+
+_UNGE = frozenset({Tjeneste.HDOU.value, Tjeneste.OMSORGSBOLIG_PSYKISK.value})
+_LENGDE = {"akutt": 2, "avlastning": 7}
+
+
 # ------------------------------------------------------------------------------------------------
 # The akutt (loss) step shared by the simulator and the Erlang-B validation
 # ------------------------------------------------------------------------------------------------
@@ -516,6 +618,7 @@ class Modell:
     bolig_nivaa: dict[str, float] = field(default_factory=dict)  # need level per housing type with flats today
     bolig_start: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Q₀, applications/day), start
     langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's)
+    regler: dict[Variant, frozenset[Plasstype]] = field(default_factory=dict)  # by allokering.regler
     somatiske: tuple[str, ...] = ()  # the langtid somatisk units (locked for søkere who need skjerming)
     skjermet_finnes: bool = False  # the municipality has skjermet units (else nobody is locked out)
 
@@ -586,7 +689,9 @@ def bygg_modell(sc: Scenario) -> Modell:
                     f"kapasitetsplan: {k.institusjon} har ikke {-k.endring} plasser av typen {k.plasstype.value}"
                 )
     if sc.befolkningsfil is not None:
-        bef = les_ssb_csv(sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi)
+        bef = les_ssb_csv(
+            sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi, tekst_inn=sc.befolkning_csv
+        )
     else:
         bef = syntetisk(sc.kommune, sc.demografi)
     lg = sc.liggetid
@@ -621,6 +726,7 @@ def bygg_modell(sc: Scenario) -> Modell:
         for tj, n in sorted(boligplasser.items())
         if n > 0
     }
+    proto = lag_prototyper(profil, start)
     return Modell(
         sc,
         profil,
@@ -629,7 +735,7 @@ def bygg_modell(sc: Scenario) -> Modell:
         enheter,
         bef,
         nivaa,
-        lag_prototyper(profil, start),
+        proto,
         d0,
         opp,
         sc.antall_uker + sc.oppvarming_uker,
@@ -637,6 +743,7 @@ def bygg_modell(sc: Scenario) -> Modell:
         bolig_nivaa={tj: r for tj, r in sorted(bolig_nivaa.items()) if boligplasser[tj] > 0},
         bolig_start=bolig_start,
         langtid_ko_start=sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID),
+        regler=regelsjekk(profil, proto, start),
         somatiske=tuple(p.id for p in enheter if p.plasstype is Plasstype.LANGTID_SOMATISK),
         skjermet_finnes=any(p.plasstype is Plasstype.LANGTID_SKJERMET for p in enheter),
     )
@@ -995,52 +1102,24 @@ class Simulator:
 
     # -- søker objects -------------------------------------------------------------------------
     def _soker(self, p: Person) -> Soker:
-        if p.soker is not None:
-            return p.soker
-        pr = self.m.proto
-        bolig = p.tjeneste in _BOLIG
-        proto = pr.bolig[p.tjeneste] if bolig else getattr(pr, p.tjeneste)
-        dato = self.m.dato(p.ankomst)
-        soknad: Any = proto.soknad
-        upd_s: dict[str, Any] = {"soknadsdato": dato}
-        if p.tjeneste == KORTTIDSLEILIGHET:
-            upd_s["bolig"] = soknad.bolig.model_copy(update={"lengde_dogn": p.lengde})
-        elif p.tjeneste == "korttid":
-            upd_s["korttid"] = soknad.korttid.model_copy(update={"lengde_dogn": p.lengde})
-        elif p.tjeneste == "akutt":
-            upd_s["akutt"] = soknad.akutt.model_copy(update={"lengde_dogn": p.lengde})
-        elif p.tjeneste == "avlastning":
-            upd_s["avlastning"] = soknad.avlastning.model_copy(
-                update={"dager": p.lengde, "periode": p.periode, "omsorgsyter_id": f"O-{p.id}"}
-            )
-        upd: dict[str, Any] = {
-            "id": p.id,
-            "alder": p.alder,
-            "kjonn": Kjonn.KVINNE if p.kvinne else Kjonn.MANN,
-            "iplos": pr.iplos[p.iplos],
-            "soknad": soknad.model_copy(update=upd_s),
-        }
-        if not bolig:  # a housing prototype keeps its own diagnoses (HDOU, psykisk helse)
-            upd["diagnoser"] = pr.diagnoser[(p.demens, p.skjerming)]
-        if p.ektefelle is not None:
-            upd["ektefelle_id"] = p.ektefelle
-            upd["onsker_bo_sammen"] = True
-        if p.ukp:
-            upd["oppholdssted"] = Oppholdssted.SYKEHUS_UKP
-            upd["utskrivningsklar_dato"] = dato
-        elif p.korttid_opphold is not None:
-            upd["oppholdssted"] = Oppholdssted.KORTTID
-            upd["naverende_opphold_id"] = p.korttid_opphold
-        p.soker = proto.model_copy(update=upd)
+        if p.soker is None:
+            p.soker = soker_for(self.m.proto, p, self.m.dato(p.ankomst))
         return p.soker
 
     # -- the week ----------------------------------------------------------------------------------
     def _losning(self, sak: Sak) -> list[dict[str, Any]]:
         t = time.perf_counter()
-        losning = loes(sak, self.p)
+        if self.sc.motor.praksis == "manuell":
+            ut = manuell_tildeling(sak)
+        else:
+            ut = lag_tildelinger(loes(sak, self.p))
         self.motor_s.append(time.perf_counter() - t)
         self.motor_kall += 1
-        return lag_tildelinger(losning)
+        return ut
+
+    def _kan_skjermet(self, p: Person) -> bool:
+        """The rules (``Modell.regler``) let this kind of søker have a skjermet place."""
+        return Plasstype.LANGTID_SKJERMET in self.m.regler[(p.tjeneste, p.demens, p.skjerming, p.iplos, p.ukp)]
 
     def _laaser(self, p: Person) -> tuple[Laas, ...]:
         """A søker who needs skjerming has a vedtak on a skjermet place (T §3.17, S §4.22: «tilrettelagte
@@ -1132,7 +1211,7 @@ class Simulator:
         laaser = tuple(
             x
             for p in self.venter.values()
-            if p.skjerming and p.tjeneste == "langtid" and self.m.skjermet_finnes
+            if p.skjerming and p.tjeneste == "langtid" and self.m.skjermet_finnes and self._kan_skjermet(p)
             for x in self._laaser(p)
         )
         sak = self._sak(t0, ukeenheter, opphold, [self._soker(p) for p in self.venter.values()], H, laaser)
@@ -1176,6 +1255,12 @@ class Simulator:
         self.venter.pop(p.id, None)
         self.intervaller.append((p.tjeneste, p.ankomst, start, p.ukp))
         plasstype = t["place_type"]
+        # Placements against the rules (should be 0 for the engine and for manual practice): a place
+        # type the rules do not give this søker, or a somatic place for one locked to skjermet.
+        lovlig = self.m.regler.get((p.tjeneste, p.demens, p.skjerming, p.iplos, p.ukp), frozenset())
+        laast = p.tjeneste == "langtid" and p.laaser is not None and u in self.m.somatiske and bool(p.laaser)
+        if Plasstype(plasstype) not in lovlig or laast:
+            self.flyt[("kontroll", "mot reglene")] += 1
         self.plasseringer.append(
             (uke, p.id, p.tjeneste, plasstype, u, p.ankomst, start, start - p.ankomst, p.ukp, p.fra, p.alder)
         )

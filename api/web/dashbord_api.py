@@ -6,7 +6,9 @@ group, sex and district, and that share relative to the share for everyone (1.0 
 The mean priority of each group (the assessed need: nytte, ressurs, alvorlighet, UKP) is shown beside
 it, since «highest need first» (T §3.17) means a lower rate may be explained by lower assessed need.
 Groups with fewer than ``MIN_GRUPPE`` søkere are suppressed (counts and rates hidden) so no one can be
-recognised in a small group.
+recognised in a small group, and the suppression is complementary (``skjulte_grupper``): no hidden
+group can be recovered from the total minus the shown groups, nor from one service's view against
+all services.
 """
 
 from __future__ import annotations
@@ -35,6 +37,34 @@ def _aldersgruppe(alder: int) -> str:
     return "ukjent"
 
 
+def skjulte_grupper(celler: dict[str | None, dict[str, int]], min_gruppe: int = MIN_GRUPPE) -> set[str]:
+    """The groups of one dimension to hide in every view, so no small group can be recovered.
+
+    ``celler[view][group]`` = the number in the group in that view (``None`` = all services, and one
+    view per service, since ``tjeneste`` filters). Primary: a group with 1 to ``min_gruppe``−1 in any
+    view. Complementary: while some view has hidden groups whose sum is below ``min_gruppe`` (or a
+    single hidden group, which the total minus the shown groups would give away), the smallest shown
+    group is hidden too. The same groups are hidden in every view, so differences between views (all
+    services minus one service) give only sums over groups that are hidden everywhere."""
+    grupper = {g for v in celler.values() for g in v}
+    skjult = {g for v in celler.values() for g, n in v.items() if 0 < n < min_gruppe}
+    while skjult and skjult != grupper:
+        svake = [
+            v
+            for v in celler.values()
+            if any(v.get(g, 0) for g in skjult)
+            and (sum(v.get(g, 0) for g in skjult) < min_gruppe or sum(1 for g in skjult if v.get(g, 0)) < 2)
+        ]
+        if not svake:
+            break
+        v = svake[0]
+        kandidater = sorted((n, g) for g, n in v.items() if g not in skjult and n > 0)
+        if not kandidater:  # nothing shown in this view to hide; hide the smallest shown group overall
+            kandidater = sorted((sum(x.get(g, 0) for x in celler.values()), g) for g in grupper - skjult)
+        skjult.add(kandidater[0][1])
+    return skjult
+
+
 def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, Any]:
     """The indicators for one finished run (see the module docstring)."""
     sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
@@ -42,17 +72,23 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
     res = kjoring.resultat or {}
     prio = {v["applicant_id"]: v["priority"] for v in res.get("waiting_list", [])}
     prio.update({a["applicant_id"]: a["priority"] for a in res.get("assignments", [])})
-    rader: list[tuple[Any, bool, int]] = []
+    alle: list[tuple[Any, bool, int, str]] = []
     for f in res.get("explanations", []):
         s = sokere.get(f["applicant_id"])
-        if s is None or f["outcome"] not in KVALIFISERT or (tjeneste and f["service"] != tjeneste):
+        if s is None or f["outcome"] not in KVALIFISERT:
             continue
-        rader.append((s, f["outcome"] == "tildelt", prio.get(s.id, 0)))
+        alle.append((s, f["outcome"] == "tildelt", prio.get(s.id, 0), f["service"]))
+    rader = [(s, t, p) for s, t, p, tj in alle if not tjeneste or tj == tjeneste]
     totalt = len(rader)
     tildelt = sum(1 for _, t, _ in rader if t)
     andel_alle = tildelt / totalt if totalt else None
 
     def dimensjon(navn: str, nokkel: Any, rekkefolge: list[str] | None = None) -> dict[str, Any]:
+        celler: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for s, _, _, tj in alle:
+            celler[None][nokkel(s)] += 1
+            celler[tj][nokkel(s)] += 1
+        skjult = skjulte_grupper(celler)
         grupper: dict[str, list[tuple[bool, int]]] = defaultdict(list)
         for s, t, p in rader:
             grupper[nokkel(s)].append((t, p))
@@ -62,7 +98,7 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
             xs = grupper.get(g, [])
             if not xs and rekkefolge:
                 continue
-            if len(xs) < MIN_GRUPPE:
+            if g in skjult or len(xs) < MIN_GRUPPE:
                 ut.append(
                     {
                         "gruppe": g,

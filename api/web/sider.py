@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from api.logg import FORMAL
 from api.web import dashbord_api, scenario_api
 
 MAPPE = Path(__file__).parent
@@ -32,7 +33,9 @@ sider = APIRouter(include_in_schema=False)
 
 def _side(request: Request, mal: str, tittel: str, **ekstra: object) -> HTMLResponse:
     return maler.TemplateResponse(
-        request, mal, {"tittel": tittel, "sider": SIDER, "aktiv": mal.removesuffix(".html"), **ekstra}
+        request,
+        mal,
+        {"tittel": tittel, "sider": SIDER, "aktiv": mal.removesuffix(".html"), "formal_liste": FORMAL, **ekstra},
     )
 
 

@@ -460,8 +460,8 @@ def test_manglende_opplysninger_navngis(
     assert u.status is Status.MANGLER
     assert u.mangler_felt == felt
     assert u.tekst_nb.startswith("Mangler opplysninger: ")
-    for sti in felt:
-        assert sti in u.tekst_nb
+    for sti in felt:  # the path is data for the form; the text says what is missing in words (issue 18)
+        assert "." not in sti or sti not in u.tekst_nb
     k = kvalifiser(soker, lag_sak(profil, soker))
     assert k.utfall is Utfall.MANGLER_OPPLYSNINGER
     assert k.enheter == ()

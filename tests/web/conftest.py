@@ -91,7 +91,7 @@ class Tjener:
         self.oslo_sekunder: float | None = None
 
     def api(self, metode: str, sti: str, rolle: str = "saksbehandler", data: bytes | None = None) -> Any:
-        return api(self.base, metode, sti, self.tokener[rolle], data, **{"X-Formal": "nettlesertest"})
+        return api(self.base, metode, sti, self.tokener[rolle], data, **{"X-Formal": "nettlesertest av sidene"})
 
     def start_oslo(self) -> None:
         """Import the oslo demo case and start its solve in the app's worker pool (in the background: it takes

@@ -25,7 +25,7 @@ const Allokering = (() => {
   async function hent(sti, valg = {}) {
     const hode = { Accept: "application/json" };
     if (bruker) hode.Authorization = "Bearer " + bruker.token;
-    if (valg.formal) hode["X-Formal"] = valg.formal;
+    if (valg.formal) hode["X-Formal"] = encodeURIComponent(valg.formal);  // the API decodes it (æøå)
     let kropp = valg.kropp;
     if (kropp !== undefined && !(kropp instanceof FormData)) {
       hode["Content-Type"] = "application/json";

@@ -20,7 +20,7 @@
 
   function krevFormal() {
     if (formal().length >= 3) return true;
-    A.melding("Oppgi formålet med oppslaget før du går videre.", true);
+    A.melding("Oppgi formålet med oppslaget før du går videre (velg fra listen eller beskriv det).", true);
     $("formal").focus();
     return false;
   }

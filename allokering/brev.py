@@ -287,7 +287,7 @@ def saksnummer(resultat: dict[str, Any]) -> str:
     return f"{resultat['municipality']['number']}-{resultat['start_date'].replace('-', '')}"
 
 
-def _plass(t: dict[str, Any], sak: Sak, soker: Any) -> dict[str, Any]:
+def _plass(t: dict[str, Any], sak: Sak, soker: Any, varighet: str = "") -> dict[str, Any]:
     enheter = {e.id: e for e in sak.enheter}
     inst = {i.id: i for i in sak.institusjoner}
     e = enheter.get(t["unit_id"])
@@ -299,7 +299,7 @@ def _plass(t: dict[str, Any], sak: Sak, soker: Any) -> dict[str, Any]:
     lengde = ""
     til = ""
     if varig:
-        lengde = "Plassen er varig (uten sluttdato)."
+        lengde = varighet or "Plassen er varig (uten sluttdato)."
     elif sk is not None and sk.avlastning is not None and len(perioder) > 1:
         a = sk.avlastning
         lengde = f"Avlastningen er rullerende: {a.dager} døgn hver {a.periode}. dag."
@@ -603,7 +603,7 @@ def lag_brevgrunnlag(
             "syntetisk": bool(resultat.get("synthetic")),
             "tjeneste": _tjeneste_nb(service, d),
             "soknadsdato": _dato(s.soknad.soknadsdato) if s is not None else "",
-            "plass": _plass(t, sak, s) if t is not None else {},
+            "plass": _plass(t, sak, s, str((d.get("varighet") or {}).get(service) or "")) if t is not None else {},
             "oppfylt": regler["oppfylt"],
             "ikke_oppfylt": regler["ikke_oppfylt"],
             "mangler": regler["mangler"],

@@ -434,3 +434,30 @@ def test_koh_uten_ledig_seng_er_en_melding(tmp_path: Path) -> None:
     mal, t = _brev_for(s, tmp_path, uten)
     assert mal == "akutt_melding" and "ikke et vedtak" in t and "ingen ledig seng nå" in t
     assert "Klagefrist" not in t and "venteliste for dette tilbudet" in t and "Oppholdet er uten egenandel" in t
+
+
+def test_malprofilen_gir_lovens_klage_og_ingen_avsnitt(tmp_path: Path) -> None:
+    """The «mal» profile's letters cite no municipality's document; klage after pbrl §§ 7-2 and 7-5 (4 weeks,
+    Statsforvalteren)."""
+    s = fabrikk.sak(
+        [fabrikk.soker("A"), fabrikk.soker("B", iplos={"spise": 2}), fabrikk.soker("C", samtykke=False)],
+        [fabrikk.enhet("U", "I", "langtid_somatisk", 1)],
+        profil="mal",
+    )
+    sett = {}
+    for sid in ("A", "B", "C"):
+        mal, t = _brev_for(s, tmp_path / sid, sid)
+        sett[mal] = t
+        assert "punkt " not in t and "Sandefjord" not in t and "Tvedestrand" not in t
+        assert "Klagefrist: 4 uker etter at du fikk" in t and "Klageinstans: Statsforvalteren." in t
+    assert set(sett) == {"innvilget", "venteliste", "avslag"}
+
+
+def test_sandefjords_boliger_for_tre_aar(tmp_path: Path) -> None:
+    """S §6: «Kommunale boliger tildeles for 3 år. Leieforholdet kan forlenges»."""
+    s = fabrikk.sak(
+        [fabrikk.soker("A", "senterleilighet")], [fabrikk.enhet("U", "I", "senterleilighet", 1)], profil="sandefjord"
+    )
+    mal, t = _brev_for(s, tmp_path, "A")
+    assert mal == "innvilget" and "Kommunale boliger tildeles for 3 år. Leieforholdet kan forlenges (punkt 6)." in t
+    assert "varig (uten sluttdato)" not in t

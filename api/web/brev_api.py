@@ -104,7 +104,12 @@ def ferdigbehandlet(s: Session, k: Kjoring) -> bool:
         "Saksbehandler, med formål; hver søker logges i tilgangsloggen."
     ),
     response_class=Response,
-    responses={200: {"content": {"application/zip": {}}, "description": "Zip med .docx-filer."}},
+    responses={
+        200: {
+            "content": {"application/zip": {"example": "(binær zip-fil med .docx-filer)"}},
+            "description": "Zip med ett Word-brev per søker og samlet.docx.",
+        }
+    },
 )
 def vedtaksutkast(
     request: Request,

@@ -268,12 +268,15 @@ class Brev:
 
 
 def kjoring_id(resultat: dict[str, Any]) -> str:
-    """The run's id: the field ``run_id`` when the result has one (the API's runs), else the first 12 hex digits of
-    the SHA-256 of the result's canonical JSON (the same result file always gives the same id)."""
+    """The run's id: the field ``run_id`` when the result has one (the API's runs), else «K» and the first 12 hex
+    digits of the SHA-256 of the result's canonical JSON without timings (the same run always gives the same id)."""
     rid = resultat.get("run_id")
     if rid:
         return str(rid)
-    kanonisk = json.dumps(resultat, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # Timings differ between two runs of the same case; they are left out so the same run gives the same id.
+    stabil = {k: v for k, v in resultat.items() if k not in ("solve_seconds", "finalised")}
+    stabil["families"] = [{k: v for k, v in f.items() if k != "seconds"} for f in resultat.get("families", [])]
+    kanonisk = json.dumps(stabil, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "K" + hashlib.sha256(kanonisk.encode("utf-8")).hexdigest()[:12]
 
 
@@ -284,7 +287,7 @@ def saksnummer(resultat: dict[str, Any]) -> str:
     return f"{resultat['municipality']['number']}-{resultat['start_date'].replace('-', '')}"
 
 
-def _plass(t: dict[str, Any], sak: Sak, soker: Any) -> dict[str, Any]:
+def _plass(t: dict[str, Any], sak: Sak, soker: Any, varighet: str = "") -> dict[str, Any]:
     enheter = {e.id: e for e in sak.enheter}
     inst = {i.id: i for i in sak.institusjoner}
     e = enheter.get(t["unit_id"])
@@ -296,7 +299,7 @@ def _plass(t: dict[str, Any], sak: Sak, soker: Any) -> dict[str, Any]:
     lengde = ""
     til = ""
     if varig:
-        lengde = "Plassen er varig (uten sluttdato)."
+        lengde = varighet or "Plassen er varig (uten sluttdato)."
     elif sk is not None and sk.avlastning is not None and len(perioder) > 1:
         a = sk.avlastning
         lengde = f"Avlastningen er rullerende: {a.dager} døgn hver {a.periode}. dag."
@@ -600,7 +603,7 @@ def lag_brevgrunnlag(
             "syntetisk": bool(resultat.get("synthetic")),
             "tjeneste": _tjeneste_nb(service, d),
             "soknadsdato": _dato(s.soknad.soknadsdato) if s is not None else "",
-            "plass": _plass(t, sak, s) if t is not None else {},
+            "plass": _plass(t, sak, s, str((d.get("varighet") or {}).get(service) or "")) if t is not None else {},
             "oppfylt": regler["oppfylt"],
             "ikke_oppfylt": regler["ikke_oppfylt"],
             "mangler": regler["mangler"],

@@ -153,6 +153,18 @@ class Delproblem:
     strom_per_enhet: dict[str, list[int]] = field(default_factory=dict)
     per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     strom_per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    soknadsdag: dict[str, int] = field(default_factory=dict)  # day of the søknad (before day 0: negative)
+    _rang: dict[str, int] | None = None
+
+    def rang(self) -> dict[str, int]:
+        """Each søker's place in the order of likebehandling (``allokering.likebehandling``, rule 1):
+        higher priority first, then the earlier søknad date, then the lower id. Locks do not
+        change it."""
+        if self._rang is None:
+            dag = self.soknadsdag
+            rekke = sorted(self.sokere, key=lambda s: (-self.prioritet.get(s, 0), dag.get(s, 0), s))
+            self._rang = {s: i for i, s in enumerate(rekke)}
+        return self._rang
 
     def indekser(self) -> None:
         per_soker: dict[str, list[int]] = defaultdict(list)
@@ -176,13 +188,16 @@ class Delproblem:
 
     def dekomponer(self, x: Sequence[float] | np.ndarray) -> list[Plassering]:
         """Turn a solution vector (candidates, then flows) into placements. Aggregated members
-        of a class who start the same day are matched to the flows' units in id order; any
-        matching is equally good at every level."""
+        of a class who start the same day are matched to the flows' units in id order, in the
+        søker order of likebehandling (``rang``); any matching is equally good at every level."""
         n = len(self.kandidater)
         x = x.tolist() if isinstance(x, np.ndarray) else x  # list indexing is several times faster
         ut = [Plassering(k, k.enhet) for k in self.kandidater if k.enhet is not None and x[k.idx] > 0.5]
         for (kl, st), idx in sorted(self.per_klasse_start.items()):
-            valgte = sorted((self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: k.personer)
+            rang = self.rang()
+            valgte = sorted(
+                (self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: (rang.get(k.personer[0], 0), k.personer)
+            )
             if not valgte:
                 continue
             plasser = [
@@ -522,6 +537,7 @@ def bygg_delproblem(
         kandidater=kandidater,
         sokere=sorted({p for k in kandidater for p in k.personer}),
         prioritet={s.id: prioritet[s.id].total for s in sokere},
+        soknadsdag={s.id: sak.dag(s.soknad.soknadsdato) for s in sokere},
         ektepar=ektepar,
         frigjoringer=frigjoringer,
         laast_til=laast_til,

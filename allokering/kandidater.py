@@ -345,8 +345,11 @@ def bygg_delproblem(
     alle_startdager: bool = False,
     aggreger: bool = True,
     kandidat_kapasitet: int = 0,
+    utelat_laas: int | None = None,
 ) -> Delproblem:
-    """Build the candidates of one family. ``ekstra_ledig`` adds free places per unit and day
+    """Build the candidates of one family. ``utelat_laas``: the case as if lock number
+    ``utelat_laas`` of ``sak.laaser`` were not there (the price of a lock, ``laaspriser``). ``ekstra_ledig`` adds
+    free places per unit and day
     (released by an earlier family's decisions); ``ekstra_kapasitet`` adds places to units
     (used for marginal values); ``alle_startdager`` turns off the event-day reduction (the
     reference models use it to check that the reduction loses nothing); ``aggreger`` places
@@ -373,8 +376,8 @@ def bygg_delproblem(
 
     ikke: dict[str, set[str] | None] = {}
     laast_til: dict[str, str] = {}
-    for laas in sak.laaser:
-        if laas.soker_id not in soker_by_id:
+    for nr, laas in enumerate(sak.laaser):
+        if laas.soker_id not in soker_by_id or nr == utelat_laas:
             continue
         if laas.type == Laastype.TILDEL:
             laast_til[laas.soker_id] = str(laas.enhet_id)

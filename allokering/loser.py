@@ -28,6 +28,7 @@ from allokering.familieloser import loes_familie
 from allokering.fremdrift import Avbrutt, Fremdrift, _sjekk_avbrudd
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, saksindeks
 from allokering.laaser import Laaskonflikt, Ugyldiglaas, _diagnoser_laaser, _sjekk_laaser_mot_regler
+from allokering.laaspriser import laaspriser
 from allokering.marginalverdier import _marginalverdier
 from allokering.modell import gjennomforbar
 from allokering.prioritet import prioriter_alle
@@ -145,6 +146,9 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
     if p.ektepar_kostnad:
         with p.strategi.maal("ektepar_kostnad"):
             _ektepar_kostnad(losning, fremdrift)
+    if p.laaspriser:
+        with p.strategi.maal("laaspriser"):
+            laaspriser(losning, ekstra_ledig, fremdrift)
     losning.grunnlag = {}  # the models are not needed any more
     losning.sekunder = time.perf_counter() - t0
     return losning

@@ -28,6 +28,7 @@ class Loserparametre:
     ektepar_kostnad: bool = True
     traader: int = 2  # threads for the marginal-value re-solves; the result is the same for any value
     strategi: Strategi = STANDARD  # thresholds between the exact routes, timing hook (``allokering.strategi``)
+    laaspriser: bool = True  # the price of every lock at level 1 (``allokering.laaspriser``)
     likebehandling: bool = False  # level 5: the unique plan of ``allokering.likebehandling`` (exact, costly)
 
 
@@ -50,6 +51,17 @@ class Familieresultat:
     metode: str = "lp"
 
 
+@dataclass(frozen=True)
+class Laaspris:
+    """What one lock from the meeting costs at level 1 (``allokering.laaspriser``)."""
+
+    nr: int  # the lock's index in ``sak.laaser``
+    soker: str
+    pris: int | None  # level 1 without the lock minus with it (None: not computed within the time)
+    bevist: bool
+    fortrengt: tuple[str, ...]  # placed by the plan without the lock, not by the plan with it (price > 0)
+
+
 @dataclass
 class Losning:
     """Raw result of solving a case (before explanations)."""
@@ -64,6 +76,7 @@ class Losning:
     marginalverdi: dict[str, int] = field(default_factory=dict)
     ekstra_plass_gir: dict[str, list[str]] = field(default_factory=dict)  # unit → waiting søkere it would place
     ektepar_kostnad: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    laaspriser: list[Laaspris] = field(default_factory=list)  # per lock (``allokering.laaspriser``)
     grunnlag: dict[Familie, Lpgrunnlag] = field(default_factory=dict)  # while the couple costs run
 
     @property

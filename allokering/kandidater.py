@@ -646,3 +646,26 @@ def _felles_leiligheter(
                     continue
                 verdi = placement_value(prioritet[p.a].total, st, h) + placement_value(prioritet[p.b].total, st, h)
                 legg_til((p.a, p.b), u, st, ((st, h - 1),), verdi, pref, 0, 1, True)
+
+
+def frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dict[str, list[int]]:
+    """Free places released in *other* families' units by this family's placements
+    (a søker on korttid who moves into langtid frees the korttid bed from the start day)."""
+    ix = saksindeks(sak)
+    opphold, sokere, enheter = ix.opphold, ix.soker, ix.enhet
+    h = sak.horisont_dager
+    ekstra: dict[str, list[int]] = {}
+    for p in plasseringer:
+        for sid in p.kandidat.personer:
+            s = sokere[sid]
+            if s.naverende_opphold_id is None:
+                continue
+            o = opphold[s.naverende_opphold_id]
+            e = enheter[o.enhet_id]
+            if e.plasstype.familie == familie:
+                continue
+            slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+            rad = ekstra.setdefault(e.id, [0] * h)
+            for d in range(max(0, p.kandidat.start, sak.dag(o.start)), slutt + 1):
+                rad[d] += 1
+    return ekstra

@@ -26,7 +26,7 @@ import time
 from allokering.ektepar_kostnad import _ektepar_kostnad
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Avbrutt, Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, saksindeks
+from allokering.kandidater import SOLVE_ORDER, Delproblem, bygg_delproblem, frigjort_etter
 from allokering.laaser import Laaskonflikt, Ugyldiglaas, _diagnoser_laaser, _sjekk_laaser_mot_regler
 from allokering.laaspriser import laaspriser
 from allokering.marginalverdier import _marginalverdier
@@ -64,29 +64,6 @@ __all__ = [
     "loes_familie",
     "plassert",
 ]
-
-
-def _frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dict[str, list[int]]:
-    """Free places released in *other* families' units by this family's placements
-    (a søker on korttid who moves into langtid frees the korttid bed from the start day)."""
-    ix = saksindeks(sak)
-    opphold, sokere, enheter = ix.opphold, ix.soker, ix.enhet
-    h = sak.horisont_dager
-    ekstra: dict[str, list[int]] = {}
-    for p in plasseringer:
-        for sid in p.kandidat.personer:
-            s = sokere[sid]
-            if s.naverende_opphold_id is None:
-                continue
-            o = opphold[s.naverende_opphold_id]
-            e = enheter[o.enhet_id]
-            if e.plasstype.familie == familie:
-                continue
-            slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
-            rad = ekstra.setdefault(e.id, [0] * h)
-            for d in range(max(0, p.kandidat.start, sak.dag(o.start)), slutt + 1):
-                rad[d] += 1
-    return ekstra
 
 
 def loes(sak: Sak, parametre: Loserparametre | None = None, fremdrift: Fremdrift | None = None) -> Losning:
@@ -135,7 +112,7 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
         )
         if fremdrift is not None:
             fremdrift.familie_ferdig(fam, status, nivaaer)
-        for u, rad in _frigjort_etter(sak, fam, fl.plasseringer).items():
+        for u, rad in frigjort_etter(sak, fam, fl.plasseringer).items():
             eks = ekstra_ledig.setdefault(u, [0] * sak.horisont_dager)
             for d, v in enumerate(rad):
                 eks[d] += v

@@ -13,7 +13,7 @@ import numpy as np
 
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import Delproblem, Plassering, bygg_delproblem
+from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, frigjort_etter
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
 from allokering.modell import Matrisemodell, bygg_modell, gjennomforbar
 from allokering.resultat import Losning, plassert
@@ -54,11 +54,15 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
     har = plassert(losning)
     for fam, dp0 in losning.delproblemer.items():
         fr = losning.familier[fam]
-        if not dp0.sokere:
+        if not dp0.enheter:
+            continue
+        # Candidates as if every unit had one more place: a family whose units are all full
+        # has no candidates in the solve (a full KØH/ØHD unit) but may have some here.
+        dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, kandidat_kapasitet=1)
+        if not dp.sokere:
             for u in dp0.enheter:
                 losning.marginalverdi[u] = 0
             continue
-        dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, kandidat_kapasitet=1)
         mm = bygg_modell(dp)
         # Built once here; the threads only read them.
         mm.csr()
@@ -116,13 +120,60 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             lp0_for=aktuelle[0],
             forskyvning=forskyvning,
         )
-        for u, verdi, nye_pl in sorted(
+        for u, verdi, nye_pl, plan in sorted(
             _i_deler(kjor_del, aktuelle, losning.parametre.traader, losning.parametre.strategi.marginal_traader),
             key=lambda r: r[0],
         ):
+            if plan is not None:
+                verdi += _gevinst_senere(losning, ekstra_ledig, fam, plan, fremdrift)
             losning.marginalverdi[u] = verdi
             if nye_pl:
                 losning.ekstra_plass_gir[u] = nye_pl
+
+
+def _gevinst_senere(
+    losning: Losning,
+    ekstra_ledig: dict[str, list[int]],
+    fam: Familie,
+    plan: list[Plassering],
+    fremdrift: Fremdrift | None,
+) -> int:
+    """The level-1 change in the families solved after ``fam`` when ``fam`` gets ``plan``
+    instead of its plan in the solve: its placements release other places (a søker who moves
+    from korttid into langtid frees the korttid bed), so each later family whose free places
+    change is re-solved at level 1 with them, in ``SOLVE_ORDER``, its own new plan's releases
+    passed on in turn. Nothing changes (0, no solve) when the releases are the same."""
+    sak = losning.sak
+    ledig = {u: list(r) for u, r in ekstra_ledig.items()}
+    endret: set[str] = set()
+
+    def bytt(familie: Familie, gammel: list[Plassering], ny: list[Plassering]) -> None:
+        for tegn, pl in ((-1, gammel), (1, ny)):
+            for u, rad in frigjort_etter(sak, familie, pl).items():
+                eks = ledig.setdefault(u, [0] * sak.horisont_dager)
+                for d, v in enumerate(rad):
+                    if v:
+                        eks[d] += tegn * v
+                        endret.add(u)
+
+    bytt(fam, losning.familier[fam].plasseringer, plan)
+    if all(ledig.get(u) == ekstra_ledig.get(u, [0] * sak.horisont_dager) for u in endret):
+        return 0
+    gevinst = 0
+    etter = list(SOLVE_ORDER)[list(SOLVE_ORDER).index(fam) + 1 :]
+    p = losning.parametre
+    for senere in etter:
+        dp0 = losning.delproblemer.get(senere)
+        if dp0 is None or not any(u in endret for u in dp0.enheter):
+            continue
+        _sjekk_avbrudd(fremdrift)
+        dp = bygg_delproblem(sak, senere, losning.kvalifisering, losning.prioritet, ledig)
+        fl = loes_familie(dp, p, bare_nivaa1=True, fremdrift=fremdrift)
+        if fl.status not in ("OPTIMAL", "FEASIBLE") or not fl.nivaaer:
+            continue
+        gevinst += fl.nivaaer[0].verdi - losning.familier[senere].nivaaer[0].verdi
+        bytt(senere, losning.familier[senere].plasseringer, fl.plasseringer)
+    return gevinst
 
 
 def _marginal_del(
@@ -140,7 +191,7 @@ def _marginal_del(
     lp0: Lp | None = None,
     lp0_for: str | None = None,
     forskyvning: Basisforskyvning | None = None,
-) -> list[tuple[str, int, list[str]]]:
+) -> list[tuple[str, int, list[str], list[Plassering] | None]]:
     """Marginal values of some units of one family: read off the base basis when it stays
     optimal (``forskyvning``), else re-solved in turn on one LP of their own (``lp0`` for the
     part that starts with unit ``lp0_for``, created when first needed), each from ``basis``.
@@ -148,7 +199,7 @@ def _marginal_del(
     l1 = mm.nivaa[0]
     lp: Lp | None = lp0 if lp0 is not None and enheter and enheter[0] == lp0_for else None
     nk = len(dp.kandidater)
-    ut: list[tuple[str, int, list[str]]] = []
+    ut: list[tuple[str, int, list[str], list[Plassering] | None]] = []
     for u in enheter:
         _sjekk_avbrudd(fremdrift)
         if fremdrift is not None:
@@ -177,17 +228,19 @@ def _marginal_del(
         if x is not None:
             ny_verdi = heltall_verdi(l1, x)
             nye_pl = {s for i in np.flatnonzero(x[:nk] > 0.5) for s in dp.kandidater[i].personer} - set(har)
+            plan = dp.dekomponer(x) if ny_verdi > base else None
         else:
             dp1 = bygg_delproblem(
                 losning.sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
             )
             fl = loes_familie(dp1, losning.parametre, bare_nivaa1=True, fremdrift=fremdrift)
             if fl.status not in ("OPTIMAL", "FEASIBLE"):
-                ut.append((u, 0, []))
+                ut.append((u, 0, [], None))
                 continue
             ny_verdi = fl.nivaaer[0].verdi
             nye_pl = {s for p in fl.plasseringer for s in p.kandidat.personer} - set(har)
-        ut.append((u, max(0, ny_verdi - base), sorted(nye_pl) if ny_verdi > base else []))
+            plan = fl.plasseringer if ny_verdi > base else None
+        ut.append((u, max(0, ny_verdi - base), sorted(nye_pl) if ny_verdi > base else [], plan))
     return ut
 
 

@@ -485,7 +485,7 @@ class Saksresultat:
     highs_runder: int
     motor_e2e_s: list[float] = field(default_factory=list)
     motor_los_s: list[float] = field(default_factory=list)
-    motor_e2e_uten_s: list[float] = field(default_factory=list)  # e2e without marginal values/couple costs
+    motor_e2e_uten_s: list[float] = field(default_factory=list)  # e2e without the extra analyses
     familier: list[Familiemaal] = field(default_factory=list)
     motor_obj: int = 0
     motor_obj_alle: set[int] = field(default_factory=set)
@@ -570,7 +570,7 @@ def kjor_sak(
         uke = ukeloop(oppsett.ukeloop)
         sak = uke[0][-1]  # the baselines run on the last weekly case
     res = Saksresultat(oppsett.navn, oppsett.beskrivelse, len(sak.sokere), len(sak.enheter), runder, highs_runder)
-    los_p = Loserparametre(tidsgrense_s=motor_tid, marginalverdier=False, ektepar_kostnad=False)
+    los_p = Loserparametre(tidsgrense_s=motor_tid, marginalverdier=False, ektepar_kostnad=False, laaspriser=False)
     full_p = Loserparametre(tidsgrense_s=motor_tid)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -635,7 +635,7 @@ def kjor_sak(
                 "engine_s = median løsning (loes uten marginalverdier; ende til ende kjøres ikke for denne saken)"
                 if oppsett.bare_los
                 else "engine_s = median ende til ende (les JSON → kjor: løs, marginalverdier, forklar, valider); "
-                f"uten marginalverdier og ekteparkostnad: {statistics.median(res.motor_e2e_uten_s):.3f} s"
+                f"uten marginalverdier, ekteparkostnad og låspriser: {statistics.median(res.motor_e2e_uten_s):.3f} s"
             )
         res.rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         res.motor_obj = sum(f.nivaaer[0].verdi for f in los0.familier.values())

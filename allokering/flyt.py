@@ -268,7 +268,7 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     bound measured on oslo-stress langtid was 147 above the LP optimum of 4 518 540."""
     from ortools.graph.python import min_cost_flow
 
-    from allokering.loser import _gjennomforbar
+    from allokering.modell import gjennomforbar
 
     dp = mm.dp
     nett = bygg_nettverk(mm)
@@ -286,7 +286,7 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
     er_kol = nett.kol >= 0
     x = np.zeros(mm.n)
     x[nett.kol[er_kol]] = flyt[er_kol]
-    if not _gjennomforbar(mm, x):
+    if not gjennomforbar(mm, x):
         return None
     xl, xu, lo, hi = mm.grenser()
     c = mm.nivaa[0].astype(np.float64)

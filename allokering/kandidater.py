@@ -153,6 +153,18 @@ class Delproblem:
     strom_per_enhet: dict[str, list[int]] = field(default_factory=dict)
     per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     strom_per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    soknadsdag: dict[str, int] = field(default_factory=dict)  # day of the søknad (before day 0: negative)
+    _rang: dict[str, int] | None = None
+
+    def rang(self) -> dict[str, int]:
+        """Each søker's place in the order of likebehandling (``allokering.likebehandling``, rule 1):
+        higher priority first, then the earlier søknad date, then the lower id. Locks do not
+        change it."""
+        if self._rang is None:
+            dag = self.soknadsdag
+            rekke = sorted(self.sokere, key=lambda s: (-self.prioritet.get(s, 0), dag.get(s, 0), s))
+            self._rang = {s: i for i, s in enumerate(rekke)}
+        return self._rang
 
     def indekser(self) -> None:
         per_soker: dict[str, list[int]] = defaultdict(list)
@@ -176,13 +188,16 @@ class Delproblem:
 
     def dekomponer(self, x: Sequence[float] | np.ndarray) -> list[Plassering]:
         """Turn a solution vector (candidates, then flows) into placements. Aggregated members
-        of a class who start the same day are matched to the flows' units in id order; any
-        matching is equally good at every level."""
+        of a class who start the same day are matched to the flows' units in id order, in the
+        søker order of likebehandling (``rang``); any matching is equally good at every level."""
         n = len(self.kandidater)
         x = x.tolist() if isinstance(x, np.ndarray) else x  # list indexing is several times faster
         ut = [Plassering(k, k.enhet) for k in self.kandidater if k.enhet is not None and x[k.idx] > 0.5]
         for (kl, st), idx in sorted(self.per_klasse_start.items()):
-            valgte = sorted((self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: k.personer)
+            rang = self.rang()
+            valgte = sorted(
+                (self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: (rang.get(k.personer[0], 0), k.personer)
+            )
             if not valgte:
                 continue
             plasser = [
@@ -330,8 +345,11 @@ def bygg_delproblem(
     alle_startdager: bool = False,
     aggreger: bool = True,
     kandidat_kapasitet: int = 0,
+    utelat_laas: int | None = None,
 ) -> Delproblem:
-    """Build the candidates of one family. ``ekstra_ledig`` adds free places per unit and day
+    """Build the candidates of one family. ``utelat_laas``: the case as if lock number
+    ``utelat_laas`` of ``sak.laaser`` were not there (the price of a lock, ``laaspriser``). ``ekstra_ledig`` adds
+    free places per unit and day
     (released by an earlier family's decisions); ``ekstra_kapasitet`` adds places to units
     (used for marginal values); ``alle_startdager`` turns off the event-day reduction (the
     reference models use it to check that the reduction loses nothing); ``aggreger`` places
@@ -358,8 +376,8 @@ def bygg_delproblem(
 
     ikke: dict[str, set[str] | None] = {}
     laast_til: dict[str, str] = {}
-    for laas in sak.laaser:
-        if laas.soker_id not in soker_by_id:
+    for nr, laas in enumerate(sak.laaser):
+        if laas.soker_id not in soker_by_id or nr == utelat_laas:
             continue
         if laas.type == Laastype.TILDEL:
             laast_til[laas.soker_id] = str(laas.enhet_id)
@@ -522,6 +540,7 @@ def bygg_delproblem(
         kandidater=kandidater,
         sokere=sorted({p for k in kandidater for p in k.personer}),
         prioritet={s.id: prioritet[s.id].total for s in sokere},
+        soknadsdag={s.id: sak.dag(s.soknad.soknadsdato) for s in sokere},
         ektepar=ektepar,
         frigjoringer=frigjoringer,
         laast_til=laast_til,
@@ -627,3 +646,26 @@ def _felles_leiligheter(
                     continue
                 verdi = placement_value(prioritet[p.a].total, st, h) + placement_value(prioritet[p.b].total, st, h)
                 legg_til((p.a, p.b), u, st, ((st, h - 1),), verdi, pref, 0, 1, True)
+
+
+def frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dict[str, list[int]]:
+    """Free places released in *other* families' units by this family's placements
+    (a søker on korttid who moves into langtid frees the korttid bed from the start day)."""
+    ix = saksindeks(sak)
+    opphold, sokere, enheter = ix.opphold, ix.soker, ix.enhet
+    h = sak.horisont_dager
+    ekstra: dict[str, list[int]] = {}
+    for p in plasseringer:
+        for sid in p.kandidat.personer:
+            s = sokere[sid]
+            if s.naverende_opphold_id is None:
+                continue
+            o = opphold[s.naverende_opphold_id]
+            e = enheter[o.enhet_id]
+            if e.plasstype.familie == familie:
+                continue
+            slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+            rad = ekstra.setdefault(e.id, [0] * h)
+            for d in range(max(0, p.kandidat.start, sak.dag(o.start)), slutt + 1):
+                rad[d] += 1
+    return ekstra

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from allokering.forklaring import lag_resultat
-from allokering.loser import Fremdrift, Loserparametre, loes
+from allokering.loser import Fremdrift, Loserparametre, Losning, loes
 from allokering.validator import Brudd, valider
 from modeller.lasting import skriv_atomisk
 from modeller.minne import faerre_gc_runder
@@ -31,11 +31,50 @@ def kjor(sak: Sak, parametre: Loserparametre | None = None, fremdrift: Fremdrift
     with faerre_gc_runder():  # explanations and validation allocate as much as the solve
         losning = loes(sak, parametre, fremdrift)
         resultat = lag_resultat(losning)
+        legg_til_laaspriser(resultat, losning)
         brudd = valider(sak, resultat, losning.kvalifisering)
     resultat["validation"] = {"violations": [str(b) for b in brudd], "ok": not brudd}
     if brudd:
         raise Valideringsfeil(brudd)
     return resultat
+
+
+def legg_til_laaspriser(resultat: dict[str, Any], losning: Losning) -> None:
+    """Put each lock's price (``allokering.laaspriser``) in ``locks[]`` and in the explanation
+    of every søker the lock displaces (the meeting needs it to judge an override)."""
+    priser = {lp.nr: lp for lp in losning.laaspriser}
+    laaser = resultat.get("locks", [])
+    paavirket: dict[str, list[dict[str, Any]]] = {}
+    for nr, laas in enumerate(laaser):
+        lp = priser.get(nr)
+        laas["price_level1"] = None if lp is None else lp.pris
+        laas["price_proven"] = lp is not None and lp.bevist
+        laas["price_scope"] = "familie"
+        laas["displaced"] = [] if lp is None else list(lp.fortrengt)
+        if lp is None or not lp.pris:
+            continue
+        for s in lp.fortrengt:
+            paavirket.setdefault(s, []).append(
+                {
+                    "applicant_id": laas["applicant_id"],
+                    "unit_id": laas["unit_id"],
+                    "type": laas["type"],
+                    "price_level1": lp.pris,
+                }
+            )
+    for f in resultat.get("explanations", []):
+        kost = paavirket.get(f["applicant_id"], [])
+        f["lock_costs"] = kost
+        if not kost:
+            continue
+        setninger = []
+        for k in kost:
+            hvor = f" på enhet «{k['unit_id']}»" if k["unit_id"] else ""
+            setninger.append(
+                f"Uten låsen fra tildelingsmøtet for søker «{k['applicant_id']}»{hvor} ville søkeren ha fått "
+                f"plass; låsen koster {k['price_level1']} poeng på nivå 1 i plassfamilien."
+            )
+        f["text_nb"] = (f.get("text_nb", "") + " " + " ".join(setninger)).strip()
 
 
 def skriv_json(resultat: dict[str, Any], sti: Path) -> None:

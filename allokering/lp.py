@@ -20,9 +20,8 @@ would cost more than the whole gap). Those columns are fixed before CP-SAT sees 
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,27 +31,20 @@ from scipy.sparse.linalg import splu
 
 from allokering.modell import INF, Matrisemodell
 
-_BANNER_LAAS = threading.Lock()
 
+def ny_highs() -> Any:
+    """A HiGHS instance that prints nothing, silenced through HiGHS's own option.
 
-@contextlib.contextmanager
-def _uten_banner() -> Iterator[None]:
-    """HiGHS prints a banner on stdout when constructed; keep the CLI output clean. The
-    redirection is process-wide, so threads take turns (else one could restore another's
-    /dev/null as stdout)."""
-    with _BANNER_LAAS:
-        try:
-            fd = os.dup(1)
-        except OSError:  # no stdout
-            yield
-            return
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                yield
-        finally:
-            os.dup2(fd, 1)
-            os.close(fd)
+    ``highspy.Highs`` (the Python wrapper) installs its callbacks in its constructor, and that
+    prints HiGHS's banner on stdout before any option can be set; the core class it wraps
+    (``highspy._core._Highs``) has the same solver methods and logs only as its options say.
+    So nothing touches the process's stdout (an earlier version pointed file descriptor 1 at
+    /dev/null while constructing, which inside the API server silenced every thread)."""
+    from highspy._core import _Highs
+
+    h = _Highs()
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass
@@ -77,14 +69,17 @@ class Lp:
         lo: np.ndarray | None = None,
         hi: np.ndarray | None = None,
         startkolonner: np.ndarray | None = None,
+        sikt_andel: float = 0.05,
     ):
-        """``startkolonner``: solve by sifting — HiGHS sees only these columns at first; after
+        """``sikt_andel``: share of the attractive columns sifting adds per round
+        (``Strategi.sikt_andel``). ``startkolonner``: solve by sifting — HiGHS sees only these columns at first; after
         each solve every other column is priced with the duals (c − Aᵀy) and the attractive ones
         are added, until none is left. The result is the LP optimum of the whole model."""
         import highspy
 
         self.hs_mod = highspy
         self.mm = mm
+        self.sikt_andel = sikt_andel
         self.c = np.asarray(c, dtype=np.float64)
         self.indptr, self.indices, self.data = mm.csr()
         self.rad_av = mm.rad_av()
@@ -92,9 +87,7 @@ class Lp:
         self.hi = np.asarray(mm.hi if hi is None else hi, dtype=np.float64)
         self.xl = np.asarray(mm.nedre, dtype=np.float64) if xl is None else xl.astype(np.float64)
         self.xu = np.asarray(mm.ovre, dtype=np.float64) if xu is None else xu.astype(np.float64)
-        with _uten_banner():
-            h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = ny_highs()
         h.setOptionValue("solver", "simplex")
         # Presolve costs more than it saves on these sparse, nearly network-shaped LPs (measured
         # 3–4× slower on the bundled cases), and without it re-solves warm-start from the basis.
@@ -237,7 +230,7 @@ class Lp:
             utenfor = np.flatnonzero(~self.i_lp & (d_pris > 1e-9) & (self.xu > 0))
             if utenfor.size == 0:
                 break
-            maks = max(SIKT_MIN, int(utenfor.size * SIKT_ANDEL))
+            maks = max(SIKT_MIN, int(utenfor.size * self.sikt_andel))
             if utenfor.size > maks:
                 utenfor = utenfor[np.argsort(-d_pris[utenfor], kind="stable")[:maks]]
             self._legg_til(utenfor)
@@ -324,21 +317,10 @@ def redusert_kost_fiksering(r: Lpresultat, gap: float, lp: Lp) -> Flate:
     return Flate(fast, lo, hi)
 
 
-SIKT_ANDEL = 0.05
-"""Sifting adds this share of the attractive columns per round (the most attractive first), at
-least ``SIKT_MIN``. Measured on the level-1 langtid LP: national-stress (1.05 M columns) 79 and
-80 s at 5 % against 90 and 95 s at 25 % (10 %: 92 s, 2 %: 111 s), ending with 221 k instead of
-388 k columns in HiGHS; oslo-stress 1.31 against 1.41 s (medians of 3). Small rounds let the
-duals improve before many columns that would never enter are added."""
 SIKT_MIN = 1000
 
 DUAL_MAKS_ITER = 40
 """Dual simplex pivots ``Basisforskyvning`` tries before it gives the «+1» back to HiGHS."""
-DUAL_FRA_RADER = 1000
-"""Pivots are tried only on models with at least this many rows. Below it, HiGHS's re-solve
-from the base basis costs about what our pivots cost (measured on the Sandefjord case: no gain
-with one thread, 5–10 % slower with two, as the pivots are Python that holds the GIL while the
-other thread's HiGHS would run); above it HiGHS's fixed cost per run dominates (oslo-stress)."""
 
 
 class Basisforskyvning:
@@ -363,9 +345,9 @@ class Basisforskyvning:
     cost per re-solve (model checks on every run, measured 17–40 ms on the Oslo families even
     with no simplex iteration) dominates."""
 
-    def __init__(self, lp: Lp, r: Lpresultat, basis: Any, maks_pivoter: int | None = None):
+    def __init__(self, lp: Lp, r: Lpresultat, basis: Any, maks_pivoter: int | None = None, dual_fra_rader: int = 1000):
         """``maks_pivoter``: dual simplex pivots allowed per ``flytt`` (default ``DUAL_MAKS_ITER``
-        on models with at least ``DUAL_FRA_RADER`` rows, else 0)."""
+        on models with at least ``dual_fra_rader`` rows — ``Strategi.dual_fra_rader`` — else 0)."""
         mm = lp.mm
         m = len(lp.lo)
         if r.status != "OPTIMAL" or not r.heltallig:
@@ -399,7 +381,7 @@ class Basisforskyvning:
         self.lu = splu(a[rn][:, self.kb].tocsc()) if rn.size else None  # RuntimeError if singular
         self.ax0 = a @ self.x0
         self.laas = threading.Lock()  # SuperLU's solve is not documented as thread-safe
-        self.maks_pivoter = (DUAL_MAKS_ITER if m >= DUAL_FRA_RADER else 0) if maks_pivoter is None else maks_pivoter
+        self.maks_pivoter = (DUAL_MAKS_ITER if m >= dual_fra_rader else 0) if maks_pivoter is None else maks_pivoter
         self.lu_full = None
         if self.maks_pivoter > 0 and m:
             # For the dual simplex: variables z = (x, r) with A·x − r = 0, the base basis (basic

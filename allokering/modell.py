@@ -366,3 +366,15 @@ def til_cpsat(
     nz = np.flatnonzero(obj)
     m.maximize(cp_model.LinearExpr.weighted_sum([x[j] for j in nz], [int(obj[j]) for j in nz]))
     return Cpsat(m, x, literal)
+
+
+def gjennomforbar(mm: Matrisemodell, x: np.ndarray, lo: np.ndarray | None = None, hi: np.ndarray | None = None) -> bool:
+    """Whether x satisfies every row and column bound (``lo``/``hi`` replace the row bounds)."""
+    xl, xu, rlo, rhi = mm.grenser()
+    if np.any(x < xl - 1e-9) or np.any(x > xu + 1e-9):
+        return False
+    _, indices, data = mm.csr()
+    ax = np.bincount(mm.rad_av(), weights=data * x[indices], minlength=len(mm.lo))
+    lo = rlo if lo is None else lo
+    hi = rhi if hi is None else hi
+    return bool(np.all(ax <= hi + 1e-9) and np.all(ax >= lo - 1e-9))

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from allokering.kandidater import Delproblem, Kandidat, Plassering
-from allokering.lp import Lp, heltall_verdi
+from allokering.likebehandling import kandidatnokkel
+from allokering.lp import Lp, heltall_verdi, ny_highs
 from allokering.modell import Matrisemodell
 
 
@@ -74,18 +75,21 @@ def _gradig(dp: Delproblem, bare_beste: bool) -> Referanseresultat | None:
         )
 
     kk = dp.kandidater
-    rekkefolge = sorted(dp.sokere, key=lambda s: (s not in dp.laast_til, -dp.prioritet.get(s, 0), s))
+    # Locked søkere first, then the order of likebehandling; each søker's candidates in its order.
+    rang = dp.rang()
+    nokkel = kandidatnokkel(dp)
+    rekkefolge = sorted(dp.sokere, key=lambda s: (s not in dp.laast_til, rang[s]))
     for s in rekkefolge:
         if s in plassert:
             continue
         egne = dp.per_soker.get(s, [])
         if bare_beste:
-            # Only the most valuable candidates, in index order: the same list as the sort
-            # below cut at its first (value, preference), without sorting them all.
+            # Only the most valuable candidates: the same list as the sort below cut at its
+            # first (value, preference), without sorting them all.
             topp = max(((kk[i].verdi, kk[i].pref) for i in egne), default=None)
-            kand = sorted(i for i in egne if (kk[i].verdi, kk[i].pref) == topp)
+            kand = sorted((i for i in egne if (kk[i].verdi, kk[i].pref) == topp), key=nokkel)
         else:
-            kand = sorted(egne, key=lambda i: (-kk[i].verdi, -kk[i].pref, i))
+            kand = sorted(egne, key=nokkel)
         for i in kand:
             k = dp.kandidater[i]
             if any(p in plassert for p in k.personer):
@@ -221,8 +225,7 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresulta
             if to:
                 rad(to, -highspy.kHighsInf, float(max(0, dp.ledig_toroms[u][d])))
 
-    hs = highspy.Highs()
-    hs.setOptionValue("output_flag", False)
+    hs = ny_highs()
     hs.setOptionValue("time_limit", float(tidsgrense_s))
     hs.setOptionValue("mip_rel_gap", 0.0)
     kost = np.array([float(k.verdi) for k in dp.kandidater])

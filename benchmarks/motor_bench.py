@@ -24,7 +24,7 @@ calls, timed inside a simulation), ``national-stress`` (10 000 × 2 000, opt-in,
 default). Last output lines, one per case::
 
     RESULT case=<name> engine_s=<median> highs_s=<median> floor_s=<median> greedy_obj=<x>
-           engine_obj=<x> highs_obj=<x> proven=<0|1>      (one line)
+           engine_obj=<x> highs_obj=<x> proven=<0|1> solve_s=<median>      (one line)
 
 ``engine_s`` is the end-to-end median (per-solve median for ``gjentatt``, per weekly call for
 ``ukeloop``, the solve for ``national-stress``); ``proven`` is 1 when
@@ -34,21 +34,21 @@ the engine proved level 1 optimal in every family. See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
+import dataclasses
 import resource
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from allokering import kjoring, loser
+from allokering import loser
 from allokering.forklaring import lag_resultat
 from allokering.kandidater import Delproblem
 from allokering.kjoring import Valideringsfeil, kjor
@@ -385,94 +385,66 @@ def gulv(dp: Delproblem) -> Gulv:
 
 
 # --------------------------------------------------------------------------------------------
-# Where the engine's time goes (one instrumented run; patches module attributes, then restores)
+# Where the engine's time goes (one run with the engine's timing hook, ``Strategi.maaling``)
 # --------------------------------------------------------------------------------------------
 
+FASER = (
+    "kvalifisering",
+    "prioritet",
+    "delproblem",
+    "modell",
+    "gradig",
+    "flyt",
+    "lp",
+    "rk_fiksering",
+    "cpsat_bygg",
+    "cpsat",
+    "likebehandling",
+)
+"""Profile columns; the hook's «lp:*» steps go to «lp», «sifting_fra_flyt» to «flyt»."""
 
-@contextlib.contextmanager
-def _profilert(tider: dict[tuple[str, str], float]) -> Iterator[None]:
-    """Time the engine's phases by wrapping the functions ``loser``/``kjoring`` look up at call
-    time. Keys: (context, phase) with context «familie:<f>», «marginalverdier»,
-    «ektepar_kostnad» or «kjor». No engine file is changed."""
-    ktx: list[str] = ["kjor"]
-    orig: list[tuple[Any, str, Any]] = []
 
-    def patch(mod: Any, navn: str, ny: Callable[[Any], Any]) -> None:
-        """Replace mod.navn by ny(original); skipped when the engine no longer has it."""
-        if hasattr(mod, navn):
-            orig.append((mod, navn, getattr(mod, navn)))
-            setattr(mod, navn, ny(getattr(mod, navn)))
+class Profil:
+    """Sums the engine's timing hook into (context, phase). Contexts: «familie:<f>»,
+    «marginalverdier», «ektepar_kostnad» (the leaf steps seen since the previous context
+    ended belong to the one that ends next: the hook reports a step when it ends), «loes»
+    (qualification, priority and the whole solve) and «kjor» (explanation, validator). Only the
+    public hook is used; no engine function is patched."""
 
-    def blad(fase: str, f: Callable[..., Any], fam_arg: int | None = None) -> Callable[..., Any]:
-        def w(*a: Any, **kw: Any) -> Any:
-            k = ktx[-1]
-            if fam_arg is not None and k == "loes":
-                k = f"familie:{a[fam_arg].value}"
-            t = time.perf_counter()
-            try:
-                return f(*a, **kw)
-            finally:
-                tider[(k, fase)] += time.perf_counter() - t
+    def __init__(self, tider: dict[tuple[str, str], float]):
+        self.tider = tider
+        self.buffer: list[tuple[str, float]] = []
 
-        return w
+    def __call__(self, steg: str, sekunder: float) -> None:
+        if steg.startswith("familie:") or steg in ("marginalverdier", "ektepar_kostnad"):
+            for fase, v in self.buffer:
+                self.tider[(steg, fase)] += v
+            self.buffer.clear()
+            self.tider[(steg, "totalt")] += sekunder
+        elif steg in ("kvalifisering", "prioritet"):
+            self.tider[("loes", steg)] += sekunder
+        else:
+            fase = "lp" if steg.startswith("lp:") else "flyt" if steg == "sifting_fra_flyt" else steg
+            self.buffer.append((fase, sekunder))
 
-    def kontekst(navn: Callable[..., str], f: Callable[..., Any]) -> Callable[..., Any]:
-        def w(*a: Any, **kw: Any) -> Any:
-            n = navn(*a)
-            ny = n != ktx[-1]  # re-entering the same context (loes_familie inside ektepar_kostnad) counts once
-            ktx.append(n)
-            t = time.perf_counter()
-            try:
-                return f(*a, **kw)
-            finally:
-                if ny:
-                    tider[(n, "totalt")] += time.perf_counter() - t
-                ktx.pop()
 
-        return w
-
-    class TidLp(loser.Lp):  # type: ignore[misc,name-defined]
-        def __init__(self, *a: Any, **kw: Any) -> None:
-            t = time.perf_counter()
-            super().__init__(*a, **kw)
-            tider[(ktx[-1], "lp_last")] += time.perf_counter() - t
-
-        def loes(self) -> Any:
-            t = time.perf_counter()
-            try:
-                return super().loes()
-            finally:
-                tider[(ktx[-1], "lp_los")] += time.perf_counter() - t
-
-    def solver(*a: Any, **kw: Any) -> Any:
-        s = orig_solver(*a, **kw)
-        s.solve = blad("cpsat_los", s.solve)
-        return s
-
-    orig_solver = loser._solver
-    try:
-        patch(kjoring, "loes", lambda f: kontekst(lambda *a: "loes", f))
-        patch(kjoring, "lag_resultat", lambda f: blad("forklaring", f))
-        patch(kjoring, "valider", lambda f: blad("validator", f))
-        patch(loser, "kvalifiser_alle", lambda f: blad("kvalifisering", f))
-        patch(loser, "prioriter_alle", lambda f: blad("prioritet", f))
-        patch(loser, "bygg_delproblem", lambda f: blad("delproblem", f, fam_arg=1))
-        fam_ktx = lambda dp, *a: f"familie:{dp.familie.value}" if ktx[-1] == "loes" else ktx[-1]  # noqa: E731
-        patch(loser, "loes_familie", lambda f: kontekst(fam_ktx, f))
-        patch(loser, "bygg_modell", lambda f: blad("modell", f))
-        patch(loser, "Lp", lambda f: TidLp)
-        patch(loser, "redusert_kost_fiksering", lambda f: blad("rk_fiksering", f))
-        patch(loser, "_startkolonner", lambda f: blad("startkolonner", f))
-        patch(loser, "gradig", lambda f: blad("gradig", f))
-        patch(loser, "_gradig_start", lambda f: blad("gradig_start", f))
-        patch(loser, "til_cpsat", lambda f: blad("cpsat_bygg", f))
-        patch(loser, "_solver", lambda f: solver)
-        patch(loser, "_marginalverdier", lambda f: kontekst(lambda *a: "marginalverdier", f))
-        patch(loser, "_ektepar_kostnad", lambda f: kontekst(lambda *a: "ektepar_kostnad", f))
-        yield
-    finally:
-        for mod, navn, f in reversed(orig):
-            setattr(mod, navn, f)
+def _profilert_kjoring(sak: Sak, p: Loserparametre, tider: dict[tuple[str, str], float], hele: bool) -> None:
+    """One solve with the timing hook; with ``hele`` also the explanation and the validator
+    (what ``kjoring.kjor`` does), timed here around the public functions."""
+    hp = dataclasses.replace(p, strategi=dataclasses.replace(p.strategi, maaling=Profil(tider)))
+    t0 = time.perf_counter()
+    losning = loes(sak, hp)
+    t1 = time.perf_counter()
+    tider[("loes", "totalt")] += t1 - t0
+    if hele:
+        resultat = lag_resultat(losning)
+        t2 = time.perf_counter()
+        valider(sak, resultat, losning.kvalifisering)
+        t3 = time.perf_counter()
+        tider[("kjor", "forklaring")] += t2 - t1
+        tider[("kjor", "validator")] += t3 - t2
+        t1 = t3
+    tider[("kjor", "totalt")] = t1 - t0
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,7 +485,7 @@ class Saksresultat:
     highs_runder: int
     motor_e2e_s: list[float] = field(default_factory=list)
     motor_los_s: list[float] = field(default_factory=list)
-    motor_e2e_uten_s: list[float] = field(default_factory=list)  # e2e without marginal values/couple costs
+    motor_e2e_uten_s: list[float] = field(default_factory=list)  # e2e without the extra analyses
     familier: list[Familiemaal] = field(default_factory=list)
     motor_obj: int = 0
     motor_obj_alle: set[int] = field(default_factory=set)
@@ -567,7 +539,8 @@ class Saksresultat:
         return (
             f"RESULT case={self.navn} engine_s={self.median('motor'):.4f} highs_s={self.median('highs'):.4f} "
             f"floor_s={self.median('gulv'):.4f} greedy_obj={self.gradig_obj} engine_obj={self.motor_obj} "
-            f"highs_obj={'nan' if self.highs_obj is None else self.highs_obj} proven={int(self.bevist)}"
+            f"highs_obj={'nan' if self.highs_obj is None else self.highs_obj} proven={int(self.bevist)} "
+            f"solve_s={self.median('los'):.4f}"
         )
 
 
@@ -597,7 +570,7 @@ def kjor_sak(
         uke = ukeloop(oppsett.ukeloop)
         sak = uke[0][-1]  # the baselines run on the last weekly case
     res = Saksresultat(oppsett.navn, oppsett.beskrivelse, len(sak.sokere), len(sak.enheter), runder, highs_runder)
-    los_p = Loserparametre(tidsgrense_s=motor_tid, marginalverdier=False, ektepar_kostnad=False)
+    los_p = Loserparametre(tidsgrense_s=motor_tid, marginalverdier=False, ektepar_kostnad=False, laaspriser=False)
     full_p = Loserparametre(tidsgrense_s=motor_tid)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -662,7 +635,7 @@ def kjor_sak(
                 "engine_s = median løsning (loes uten marginalverdier; ende til ende kjøres ikke for denne saken)"
                 if oppsett.bare_los
                 else "engine_s = median ende til ende (les JSON → kjor: løs, marginalverdier, forklar, valider); "
-                f"uten marginalverdier og ekteparkostnad: {statistics.median(res.motor_e2e_uten_s):.3f} s"
+                f"uten marginalverdier, ekteparkostnad og låspriser: {statistics.median(res.motor_e2e_uten_s):.3f} s"
             )
         res.rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         res.motor_obj = sum(f.nivaaer[0].verdi for f in los0.familier.values())
@@ -671,13 +644,8 @@ def kjor_sak(
 
         if profil:
             tider: dict[tuple[str, str], float] = defaultdict(float)
-            with _profilert(tider):
-                t = time.perf_counter()
-                if oppsett.gjentatt or oppsett.ukeloop is not None or oppsett.bare_los:
-                    kjoring.loes(sak, los_p)
-                else:
-                    kjor(les_sak(fil), full_p)
-                tider[("kjor", "totalt")] = time.perf_counter() - t
+            hele = not (oppsett.gjentatt or oppsett.ukeloop is not None or oppsett.bare_los)
+            _profilert_kjoring(les_sak(fil) if hele else sak, full_p if hele else los_p, tider, hele)
             res.profil = dict(tider)
 
     for fam, dp in los0.delproblemer.items():
@@ -838,20 +806,7 @@ def _hs_obj(verdi: int | None, bevist: bool) -> str:
 def skriv_profil(r: Saksresultat, con: Any) -> None:
     from rich.table import Table
 
-    faser = (
-        "kvalifisering",
-        "prioritet",
-        "delproblem",
-        "modell",
-        "lp_last",
-        "lp_los",
-        "rk_fiksering",
-        "startkolonner",
-        "gradig",
-        "gradig_start",
-        "cpsat_bygg",
-        "cpsat_los",
-    )
+    faser = FASER
     t = Table(title=f"{r.navn}: hvor motorens tid går (én instrumentert kjøring)")
     for kol in ("kontekst", "totalt", *faser, "annet"):
         t.add_column(kol, justify="left" if kol == "kontekst" else "right")
@@ -861,7 +816,7 @@ def skriv_profil(r: Saksresultat, con: Any) -> None:
         if k.startswith("familie"):
             tot += r.profil.get((k, "delproblem"), 0.0)  # built just before loes_familie
         verdier = [r.profil.get((k, f), 0.0) for f in faser]
-        annet = tot - sum(v for f, v in zip(faser, verdier, strict=True) if f != "gradig")  # nested in the two below
+        annet = tot - sum(verdier)
         if k == "loes":  # the families, marginal values and couple costs run inside loes: own rows
             annet -= sum(
                 r.profil.get((j, "totalt"), 0.0) + r.profil.get((j, "delproblem"), 0.0)

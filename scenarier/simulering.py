@@ -786,7 +786,11 @@ class Simulator:
         # One thread: the weekly cases are small (threads cost more than they give) and the
         # replications already run in one process per core.
         self.p = Loserparametre(
-            tidsgrense_s=self.sc.motor.tidsgrense_s, marginalverdier=False, ektepar_kostnad=False, traader=1
+            tidsgrense_s=self.sc.motor.tidsgrense_s,
+            marginalverdier=False,
+            ektepar_kostnad=False,
+            laaspriser=False,
+            traader=1,
         )
         self.H = self.sc.motor.horisont_dager
         self.personer: dict[str, Person] = {}

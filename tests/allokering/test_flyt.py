@@ -9,13 +9,14 @@ import dataclasses
 import numpy as np
 import pytest
 
-from allokering import flyt, loser
+from allokering import flyt
 from allokering.kandidater import bygg_delproblem
-from allokering.loser import Loserparametre, _gjennomforbar, loes_familie
+from allokering.loser import Loserparametre, loes_familie
 from allokering.lp import Lp, heltall_verdi
-from allokering.modell import Matrisemodell, bygg_modell
+from allokering.modell import Matrisemodell, bygg_modell, gjennomforbar
 from allokering.prioritet import prioriter_alle
 from allokering.regler import kvalifiser_alle
+from allokering.strategi import Strategi
 from modeller.generator import generer
 from modeller.kodeverk import Familie
 from modeller.regelprofil import SANDEFJORD
@@ -46,7 +47,7 @@ def test_flyten_er_en_losning_og_grensen_holder(seed: int) -> None:
     assert mm.dp.frigjoringer, "the case should have movers"
     fp = flyt.nivaa1_flyt(mm)
     assert fp is not None
-    assert _gjennomforbar(mm, fp.x)
+    assert gjennomforbar(mm, fp.x)
     assert fp.verdi == heltall_verdi(mm.nivaa[0], fp.x)
     opt = _lp_optimum(mm)
     assert fp.verdi <= opt <= fp.grense + 1e-6
@@ -70,23 +71,15 @@ def test_familier_med_annen_form_gaar_til_lp() -> None:
 
 
 @pytest.mark.parametrize("seed", [3, 8])
-def test_sifting_fra_flytens_priser_gir_samme_nivaaer(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sifting_fra_flytens_priser_gir_samme_nivaaer(seed: int) -> None:
     mm = _langtid(seed)
-    p = Loserparametre()
-    monkeypatch.setattr(loser, "SIKT_FRA", 0)  # sift even this small family, from the flow's prices
-    brukt: list[int] = []
-    ekte = flyt.nivaa1_flyt
-
-    def spion(m: Matrisemodell) -> flyt.Flytpriser | None:
-        fp = ekte(m)
-        brukt.append(fp is not None)
-        return fp
-
-    monkeypatch.setattr(flyt, "nivaa1_flyt", spion)
-    med = loes_familie(mm.dp, p, tosteg=True)
-    assert brukt and brukt[0]
-    monkeypatch.setattr(loser, "SIKT_FRA", 10**9)  # the whole LP
-    uten = loes_familie(mm.dp, p, tosteg=True)
+    steg: list[str] = []
+    # Sift even this small family, from the flow's prices; the timing hook says which route ran.
+    sikt = Strategi(sikt_fra=0, maaling=lambda navn, _s: steg.append(navn))
+    med = loes_familie(mm.dp, Loserparametre(strategi=sikt), tosteg=True)
+    assert "sifting_fra_flyt" in steg
+    steg.clear()
+    uten = loes_familie(mm.dp, Loserparametre(strategi=Strategi(sikt_fra=10**9)), tosteg=True)  # the whole LP
     assert med.status == uten.status == "OPTIMAL"
     assert [n.verdi for n in med.nivaaer] == [n.verdi for n in uten.nivaaer]
     assert all(n.bevist for n in med.nivaaer)

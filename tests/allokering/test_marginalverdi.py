@@ -1,7 +1,7 @@
 """Marginal values («one more place») and couple costs checked against independent solves, and
 the engine's path when its time is spent (no CP-SAT model without time to search).
 
-``loes`` computes them on one model per family, re-solved in two threads (``MARGINAL_TRAADER``).
+``loes`` computes them on one model per family, re-solved in two threads (``Strategi.marginal_traader``).
 Here every unit's value is recomputed the plain way: the same case with that unit's capacity
 raised by one, solved from scratch; the gain of the unit's family at level 1 must be the
 marginal value exactly (both are proven optima). Earlier families do not see the unit, so the
@@ -13,14 +13,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from allokering import lp
 from allokering.kandidater import bygg_delproblem
-from allokering.loser import Loserparametre, _gjennomforbar, _hevet_kapasitet, loes, plassert
+from allokering.loser import Loserparametre, loes, plassert
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
-from allokering.modell import bygg_modell
+from allokering.marginalverdier import _hevet_kapasitet
+from allokering.modell import bygg_modell, gjennomforbar
 from allokering.prioritet import prioriter_alle
 from allokering.referanse import highs_mip
 from allokering.regler import kvalifiser_alle
+from allokering.strategi import Strategi
 from modeller.generator import generer
 from modeller.kodeverk import Familie
 from modeller.regelprofil import SANDEFJORD
@@ -29,13 +30,12 @@ UTEN = Loserparametre(marginalverdier=False, ektepar_kostnad=False)
 
 
 @pytest.mark.parametrize("pivoter", [False, True])
-def test_marginalverdi_er_gevinsten_ved_full_omlosning(pivoter: bool, monkeypatch: pytest.MonkeyPatch):
+def test_marginalverdi_er_gevinsten_ved_full_omlosning(pivoter: bool):
     """With ``pivoter`` the dual simplex is used on every model (normally only from
-    ``DUAL_FRA_RADER`` rows), so its answers are checked here against full re-solves too."""
-    if pivoter:
-        monkeypatch.setattr(lp, "DUAL_FRA_RADER", 0)
+    ``Strategi.dual_fra_rader`` rows), so its answers are checked here against full re-solves too."""
+    p = Loserparametre(strategi=Strategi(dual_fra_rader=0)) if pivoter else Loserparametre()
     sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
-    losning = loes(sak)
+    losning = loes(sak, p)
     assert losning.status == "OPTIMAL"
     assert set(losning.marginalverdi) == {e.id for e in sak.enheter}
     har = plassert(losning)
@@ -56,15 +56,15 @@ def test_marginalverdi_er_gevinsten_ved_full_omlosning(pivoter: bool, monkeypatc
 
 
 @pytest.mark.parametrize("pivoter", [False, True])
-def test_marginalverdier_er_deterministiske(pivoter: bool, monkeypatch: pytest.MonkeyPatch):
-    if pivoter:  # the dual simplex on every model, shared by the threads
-        monkeypatch.setattr(lp, "DUAL_FRA_RADER", 0)
+def test_marginalverdier_er_deterministiske(pivoter: bool):
+    # With ``pivoter`` the dual simplex on every model, shared by the threads.
+    strategi = Strategi(dual_fra_rader=0) if pivoter else Strategi()
     sak = generer(60_000, SANDEFJORD, seed=6, antall_sokere=120, antall_enheter=20, horisont_dager=14)
-    a, b = loes(sak), loes(sak)
+    a, b = loes(sak, Loserparametre(strategi=strategi)), loes(sak, Loserparametre(strategi=strategi))
     assert a.marginalverdi == b.marginalverdi
     assert a.ekstra_plass_gir == b.ekstra_plass_gir
     # The units are split in fixed parts, so one thread gives exactly what two give.
-    en = loes(sak, Loserparametre(traader=1))
+    en = loes(sak, Loserparametre(traader=1, strategi=strategi))
     assert (en.marginalverdi, en.ekstra_plass_gir) == (a.marginalverdi, a.ekstra_plass_gir)
 
 
@@ -128,7 +128,7 @@ def test_basisforskyvning_gir_lp_optimum_eller_ingenting(maks_pivoter: int):
             r = ny.loes()
             assert r.status == "OPTIMAL"
             assert heltall_verdi(mm.nivaa[0], x) == round(r.grense)
-            assert _gjennomforbar(mm, x, lo=ny.lo, hi=ny.hi)
+            assert gjennomforbar(mm, x, lo=ny.lo, hi=ny.hi)
             if maks_pivoter == 0:  # a bound it cannot reach: no answer
                 fb.grense0 += 5
                 assert fb.flytt(rr, hi) is None
@@ -167,7 +167,7 @@ def test_ingen_cpsat_modell_naar_tiden_er_ute_og_nivaa1_er_bevist(monkeypatch: p
     """When the time limit is spent and the LP has proven level 1, no CP-SAT model is built (it
     would get no time): the LP vertex stands, level 1 proven, the later levels unproven. The
     later levels' LP is made to report a fractional vertex so that the search would be next."""
-    from allokering import loser
+    from allokering import familieloser as loser
 
     sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
     dp = bygg_delproblem(sak, Familie.LANGTID, kvalifiser_alle(sak), prioriter_alle(sak))

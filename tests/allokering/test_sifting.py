@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from allokering.familieloser import _startkolonner
 from allokering.kandidater import bygg_delproblem
-from allokering.loser import _gjennomforbar, _startkolonner
 from allokering.lp import Lp, heltall_verdi
-from allokering.modell import bygg_modell
+from allokering.modell import bygg_modell, gjennomforbar
 from allokering.prioritet import prioriter_alle
 from allokering.regler import kvalifiser_alle
 from modeller.generator import generer
@@ -31,34 +31,31 @@ def test_sifting_ender_i_lp_optimum_paa_stor_langtidssak():
     l1 = mm.nivaa[0]
     r = Lp(mm, l1, startkolonner=_startkolonner(mm)).loes()
     assert r.status == "OPTIMAL" and r.heltallig
-    assert _gjennomforbar(mm, r.x)
+    assert gjennomforbar(mm, r.x)
     verdi = heltall_verdi(l1, r.x)
     assert np.floor(r.grense + 1e-6) == verdi, (verdi, r.grense)
 
 
-def test_store_familier_loeses_i_to_steg_med_samme_nivaaer(monkeypatch):
-    """Above ``loser.TOSTEG_FRA`` columns the combined objective is not tried: level 1, then the
+def test_store_familier_loeses_i_to_steg_med_samme_nivaaer():
+    """Above ``Strategi.tosteg_fra`` columns the combined objective is not tried: level 1, then the
     later levels on its face. The levels are the same and proven."""
     from allokering import loser
+    from allokering.strategi import Strategi
 
     sak = generer(
         120_000, SANDEFJORD, seed=3, antall_sokere=400, antall_enheter=80, andel_ektepar=0.05, andel_laast=0.02
     )
     dp = bygg_delproblem(sak, Familie.KORTTID, kvalifiser_alle(sak), prioriter_alle(sak))
-    samlet_lp: list[bool] = []
-    ekte = loser.Lp.__init__
+    steg: list[str] = []
 
-    def spion(self, mm, c, *a, **kw):
-        ekte(self, mm, c, *a, **kw)
-        samlet_lp.append(bool(np.array_equal(c, mm.samlet)))
+    def maaling(navn: str, _s: float) -> None:
+        steg.append(navn)
 
-    monkeypatch.setattr(loser.Lp, "__init__", spion)
-    ett = loser.loes_familie(dp, loser.Loserparametre())
-    assert any(samlet_lp), "the small family should try the combined objective"
-    samlet_lp.clear()
-    monkeypatch.setattr(loser, "TOSTEG_FRA", 0)
-    to = loser.loes_familie(dp, loser.Loserparametre())
-    assert samlet_lp and not any(samlet_lp)
+    ett = loser.loes_familie(dp, loser.Loserparametre(strategi=Strategi(maaling=maaling)))
+    assert "lp:samlet" in steg, "the small family should try the combined objective"
+    steg.clear()
+    to = loser.loes_familie(dp, loser.Loserparametre(strategi=Strategi(tosteg_fra=0, maaling=maaling)))
+    assert "lp:nivaa1" in steg and "lp:samlet" not in steg
     assert ett.status == to.status == "OPTIMAL"
     assert [n.verdi for n in ett.nivaaer] == [n.verdi for n in to.nivaaer]
     assert all(n.bevist for n in to.nivaaer)

@@ -1,4 +1,4 @@
-"""The no-competition path without a matrix model (``loser._uten_konkurranse_direkte``).
+"""The no-competition path without a matrix model (``familieloser._uten_konkurranse_direkte``).
 
 It must give exactly what the model path gives (same levels, same placements), and its own
 feasibility check must refuse placements that break a row the model would have — tested by
@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
-
-from allokering import loser
+from allokering import familieloser as loser
 from allokering.kandidater import SOLVE_ORDER, Plassering, bygg_delproblem
 from allokering.loser import Loserparametre, loes, loes_familie
 from allokering.referanse import gradig_beste
+from allokering.strategi import Strategi
 from modeller.generator import generer
 from modeller.regelprofil import SANDEFJORD, TVEDESTRAND
 
@@ -39,25 +38,20 @@ def _nokkel(fl: loser.Familieloesning) -> tuple[object, ...]:
     )
 
 
-def test_direkte_vei_gir_det_samme_som_modellveien(monkeypatch: pytest.MonkeyPatch):
-    bygget = {"n": 0}
-    ekte_bygg = loser.bygg_modell
-
-    def tell(*a, **kw):  # type: ignore[no-untyped-def]
-        bygget["n"] += 1
-        return ekte_bygg(*a, **kw)
-
-    monkeypatch.setattr(loser, "bygg_modell", tell)
+def test_direkte_vei_gir_det_samme_som_modellveien():
+    steg: list[str] = []
+    tell = UTEN.__class__(
+        marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(maaling=lambda n, _s: steg.append(n))
+    )
+    modellvei = UTEN.__class__(marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(direkte=False))
     direkte = 0
     for dp in _familier(40, 24):  # places to spare: most families have no competition
         for bare1 in (False, True):
-            bygget["n"] = 0
-            ny = loes_familie(dp, UTEN, bare_nivaa1=bare1)
-            uten_modell = bygget["n"] == 0 and ny.metode == "gradig"
+            steg.clear()
+            ny = loes_familie(dp, tell, bare_nivaa1=bare1)
+            uten_modell = "modell" not in steg and ny.metode == "gradig"
             direkte += uten_modell
-            with monkeypatch.context() as m:
-                m.setattr(loser, "_enkel", lambda dp: False)
-                gammel = loes_familie(dp, UTEN, bare_nivaa1=bare1)
+            gammel = loes_familie(dp, modellvei, bare_nivaa1=bare1)
             assert _nokkel(ny) == _nokkel(gammel), dp.familie
     assert direkte >= 20, direkte
 
@@ -73,14 +67,13 @@ def _forste_direkte():  # type: ignore[no-untyped-def]
     raise AssertionError("ingen familie uten konkurranse med både klasse- og enhetsplasseringer")
 
 
-def test_direkte_vei_avviser_plasseringer_som_bryter_en_rad(monkeypatch: pytest.MonkeyPatch):
+def test_direkte_vei_avviser_plasseringer_som_bryter_en_rad():
     dp = _forste_direkte()
     ekte = gradig_beste(dp)
     assert ekte is not None
 
     def med(plasseringer, delproblem=dp):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(loser, "gradig_beste", lambda dp: dataclasses.replace(ekte, plasseringer=plasseringer))
-        return loser._uten_konkurranse_direkte(delproblem, 4)
+        return loser._uten_konkurranse_direkte(delproblem, 4, dataclasses.replace(ekte, plasseringer=plasseringer))
 
     assert med(tuple(ekte.plasseringer)) is not None
     # The same søker placed twice.

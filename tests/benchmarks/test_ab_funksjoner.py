@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import allokering.kandidater as K
-import allokering.loser as L
+import allokering.laaspriser as L
 
 AB = re.compile(r"^AB arbeid=ukeloop gammel_s=(?P<g>[\d.]+) ny_s=(?P<n>[\d.]+) forhold=(?P<f>[\d.]+)$")
 
 
 def test_bytter_gammel_og_ny_overalt(ab_funksjoner) -> None:
     ny = K.saksindeks
-    assert L.saksindeks is ny  # loser imports it by name: both places must be swapped
+    assert L.saksindeks is ny  # laaspriser imports it by name: both places must be swapped
     bruk = ab_funksjoner.bytter(
         "HEAD", ["allokering.kandidater:saksindeks", "allokering.kandidater:Delproblem.dekomponer"]
     )

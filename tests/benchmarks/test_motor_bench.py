@@ -7,7 +7,7 @@ import re
 RESULT = re.compile(
     r"^RESULT case=(?P<case>[\w-]+) engine_s=(?P<engine_s>[\d.]+) highs_s=(?P<highs_s>[\d.]+) "
     r"floor_s=(?P<floor_s>[\d.]+) greedy_obj=(?P<greedy_obj>-?\d+) engine_obj=(?P<engine_obj>-?\d+) "
-    r"highs_obj=(?P<highs_obj>-?\d+) proven=(?P<proven>[01])$"
+    r"highs_obj=(?P<highs_obj>-?\d+) proven=(?P<proven>[01]) solve_s=(?P<solve_s>[\d.]+)$"
 )
 
 
@@ -21,9 +21,12 @@ def test_raske_kjoring_gir_result_linjer(motor_bench, capsys) -> None:
     for m, r in zip(funn, resultater, strict=True):
         assert m is not None
         assert int(m["engine_obj"]) >= int(m["greedy_obj"])
-        assert float(m["engine_s"]) > 0 and float(m["floor_s"]) > 0
+        assert float(m["engine_s"]) > 0 and float(m["floor_s"]) > 0 and float(m["solve_s"]) > 0
+        assert abs(float(m["solve_s"]) - r.median("los")) < 1e-3
         if m["proven"] == "1" and r.highs_bevist:
             assert int(m["engine_obj"]) == int(m["highs_obj"])
+        if m["case"] == "oslo-stress":  # the profile comes from the engine's timing hook
+            assert r.profil[("loes", "totalt")] > 0 and any(k.startswith("familie:") for k, _ in r.profil)
         sj = r.sjekker()
         assert sj["validator ok"] and sj["motor ≥ grådig"] and sj["gulv ≥ motor, HiGHS"], sj
 

@@ -1,0 +1,289 @@
+"""Likebehandling: the fifth and last lexicographic level, which makes the optimum unique.
+
+Several plans are often equally good on the four levels (placements, couples, preferences,
+moves). Which one a solver returns would then depend on LP pricing, candidate order and how a
+family is modelled, so the same case could give a different answer next year. This level picks
+one of them by a rule a saksbehandler can read (``docs/likebehandling.md``):
+
+1. The søkere are put in one order: higher priority first, then the earlier søknad date, then
+   the lower søker id. Locks do not change the order (a lock that only confirms the proposal
+   must not move anyone else).
+2. Among the plans that are optimal on levels 1–4, the first søker in that order gets its best
+   outcome, then the second søker its best outcome among the plans left, and so on. A søker's
+   outcomes are ranked: placed before not placed, then the higher value for this søker
+   (level-1 points: earlier start), more preference points, the earlier start day, the unit
+   (lower id; a group of interchangeable units counts as its lowest id), and last the model's
+   candidate number (only reached by two candidates for the very same stay).
+3. Søkere who can use exactly the same units with the same stay (a class) share the places
+   the class gets: those are filled from the lowest unit id up (per class and start day, in
+   class and start order), and handed out in the søker order of point 1.
+
+This is an exact lexicographic optimum, not a heuristic: ``kanoniser`` takes any optimal plan
+and walks the søkere in order. A søker whose outcome in the current plan is already its best
+outcome still possible (its best candidate not excluded by the face of the optimum or by the
+choices made for earlier søkere) keeps it — no plan can give it more. Otherwise CP-SAT
+maximises the outcomes of the next søkere in order (mixed-radix weights, as many søkere as fit
+in 62 bits) on the model with levels 1–4 held at their optimal values and every earlier choice
+fixed; the answer becomes the current plan. The same walk then fixes the class flows, unit by
+unit. The result depends only on the set of optimal plans and the rule, not on which optimum
+the solver started from, so the CP-SAT, LP and sifting paths, any thread count and any input
+order give byte-identical placements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from allokering.kandidater import Delproblem
+from allokering.modell import Matrisemodell, til_cpsat
+
+GRENSE = 2**60
+"""The sum of |coefficient| × domain of one CP-SAT step's objective stays below this (CP-SAT
+rejects a model whose linear expressions could overflow int64)."""
+
+
+def soker_rang(dp: Delproblem) -> dict[str, int]:
+    """Each søker's place in the order of point 1 (0 = first)."""
+    return dp.rang()
+
+
+def kandidatnokkel(dp: Delproblem) -> Callable[[int], tuple[int, int, int, str, int]]:
+    """Sort key of a candidate within one søker's outcomes (best first; see point 2)."""
+    forste = {k.id: min(k.enheter) if k.enheter else "" for k in dp.klasser}
+    kk = dp.kandidater
+
+    def nokkel(i: int) -> tuple[int, int, int, str, int]:
+        k = kk[i]
+        enhet = k.enhet if k.enhet is not None else forste.get(int(k.klasse), "")  # type: ignore[arg-type]
+        return (-k.verdi, -k.pref, k.start, enhet, i)
+
+    return nokkel
+
+
+@dataclass
+class Kanonisering:
+    """What ``kanoniser`` did (for tests and measurements)."""
+
+    x: np.ndarray
+    cpsat_steg: int = 0
+
+
+class Ikkekanonisk(RuntimeError):
+    """CP-SAT could not prove a step of the walk within its time (the plan stays as solved)."""
+
+
+def kanoniser(
+    dp: Delproblem,
+    x: np.ndarray,
+    modell: Callable[[], Matrisemodell],
+    fast: dict[int, int] | None = None,
+    lo: np.ndarray | None = None,
+    hi: np.ndarray | None = None,
+    tidsgrense_s: float = 30.0,
+) -> Kanonisering:
+    """The plan of the rule (see the module docstring) from an optimal plan ``x`` (candidates,
+    then class flows, then any helper columns of the matrix model).
+
+    ``modell`` gives the family's matrix model; it is only called when a CP-SAT step is needed.
+    ``fast``/``lo``/``hi``: the face of the optimum (columns and rows every optimal plan has at
+    a bound, from the certified bound); used to skip CP-SAT where the current plan is already
+    best, and passed to CP-SAT as valid restrictions."""
+    x = np.rint(np.asarray(x, dtype=np.float64))
+    fast = fast or {}
+    nk = len(dp.kandidater)
+    rang = soker_rang(dp)
+    nokkel = kandidatnokkel(dp)
+    rekke = sorted(rang, key=rang.__getitem__)
+    egne = {s: sorted(dp.per_soker.get(s, []), key=nokkel) for s in rekke}
+    mulig = np.ones(nk, dtype=bool)
+    for j, v in fast.items():
+        if v == 0 and j < nk:
+            mulig[j] = False
+    valgt: dict[str, int] = {}  # søker → chosen candidate, −1 = not placed
+    fester: list[tuple[int, int]] = []  # flow column → value
+    steg = 0
+    cp: Cpmodell | None = None
+
+    def gjeldende(s: str) -> int:
+        return next((j for j in egne[s] if x[j] > 0.5), -1)
+
+    def beste_mulige(s: str) -> int:
+        for j in egne[s]:
+            if mulig[j] and all(valgt.get(p, j) == j for p in dp.kandidater[j].personer):
+                return j
+        return -1
+
+    def velg(s: str, j: int) -> None:
+        valgt[s] = j
+        if j >= 0:
+            for p in dp.kandidater[j].personer:
+                valgt[p] = j
+        for i in egne[s]:
+            if i != j:
+                mulig[i] = False
+        if cp is not None:
+            cp.fest_soker(egne[s], j)
+
+    def modellen() -> Cpmodell:
+        nonlocal x
+        mm = modell()
+        if x.size < mm.n:
+            x = np.concatenate([x, np.zeros(mm.n - x.size)])
+        ny = Cpmodell(mm, x, fast, lo, hi, tidsgrense_s)
+        for s2, j2 in valgt.items():
+            ny.fest_soker(egne[s2], j2)
+        for c2, v2 in fester:
+            ny.fest_kolonne(c2, v2)
+        return ny
+
+    i = 0
+    while i < len(rekke):
+        s = rekke[i]
+        if s in valgt:
+            i += 1
+            continue
+        naa = gjeldende(s)
+        if naa == beste_mulige(s):
+            velg(s, naa)
+            i += 1
+            continue
+        if cp is None:
+            cp = modellen()
+        # The next søkere in order, as many as their outcome ranges fit in one objective.
+        # (CP-SAT needs the sum of |coefficient| × domain in int64: adding a søker with n
+        # candidates multiplies the earlier weights by n + 1 and adds 1 + … + n.)
+        gruppe: list[str] = []
+        produkt = 1
+        sum_abs = 0
+        kandidater_av: dict[str, list[int]] = {}
+        for s2 in rekke[i:]:
+            if s2 in valgt:
+                continue
+            # Only the candidates still possible (the face excludes the rest from every optimum).
+            kandidater_av[s2] = [j for j in egne[s2] if mulig[j]]
+            omfang = len(kandidater_av[s2]) + 1
+            ny_sum = sum_abs * omfang + omfang * (omfang - 1) // 2
+            if gruppe and ny_sum >= GRENSE:
+                break
+            gruppe.append(s2)
+            produkt *= omfang
+            sum_abs = ny_sum
+        ledd: list[tuple[list[int], list[int], int]] = []
+        vekt = produkt
+        for s2 in gruppe:
+            n2 = len(kandidater_av[s2])
+            vekt //= n2 + 1
+            ledd.append((kandidater_av[s2], [n2 - r for r in range(n2)], vekt))
+        x = cp.maksimer(ledd, x)
+        steg += 1
+        for s2 in gruppe:
+            if s2 not in valgt:
+                velg(s2, gjeldende(s2))
+    # The class flows: per class and start day, fill the lowest unit id first.
+    for (kl, st), idx in sorted(dp.strom_per_klasse_start.items()):
+        kol = [nk + j for j in sorted(idx, key=lambda j: dp.strommer[j].enhet)]
+        igjen = round(sum(x[i] for i in dp.per_klasse_start.get((kl, st), [])))
+        grunn = igjen + 1
+        pos = 0
+        while pos < len(kol):
+            c = kol[pos]
+            tak = min(igjen, int(dp.strommer[c - nk].maks), fast.get(c, igjen))
+            if round(x[c]) == tak:
+                fester.append((c, tak))
+                if cp is not None:
+                    cp.fest_kolonne(c, tak)
+                igjen -= tak
+                pos += 1
+                continue
+            if cp is None:
+                cp = modellen()
+            # This group's next flows in unit order at once (radix: members + 1).
+            bruk: list[int] = []
+            vekt = 1
+            sum_abs = 0
+            for c2 in kol[pos:]:
+                ny_sum = sum_abs * grunn + grunn
+                if bruk and ny_sum >= GRENSE:
+                    break
+                bruk.append(c2)
+                vekt *= grunn
+                sum_abs = ny_sum
+            ledd = []
+            for c2 in bruk:
+                vekt //= grunn
+                ledd.append(([c2], [1], vekt))
+            x = cp.maksimer(ledd, x)
+            steg += 1
+            for c2 in bruk:
+                v2 = round(x[c2])
+                fester.append((c2, v2))
+                cp.fest_kolonne(c2, v2)
+                igjen -= v2
+            pos += len(bruk)
+    return Kanonisering(x, steg)
+
+
+class Cpmodell:
+    """The family's CP-SAT model with levels 1–4 held at the values of the plan it starts from."""
+
+    def __init__(
+        self,
+        mm: Matrisemodell,
+        x: np.ndarray,
+        fast: dict[int, int],
+        lo: np.ndarray | None,
+        hi: np.ndarray | None,
+        tidsgrense_s: float,
+    ):
+        self.mm = mm
+        self.fast = fast
+        self.cp = til_cpsat(mm, fast=fast, lo=lo, hi=hi)
+        self.tid = tidsgrense_s
+        self.indeks = np.array([v.index for v in self.cp.x], dtype=np.int64)
+        self.fri_kol = np.array([j for j in range(mm.n) if j not in fast], dtype=np.int64)
+        self.fri = self.indeks[self.fri_kol]
+        m = self.cp.m
+        for k in range(mm.nivaa.shape[0]):
+            c = mm.nivaa[k]
+            nz = np.flatnonzero(c)
+            if nz.size:
+                v = int(sum(int(c[j]) * round(x[j]) for j in nz))
+                m.add(cp_model.LinearExpr.weighted_sum([self.cp.x[j] for j in nz], [int(c[j]) for j in nz]) == v)
+
+    def fest_soker(self, kolonner: list[int], j: int) -> None:
+        m, xv = self.cp.m, self.cp.x
+        if j >= 0:
+            m.add(xv[j] == 1)
+        elif kolonner:
+            m.add(sum(xv[i] for i in kolonner) == 0)
+
+    def fest_kolonne(self, j: int, v: int) -> None:
+        self.cp.m.add(self.cp.x[j] == v)
+
+    def maksimer(self, ledd: list[tuple[list[int], list[int], int]], x: np.ndarray) -> np.ndarray:
+        m, xv = self.cp.m, self.cp.x
+        kol: list[int] = []
+        koef: list[int] = []
+        for kolonner, poeng, vekt in ledd:
+            for j, p in zip(kolonner, poeng, strict=True):
+                kol.append(j)
+                koef.append(p * vekt)
+        # Hint and read by variable index on the proto (per-variable calls cost more than the solve).
+        hint = m.proto.solution_hint
+        m.clear_hints()
+        hint = m.proto.solution_hint
+        hint.vars.extend(self.fri.tolist())
+        hint.values.extend(np.rint(x[self.fri_kol]).astype(np.int64).tolist())
+        m.maximize(cp_model.LinearExpr.weighted_sum([xv[j] for j in kol], koef))
+        s = cp_model.CpSolver()
+        s.parameters.num_workers = 1
+        s.parameters.random_seed = 0
+        s.parameters.max_time_in_seconds = max(0.01, self.tid)
+        status = s.solve(m)
+        if status != cp_model.OPTIMAL:
+            raise Ikkekanonisk(f"CP-SAT fant ikke et bevist optimum i likebehandlingssteget ({s.status_name(status)})")
+        return np.asarray(s.response_proto.solution, dtype=np.float64)[self.indeks]

@@ -1,0 +1,78 @@
+"""The price of each lock from the meeting (``allokering.laaspriser``), checked against full
+re-solves of the case without that lock."""
+
+from __future__ import annotations
+
+import pytest
+
+from allokering.kjoring import kjor
+from allokering.loser import Loserparametre, loes
+from modeller.generator import generer
+from modeller.kodeverk import Laastype
+from modeller.regelprofil import SANDEFJORD, TVEDESTRAND
+from modeller.sak import Laas, Sak
+
+UTEN = Loserparametre(marginalverdier=False, ektepar_kostnad=False, laaspriser=False)
+
+
+def _uten_laas(sak: Sak, nr: int) -> Sak:
+    return sak.model_copy(update={"laaser": sak.laaser[:nr] + sak.laaser[nr + 1 :]})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_laasprisen_er_forskjellen_mot_full_omlosning_uten_laasen(seed: int) -> None:
+    profil = SANDEFJORD if seed % 2 else TVEDESTRAND
+    sak = generer(60_000, profil, seed=seed, antall_sokere=120, antall_enheter=14, andel_laast=0.12, horisont_dager=14)
+    assert sak.laaser
+    losning = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
+    assert [lp.nr for lp in losning.laaspriser] == list(range(len(sak.laaser)))
+    soker = {s.id: s for s in sak.sokere}
+    positive = 0
+    for lp in losning.laaspriser:
+        fam = soker[lp.soker].soknad.tjeneste.familie
+        uten = loes(_uten_laas(sak, lp.nr), UTEN)
+        gevinst = uten.familier[fam].nivaaer[0].verdi - losning.familier[fam].nivaaer[0].verdi
+        assert lp.bevist
+        assert lp.pris == gevinst, (lp, gevinst)
+        positive += gevinst > 0
+        assert lp.soker not in lp.fortrengt
+        assert (not lp.pris) <= (not lp.fortrengt)  # nobody is displaced by a lock that costs nothing
+    assert positive >= 1
+
+
+def test_laas_som_bekrefter_forslaget_koster_null_og_prisen_staar_i_resultatet() -> None:
+    sak = generer(60_000, SANDEFJORD, seed=4, antall_sokere=120, antall_enheter=14, andel_laast=0.0, horisont_dager=14)
+    losning = loes(sak, UTEN)
+    pl = next(p for fr in losning.familier.values() for p in fr.plasseringer)
+    s = pl.kandidat.personer[0]
+    laast = sak.model_copy(update={"laaser": (Laas(soker_id=s, type=Laastype.TILDEL, enhet_id=pl.enhet),)})
+    res = kjor(laast, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
+    (laas,) = res["locks"]
+    assert laas["price_level1"] == 0 and laas["price_proven"] and laas["displaced"] == []
+
+
+def test_fortrengte_soekere_faar_prisen_i_forklaringen() -> None:
+    """A «must not place» lock on the søker the plan places first frees a place: forcing a
+    low-priority søker in instead is priced, and whoever that pushes out is told so."""
+    sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=12, andel_laast=0.0, horisont_dager=14)
+    losning = loes(sak, UTEN)
+    plassert = {s for fr in losning.familier.values() for p in fr.plasseringer for s in p.kandidat.personer}
+    # A waiting søker with a candidate somewhere: lock it into that unit.
+    for dp in losning.delproblemer.values():
+        venter = [s for s in dp.sokere if s not in plassert and dp.per_soker.get(s)]
+        if venter:
+            s = min(venter, key=lambda x: dp.prioritet.get(x, 0))
+            k = dp.kandidater[dp.per_soker[s][0]]
+            enhet = k.enhet or next(kl.enheter[0] for kl in dp.klasser if kl.id == k.klasse)
+            break
+    else:
+        pytest.skip("ingen søker venter")
+    laast = sak.model_copy(update={"laaser": (Laas(soker_id=s, type=Laastype.TILDEL, enhet_id=enhet),)})
+    res = kjor(laast, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
+    (laas,) = res["locks"]
+    assert laas["price_level1"] > 0, dp.familie
+    assert laas["displaced"]
+    forkl = {f["applicant_id"]: f for f in res["explanations"]}
+    for d in laas["displaced"]:
+        assert forkl[d]["lock_costs"][0]["price_level1"] == laas["price_level1"]
+        assert f"låsen koster {laas['price_level1']} poeng" in forkl[d]["text_nb"]

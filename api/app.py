@@ -62,6 +62,7 @@ from api.db import (
 from api.grenser import MAKS_FEIL, MAKS_ID, ForDyp, norsk_melding, skann, trygg_tekst
 from api.jobber import MELDING_ARBEIDER_DOD, MELDING_OMSTART, TERMINALE, Koordinator
 from api.logg import FORMAL, FRITEKST_MIN, sjekk_formal, skriv_logg, verifiser
+from api.sikkerhet import Sikkerhetshoder, monter_dokumentasjon
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
 
@@ -579,12 +580,16 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         description=BESKRIVELSE,
         openapi_tags=TAGGER,
         lifespan=levetid,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.koordinator = koordinator
     app.state.innloggingsvakt = vakt
     app.state.fabrikk = fabrikk
     app.state.motor = motor
     app.add_middleware(Storrelsesgrense, maks=MAKS_FORESPORSEL_BYTES)
+    app.add_middleware(Sikkerhetshoder)
+    monter_dokumentasjon(app)
 
     @app.exception_handler(Inndatafeil)
     async def _inndatafeil(_r: Request, exc: Inndatafeil) -> JSONResponse:
@@ -816,10 +821,15 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         "/helse",
         tags=["drift"],
         summary="Helsesjekk",
-        description="Svarer straks, også mens løsejobber går. Viser databasetype og antall aktive jobber.",
+        description=(
+            'Svarer straks, også mens løsejobber går. Uten innlogging bare `{"status": "ok"}`; '
+            "en innlogget bruker ser også databasetype og antall aktive jobber."
+        ),
         responses=eks({"status": "ok", "database": "sqlite", "aktive_jobber": 1}),
     )
-    def helse() -> dict[str, Any]:
+    def helse(s: Ses, token: Annotated[str | None, Depends(oauth2)]) -> dict[str, Any]:
+        if not token or bruker_for_token(s, token) is None:
+            return {"status": "ok"}
         return {"status": "ok", "database": motor.dialect.name, "aktive_jobber": koordinator.antall_i_prosess()}
 
     # --- innlogging

@@ -53,12 +53,26 @@ def db_url(url: str | None = None) -> str:
     return url
 
 
+def sikker_fil(sti: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600; SQLite gives its -wal and -shm files
+    the same mode), and tighten an existing file that is readable by others."""
+    sti.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(sti, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        for fil in (sti, sti.with_name(sti.name + "-wal"), sti.with_name(sti.name + "-shm")):
+            if fil.exists() and fil.stat().st_mode & 0o077:
+                os.chmod(fil, 0o600)
+    except OSError:  # read-only location or someone else's file: SQLite reports what matters
+        pass
+
+
 def lag_motor(url: str | None = None, *, nullpool: bool = False) -> Engine:
     """An engine for the URL. SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     url = db_url(url)
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and ":memory:" not in url:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            sikker_fil(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
         motor = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -47,6 +48,7 @@ from api.db import (
     Beslutning,
     Bruker,
     ForklaringRad,
+    Inndatabilde,
     Kjoring,
     LaasRad,
     SakRad,
@@ -62,6 +64,7 @@ from api.db import (
 from api.grenser import MAKS_FEIL, MAKS_ID, ForDyp, norsk_melding, skann, trygg_tekst
 from api.jobber import MELDING_ARBEIDER_DOD, MELDING_OMSTART, TERMINALE, Koordinator
 from api.logg import FORMAL, FRITEKST_MIN, sjekk_formal, skriv_logg, verifiser
+from api.oppbevaring import SakIBruk, slett_sak
 from api.sikkerhet import Sikkerhetshoder, monter_dokumentasjon
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -494,6 +497,7 @@ def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
         "ukp_dogn": k.ukp_dager,
         "ukp_kostnad_nok": k.ukp_kostnad,
         "feilmelding": offentlig_feilmelding(k),
+        "advarsler": k.advarsler or [],
         "opprettet": _iso(k.opprettet),
         "startet": _iso(k.startet),
         "ferdig": _iso(k.ferdig),
@@ -525,6 +529,7 @@ KJORING_EKS = {
     "ukp_dogn": None,
     "ukp_kostnad_nok": None,
     "feilmelding": None,
+    "advarsler": [],
     "opprettet": "2026-11-27T09:00:00",
     "startet": "2026-11-27T09:00:01",
     "ferdig": None,
@@ -1306,6 +1311,37 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         "tilbakekalt_av": None,
     }
 
+    @app.delete(
+        "/saker/{sak_id}",
+        tags=["saker"],
+        summary="Slett en sak med alt under den (admin)",
+        description=(
+            "Sletter saken med versjoner, låser, kjøringer (resultater og forklaringer), beslutninger og "
+            "inndata-øyeblikksbilder. Begrunnelse er påkrevd; tilgangsloggen får én rad per søker i saken. "
+            "Ikke mens en kjøring av saken står i kø eller går (409)."
+        ),
+        responses=eks(
+            {"sak_id": 1, "slettet": True, "sokere": 49},
+            ekstra={409: {"model": Feilsvar, "description": "Kjøring i gang."}},
+        ),
+    )
+    def slett(
+        request: Request,
+        s: Ses,
+        a: Admin,
+        sak_id: Id,
+        begrunnelse: Annotated[TryggTekst, Query(min_length=10, max_length=500, description="Hvorfor saken slettes.")],
+    ) -> dict[str, Any]:
+        hent_sak(s, sak_id)
+        try:
+            n = slett_sak(
+                s, sak_id, bruker=a.navn, rolle=a.rolle, grunn=begrunnelse, sti=request.url.path, metode="DELETE"
+            )
+        except SakIBruk as exc:
+            raise HTTPException(409, str(exc).capitalize() + ".") from None
+        s.commit()
+        return {"sak_id": sak_id, "slettet": True, "sokere": n}
+
     @app.put(
         "/saker/{sak_id}/team",
         tags=["saker"],
@@ -1501,6 +1537,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         parametre: dict[str, Any],
         art: str,
         foreldre: int | None,
+        advarsler: list[str] | None = None,
     ) -> Kjoring:
         from allokering import __version__
         from modeller.sak import Sak
@@ -1509,6 +1546,15 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         if aktive >= MAKS_I_KO:
             raise HTTPException(429, f"For mange kjøringer i kø ({aktive}); prøv igjen senere.")
         sak_ = Sak.model_validate_json(inndata, context={"utsett_kryssjekk": True})
+        bilde = s.scalar(select(Inndatabilde).where(Inndatabilde.sak_id == sak_id, Inndatabilde.sha256 == sha))
+        if bilde is None:  # stored once per case and content: a new version or new locks
+            try:
+                with s.begin_nested():
+                    bilde = Inndatabilde(sak_id=sak_id, sha256=sha, data=inndata)
+                    s.add(bilde)
+            except IntegrityError:  # stored by a concurrent request in the meantime
+                bilde = s.scalar(select(Inndatabilde).where(Inndatabilde.sak_id == sak_id, Inndatabilde.sha256 == sha))
+                assert bilde is not None
         k = Kjoring(
             sak_id=sak_id,
             saksversjon_id=versjon.id,
@@ -1518,7 +1564,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             fremdrift=0.0,
             fase="i kø",
             input_sha256=sha,
-            inndata=inndata,
+            inndatabilde_id=bilde.id,
+            advarsler=advarsler or None,
             regelprofil=sak_.profil.id,
             vekter=sak_.profil.vekter.model_dump(mode="json"),
             parametre=parametre,
@@ -1558,9 +1605,9 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             )
         if v is None:
             raise HTTPException(404, f"Fant ikke saksversjonen for sak {sak_id}.")
-        sak_ = tjenester.effektiv_sak(s, v)
+        sak_, advarsler = tjenester.effektiv_sak_med_advarsler(s, v)
         inndata, sha = tjenester.snapshot(sak_)
-        k = opprett_kjoring(s, b, sak_id, v, inndata, sha, bestilling.parametre.model_dump(), "ny", None)
+        k = opprett_kjoring(s, b, sak_id, v, inndata, sha, bestilling.parametre.model_dump(), "ny", None, advarsler)
         return JSONResponse(_kjoring_ut(k), status_code=202)
 
     @app.post(

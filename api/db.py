@@ -28,7 +28,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 from sqlalchemy.pool import NullPool
 
 STANDARD_SQLITE = "allokering.sqlite"
@@ -197,8 +197,22 @@ class LaasRad(Base):
     fjernet_begrunnelse: Mapped[str | None] = mapped_column(Text)
 
 
+class Inndatabilde(Base):
+    """A run's input snapshot, stored once: every run of the same case version with the same locks
+    points to the same row (content-addressed by its SHA-256 within the case)."""
+
+    __tablename__ = "inndatabilder"
+    __table_args__ = (UniqueConstraint("sak_id", "sha256", name="uq_inndatabilde"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+
+
 class Kjoring(Base):
-    """One allocation run (a solve job): its input snapshot, parameters, status and results."""
+    """One allocation run (a solve job): its input snapshot (``inndatabilde``), parameters, status and
+    results."""
 
     __tablename__ = "kjoringer"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -212,7 +226,9 @@ class Kjoring(Base):
     beste_hittil: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     avbryt_bedt: Mapped[datetime | None] = mapped_column(DateTime)
     input_sha256: Mapped[str] = mapped_column(String(64))
-    inndata: Mapped[str] = mapped_column(Text)
+    inndatabilde_id: Mapped[int] = mapped_column(ForeignKey("inndatabilder.id"), index=True)
+    inndatabilde: Mapped[Inndatabilde] = relationship(lazy="select")
+    advarsler: Mapped[list[str] | None] = mapped_column(JSON)
     regelprofil: Mapped[str] = mapped_column(String(50))
     vekter: Mapped[dict[str, Any]] = mapped_column(JSON)
     parametre: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -233,6 +249,11 @@ class Kjoring(Base):
     pid: Mapped[int | None] = mapped_column(Integer)
     instans: Mapped[str] = mapped_column(String(36))
     bestilt_av: Mapped[str] = mapped_column(String(100))
+
+    @property
+    def inndata(self) -> str:
+        """The input snapshot (JSON), from ``inndatabilde`` (loaded on first use)."""
+        return self.inndatabilde.data
 
 
 class TildelingRad(Base):

@@ -41,7 +41,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from api.db import ForklaringRad, Kjoring, TildelingRad, lag_motor, naa
+from api.db import ForklaringRad, Inndatabilde, Kjoring, TildelingRad, lag_motor, naa
 
 log = logging.getLogger("api.jobber")
 
@@ -247,7 +247,11 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
         )
         if r.rowcount != 1:
             return "hoppet over"
-        rad = c.execute(select(Kjoring.inndata, Kjoring.parametre).where(Kjoring.id == kid)).one()
+        rad = c.execute(
+            select(Inndatabilde.data.label("inndata"), Kjoring.parametre)
+            .join(Inndatabilde, Inndatabilde.id == Kjoring.inndatabilde_id)
+            .where(Kjoring.id == kid)
+        ).one()
     stopp = threading.Event()
     t = _Tilstand(0, 0)
     vakt = threading.Thread(target=_vakt, args=(motor, kid, pid, t, stopp), daemon=True)

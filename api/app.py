@@ -65,6 +65,30 @@ from api.grenser import MAKS_FEIL, MAKS_ID, ForDyp, norsk_melding, skann, trygg_
 from api.jobber import MELDING_ARBEIDER_DOD, MELDING_OMSTART, TERMINALE, Koordinator
 from api.logg import FORMAL, FRITEKST_MIN, sjekk_formal, skriv_logg, verifiser
 from api.oppbevaring import SakIBruk, slett_sak
+from api.schemas import (
+    Belegg,
+    BeslutningUt,
+    BrukerUt,
+    Helse,
+    Kjoringsfeil,
+    KjoringUt,
+    LaasUt,
+    LoggRad,
+    Marginalverdier,
+    Meg,
+    Objekt,
+    Resultat,
+    SakUt,
+    Slettet,
+    TilgangUt,
+    TokenUt,
+    Ukp,
+    Utlogget,
+    VentelisteGrupper,
+    Ventetider,
+    VerifiseringUt,
+)
+from api.schemas import Side as SideUt
 from api.sikkerhet import Sikkerhetshoder, monter_dokumentasjon
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -107,9 +131,17 @@ class Feilsvar(BaseModel):
 
 
 FEILSVAR: dict[int | str, dict[str, Any]] = {
+    400: {"model": Feilsvar, "description": "Formål mangler eller er for vagt (endepunkter med personopplysninger)."},
     401: {"model": Feilsvar, "description": "Ikke innlogget eller ugyldig token."},
-    403: {"model": Feilsvar, "description": "Rollen din gir ikke tilgang."},
-    422: {"model": Feilsvar, "description": "Ugyldig forespørsel eller inndata, med feil per fil, rad og felt."},
+    403: {"model": Feilsvar, "description": "Rollen eller teamet ditt gir ikke tilgang."},
+    404: {"model": Feilsvar, "description": "Finnes ikke."},
+    409: {"model": Feilsvar, "description": "I konflikt med tilstanden (f.eks. kjøringen er ikke ferdig)."},
+    413: {"model": Feilsvar, "description": "Forespørselen er for stor."},
+    422: {
+        "model": Feilsvar,
+        "description": "Ugyldig forespørsel eller inndata, med feil per fil, rad og felt (høyst 50, resten telt).",
+    },
+    429: {"model": Feilsvar, "description": "For mange forespørsler; se Retry-After."},
 }
 
 
@@ -824,6 +856,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/helse",
+        response_model=Helse,
+        response_model_exclude_unset=True,
         tags=["drift"],
         summary="Helsesjekk",
         description=(
@@ -841,6 +875,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/auth/token",
+        response_model=TokenUt,
         tags=["innlogging"],
         summary="Logg inn (OAuth2 passord)",
         description=(
@@ -876,6 +911,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/auth/logg-ut",
+        response_model=Utlogget,
         tags=["innlogging"],
         summary="Logg ut",
         description="Tilbakekaller tokenet som sendes med, på tjeneren. Det kan ikke brukes igjen.",
@@ -891,6 +927,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/meg",
+        response_model=Meg,
         tags=["innlogging"],
         summary="Hvem er jeg",
         description="Brukernavn og rolle for tokenet.",
@@ -913,6 +950,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/brukere",
+        response_model=BrukerUt,
         tags=["innlogging"],
         status_code=201,
         summary="Opprett bruker (admin)",
@@ -970,6 +1008,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/brukere/{bruker_id}/deaktiver",
+        response_model=BrukerUt,
         tags=["innlogging"],
         summary="Deaktiver bruker (admin)",
         description="Brukeren kan ikke logge inn, og alle tokenene hennes tilbakekalles straks. Logges.",
@@ -980,6 +1019,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/brukere/{bruker_id}/aktiver",
+        response_model=BrukerUt,
         tags=["innlogging"],
         summary="Aktiver bruker igjen (admin)",
         description="Brukeren kan logge inn igjen (gamle tokener forblir tilbakekalt). Logges.",
@@ -990,6 +1030,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.put(
         "/brukere/{bruker_id}/team",
+        response_model=BrukerUt,
         tags=["innlogging"],
         summary="Flytt bruker til et annet team (admin)",
         description="Setter tildelingskontoret (teamet) brukeren arbeider i. Logges.",
@@ -1007,6 +1048,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/brukere",
+        response_model=SideUt[BrukerUt],
         tags=["innlogging"],
         summary="List brukere (admin)",
         description="Alle brukere med rolle og status.",
@@ -1089,6 +1131,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker",
+        response_model=SideUt[SakUt],
         tags=["saker"],
         summary="List saker",
         description="Saker med kommune og versjoner (ingen personopplysninger). Alle roller.",
@@ -1101,6 +1144,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker",
+        response_model=SakUt,
         tags=["saker"],
         status_code=201,
         summary="Importer sak (JSON)",
@@ -1140,6 +1184,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/import",
+        response_model=SakUt,
         tags=["saker"],
         status_code=201,
         summary="Importer sak fra CSV/Excel (malene)",
@@ -1219,6 +1264,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/demo/{navn}",
+        response_model=SakUt,
         tags=["saker"],
         status_code=201,
         summary="Last inn en demosak",
@@ -1247,6 +1293,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}",
+        response_model=SakUt,
         tags=["saker"],
         summary="Sak med versjoner",
         description="Metadata om saken og hver importert versjon (ingen personopplysninger). Alle roller.",
@@ -1257,6 +1304,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/versjoner/{versjon}",
+        response_model=Objekt,
         tags=["saker"],
         summary="Innholdet i en saksversjon",
         description="Hele saken som importert (JSON), med personopplysninger. Saksbehandler, med formål.",
@@ -1272,6 +1320,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/sokere/{soker_id}",
+        response_model=Objekt,
         tags=["saker"],
         summary="En søkers opplysninger",
         description="Søkerens registrerte opplysninger i nyeste saksversjon. Saksbehandler, med formål.",
@@ -1313,6 +1362,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/saker/{sak_id}",
+        response_model=Slettet,
         tags=["saker"],
         summary="Slett en sak med alt under den (admin)",
         description=(
@@ -1344,6 +1394,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.put(
         "/saker/{sak_id}/team",
+        response_model=SakUt,
         tags=["saker"],
         summary="Flytt en sak til et annet team (admin)",
         description=(
@@ -1361,6 +1412,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/{sak_id}/tilganger",
+        response_model=TilgangUt,
         tags=["saker"],
         status_code=201,
         summary="Gi en saksbehandler utenfor teamet tilgang til saken (admin)",
@@ -1388,6 +1440,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/tilganger",
+        response_model=list[TilgangUt],
         tags=["saker"],
         summary="Tilganger til saken utenfor teamet (admin)",
         description="Alle tilganger som er gitt, også utløpte og tilbakekalte.",
@@ -1400,6 +1453,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/saker/{sak_id}/tilganger/{tilgang_id}",
+        response_model=TilgangUt,
         tags=["saker"],
         summary="Tilbakekall en tilgang (admin)",
         description="Tilgangen slutter å gjelde straks. Logges.",
@@ -1450,6 +1504,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/laaser",
+        response_model=list[LaasUt],
         tags=["låser"],
         summary="List låser og overstyringer",
         description="Alle låser for saken, også fjernede (hvem, når, hvorfor). Saksbehandler, med formål.",
@@ -1463,6 +1518,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/{sak_id}/laaser",
+        response_model=LaasUt,
         tags=["låser"],
         status_code=201,
         summary="Sett lås eller overstyring",
@@ -1501,6 +1557,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/saker/{sak_id}/laaser/{laas_id}",
+        response_model=LaasUt,
         tags=["låser"],
         summary="Fjern lås",
         description="Setter låsen inaktiv (raden beholdes med hvem, når og hvorfor den ble fjernet).",
@@ -1582,6 +1639,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/{sak_id}/kjoringer",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         status_code=202,
         summary="Start en kjøring (løsejobb)",
@@ -1612,6 +1670,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/kjoringer/{kjoring_id}/reproduser",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         status_code=202,
         summary="Reproduser en kjøring",
@@ -1640,6 +1699,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer",
+        response_model=SideUt[KjoringUt],
         tags=["kjøringer"],
         summary="List kjøringer",
         description="Kjøringer med status og målverdier (ingen personopplysninger). Filtrer på sak og status.",
@@ -1664,6 +1724,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         summary="Status for en kjøring",
         description=(
@@ -1677,6 +1738,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/feil",
+        response_model=Kjoringsfeil,
         tags=["kjøringer"],
         summary="Hele feilmeldingen for en kjøring",
         description=(
@@ -1693,6 +1755,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/kjoringer/{kjoring_id}",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         status_code=202,
         summary="Stopp en kjøring",
@@ -1730,6 +1793,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/resultat",
+        response_model=Resultat,
         tags=["kjøringer"],
         summary="Hele resultatet",
         description=(
@@ -1745,6 +1809,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/tildelinger",
+        response_model=SideUt[Objekt],
         tags=["kjøringer"],
         summary="Tildelinger",
         description="Foreslåtte tildelinger (søker, enhet, datoer, prioritet), sidevis. Saksbehandler, med formål.",
@@ -1758,6 +1823,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/venteliste",
+        response_model=SideUt[Objekt],
         tags=["kjøringer"],
         summary="Venteliste",
         description=(
@@ -1773,6 +1839,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/forklaringer/{soker_id}",
+        response_model=Objekt,
         tags=["kjøringer"],
         summary="Forklaring for én søker",
         description=(
@@ -1800,6 +1867,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/marginalverdier",
+        response_model=Marginalverdier,
         tags=["kjøringer"],
         summary="Verdien av én ekstra plass per enhet",
         description=(
@@ -1885,6 +1953,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.put(
         "/saker/{sak_id}/beslutninger/{soker_id}",
+        response_model=BeslutningUt,
         tags=["beslutninger"],
         summary="Registrer møtets beslutning for en søker",
         description=(
@@ -1931,6 +2000,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/beslutninger",
+        response_model=list[BeslutningUt],
         tags=["beslutninger"],
         summary="Møtets beslutninger",
         description="Gjeldende beslutning per søker (med `historikk=true` også tidligere). Saksbehandler, med formål.",
@@ -1951,6 +2021,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/belegg",
+        response_model=Belegg,
         tags=["dashbord"],
         summary="Belegg per enhet over tid",
         description=(
@@ -1983,6 +2054,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/venteliste",
+        response_model=VentelisteGrupper,
         tags=["dashbord"],
         summary="Venteliste etter prioritet",
         description="Antall på venteliste per tjeneste og prioritetsintervall. Aggregert.",
@@ -2002,6 +2074,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/ventetid",
+        response_model=Ventetider,
         tags=["dashbord"],
         summary="Ventetider",
         description=(
@@ -2026,6 +2099,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/ukp",
+        response_model=Ukp,
         tags=["dashbord"],
         summary="UKP-døgn og kostnad",
         description=(
@@ -2049,6 +2123,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/tilgangslogg",
+        response_model=SideUt[LoggRad],
         tags=["tilgangslogg"],
         summary="Søk i tilgangsloggen (admin)",
         description=(
@@ -2137,6 +2212,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/tilgangslogg/verifiser",
+        response_model=VerifiseringUt,
         tags=["tilgangslogg"],
         summary="Kontroller hash-kjeden (admin)",
         description=(

@@ -18,8 +18,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from api.app import FEILSVAR
 from api.auth import AGGREGERT
 from api.db import Kjoring
+from api.schemas import Rettferdighet
 from api.web.tilgang import krev_rolle
 from modeller.sak import Sak
 
@@ -143,6 +145,7 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
 
 @ruter.get(
     "/dashbord/rettferdighet",
+    response_model=Rettferdighet,
     summary="Likebehandling: tildelingsandel etter alder, kjønn og bydel",
     description=(
         "Blant søkere med vurdert behov som kvalifiserer (tildelt eller venteliste): andelen som får plass i "
@@ -180,7 +183,8 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
                     }
                 }
             },
-        }
+        },
+        **FEILSVAR,
     },
 )
 def dash_rettferdighet(

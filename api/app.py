@@ -587,6 +587,23 @@ class Tilgang:
         self.sokere.update(str(x) for x in sokere if x)
 
 
+STOLTE_PROXYER = frozenset(x.strip() for x in os.environ.get("ALLOKERING_STOLTE_PROXYER", "").split(",") if x.strip())
+"""Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses). Without it every
+client behind one proxy would share one login limit."""
+
+
+def klientadresse(request: Request) -> str:
+    """The client's address for login throttling: the socket peer, or, when that is a trusted proxy,
+    the right-most X-Forwarded-For hop that is not itself a trusted proxy."""
+    adresse = request.client.host if request.client else "ukjent"
+    if adresse in STOLTE_PROXYER:
+        for hopp in reversed(request.headers.get("x-forwarded-for", "").split(",")):
+            hopp = hopp.strip()
+            if hopp and hopp not in STOLTE_PROXYER:
+                return hopp[:64]
+    return adresse
+
+
 def resultatets_sokere(res: dict[str, Any]) -> set[str]:
     """Every søker id a RESULT.json names (explanations, assignments, waiting list, couples)."""
     ut: set[str] = set()
@@ -892,7 +909,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         request: Request, s: Ses, skjema: Annotated[OAuth2PasswordRequestForm, Depends()], response: Response
     ) -> dict[str, Any]:
         navn = skjema.username[:100]
-        adresse = request.client.host if request.client else "ukjent"
+        adresse = klientadresse(request)
         slipp, grunn, vent = vakt.slipp_inn(adresse, navn)
         if not slipp:
             logg(request, None, "innlogging", "innlogging", "nektet (for mange forsøk)", brukernavn=navn, hva=grunn)

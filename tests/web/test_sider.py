@@ -4,6 +4,7 @@ managers, and the meeting page's render time with the oslo case (printed, not as
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -312,3 +313,21 @@ def test_api_dokumentasjonen_virker_uten_nett_og_med_streng_csp(side: Side, tjen
     assert not [r.url for r in side.svar if not r.url.startswith((tjener.base, "data:", "blob:"))]
     side.feil[:] = [f for f in side.feil if not ("cdn.redoc.ly" in f and "Content Security Policy" in f)]
     assert not side.feil, side.feil
+
+
+def test_logg_ut_tilbakekaller_tokenet_paa_tjeneren(side: Side, tjener: Tjener) -> None:
+    import urllib.error
+
+    from tests.web.conftest import api
+
+    s = side.side
+    side.logg_inn("leder")
+    token = json.loads(s.evaluate("sessionStorage.getItem('allokering.token')"))["token"]
+    assert api(tjener.base, "GET", "/meg", token)["navn"] == "test-leder"
+    s.click("#logg-ut")
+    s.wait_for_url(re.compile(r"/web/logg-inn"))
+    try:
+        api(tjener.base, "GET", "/meg", token)
+        raise AssertionError("tokenet virker fortsatt etter utlogging")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 401

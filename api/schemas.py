@@ -1,14 +1,183 @@
-"""Response schemas of the API (issue 20, item 1): every JSON endpoint declares one as its
-``response_model``, so the OpenAPI document says what each answer contains and schemathesis can check
-the answers against it. Field descriptions are bokmål (they are shown in /docs)."""
+"""Schemas of the API (issue 20, item 1): the request bodies, the error answer, and the answers — every
+JSON endpoint declares one as its ``response_model``, so the OpenAPI document says what each answer
+contains and schemathesis can check the answers against it. Descriptions are bokmål (shown in /docs)."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import os
+from datetime import date
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from api.auth import Rolle
+from api.db import STANDARD_TEAM
+from api.grenser import MAKS_FEIL, MAKS_ID, trygg_tekst
 
 T = TypeVar("T")
+MAKS_TIDSGRENSE_S = float(os.environ.get("ALLOKERING_MAKS_TIDSGRENSE_S", "300"))
+TryggTekst = Annotated[str, AfterValidator(trygg_tekst)]
+"""Free text without NUL or bidirectional override characters."""
+
+# --- Requests and errors ----------------------------------------------------------------------------
+
+
+class FeilRad(BaseModel):
+    fil: str = Field(description="Filen (eller «forespørsel»).")
+    rad: str = Field(description="Raden: linje i CSV/Excel, eller JSON-sti som «sokere[3]».")
+    felt: str = Field(description="Feltet eller kolonnen.")
+    melding: str = Field(description="Hva som er galt, på bokmål.")
+
+
+class Feilsvar(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "detail": "Ugyldig inndata: 1 feil. Ingenting er lagret.",
+                    "feil": [
+                        {"fil": "sokere.csv", "rad": "3", "felt": "alder", "melding": "må være et heltall, fikk 'åtti'"}
+                    ],
+                }
+            ]
+        }
+    )
+    detail: str
+    feil: list[FeilRad] = Field(default=[], description=f"Høyst {MAKS_FEIL} feil.")
+    flere_feil: int = Field(0, description="Antall feil til som ikke er listet.")
+
+
+FEILSVAR: dict[int | str, dict[str, Any]] = {
+    400: {"model": Feilsvar, "description": "Formål mangler eller er for vagt (endepunkter med personopplysninger)."},
+    401: {"model": Feilsvar, "description": "Ikke innlogget eller ugyldig token."},
+    403: {"model": Feilsvar, "description": "Rollen eller teamet ditt gir ikke tilgang."},
+    404: {"model": Feilsvar, "description": "Finnes ikke."},
+    409: {"model": Feilsvar, "description": "I konflikt med tilstanden (f.eks. kjøringen er ikke ferdig)."},
+    413: {"model": Feilsvar, "description": "Forespørselen er for stor."},
+    422: {
+        "model": Feilsvar,
+        "description": "Ugyldig forespørsel eller inndata, med feil per fil, rad og felt (høyst 50, resten telt).",
+    },
+    429: {"model": Feilsvar, "description": "For mange forespørsler; se Retry-After."},
+}
+
+
+def eks(
+    eksempel: Any, beskrivelse: str = "OK", kode: int = 200, ekstra: dict[int | str, dict[str, Any]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses with an example for the success code plus the common error responses."""
+    ut: dict[int | str, dict[str, Any]] = {
+        kode: {"description": beskrivelse, "content": {"application/json": {"example": eksempel}}}
+    }
+    ut.update(FEILSVAR)
+    ut.update(ekstra or {})
+    return ut
+
+
+class Parametre(BaseModel):
+    """Solver parameters (capped: ``tidsgrense_s`` per plassfamilie)."""
+
+    model_config = ConfigDict(extra="forbid")
+    tidsgrense_s: float = Field(30.0, gt=0, le=MAKS_TIDSGRENSE_S, description="Tidsgrense per plassfamilie i sekunder.")
+    arbeidere: int = Field(1, ge=1, le=8, description="CP-SAT-arbeidere (brukes når deterministisk er usann).")
+    frø: int = Field(0, ge=0, le=2**31 - 1, description="Frø for CP-SAT.")
+    deterministisk: bool = Field(True, description="Én arbeider og fast frø: samme inndata gir samme svar.")
+    marginalverdier: bool = Field(True, description="Beregn verdien av én ekstra plass per enhet.")
+    ektepar_kostnad: bool = Field(True, description="Beregn hva det koster andre å holde delte ektepar sammen.")
+
+
+class KjoringBestilling(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"versjon": None, "parametre": {"tidsgrense_s": 30, "marginalverdier": True}}]},
+    )
+    versjon: int | None = Field(None, ge=1, le=MAKS_ID, description="Saksversjon; standard er den nyeste.")
+    parametre: Parametre = Field(default_factory=Parametre)
+
+
+class LaasInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "soker_id": "S-000014",
+                    "type": "tildel",
+                    "enhet_id": "E-STR-1",
+                    "begrunnelse": "Tildelingsmøtet 27.11: pårørende bor nær, søker ønsker Strannasenteret.",
+                }
+            ]
+        },
+    )
+    soker_id: TryggTekst = Field(min_length=1, max_length=64)
+    type: Literal["tildel", "ikke_tildel"]
+    enhet_id: TryggTekst | None = Field(None, max_length=64)
+    begrunnelse: TryggTekst = Field(min_length=3, max_length=2000, description="Hvorfor låsen settes (påkrevd).")
+
+
+class LaasFjern(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"begrunnelse": "Søker trakk ønsket."}]})
+    begrunnelse: TryggTekst = Field(min_length=3, max_length=2000)
+
+
+class BeslutningInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "utfall": "tildelt",
+                    "enhet_id": "E-STR-1",
+                    "startdato": "2026-12-01",
+                    "kjoring_id": 1,
+                    "begrunnelse": "Vedtatt i tildelingsmøtet i tråd med forslaget.",
+                }
+            ]
+        },
+    )
+    utfall: Literal["tildelt", "venteliste", "avslag", "utsatt"]
+    enhet_id: TryggTekst | None = Field(None, max_length=64)
+    startdato: date | None = None
+    kjoring_id: int | None = Field(None, ge=1, le=MAKS_ID)
+    begrunnelse: TryggTekst = Field(min_length=3, max_length=4000)
+
+
+class BrukerInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"navn": "kari", "rolle": "saksbehandler", "passord": "et langt passord 7"}]},
+    )
+    navn: TryggTekst = Field(min_length=1, max_length=100)
+    rolle: Rolle
+    passord: str = Field(
+        min_length=1, max_length=200, description="Minst 12 tegn, ikke brukernavnet, ikke et vanlig passord."
+    )
+    team: TryggTekst = Field(
+        STANDARD_TEAM, min_length=1, max_length=100, description="Tildelingskontoret (teamet) brukeren arbeider i."
+    )
+
+
+class TeamInn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"team": "Tildelingskontoret nord"}]})
+    team: TryggTekst = Field(min_length=1, max_length=100)
+
+
+class SakstilgangInn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"bruker_id": 4, "dager": 7, "begrunnelse": "Vikar for Kari i tildelingsmøtet uke 49."}]
+        },
+    )
+    bruker_id: int = Field(ge=1, le=MAKS_ID)
+    dager: int = Field(7, ge=1, le=90, description="Hvor lenge tilgangen gjelder (1–90 dager).")
+    begrunnelse: TryggTekst = Field(min_length=10, max_length=2000, description="Det tjenstlige behovet.")
+
+
+# --- Errors (bokmål) --------------------------------------------------------------------------------
+
+
+# --- Answers ----------------------------------------------------------------------------------------
 
 
 class Ut(BaseModel):

@@ -18,10 +18,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from api.app import FEILSVAR
 from api.auth import AGGREGERT
 from api.db import Kjoring
-from api.schemas import Rettferdighet
+from api.schemas import FEILSVAR, Rettferdighet
 from api.web.tilgang import krev_rolle
 from modeller.sak import Sak
 

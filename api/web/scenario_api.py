@@ -33,7 +33,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import ValidationError
 
 from api.auth import Rolle
-from api.schemas import Objekt
+from api.schemas import FEILSVAR, Objekt
 from api.web.tilgang import krev_rolle
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -75,7 +75,6 @@ ruter = APIRouter(prefix="/scenarier", tags=["scenarier"])
 
 
 def _eks(eksempel: Any, kode: int = 200, type_: str = "application/json") -> dict[int | str, dict[str, Any]]:
-    from api.app import FEILSVAR
 
     return {kode: {"description": "OK", "content": {type_: {"example": eksempel}}}, **FEILSVAR}
 

@@ -9,29 +9,23 @@ what, when, why), refused attempts too. All user-facing text is bokmål.
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any, Literal
-from urllib.parse import unquote
 
-from fastapi import Body, Depends, FastAPI, File, Form, Header, HTTPException, Path, Query, Request, UploadFile
+from fastapi import Body, Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import tjenester
 from api.auth import (
-    ADMIN,
-    AGGREGERT,
-    KJORE,
-    PERSONOPPLYSNINGER,
     TOKEN_LEVETID,
     Innloggingsvakt,
     Rolle,
@@ -43,10 +37,10 @@ from api.auth import (
     utsted_token,
 )
 from api.db import (
-    STANDARD_TEAM,
     Beslutning,
     Bruker,
     ForklaringRad,
+    Inndatabilde,
     Kjoring,
     LaasRad,
     SakRad,
@@ -59,169 +53,73 @@ from api.db import (
     migrer,
     naa,
 )
-from api.grenser import MAKS_FEIL, MAKS_ID, ForDyp, norsk_melding, skann, trygg_tekst
+from api.dependencies import (
+    Admin,
+    Aggregert,
+    Id,
+    Kjorer,
+    PerSide,
+    Person,
+    Ses,
+    Side,
+    SokerId,
+    Tilgang,
+    ferdig_kjoring,
+    hent_kjoring,
+    hent_sak,
+    innlogget,
+    logg,
+    oauth2,
+    side_ut,
+)
+from api.grenser import MAKS_FEIL, ForDyp, norsk_melding, skann
 from api.jobber import MELDING_ARBEIDER_DOD, MELDING_OMSTART, TERMINALE, Koordinator
-from api.logg import FORMAL, FRITEKST_MIN, sjekk_formal, skriv_logg, verifiser
+from api.logg import verifiser
+from api.oppbevaring import SakIBruk, slett_sak
+from api.schemas import (
+    FEILSVAR,
+    Belegg,
+    BeslutningInn,
+    BeslutningUt,
+    BrukerInn,
+    BrukerUt,
+    Feilsvar,
+    Helse,
+    KjoringBestilling,
+    Kjoringsfeil,
+    KjoringUt,
+    LaasFjern,
+    LaasInn,
+    LaasUt,
+    LoggRad,
+    Marginalverdier,
+    Meg,
+    Objekt,
+    Resultat,
+    SakstilgangInn,
+    SakUt,
+    Slettet,
+    TeamInn,
+    TilgangUt,
+    TokenUt,
+    TryggTekst,
+    Ukp,
+    Utlogget,
+    VentelisteGrupper,
+    Ventetider,
+    VerifiseringUt,
+    eks,
+)
+from api.schemas import Side as SideUt
+from api.sikkerhet import Sikkerhetshoder, monter_dokumentasjon
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
 
 MAKS_FORESPORSEL_BYTES = int(float(os.environ.get("ALLOKERING_MAKS_FORESPORSEL_MB", "20")) * 1024 * 1024)
-MAKS_TIDSGRENSE_S = float(os.environ.get("ALLOKERING_MAKS_TIDSGRENSE_S", "300"))
-MAKS_PER_SIDE = 500
 MAKS_I_KO = int(os.environ.get("ALLOKERING_MAKS_I_KO", "200"))
-Id = Annotated[int, Path(ge=1, le=MAKS_ID, description="Id (heltall).")]
-TryggTekst = Annotated[str, AfterValidator(trygg_tekst)]
-"""Free text without NUL or bidirectional override characters."""
-SokerId = Annotated[str, Path(min_length=1, max_length=64, description="Søkerens id, f.eks. S-000014.")]
 
 # --- Schemas ----------------------------------------------------------------------------------------
 
-
-class FeilRad(BaseModel):
-    fil: str = Field(description="Filen (eller «forespørsel»).")
-    rad: str = Field(description="Raden: linje i CSV/Excel, eller JSON-sti som «sokere[3]».")
-    felt: str = Field(description="Feltet eller kolonnen.")
-    melding: str = Field(description="Hva som er galt, på bokmål.")
-
-
-class Feilsvar(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "detail": "Ugyldig inndata: 1 feil. Ingenting er lagret.",
-                    "feil": [
-                        {"fil": "sokere.csv", "rad": "3", "felt": "alder", "melding": "må være et heltall, fikk 'åtti'"}
-                    ],
-                }
-            ]
-        }
-    )
-    detail: str
-    feil: list[FeilRad] = Field(default=[], description=f"Høyst {MAKS_FEIL} feil.")
-    flere_feil: int = Field(0, description="Antall feil til som ikke er listet.")
-
-
-FEILSVAR: dict[int | str, dict[str, Any]] = {
-    401: {"model": Feilsvar, "description": "Ikke innlogget eller ugyldig token."},
-    403: {"model": Feilsvar, "description": "Rollen din gir ikke tilgang."},
-    422: {"model": Feilsvar, "description": "Ugyldig forespørsel eller inndata, med feil per fil, rad og felt."},
-}
-
-
-def eks(
-    eksempel: Any, beskrivelse: str = "OK", kode: int = 200, ekstra: dict[int | str, dict[str, Any]] | None = None
-) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI responses with an example for the success code plus the common error responses."""
-    ut: dict[int | str, dict[str, Any]] = {
-        kode: {"description": beskrivelse, "content": {"application/json": {"example": eksempel}}}
-    }
-    ut.update(FEILSVAR)
-    ut.update(ekstra or {})
-    return ut
-
-
-class Parametre(BaseModel):
-    """Solver parameters (capped: ``tidsgrense_s`` per plassfamilie)."""
-
-    model_config = ConfigDict(extra="forbid")
-    tidsgrense_s: float = Field(30.0, gt=0, le=MAKS_TIDSGRENSE_S, description="Tidsgrense per plassfamilie i sekunder.")
-    arbeidere: int = Field(1, ge=1, le=8, description="CP-SAT-arbeidere (brukes når deterministisk er usann).")
-    frø: int = Field(0, ge=0, le=2**31 - 1, description="Frø for CP-SAT.")
-    deterministisk: bool = Field(True, description="Én arbeider og fast frø: samme inndata gir samme svar.")
-    marginalverdier: bool = Field(True, description="Beregn verdien av én ekstra plass per enhet.")
-    ektepar_kostnad: bool = Field(True, description="Beregn hva det koster andre å holde delte ektepar sammen.")
-
-
-class KjoringBestilling(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"versjon": None, "parametre": {"tidsgrense_s": 30, "marginalverdier": True}}]},
-    )
-    versjon: int | None = Field(None, ge=1, le=MAKS_ID, description="Saksversjon; standard er den nyeste.")
-    parametre: Parametre = Field(default_factory=Parametre)
-
-
-class LaasInn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "soker_id": "S-000014",
-                    "type": "tildel",
-                    "enhet_id": "E-STR-1",
-                    "begrunnelse": "Tildelingsmøtet 27.11: pårørende bor nær, søker ønsker Strannasenteret.",
-                }
-            ]
-        },
-    )
-    soker_id: TryggTekst = Field(min_length=1, max_length=64)
-    type: Literal["tildel", "ikke_tildel"]
-    enhet_id: TryggTekst | None = Field(None, max_length=64)
-    begrunnelse: TryggTekst = Field(min_length=3, max_length=2000, description="Hvorfor låsen settes (påkrevd).")
-
-
-class LaasFjern(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"begrunnelse": "Søker trakk ønsket."}]})
-    begrunnelse: TryggTekst = Field(min_length=3, max_length=2000)
-
-
-class BeslutningInn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "utfall": "tildelt",
-                    "enhet_id": "E-STR-1",
-                    "startdato": "2026-12-01",
-                    "kjoring_id": 1,
-                    "begrunnelse": "Vedtatt i tildelingsmøtet i tråd med forslaget.",
-                }
-            ]
-        },
-    )
-    utfall: Literal["tildelt", "venteliste", "avslag", "utsatt"]
-    enhet_id: TryggTekst | None = Field(None, max_length=64)
-    startdato: date | None = None
-    kjoring_id: int | None = Field(None, ge=1, le=MAKS_ID)
-    begrunnelse: TryggTekst = Field(min_length=3, max_length=4000)
-
-
-class BrukerInn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"navn": "kari", "rolle": "saksbehandler", "passord": "et langt passord 7"}]},
-    )
-    navn: TryggTekst = Field(min_length=1, max_length=100)
-    rolle: Rolle
-    passord: str = Field(
-        min_length=1, max_length=200, description="Minst 12 tegn, ikke brukernavnet, ikke et vanlig passord."
-    )
-    team: TryggTekst = Field(
-        STANDARD_TEAM, min_length=1, max_length=100, description="Tildelingskontoret (teamet) brukeren arbeider i."
-    )
-
-
-class TeamInn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"team": "Tildelingskontoret nord"}]})
-    team: TryggTekst = Field(min_length=1, max_length=100)
-
-
-class SakstilgangInn(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"bruker_id": 4, "dager": 7, "begrunnelse": "Vikar for Kari i tildelingsmøtet uke 49."}]
-        },
-    )
-    bruker_id: int = Field(ge=1, le=MAKS_ID)
-    dager: int = Field(7, ge=1, le=90, description="Hvor lenge tilgangen gjelder (1–90 dager).")
-    begrunnelse: TryggTekst = Field(min_length=10, max_length=2000, description="Det tjenstlige behovet.")
-
-
-# --- Errors (bokmål) --------------------------------------------------------------------------------
 
 _STANDARD_NB = {
     400: "Ugyldig forespørsel.",
@@ -493,6 +391,7 @@ def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
         "ukp_dogn": k.ukp_dager,
         "ukp_kostnad_nok": k.ukp_kostnad,
         "feilmelding": offentlig_feilmelding(k),
+        "advarsler": k.advarsler or [],
         "opprettet": _iso(k.opprettet),
         "startet": _iso(k.startet),
         "ferdig": _iso(k.ferdig),
@@ -524,6 +423,7 @@ KJORING_EKS = {
     "ukp_dogn": None,
     "ukp_kostnad_nok": None,
     "feilmelding": None,
+    "advarsler": [],
     "opprettet": "2026-11-27T09:00:00",
     "startet": "2026-11-27T09:00:01",
     "ferdig": None,
@@ -531,22 +431,21 @@ KJORING_EKS = {
 }
 
 
-class Tilgang:
-    """What a personal-data request touched: the endpoint adds the søkere it read or wrote, so the
-    access log gets one row per søker (bulk reads included)."""
+STOLTE_PROXYER = frozenset(x.strip() for x in os.environ.get("ALLOKERING_STOLTE_PROXYER", "").split(",") if x.strip())
+"""Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses). Without it every
+client behind one proxy would share one login limit."""
 
-    def __init__(self, bruker: Bruker, formal: str):
-        self.bruker = bruker
-        self.navn = bruker.navn
-        self.formal = formal
-        self.sokere: set[str] = set()
-        self.sak_id: int | None = None
-        self.kjoring_id: int | None = None
-        self.via_tilgang: int | None = None
-        """The Sakstilgang that let a saksbehandler outside the case's team in (marked in the log)."""
 
-    def rorte(self, sokere: Iterable[Any]) -> None:
-        self.sokere.update(str(x) for x in sokere if x)
+def klientadresse(request: Request) -> str:
+    """The client's address for login throttling: the socket peer, or, when that is a trusted proxy,
+    the right-most X-Forwarded-For hop that is not itself a trusted proxy."""
+    adresse = request.client.host if request.client else "ukjent"
+    if adresse in STOLTE_PROXYER:
+        for hopp in reversed(request.headers.get("x-forwarded-for", "").split(",")):
+            hopp = hopp.strip()
+            if hopp and hopp not in STOLTE_PROXYER:
+                return hopp[:64]
+    return adresse
 
 
 def resultatets_sokere(res: dict[str, Any]) -> set[str]:
@@ -579,12 +478,16 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         description=BESKRIVELSE,
         openapi_tags=TAGGER,
         lifespan=levetid,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.koordinator = koordinator
     app.state.innloggingsvakt = vakt
     app.state.fabrikk = fabrikk
     app.state.motor = motor
     app.add_middleware(Storrelsesgrense, maks=MAKS_FORESPORSEL_BYTES)
+    app.add_middleware(Sikkerhetshoder)
+    monter_dokumentasjon(app)
 
     @app.exception_handler(Inndatafeil)
     async def _inndatafeil(_r: Request, exc: Inndatafeil) -> JSONResponse:
@@ -608,224 +511,30 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     async def _uventet(_r: Request, exc: Exception) -> JSONResponse:
         return _feilsvar(500, "Intern feil i tjenesten. Feilen er logget.")
 
-    # --- dependencies
-
-    def sesjon() -> Iterator[Session]:
-        with fabrikk() as s:
-            yield s
-
-    Ses = Annotated[Session, Depends(sesjon)]
-    oauth2 = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False)
-
-    def innlogget(s: Ses, token: Annotated[str | None, Depends(oauth2)]) -> Bruker:
-        b = bruker_for_token(s, token) if token else None
-        if b is None:
-            raise HTTPException(401, "Ikke innlogget eller ugyldig token.", headers={"WWW-Authenticate": "Bearer"})
-        return b
-
-    def rolle(roller: frozenset[Rolle]) -> Any:
-        def sjekk(b: Annotated[Bruker, Depends(innlogget)]) -> Bruker:
-            if b.rolle not in roller:
-                raise HTTPException(403, f"Rollen «{b.rolle}» har ikke tilgang til dette.")
-            return b
-
-        return sjekk
-
-    def heltall(x: Any) -> int | None:
-        try:
-            v = int(x)
-        except (TypeError, ValueError):
-            return None
-        return v if 0 < v <= MAKS_ID else None
-
-    def logg(
-        request: Request,
-        b: Bruker | None,
-        handling: str,
-        formal: str,
-        utfall: str,
-        sokere: Iterable[str | None] = (),
-        *,
-        hva: str | None = None,
-        brukernavn: str | None = None,
-        sak_id: int | None = None,
-        kjoring_id: int | None = None,
-    ) -> None:
-        """Rows in the access log, in a transaction of their own (see ``api.logg``)."""
-        route = request.scope.get("route")
-        pp = request.path_params
-        sti_soker = str(pp["soker_id"])[:64] if pp.get("soker_id") else None
-        with fabrikk.begin() as ls:
-            skriv_logg(
-                ls,
-                bruker=b.navn if b is not None else (brukernavn or "(ukjent)"),
-                rolle=b.rolle if b is not None else "",
-                handling=handling,
-                hva=hva or getattr(route, "summary", None) or request.url.path,
-                metode=request.method,
-                sti=request.url.path,
-                sak_id=sak_id if sak_id is not None else heltall(pp.get("sak_id")),
-                kjoring_id=kjoring_id if kjoring_id is not None else heltall(pp.get("kjoring_id")),
-                sokere=[*sokere, sti_soker],
-                formal=formal,
-                utfall=utfall,
-            )
-
-    def _utfall(exc: BaseException) -> str:
-        if isinstance(exc, StarletteHTTPException):
-            return f"avvist ({exc.status_code})"
-        if isinstance(exc, (Inndatafeil, RequestValidationError)):
-            return "avvist (422)"
-        return "feil"
-
-    def tilgangskontroll(roller: frozenset[Rolle], personopplysninger: bool, standardformal: str = "") -> Any:
-        """The one dependency for logged access: role check, purpose check (required for personal
-        data), and after the endpoint one access-log row per søker it touched, with the outcome.
-        Refused attempts are logged too."""
-
-        def kontroll(
-            request: Request,
-            b: Annotated[Bruker, Depends(innlogget)],
-            formal: Annotated[
-                str | None,
-                Query(
-                    max_length=500,
-                    description=(
-                        "Formålet med å lese eller skrive personopplysninger (påkrevd der personopplysninger "
-                        "leses eller skrives): ett av "
-                        + ", ".join(f"«{x}»" for x in FORMAL)
-                        + f", eller en beskrivelse med minst {FRITEKST_MIN} tegn."
-                    ),
-                    examples=["tildelingsmøte"],
-                ),
-            ] = None,
-            x_formal: Annotated[
-                str | None,
-                Header(
-                    alias="X-Formal",
-                    max_length=500,
-                    description="Formål (alternativ til `formal`); æøå prosentkodet, f.eks. `tildelingsm%C3%B8te`.",
-                ),
-            ] = None,
-        ) -> Iterator[Tilgang]:
-            hvorfor = " ".join((formal or unquote(x_formal or "")).split())
-            handling = "skriv" if request.method in ("POST", "PUT", "PATCH", "DELETE") else "les"
-            if not personopplysninger:
-                handling = "kjøring"
-            if b.rolle not in roller:
-                logg(request, b, handling, hvorfor, "nektet (rolle)")
-                if personopplysninger:
-                    raise HTTPException(
-                        403,
-                        f"Rollen «{b.rolle}» har ikke tilgang til personopplysninger; bruk de aggregerte dashbordene.",
-                    )
-                raise HTTPException(403, f"Rollen «{b.rolle}» har ikke tilgang til dette.")
-            if not hvorfor and not personopplysninger:
-                hvorfor = standardformal
-            grunn = sjekk_formal(hvorfor) if hvorfor != standardformal or personopplysninger else None
-            if grunn:
-                logg(request, b, handling, hvorfor, "nektet (formål)")
-                hvor = " (spørreparameteren «formal» eller hodet «X-Formal»)."
-                raise HTTPException(400, grunn[0].upper() + grunn[1:] + hvor)
-            t = Tilgang(b, hvorfor)
-            utfall = "ok"
-            try:
-                yield t
-            except BaseException as exc:
-                utfall = _utfall(exc)
-                raise
-            finally:
-                if utfall == "ok" and t.via_tilgang is not None:
-                    utfall = f"ok (sakstilgang {t.via_tilgang})"
-                logg(request, b, handling, hvorfor, utfall, t.sokere, sak_id=t.sak_id, kjoring_id=t.kjoring_id)
-
-        return kontroll
-
-    Person = Annotated[Tilgang, Depends(tilgangskontroll(PERSONOPPLYSNINGER, True))]
-    Aggregert = Annotated[Bruker, Depends(rolle(AGGREGERT))]
-    Kjorer = Annotated[Tilgang, Depends(tilgangskontroll(KJORE, False, "kjøring av tildelingsmodellen"))]
-    Admin = Annotated[Bruker, Depends(rolle(ADMIN))]
-    Side = Annotated[int, Query(ge=1, le=1_000_000, description="Sidenummer (fra 1).")]
-    PerSide = Annotated[int, Query(ge=1, le=MAKS_PER_SIDE, description=f"Rader per side (høyst {MAKS_PER_SIDE}).")]
-
-    def side_ut(elementer: list[Any], antall: int, side: int, per_side: int) -> dict[str, Any]:
-        return {"antall": antall, "side": side, "per_side": per_side, "elementer": elementer}
-
-    def sakstilgang(s: Session, sak: SakRad, b: Bruker) -> tuple[bool, int | None]:
-        """(may the user work on the case's personal data, the Sakstilgang used if any). Tjenstlig
-        behov: a saksbehandler works on the cases of her own team, or of another team with a
-        time-limited access given by an admin."""
-        if b.rolle != Rolle.SAKSBEHANDLER:
-            return False, None
-        if sak.team == b.team:
-            return True, None
-        g = s.scalar(
-            select(Sakstilgang)
-            .where(
-                Sakstilgang.sak_id == sak.id,
-                Sakstilgang.bruker_id == b.id,
-                Sakstilgang.tilbakekalt.is_(None),
-                Sakstilgang.utloper > naa(),
-            )
-            .order_by(Sakstilgang.id)
-            .limit(1)
-        )
-        return (True, g.id) if g is not None else (False, None)
-
-    def krev_sakstilgang(s: Session, sak: SakRad, t: Tilgang) -> None:
-        if t.bruker.rolle != Rolle.SAKSBEHANDLER:
-            return  # other roles reach only run endpoints without personal data (checked by the role)
-        ok, via = sakstilgang(s, sak, t.bruker)
-        if not ok:
-            raise HTTPException(
-                403,
-                f"Saken {sak.id} hører til teamet «{sak.team}», og du er i «{t.bruker.team}». "
-                "Be en administrator om tilgang til saken (tjenstlig behov).",
-            )
-        t.via_tilgang = via
-
-    def hent_sak(s: Session, sak_id: Id, t: Tilgang | None = None) -> SakRad:
-        rad = s.get(SakRad, sak_id)
-        if rad is None:
-            raise HTTPException(404, f"Saken {sak_id} finnes ikke.")
-        if t is not None:
-            t.sak_id = sak_id
-            krev_sakstilgang(s, rad, t)
-        return rad
-
-    def hent_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None) -> Kjoring:
-        rad = s.get(Kjoring, kjoring_id)
-        if rad is None:
-            raise HTTPException(404, f"Kjøringen {kjoring_id} finnes ikke.")
-        if t is not None:
-            t.sak_id, t.kjoring_id = rad.sak_id, rad.id
-            sak = s.get(SakRad, rad.sak_id)
-            assert sak is not None
-            krev_sakstilgang(s, sak, t)
-        return rad
-
-    def ferdig_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None) -> Kjoring:
-        k = hent_kjoring(s, kjoring_id, t)
-        if k.status != "done" or k.resultat is None:
-            raise HTTPException(409, f"Kjøringen {kjoring_id} har ikke noe resultat (status «{k.status}»).")
-        return k
-
     # --- drift
 
     @app.get(
         "/helse",
+        response_model=Helse,
+        response_model_exclude_unset=True,
         tags=["drift"],
         summary="Helsesjekk",
-        description="Svarer straks, også mens løsejobber går. Viser databasetype og antall aktive jobber.",
+        description=(
+            'Svarer straks, også mens løsejobber går. Uten innlogging bare `{"status": "ok"}`; '
+            "en innlogget bruker ser også databasetype og antall aktive jobber."
+        ),
         responses=eks({"status": "ok", "database": "sqlite", "aktive_jobber": 1}),
     )
-    def helse() -> dict[str, Any]:
+    def helse(s: Ses, token: Annotated[str | None, Depends(oauth2)]) -> dict[str, Any]:
+        if not token or bruker_for_token(s, token) is None:
+            return {"status": "ok"}
         return {"status": "ok", "database": motor.dialect.name, "aktive_jobber": koordinator.antall_i_prosess()}
 
     # --- innlogging
 
     @app.post(
         "/auth/token",
+        response_model=TokenUt,
         tags=["innlogging"],
         summary="Logg inn (OAuth2 passord)",
         description=(
@@ -842,7 +551,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         request: Request, s: Ses, skjema: Annotated[OAuth2PasswordRequestForm, Depends()], response: Response
     ) -> dict[str, Any]:
         navn = skjema.username[:100]
-        adresse = request.client.host if request.client else "ukjent"
+        adresse = klientadresse(request)
         slipp, grunn, vent = vakt.slipp_inn(adresse, navn)
         if not slipp:
             logg(request, None, "innlogging", "innlogging", "nektet (for mange forsøk)", brukernavn=navn, hva=grunn)
@@ -861,6 +570,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/auth/logg-ut",
+        response_model=Utlogget,
         tags=["innlogging"],
         summary="Logg ut",
         description="Tilbakekaller tokenet som sendes med, på tjeneren. Det kan ikke brukes igjen.",
@@ -876,6 +586,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/meg",
+        response_model=Meg,
         tags=["innlogging"],
         summary="Hvem er jeg",
         description="Brukernavn og rolle for tokenet.",
@@ -898,6 +609,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/brukere",
+        response_model=BrukerUt,
         tags=["innlogging"],
         status_code=201,
         summary="Opprett bruker (admin)",
@@ -955,6 +667,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/brukere/{bruker_id}/deaktiver",
+        response_model=BrukerUt,
         tags=["innlogging"],
         summary="Deaktiver bruker (admin)",
         description="Brukeren kan ikke logge inn, og alle tokenene hennes tilbakekalles straks. Logges.",
@@ -965,6 +678,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/brukere/{bruker_id}/aktiver",
+        response_model=BrukerUt,
         tags=["innlogging"],
         summary="Aktiver bruker igjen (admin)",
         description="Brukeren kan logge inn igjen (gamle tokener forblir tilbakekalt). Logges.",
@@ -975,6 +689,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.put(
         "/brukere/{bruker_id}/team",
+        response_model=BrukerUt,
         tags=["innlogging"],
         summary="Flytt bruker til et annet team (admin)",
         description="Setter tildelingskontoret (teamet) brukeren arbeider i. Logges.",
@@ -992,6 +707,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/brukere",
+        response_model=SideUt[BrukerUt],
         tags=["innlogging"],
         summary="List brukere (admin)",
         description="Alle brukere med rolle og status.",
@@ -1074,6 +790,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker",
+        response_model=SideUt[SakUt],
         tags=["saker"],
         summary="List saker",
         description="Saker med kommune og versjoner (ingen personopplysninger). Alle roller.",
@@ -1086,6 +803,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker",
+        response_model=SakUt,
         tags=["saker"],
         status_code=201,
         summary="Importer sak (JSON)",
@@ -1125,6 +843,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/import",
+        response_model=SakUt,
         tags=["saker"],
         status_code=201,
         summary="Importer sak fra CSV/Excel (malene)",
@@ -1204,6 +923,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/demo/{navn}",
+        response_model=SakUt,
         tags=["saker"],
         status_code=201,
         summary="Last inn en demosak",
@@ -1232,6 +952,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}",
+        response_model=SakUt,
         tags=["saker"],
         summary="Sak med versjoner",
         description="Metadata om saken og hver importert versjon (ingen personopplysninger). Alle roller.",
@@ -1242,6 +963,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/versjoner/{versjon}",
+        response_model=Objekt,
         tags=["saker"],
         summary="Innholdet i en saksversjon",
         description="Hele saken som importert (JSON), med personopplysninger. Saksbehandler, med formål.",
@@ -1257,6 +979,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/sokere/{soker_id}",
+        response_model=Objekt,
         tags=["saker"],
         summary="En søkers opplysninger",
         description="Søkerens registrerte opplysninger i nyeste saksversjon. Saksbehandler, med formål.",
@@ -1296,8 +1019,41 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         "tilbakekalt_av": None,
     }
 
+    @app.delete(
+        "/saker/{sak_id}",
+        response_model=Slettet,
+        tags=["saker"],
+        summary="Slett en sak med alt under den (admin)",
+        description=(
+            "Sletter saken med versjoner, låser, kjøringer (resultater og forklaringer), beslutninger og "
+            "inndata-øyeblikksbilder. Begrunnelse er påkrevd; tilgangsloggen får én rad per søker i saken. "
+            "Ikke mens en kjøring av saken står i kø eller går (409)."
+        ),
+        responses=eks(
+            {"sak_id": 1, "slettet": True, "sokere": 49},
+            ekstra={409: {"model": Feilsvar, "description": "Kjøring i gang."}},
+        ),
+    )
+    def slett(
+        request: Request,
+        s: Ses,
+        a: Admin,
+        sak_id: Id,
+        begrunnelse: Annotated[TryggTekst, Query(min_length=10, max_length=500, description="Hvorfor saken slettes.")],
+    ) -> dict[str, Any]:
+        hent_sak(s, sak_id)
+        try:
+            n = slett_sak(
+                s, sak_id, bruker=a.navn, rolle=a.rolle, grunn=begrunnelse, sti=request.url.path, metode="DELETE"
+            )
+        except SakIBruk as exc:
+            raise HTTPException(409, str(exc).capitalize() + ".") from None
+        s.commit()
+        return {"sak_id": sak_id, "slettet": True, "sokere": n}
+
     @app.put(
         "/saker/{sak_id}/team",
+        response_model=SakUt,
         tags=["saker"],
         summary="Flytt en sak til et annet team (admin)",
         description=(
@@ -1315,6 +1071,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/{sak_id}/tilganger",
+        response_model=TilgangUt,
         tags=["saker"],
         status_code=201,
         summary="Gi en saksbehandler utenfor teamet tilgang til saken (admin)",
@@ -1342,6 +1099,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/tilganger",
+        response_model=list[TilgangUt],
         tags=["saker"],
         summary="Tilganger til saken utenfor teamet (admin)",
         description="Alle tilganger som er gitt, også utløpte og tilbakekalte.",
@@ -1354,6 +1112,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/saker/{sak_id}/tilganger/{tilgang_id}",
+        response_model=TilgangUt,
         tags=["saker"],
         summary="Tilbakekall en tilgang (admin)",
         description="Tilgangen slutter å gjelde straks. Logges.",
@@ -1404,6 +1163,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/laaser",
+        response_model=list[LaasUt],
         tags=["låser"],
         summary="List låser og overstyringer",
         description="Alle låser for saken, også fjernede (hvem, når, hvorfor). Saksbehandler, med formål.",
@@ -1417,6 +1177,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/{sak_id}/laaser",
+        response_model=LaasUt,
         tags=["låser"],
         status_code=201,
         summary="Sett lås eller overstyring",
@@ -1455,6 +1216,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/saker/{sak_id}/laaser/{laas_id}",
+        response_model=LaasUt,
         tags=["låser"],
         summary="Fjern lås",
         description="Setter låsen inaktiv (raden beholdes med hvem, når og hvorfor den ble fjernet).",
@@ -1491,6 +1253,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         parametre: dict[str, Any],
         art: str,
         foreldre: int | None,
+        advarsler: list[str] | None = None,
     ) -> Kjoring:
         from allokering import __version__
         from modeller.sak import Sak
@@ -1499,6 +1262,15 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
         if aktive >= MAKS_I_KO:
             raise HTTPException(429, f"For mange kjøringer i kø ({aktive}); prøv igjen senere.")
         sak_ = Sak.model_validate_json(inndata, context={"utsett_kryssjekk": True})
+        bilde = s.scalar(select(Inndatabilde).where(Inndatabilde.sak_id == sak_id, Inndatabilde.sha256 == sha))
+        if bilde is None:  # stored once per case and content: a new version or new locks
+            try:
+                with s.begin_nested():
+                    bilde = Inndatabilde(sak_id=sak_id, sha256=sha, data=inndata)
+                    s.add(bilde)
+            except IntegrityError:  # stored by a concurrent request in the meantime
+                bilde = s.scalar(select(Inndatabilde).where(Inndatabilde.sak_id == sak_id, Inndatabilde.sha256 == sha))
+                assert bilde is not None
         k = Kjoring(
             sak_id=sak_id,
             saksversjon_id=versjon.id,
@@ -1508,7 +1280,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             fremdrift=0.0,
             fase="i kø",
             input_sha256=sha,
-            inndata=inndata,
+            inndatabilde_id=bilde.id,
+            advarsler=advarsler or None,
             regelprofil=sak_.profil.id,
             vekter=sak_.profil.vekter.model_dump(mode="json"),
             parametre=parametre,
@@ -1525,6 +1298,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.post(
         "/saker/{sak_id}/kjoringer",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         status_code=202,
         summary="Start en kjøring (løsejobb)",
@@ -1548,13 +1322,14 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
             )
         if v is None:
             raise HTTPException(404, f"Fant ikke saksversjonen for sak {sak_id}.")
-        sak_ = tjenester.effektiv_sak(s, v)
+        sak_, advarsler = tjenester.effektiv_sak_med_advarsler(s, v)
         inndata, sha = tjenester.snapshot(sak_)
-        k = opprett_kjoring(s, b, sak_id, v, inndata, sha, bestilling.parametre.model_dump(), "ny", None)
+        k = opprett_kjoring(s, b, sak_id, v, inndata, sha, bestilling.parametre.model_dump(), "ny", None, advarsler)
         return JSONResponse(_kjoring_ut(k), status_code=202)
 
     @app.post(
         "/kjoringer/{kjoring_id}/reproduser",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         status_code=202,
         summary="Reproduser en kjøring",
@@ -1583,6 +1358,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer",
+        response_model=SideUt[KjoringUt],
         tags=["kjøringer"],
         summary="List kjøringer",
         description="Kjøringer med status og målverdier (ingen personopplysninger). Filtrer på sak og status.",
@@ -1607,6 +1383,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         summary="Status for en kjøring",
         description=(
@@ -1620,6 +1397,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/feil",
+        response_model=Kjoringsfeil,
         tags=["kjøringer"],
         summary="Hele feilmeldingen for en kjøring",
         description=(
@@ -1636,6 +1414,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.delete(
         "/kjoringer/{kjoring_id}",
+        response_model=KjoringUt,
         tags=["kjøringer"],
         status_code=202,
         summary="Stopp en kjøring",
@@ -1673,6 +1452,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/resultat",
+        response_model=Resultat,
         tags=["kjøringer"],
         summary="Hele resultatet",
         description=(
@@ -1688,6 +1468,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/tildelinger",
+        response_model=SideUt[Objekt],
         tags=["kjøringer"],
         summary="Tildelinger",
         description="Foreslåtte tildelinger (søker, enhet, datoer, prioritet), sidevis. Saksbehandler, med formål.",
@@ -1701,6 +1482,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/venteliste",
+        response_model=SideUt[Objekt],
         tags=["kjøringer"],
         summary="Venteliste",
         description=(
@@ -1716,6 +1498,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/forklaringer/{soker_id}",
+        response_model=Objekt,
         tags=["kjøringer"],
         summary="Forklaring for én søker",
         description=(
@@ -1743,6 +1526,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/kjoringer/{kjoring_id}/marginalverdier",
+        response_model=Marginalverdier,
         tags=["kjøringer"],
         summary="Verdien av én ekstra plass per enhet",
         description=(
@@ -1828,6 +1612,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.put(
         "/saker/{sak_id}/beslutninger/{soker_id}",
+        response_model=BeslutningUt,
         tags=["beslutninger"],
         summary="Registrer møtets beslutning for en søker",
         description=(
@@ -1874,6 +1659,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/saker/{sak_id}/beslutninger",
+        response_model=list[BeslutningUt],
         tags=["beslutninger"],
         summary="Møtets beslutninger",
         description="Gjeldende beslutning per søker (med `historikk=true` også tidligere). Saksbehandler, med formål.",
@@ -1894,6 +1680,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/belegg",
+        response_model=Belegg,
         tags=["dashbord"],
         summary="Belegg per enhet over tid",
         description=(
@@ -1926,6 +1713,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/venteliste",
+        response_model=VentelisteGrupper,
         tags=["dashbord"],
         summary="Venteliste etter prioritet",
         description="Antall på venteliste per tjeneste og prioritetsintervall. Aggregert.",
@@ -1945,6 +1733,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/ventetid",
+        response_model=Ventetider,
         tags=["dashbord"],
         summary="Ventetider",
         description=(
@@ -1969,6 +1758,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/dashbord/ukp",
+        response_model=Ukp,
         tags=["dashbord"],
         summary="UKP-døgn og kostnad",
         description=(
@@ -1992,6 +1782,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/tilgangslogg",
+        response_model=SideUt[LoggRad],
         tags=["tilgangslogg"],
         summary="Søk i tilgangsloggen (admin)",
         description=(
@@ -2080,6 +1871,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @app.get(
         "/tilgangslogg/verifiser",
+        response_model=VerifiseringUt,
         tags=["tilgangslogg"],
         summary="Kontroller hash-kjeden (admin)",
         description=(

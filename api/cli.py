@@ -165,3 +165,34 @@ def verifiser(db: str | None = typer.Option(None, "--db", help=DB_HJELP)) -> Non
     typer.echo(f"Rader kontrollert: {v.antall}. Siste hash: {v.siste_hash}")
     if not v.ok:
         raise typer.Exit(code=1)
+
+
+def opprydding(
+    dager: int = typer.Option(
+        None,
+        "--dager",
+        min=1,
+        help="Oppbevaringstid i dager (standard $ALLOKERING_OPPBEVARING_DAGER eller 365).",
+    ),
+    slett: bool = typer.Option(
+        False, "--slett", help="Slett faktisk; uten dette vises bare hva som ville blitt slettet."
+    ),
+    db: str | None = typer.Option(None, "--db", help=DB_HJELP),
+) -> None:
+    """Slett saker uten aktivitet i oppbevaringstiden, eldre kjøringer og utløpte tokener (logges)."""
+    from api.db import lag_motor, lag_sesjonsfabrikk, migrer
+    from api.oppbevaring import STANDARD_DAGER, rydd
+
+    motor = lag_motor(db)
+    migrer(motor)
+    with lag_sesjonsfabrikk(motor).begin() as s:
+        r = rydd(s, dager or STANDARD_DAGER, utfor=slett)
+    motor.dispose()
+    hva = "Slettet" if slett else "Ville slettet (kjør med --slett for å slette)"
+    typer.echo(f"Oppbevaringstid: {dager or STANDARD_DAGER} dager (grense {r.grense:%d.%m.%Y %H:%M} UTC).")
+    typer.echo(
+        f"{hva}: {len(r.saker)} saker ({r.sokere} søkere), {len(r.kjoringer)} eldre kjøringer, "
+        f"{r.inndatabilder} øyeblikksbilder uten kjøring, {r.tokener} utløpte tokener."
+    )
+    for h in r.hoppet_over:
+        typer.echo(f"Hoppet over: {h}.")

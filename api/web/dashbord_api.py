@@ -22,6 +22,7 @@ from scipy.optimize import linprog
 
 from api.auth import AGGREGERT
 from api.db import Kjoring
+from api.schemas import FEILSVAR, Rettferdighet
 from api.web.tilgang import krev_rolle
 from modeller.sak import Sak
 
@@ -215,6 +216,7 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
 
 @ruter.get(
     "/dashbord/rettferdighet",
+    response_model=Rettferdighet,
     summary="Likebehandling: tildelingsandel etter alder, kjønn og bydel",
     description=(
         "Blant søkere med vurdert behov som kvalifiserer (tildelt eller venteliste): andelen som får plass i "
@@ -252,7 +254,8 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
                     }
                 }
             },
-        }
+        },
+        **FEILSVAR,
     },
 )
 def dash_rettferdighet(

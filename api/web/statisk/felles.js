@@ -8,7 +8,13 @@ const Allokering = (() => {
   };
   const bruker = lagret();
 
-  function loggUt() {
+  async function loggUt() {
+    // revoke the token on the server too, so a copy of it is worthless; then forget it here
+    if (bruker) {
+      try {
+        await fetch("/auth/logg-ut", { method: "POST", headers: { Authorization: "Bearer " + bruker.token } });
+      } catch (_) { /* offline or already invalid: forgetting it locally is all that is left */ }
+    }
     sessionStorage.removeItem(NOKKEL);
     window.location.assign("/web/logg-inn");
   }

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from allokering.brev import Brevfeil, brevprofil, fyll_ut, lag_brevgrunnlag, saksnummer, slå_sammen
 from api.db import Beslutning, Kjoring
 from api.dependencies import Id, Person, Ses, ferdig_kjoring
+from api.schemas import FEILSVAR
 from modeller.sak import Sak
 
 ruter = APIRouter(tags=["kjøringer"])
@@ -61,7 +62,8 @@ def ferdigbehandlet(s: Session, k: Kjoring) -> bool:
         200: {
             "content": {"application/zip": {"example": "(binær zip-fil med .docx-filer)"}},
             "description": "Zip med ett Word-brev per søker og samlet.docx.",
-        }
+        },
+        **FEILSVAR,
     },
 )
 def vedtaksutkast(s: Ses, t: Person, kjoring_id: Id) -> Response:

@@ -29,6 +29,7 @@ from api.auth import PERSONOPPLYSNINGER, bruker_for_token
 from api.db import Beslutning, Bruker, Kjoring, SakRad, Sakstilgang, naa
 from api.grenser import MAKS_ID
 from api.logg import sjekk_formal, skriv_logg
+from api.schemas import FEILSVAR
 from modeller.sak import Sak
 
 ruter = APIRouter(tags=["kjøringer"])
@@ -108,7 +109,8 @@ def ferdigbehandlet(s: Session, k: Kjoring) -> bool:
         200: {
             "content": {"application/zip": {"example": "(binær zip-fil med .docx-filer)"}},
             "description": "Zip med ett Word-brev per søker og samlet.docx.",
-        }
+        },
+        **FEILSVAR,
     },
 )
 def vedtaksutkast(

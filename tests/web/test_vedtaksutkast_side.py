@@ -20,12 +20,12 @@ def test_lag_vedtaksutkast_laster_ned_zip(side: Side, tjener: Tjener) -> None:
     side.logg_inn("saksbehandler")
     s.select_option("#demo", "tvedestrand")
     s.click("#last-demo")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('Demosaken')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
     s.click("#los")
-    s.wait_for_function("document.body.dataset.kjoring", timeout=120_000)
+    s.wait_for_function("() => document.body.dataset.kjoring", timeout=120_000)
     kid = s.evaluate("document.body.dataset.kjoring")
     s.click("#endelig")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
     with s.expect_download(timeout=120_000) as nedlasting:
         s.click("#vedtaksutkast")
     assert nedlasting.value.suggested_filename == f"vedtaksutkast-kjoring-{kid}.zip"
@@ -35,5 +35,5 @@ def test_lag_vedtaksutkast_laster_ned_zip(side: Side, tjener: Tjener) -> None:
     for n in navn:
         tekst = "\n".join(p.text for p in Document(io.BytesIO(z.read(n))).paragraphs)
         assert UTKAST not in tekst and f"/K{kid}/" in tekst, n
-    s.wait_for_function("document.getElementById('melding').textContent.includes('Vedtaksutkastene')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('Vedtaksutkastene')")
     assert not side.feil, side.feil

@@ -556,6 +556,9 @@ def lag_brevgrunnlag(
         oppfolging = ""
         if s is not None and s.soknad.langtid is not None:
             oppfolging = str(getattr(s.soknad.langtid, "oppfolging_i_ventetiden", None) or "")
+        opphold = (vl.get("oppfolging_per_oppholdssted") or {}).get(s.oppholdssted.value if s is not None else "")
+        if not oppfolging and opphold:
+            oppfolging = str(opphold)
         if not oppfolging:
             o = vl.get("oppfolging") or ""
             oppfolging = str(o.get(service) or o.get("standard") or "") if isinstance(o, dict) else str(o)

@@ -193,10 +193,16 @@ def test_tvedestrand_langtid_venteliste_uten_kønummer_og_med_oppfolging(demoer:
     d = demoer["tvedestrand"]
     langtid = [f for f in d["resultat"]["explanations"] if f["outcome"] == "venteliste" and f["service"] == "langtid"]
     assert langtid
+    sokere = {x.id: x for x in d["sak"].sokere}
     for f in langtid:
         t = tekst(d["mappe"] / f"{f['applicant_id']}_venteliste.docx")
         assert not re.search(r"Du står som nummer", t) and "uavhengig av ventetid (punkt 3.17)" in t
-        assert "Oppfølging mens du venter" in t and "bo hjemme forsvarlig i påvente av plass" in t
+        sted = sokere[f["applicant_id"]].oppholdssted.value
+        forventet = {
+            "sykehus_ukp": "Du er meldt utskrivningsklar fra sykehus. Kommunen tar imot deg fra sykehuset",
+            "korttid": "Du har korttidsopphold nå",
+        }.get(sted, "bo hjemme forsvarlig i påvente av plass")
+        assert "Oppfølging mens du venter" in t and forventet in t, (f["applicant_id"], sted)
     s = demoer["sandefjord"]
     f = next(f for f in s["resultat"]["explanations"] if f["outcome"] == "venteliste" and f["service"] == "langtid")
     assert re.search(r"Du står som nummer \d+ av \d+", tekst(s["mappe"] / f"{f['applicant_id']}_venteliste.docx"))

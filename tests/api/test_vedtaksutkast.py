@@ -51,7 +51,9 @@ def test_vedtaksutkast_zip_logg_og_ferdigbehandlet(klient: Any, roller: dict[str
         sid = n.split("_", 1)[0]
         assert UTKAST in t and f"SAK{sak_id}/K{kid}/{sid}" in t and res["input_sha256"] in t
     with app.state.fabrikk() as s:
-        rader = s.scalars(select(Tilgangslogg).where(Tilgangslogg.hva == f"Vedtaksutkast (Word) for kjøring {kid}"))
+        rader = s.scalars(
+            select(Tilgangslogg).where(Tilgangslogg.sti.like("%/vedtaksutkast"), Tilgangslogg.kjoring_id == kid)
+        )
         logget = {x.soker_id for x in rader if x.utfall == "ok" and x.formal == "test av tildeling"}
     assert logget == sokere
 

@@ -52,10 +52,19 @@ of the year pooled). With unchanged flats the list grows with the old population
 in 2035, 76.2 in 2040 (95 % CI 68.1–84.2; senterleilighet 60.0), the senterleilighet p90 wait 707 days
 in 2040. For comparison, an occupancy calibration like langtid (0.97) gives a list of 1–3 persons.
 
+Issue 23 (calibration per place type, ``scenarier.behov``): a søker who needs skjerming has a vedtak on a
+skjermet place and the weekly case locks the somatic units for them («ikke_tildel»); the case's langtid
+waiting list is present at the start (``_initier_langtidsko``); who may have which place type comes from
+``allokering.regler`` (``regelsjekk`` when the model is built, not from the simulator's own idea of the
+criteria); ``Scenario.motor.praksis = "manuell"`` replaces the engine by today's manual practice
+(``scenarier.manuell``) with everything else equal; every placement is checked against the rules
+(``flyt[("kontroll", "mot reglene")]``, 0 expected).
+
 Common random numbers: every random draw belongs to a *person* and is made at arrival from a stream
 keyed by (seed, replication, week, stream) via ``numpy.random.SeedSequence``; the length of stay
 (tenancy), withdrawal day, korttid→langtid transition, age, dementia etc. are attributes of the
-person. Two scenarios that differ only in capacity therefore see exactly the same arrivals.
+person. Two scenarios that differ only in capacity therefore see exactly the same arrivals, and
+policy levers that change a rate thin or add persons without disturbing the others (``ankomster``).
 
 ØHD occupancy (validation, ``test_ohd_belegg_sandefjord``): a 5-bed ØHD unit, 6.2 admissions per
 1 000 inhabitants per year, 65 000 inhabitants (1.10 requests/day), stays of 1–3 døgn with the default
@@ -621,7 +630,7 @@ class Modell:
     boligtyper: tuple[str, ...] = ()  # housing services with units (today's or planned), sorted
     bolig_nivaa: dict[str, float] = field(default_factory=dict)  # need level per housing type with flats today
     bolig_start: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Q₀, applications/day), start
-    langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's)
+    langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's who qualify)
     regler: dict[Variant, frozenset[Plasstype]] = field(default_factory=dict)  # by allokering.regler
     somatiske: tuple[str, ...] = ()  # the langtid somatisk units (locked for søkere who need skjerming)
     skjermet_finnes: bool = False  # the municipality has skjermet units (else nobody is locked out)
@@ -746,11 +755,18 @@ def bygg_modell(sc: Scenario) -> Modell:
         boligtyper=tuple(sorted({p.plasstype.value for p in enheter if p.plasstype.er_bolig})),
         bolig_nivaa={tj: r for tj, r in sorted(bolig_nivaa.items()) if boligplasser[tj] > 0},
         bolig_start=bolig_start,
-        langtid_ko_start=sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID),
+        langtid_ko_start=_langtidsko(mal),
         regler=regelsjekk(profil, proto, start),
         somatiske=tuple(p.id for p in enheter if p.plasstype is Plasstype.LANGTID_SOMATISK),
         skjermet_finnes=any(p.plasstype is Plasstype.LANGTID_SKJERMET for p in enheter),
     )
+
+
+def _langtidsko(mal: Sak) -> int:
+    """Today's langtid waiting list: the case's langtid søkere who qualify by the rules (the template
+    mixes in ineligible and incomplete applications, which would not wait for a place)."""
+    kv = kvalifiser_alle(mal)
+    return sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID and kv[x.id].utfall == Utfall.KVALIFISERT)
 
 
 def _gamma1(k: float) -> float:
@@ -874,7 +890,8 @@ class Simulator:
 
     def _initier_langtidsko(self) -> None:
         """Today's langtid waiting list, as many as in the case (``Modell.langtid_ko_start``: the langtid
-        søkere of the template case), from their own stream: drawn as langtid arrivals (age, dementia,
+        søkere of the template case who qualify by the rules; Sandefjord 62, Tvedestrand 12), from their
+        own stream: drawn as langtid arrivals (age, dementia,
         skjerming, IPLOS, UKP, length of stay), applied Exp(30) days ago, withdraw after Exp(mean
         frafall) days from now. Without it a small municipality starts with an empty list and its
         beds drain before the first arrivals come (Tvedestrand: 89 % in the start year instead of

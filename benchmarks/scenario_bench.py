@@ -155,6 +155,7 @@ def klynge(rep: int, raske: bool = False, runder: int = 2) -> tuple[float, float
                 # (a worker keeps the model of the scenario it last ran, keyed by the task's JSON).
                 b.klient.run(varm, reisefast(sc).model_dump_json())
                 forste = sorted(b.klient.scheduler_info()["workers"])[0]
+                kjor([sc], b)  # one untimed run: the engine's first solves in each worker (loading OR-Tools etc.)
                 # The machine's speed drifts within minutes (other processes): 1 and 2 workers
                 # alternate, and the speed-up is the median of the rounds' own ratios. For the
                 # 1-worker run the tasks are restricted to one worker; the other one idles.

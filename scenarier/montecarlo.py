@@ -289,7 +289,8 @@ class Nokkelfeil(ValueError):
 class Nokkeltall:
     """One key figure of one year, measured per replication: ``p90_vent:langtid:2033``,
     ``snitt_vent:korttid:2030``, ``ukp_dogn::2033``, ``venteliste:langtid:2033``, ``belegg:langtid:2033``,
-    ``akutt_avvist_andel::2030``, ``ektepar_splittet::2033`` (the middle part is the service)."""
+    ``akutt_avvist_andel::2030``, ``ektepar_splittet::2033`` (the middle part is the service; couples are
+    counted over the whole run, the year only has to lie in the horizon)."""
 
     navn: str
     tjeneste: str | None
@@ -313,6 +314,8 @@ class Nokkeltall:
     def tekst(self) -> str:
         navn, enhet = NOKKELTALL[self.navn]
         tj = f" {self.tjeneste}" if self.tjeneste else ""
+        if self.navn.startswith("ektepar"):  # counted over the whole run, not per year
+            return f"{navn} (hele perioden, {enhet})"
         return f"{navn}{tj} i {self.aar}" + ("" if enhet == "andel" else f" ({enhet})")
 
     def per_rep(self, res: Resultat) -> pd.Series:

@@ -33,7 +33,7 @@ from allokering import flyt
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
 from allokering.kandidater import Delproblem
 from allokering.likebehandling import Ikkekanonisk, kanoniser
-from allokering.lp import Flate, Lp, heltall_verdi, redusert_kost_fiksering
+from allokering.lp import Flate, heltall_verdi, redusert_kost_fiksering
 from allokering.modell import NIVAER, Matrisemodell, bygg_modell, gjennomforbar, leksikografiske_vekter, til_cpsat
 from allokering.referanse import Referanseresultat, gradig, gradig_beste, som_vektor
 from allokering.resultat import Familieloesning, Loserparametre, Lpgrunnlag, Nivaaresultat
@@ -159,7 +159,9 @@ def _loes_familie(
         not bare_nivaa1 and not tosteg and mm.n <= p.strategi.tosteg_fra and _trygg_storrelse(samlet, len(dp.sokere))
     )
     hoved = samlet if ett_steg else l1
-    lp1 = Lp(mm, hoved, startkolonner=_sikt(mm, p, nivaa1=not ett_steg), sikt_andel=p.strategi.sikt_andel)
+    lp1 = p.strategi.lp_klasse(
+        mm, hoved, startkolonner=_sikt(mm, p, nivaa1=not ett_steg), sikt_andel=p.strategi.sikt_andel
+    )
     with p.strategi.maal("lp:samlet" if ett_steg else "lp:nivaa1"):
         r1 = lp1.loes()
     if fangst is not None and r1.status == "OPTIMAL":
@@ -195,7 +197,7 @@ def _loes_familie(
         for j, v in fast.items():
             xl[j] = xu[j] = v
         assert flate is not None
-        lp2 = Lp(
+        lp2 = p.strategi.lp_klasse(
             mm,
             senere,
             xl,

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from allokering.lp import Lp
+
 Vei = Literal["cpsat", "lp", "sifting"]
 
 
@@ -70,6 +72,11 @@ class Strategi:
     """Force one route on every family: «cpsat» (CP-SAT from the greedy start, no LP proof),
     «lp» (the whole LP, no greedy shortcut, no sifting), «sifting» (sifting from each søker's
     best columns in every family). None: the engine chooses."""
+
+    lp_klasse: type[Lp] = Lp
+    """The LP relaxation's class for a family's own solve (``familieloser``). Only tests change
+    it (a subclass that reports a chosen outcome, to reach a route that real cases seldom take);
+    the proof never rests on it, as every LP answer is checked against the model's rows."""
 
     maaling: Callable[[str, float], None] | None = None
     """Timing hook: called with (step, seconds) when a measured step ends. Steps of the case:

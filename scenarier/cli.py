@@ -118,9 +118,12 @@ def run(
             encoding="utf-8",
         )
     rapport = lag_rapport(res, ut / "rapport.html", nokkel=nokkel)
+    from scenarier.rapport import delvise_aar
+
     for r in res:
         t = r.aarstabell()
-        siste = t.iloc[-1]
+        hele = t[~t["aar"].isin(list(delvise_aar(r)))]
+        siste = (hele if len(hele) else t).iloc[-1]  # the last whole year (a last partial year says little)
         typer.echo(
             f"{r.scenario.navn}: {int(siste['aar'])}: venteliste langtid {tall(siste['venteliste_langtid'], 1)} "
             f"(95 % KI {tall(siste['venteliste_langtid_ki_lav'], 1)}–{tall(siste['venteliste_langtid_ki_hoy'], 1)}), "

@@ -42,6 +42,12 @@ def _modell(scenario_json: str) -> Modell:
     return m
 
 
+def varm(scenario_json: str) -> None:
+    """Build (and keep) a scenario's model in this process: run on every worker before a timed run
+    (``client.run(varm, …)``), so no replication pays for it."""
+    _modell(scenario_json)
+
+
 def kjor_oppgave(oppgave: Oppgave) -> tuple[int, Utdrag]:
     """Run one replication and make its tables where it ran (top level: picklable for process
     pools and Dask)."""
@@ -99,6 +105,7 @@ class DaskBackend(Backend):
         from dask.distributed import Client, LocalCluster
 
         self._cluster: Any = None
+        self.kun_arbeidere: list[str] | None = None  # run only on these workers (the benchmark's 1-worker run)
         if adresse:
             self.klient = Client(adresse)
             if arbeidere:
@@ -123,7 +130,7 @@ class DaskBackend(Backend):
     def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Utdrag]]:
         from dask.distributed import as_completed as dask_as_completed
 
-        futures = self.klient.map(kjor_oppgave, list(oppgaver), pure=False)
+        futures = self.klient.map(kjor_oppgave, list(oppgaver), pure=False, workers=self.kun_arbeidere)
         indeks = {f.key: i for i, f in enumerate(futures)}
         ut: dict[int, tuple[int, Utdrag]] = {}
         for f in dask_as_completed(futures):

@@ -6,8 +6,18 @@ Replication r of every compared scenario uses the same seed ``replikasjonsfro(se
 arrivals exactly and differences between them have far smaller variance than independent runs.
 ``sammenlign`` forces one seed and one number of replications on all scenarios.
 
-Confidence intervals: the mean over replications ± t(0.975, R−1)·s/√R (replications are independent).
-Fan charts use the 5/25/50/75/95 % quantiles over replications.
+Confidence intervals (``ki``) respect the quantity's range: waits, counts and kroner get a t-interval
+on the log scale (never below 0), shares and occupancy one on the logit scale (inside 0–1), a
+difference the plain t-interval (replications are independent). Fan charts use the 5/25/50/75/95 %
+quantiles over replications.
+
+Comparing scenarios (issue 23): ``Nokkeltall`` is one key figure of one year measured per
+replication (``p90_vent:langtid:2033``); ``parvis`` gives B − A per replication with its interval,
+and — from the same replications — the unpaired (Welch) interval, whose width is what independent
+runs would have given: the gain of common random numbers, reported in the same run.
+``kjor_til_presisjon`` adds replications until the half-width of the key figure (of the paired
+difference when scenarios are compared) is below a target, or a replication or time budget is
+used; replication r has the same seed whichever batch it runs in.
 
 Bolig: the ``tjeneste`` of a placement is the housing service (``senterleilighet``, ``hdo`` …, equal to
 its place type); ``tjeneste="bolig"`` in ``p90_vent`` and the yearly table means all housing types
@@ -279,7 +289,8 @@ class Nokkelfeil(ValueError):
 class Nokkeltall:
     """One key figure of one year, measured per replication: ``p90_vent:langtid:2033``,
     ``snitt_vent:korttid:2030``, ``ukp_dogn::2033``, ``venteliste:langtid:2033``, ``belegg:langtid:2033``,
-    ``akutt_avvist_andel::2030``, ``ektepar_splittet::2033`` (the middle part is the service)."""
+    ``akutt_avvist_andel::2030``, ``ektepar_splittet::2033`` (the middle part is the service; couples are
+    counted over the whole run, the year only has to lie in the horizon)."""
 
     navn: str
     tjeneste: str | None
@@ -303,6 +314,8 @@ class Nokkeltall:
     def tekst(self) -> str:
         navn, enhet = NOKKELTALL[self.navn]
         tj = f" {self.tjeneste}" if self.tjeneste else ""
+        if self.navn.startswith("ektepar"):  # counted over the whole run, not per year
+            return f"{navn} (hele perioden, {enhet})"
         return f"{navn}{tj} i {self.aar}" + ("" if enhet == "andel" else f" ({enhet})")
 
     def per_rep(self, res: Resultat) -> pd.Series:

@@ -102,7 +102,7 @@ def vifte(resultater: Sequence[Resultat], kolonne: str) -> go.Figure:
     return _norsk(fig, f"{navn} ({enhet})")
 
 
-def _delvise_aar(r: Resultat) -> dict[int, int]:
+def delvise_aar(r: Resultat) -> dict[int, int]:
     """Years the run covers only partly: year → simulated days."""
     d = pd.to_datetime(r.uker.drop_duplicates("uke")["dato"])
     dager = pd.Series(7, index=d).groupby(d.dt.year).sum()
@@ -116,7 +116,7 @@ def _delvise_aar(r: Resultat) -> dict[int, int]:
 
 def aar_etikett(r: Resultat, aar: int) -> str:
     """«2041 (delvis: 4 dager)» for a partial year."""
-    delvis = _delvise_aar(r)
+    delvis = delvise_aar(r)
     return f"{aar} (delvis: {delvis[aar]} dager)" if aar in delvis else str(aar)
 
 

@@ -52,10 +52,19 @@ of the year pooled). With unchanged flats the list grows with the old population
 in 2035, 76.2 in 2040 (95 % CI 68.1–84.2; senterleilighet 60.0), the senterleilighet p90 wait 707 days
 in 2040. For comparison, an occupancy calibration like langtid (0.97) gives a list of 1–3 persons.
 
+Issue 23 (calibration per place type, ``scenarier.behov``): a søker who needs skjerming has a vedtak on a
+skjermet place and the weekly case locks the somatic units for them («ikke_tildel»); the case's langtid
+waiting list is present at the start (``_initier_langtidsko``); who may have which place type comes from
+``allokering.regler`` (``regelsjekk`` when the model is built, not from the simulator's own idea of the
+criteria); ``Scenario.motor.praksis = "manuell"`` replaces the engine by today's manual practice
+(``scenarier.manuell``) with everything else equal; every placement is checked against the rules
+(``flyt[("kontroll", "mot reglene")]``, 0 expected).
+
 Common random numbers: every random draw belongs to a *person* and is made at arrival from a stream
 keyed by (seed, replication, week, stream) via ``numpy.random.SeedSequence``; the length of stay
 (tenancy), withdrawal day, korttid→langtid transition, age, dementia etc. are attributes of the
-person. Two scenarios that differ only in capacity therefore see exactly the same arrivals.
+person. Two scenarios that differ only in capacity therefore see exactly the same arrivals, and
+policy levers that change a rate thin or add persons without disturbing the others (``ankomster``).
 
 ØHD occupancy (validation, ``test_ohd_belegg_sandefjord``): a 5-bed ØHD unit, 6.2 admissions per
 1 000 inhabitants per year, 65 000 inhabitants (1.10 requests/day), stays of 1–3 døgn with the default
@@ -148,6 +157,10 @@ STROMMER = {
     "bolig": 5,
     "bolig_init": 6,
     "langtid_init": 7,
+    "langtid_ekstra": 8,
+    "korttid_ekstra": 9,
+    "avlastning_ekstra": 10,
+    "akutt_ekstra": 11,
 }
 INSTITUSJONSFAMILIER = (Familie.LANGTID, Familie.KORTTID, Familie.AVLASTNING, Familie.AKUTT)
 SIMULERTE_FAMILIER = (*INSTITUSJONSFAMILIER, Familie.BOLIG)
@@ -617,7 +630,7 @@ class Modell:
     boligtyper: tuple[str, ...] = ()  # housing services with units (today's or planned), sorted
     bolig_nivaa: dict[str, float] = field(default_factory=dict)  # need level per housing type with flats today
     bolig_start: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Q₀, applications/day), start
-    langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's)
+    langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's who qualify)
     regler: dict[Variant, frozenset[Plasstype]] = field(default_factory=dict)  # by allokering.regler
     somatiske: tuple[str, ...] = ()  # the langtid somatisk units (locked for søkere who need skjerming)
     skjermet_finnes: bool = False  # the municipality has skjermet units (else nobody is locked out)
@@ -742,11 +755,18 @@ def bygg_modell(sc: Scenario) -> Modell:
         boligtyper=tuple(sorted({p.plasstype.value for p in enheter if p.plasstype.er_bolig})),
         bolig_nivaa={tj: r for tj, r in sorted(bolig_nivaa.items()) if boligplasser[tj] > 0},
         bolig_start=bolig_start,
-        langtid_ko_start=sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID),
+        langtid_ko_start=_langtidsko(mal),
         regler=regelsjekk(profil, proto, start),
         somatiske=tuple(p.id for p in enheter if p.plasstype is Plasstype.LANGTID_SOMATISK),
         skjermet_finnes=any(p.plasstype is Plasstype.LANGTID_SKJERMET for p in enheter),
     )
+
+
+def _langtidsko(mal: Sak) -> int:
+    """Today's langtid waiting list: the case's langtid søkere who qualify by the rules (the template
+    mixes in ineligible and incomplete applications, which would not wait for a place)."""
+    kv = kvalifiser_alle(mal)
+    return sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID and kv[x.id].utfall == Utfall.KVALIFISERT)
 
 
 def _gamma1(k: float) -> float:
@@ -800,6 +820,7 @@ class Simulator:
         self.ferdige: list[Stay] = []
         self.akutt_aktive: dict[str, list[float]] = {}
         self.n_person = 0
+        self.n_ekstra = 0
         self.n_opphold = 0
         self.n_bolig = 0  # bolig søkere and stays have their own ids (B-…, OB-…): the others' ids are
         self.n_bolig_opphold = 0  # the same with and without bolig
@@ -821,6 +842,11 @@ class Simulator:
     def _ny_person_id(self) -> str:
         self.n_person += 1
         return f"S-{self.n_person:07d}"
+
+    def _ny_ekstra_id(self) -> str:
+        """Persons a lever adds (``ankomster``): their own ids, so the others keep theirs."""
+        self.n_ekstra += 1
+        return f"X-{self.n_ekstra:07d}"
 
     def _ny_opphold(self, enhet: str, start: int, slutt: int | None, kjent: bool, person: str, tj: str) -> Stay:
         if tj in _BOLIG:
@@ -868,7 +894,8 @@ class Simulator:
 
     def _initier_langtidsko(self) -> None:
         """Today's langtid waiting list, as many as in the case (``Modell.langtid_ko_start``: the langtid
-        søkere of the template case), from their own stream: drawn as langtid arrivals (age, dementia,
+        søkere of the template case who qualify by the rules; Sandefjord 62, Tvedestrand 12), from their
+        own stream: drawn as langtid arrivals (age, dementia,
         skjerming, IPLOS, UKP, length of stay), applied Exp(30) days ago, withdraw after Exp(mean
         frafall) days from now. Without it a small municipality starts with an empty list and its
         beds drain before the first arrivals come (Tvedestrand: 89 % in the start year instead of
@@ -997,97 +1024,121 @@ class Simulator:
 
     def ankomster(self, uke: int) -> list[Person]:
         """Arrivals of week ``uke``: langtid/korttid/avlastning on days t0−7 … t0−1 (they are on the list
-        at the meeting on t0); akutt on days t0 … t0+6. All draws from this week's streams."""
+        at the meeting on t0); akutt on days t0 … t0+6. All draws from this week's streams.
+
+        Policy levers keep common random numbers: the week's persons are drawn at the rate *without*
+        the lever; a lever that lowers a rate (LEON) then keeps each person with probability f (a
+        uniform drawn last, so every other draw is the same), and one that raises it (more avlastning)
+        adds Poisson((f − 1)·rate) persons from their own stream (``<tjeneste>_ekstra``, ids
+        ``X-…``). Both give Poisson(f·rate) arrivals, and scenario B sees A's persons except the ones
+        the lever removes or adds — so A/B differences are paired (issue 23)."""
         t0 = 7 * uke
         aar = self.m.aar(t0)
         bef = self.m.befolkning.for_aar(aar)
-        rate = ukerate(self.sc.behov, self.m.nivaa, bef, self._faktor(aar))
+        faktor = self._faktor(aar)
+        rate = ukerate(self.sc.behov, self.m.nivaa, bef, {})
+        ut: list[Person] = []
+        for tj in ("langtid", "korttid", "avlastning", "akutt"):
+            f = faktor.get(tj, 1.0)
+            ut.extend(self._trekk(tj, strom(self.seed, self.rep, uke, tj), rate[tj], min(1.0, f), uke, bef, "S"))
+            if f > 1.0:
+                rng = strom(self.seed, self.rep, uke, f"{tj}_ekstra")
+                ut.extend(self._trekk(tj, rng, rate[tj] * (f - 1.0), 1.0, uke, bef, "X"))
+        if self.m.bolig_nivaa:
+            ut.extend(self._boligankomster(uke, bef, self._faktor(aar).get("bolig", 1.0)))
+        return ut
+
+    def _trekk(
+        self, tj: str, rng: np.random.Generator, lam: float, behold: float, uke: int, bef: np.ndarray, prefiks: str
+    ) -> list[Person]:
+        """The persons of one service and week from ``rng`` (Poisson(lam), each kept with probability
+        ``behold``; see ``ankomster``)."""
+        t0 = 7 * uke
         b = self.sc.behov
         lg = self.sc.liggetid
         or_lt = self.m.nivaa["demens_or"]
         p_skj = self.m.nivaa["p_skjerming_demens"]
         ut: list[Person] = []
-        for tj in ("langtid", "korttid", "avlastning", "akutt"):
-            rng = strom(self.seed, self.rep, uke, tj)
-            n = int(rng.poisson(rate[tj]))
-            p_baand = aldersfordeling(bef, b.relativ_risiko[tj])
-            if n == 0:
-                continue
-            alder = trekk_alder(rng, p_baand, n)
+        n = int(rng.poisson(lam))
+        p_baand = aldersfordeling(bef, b.relativ_risiko[tj])
+        if n == 0:
+            return ut
+        alder = trekk_alder(rng, p_baand, n)
+        if tj == "akutt":
+            tid = np.sort(t0 + 7 * rng.random(n))
+            dag = np.floor(tid).astype(int)
+        else:
+            dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
+        ukp = rng.random(n) < b.andel_ukp.get(tj, 0.0)
+        iplos = 3 + rng.choice(3, size=n, p=np.asarray(b.iplos_nivaa_sannsynlighet))
+        kvinne = rng.random(n) < np.where(alder >= 80, 0.67, 0.55)
+        u_dem = rng.random(n)
+        u_skj = rng.random(n)
+        frafall_mid = b.frafall_middel_dager.get(tj)
+        frafall = rng.exponential(frafall_mid, size=n) if frafall_mid else np.full(n, 1e9)
+        if tj == "langtid":
+            lengde = lg.langtid(rng, n)
+        elif tj == "korttid":
+            lengde = lg.korttid(rng, n)
+        elif tj == "akutt":
+            lengde = lg.akutt(rng, n)
+        else:
+            lengde = np.zeros(n, dtype=int)
+        videre = rng.random(n) < self.m.nivaa.get("p_korttid_til_langtid", 0.0)
+        lt_lengde = lg.langtid(rng, n)
+        par = rng.random(n) < b.andel_ektepar_langtid / 2
+        avl = [lg.avlastning(rng) for _ in range(n)] if tj == "avlastning" else []
+        beholdt = rng.random(n) < behold  # the lever's thinning: drawn last (see ``ankomster``)
+        ny_id = self._ny_person_id if prefiks == "S" else self._ny_ekstra_id
+        for i in range(n):
+            a = max(18, int(alder[i]))  # adults only (KØH: T §3.19)
+            # Langtid applicants (also those who come through korttid) get the calibrated odds
+            # ratio (four of five with dementia); korttid patients who go home the korttid one.
+            til_langtid = tj == "langtid" or (tj == "korttid" and bool(videre[i]))
+            dem = bool(u_dem[i] < andel_demens(a, or_lt if til_langtid else b.demens_oddsratio_korttid))
+            p = Person(
+                id=ny_id(),
+                tjeneste=tj,
+                ankomst=int(dag[i]),
+                alder=a,
+                kvinne=bool(kvinne[i]),
+                iplos=int(iplos[i]),
+                demens=dem,
+                skjerming=dem and bool(u_skj[i] < p_skj),
+                ukp=bool(ukp[i]) and tj in ("langtid", "korttid"),
+                lengde=int(lengde[i]),
+                frafall=int(dag[i] + frafall[i]),
+            )
+            if tj == "avlastning":
+                p.lengde, p.periode = avl[i]
             if tj == "akutt":
-                tid = np.sort(t0 + 7 * rng.random(n))
-                dag = np.floor(tid).astype(int)
-            else:
-                dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
-            ukp = rng.random(n) < b.andel_ukp.get(tj, 0.0)
-            iplos = 3 + rng.choice(3, size=n, p=np.asarray(b.iplos_nivaa_sannsynlighet))
-            kvinne = rng.random(n) < np.where(alder >= 80, 0.67, 0.55)
-            u_dem = rng.random(n)
-            u_skj = rng.random(n)
-            frafall_mid = b.frafall_middel_dager.get(tj)
-            frafall = rng.exponential(frafall_mid, size=n) if frafall_mid else np.full(n, 1e9)
-            if tj == "langtid":
-                lengde = lg.langtid(rng, n)
-            elif tj == "korttid":
-                lengde = lg.korttid(rng, n)
-            elif tj == "akutt":
-                lengde = lg.akutt(rng, n)
-            else:
-                lengde = np.zeros(n, dtype=int)
-            videre = rng.random(n) < self.m.nivaa.get("p_korttid_til_langtid", 0.0)
-            lt_lengde = lg.langtid(rng, n)
-            par = rng.random(n) < b.andel_ektepar_langtid / 2
-            avl = [lg.avlastning(rng) for _ in range(n)] if tj == "avlastning" else []
-            for i in range(n):
-                a = max(18, int(alder[i]))  # adults only (KØH: T §3.19)
-                # Langtid applicants (also those who come through korttid) get the calibrated odds
-                # ratio (four of five with dementia); korttid patients who go home the korttid one.
-                til_langtid = tj == "langtid" or (tj == "korttid" and bool(videre[i]))
-                dem = bool(u_dem[i] < andel_demens(a, or_lt if til_langtid else b.demens_oddsratio_korttid))
-                p = Person(
-                    id=self._ny_person_id(),
+                p.tid = float(tid[i])
+            if tj == "korttid" and videre[i]:
+                p.videre_langtid = True
+                p.periode = int(lt_lengde[i])  # the langtid stay length of the later application
+            p.fra = "sykehus" if p.ukp else "hjemme"
+            nye = [p]
+            if tj == "langtid" and par[i]:
+                # An ektepar: the spouse applies the same day and both wish to live together (S §4.22).
+                q = Person(
+                    id=ny_id(),
                     tjeneste=tj,
-                    ankomst=int(dag[i]),
-                    alder=a,
-                    kvinne=bool(kvinne[i]),
-                    iplos=int(iplos[i]),
-                    demens=dem,
-                    skjerming=dem and bool(u_skj[i] < p_skj),
-                    ukp=bool(ukp[i]) and tj in ("langtid", "korttid"),
-                    lengde=int(lengde[i]),
-                    frafall=int(dag[i] + frafall[i]),
+                    ankomst=p.ankomst,
+                    alder=max(65, min(104, a + int(rng.integers(-4, 5)))),
+                    kvinne=not p.kvinne,
+                    iplos=p.iplos,
+                    demens=False,
+                    skjerming=False,
+                    ukp=False,
+                    lengde=int(lt_lengde[i]),
+                    frafall=p.frafall,
+                    ektefelle=p.id,
                 )
-                if tj == "avlastning":
-                    p.lengde, p.periode = avl[i]
-                if tj == "akutt":
-                    p.tid = float(tid[i])
-                if tj == "korttid" and videre[i]:
-                    p.videre_langtid = True
-                    p.periode = int(lt_lengde[i])  # the langtid stay length of the later application
-                p.fra = "sykehus" if p.ukp else "hjemme"
-                ut.append(p)
-                self.ankomstlogg.append((uke, p.id, tj, p.ankomst, a, p.lengde, p.ukp))
-                if tj == "langtid" and par[i]:
-                    # An ektepar: the spouse applies the same day and both wish to live together (S §4.22).
-                    q = Person(
-                        id=self._ny_person_id(),
-                        tjeneste=tj,
-                        ankomst=p.ankomst,
-                        alder=max(65, min(104, a + int(rng.integers(-4, 5)))),
-                        kvinne=not p.kvinne,
-                        iplos=p.iplos,
-                        demens=False,
-                        skjerming=False,
-                        ukp=False,
-                        lengde=int(lt_lengde[i]),
-                        frafall=p.frafall,
-                        ektefelle=p.id,
-                    )
-                    p.ektefelle = q.id
-                    ut.append(q)
-                    self.ankomstlogg.append((uke, q.id, tj, q.ankomst, q.alder, q.lengde, False))
-        if self.m.bolig_nivaa:
-            ut.extend(self._boligankomster(uke, bef, self._faktor(aar).get("bolig", 1.0)))
+                p.ektefelle = q.id
+                nye.append(q)
+            if beholdt[i]:  # a removed person still used its ids and draws: the others stay the same
+                ut.extend(nye)
+                self.ankomstlogg.extend((uke, x.id, tj, x.ankomst, x.alder, x.lengde, x.ukp) for x in nye)
         return ut
 
     def _boligankomster(self, uke: int, bef: np.ndarray, faktor: float) -> list[Person]:

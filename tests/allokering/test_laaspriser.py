@@ -38,6 +38,9 @@ def test_laasprisen_er_forskjellen_mot_full_omlosning_uten_laasen(seed: int) -> 
         assert lp.soker not in lp.fortrengt
         assert (not lp.pris) <= (not lp.fortrengt)  # nobody is displaced by a lock that costs nothing
     assert positive >= 1
+    # Re-solved in fixed parts over threads: one thread gives the same prices.
+    en = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, traader=1))
+    assert en.laaspriser == losning.laaspriser
 
 
 def test_laas_som_bekrefter_forslaget_koster_null_og_prisen_staar_i_resultatet() -> None:

@@ -163,18 +163,18 @@ def test_dual_simplex_gir_ingenting_naar_pivotene_ikke_rekker():
     assert trenger_flere >= 1
 
 
-def test_ingen_cpsat_modell_naar_tiden_er_ute_og_nivaa1_er_bevist(monkeypatch: pytest.MonkeyPatch):
+def test_ingen_cpsat_modell_naar_tiden_er_ute_og_nivaa1_er_bevist():
     """When the time limit is spent and the LP has proven level 1, no CP-SAT model is built (it
     would get no time): the LP vertex stands, level 1 proven, the later levels unproven. The
-    later levels' LP is made to report a fractional vertex so that the search would be next."""
-    from allokering import familieloser as loser
+    later levels' LP is made to report a fractional vertex (through ``Strategi.lp_klasse``) so
+    that the search would be next; the timing hook shows whether a CP-SAT model was built."""
+    from allokering.familieloser import loes_familie
 
     sak = generer(60_000, SANDEFJORD, seed=5, antall_sokere=160, antall_enheter=24, horisont_dager=14)
     dp = bygg_delproblem(sak, Familie.LANGTID, kvalifiser_alle(sak), prioriter_alle(sak))
-    riktig = loser.loes_familie(dp, UTEN).nivaaer[0].verdi
-    ekte = loser.Lp
+    riktig = loes_familie(dp, UTEN).nivaaer[0].verdi
 
-    class BrokSenereNivaaer(ekte):  # type: ignore[misc, valid-type]
+    class BrokSenereNivaaer(Lp):
         def __init__(self, *a, **k):  # type: ignore[no-untyped-def]
             super().__init__(*a, **k)
             self.senere = len(a) > 2  # Lp(mm, senere, xl, xu, lo, hi): the later levels' LP
@@ -185,15 +185,19 @@ def test_ingen_cpsat_modell_naar_tiden_er_ute_og_nivaa1_er_bevist(monkeypatch: p
                 r.heltallig = False
             return r
 
-    def ingen_cpsat(*a, **k):  # type: ignore[no-untyped-def]
-        raise AssertionError("CP-SAT-modellen ble bygd uten tid igjen")
+    steg: list[str] = []
 
-    monkeypatch.setattr(loser, "Lp", BrokSenereNivaaer)
-    monkeypatch.setattr(loser, "til_cpsat", ingen_cpsat)
-    fl = loser.loes_familie(dp, Loserparametre(tidsgrense_s=0.0), tosteg=True)
+    def p(tid: float) -> Loserparametre:
+        strategi = Strategi(lp_klasse=BrokSenereNivaaer, maaling=lambda navn, _s: steg.append(navn))
+        return Loserparametre(tidsgrense_s=tid, strategi=strategi)
+
+    fl = loes_familie(dp, p(0.0), tosteg=True)
     assert (fl.status, fl.metode) == ("FEASIBLE", "lp")
     assert fl.nivaaer[0].bevist and fl.nivaaer[0].verdi == riktig
     assert not fl.nivaaer[2].bevist
-    # With time left the search runs (here the stub stops it: the path is the same as before).
-    with pytest.raises(AssertionError, match="uten tid"):
-        loser.loes_familie(dp, Loserparametre(tidsgrense_s=60.0), tosteg=True)
+    assert "lp:flate" in steg and "cpsat_bygg" not in steg
+    # With time left the search runs from the same point.
+    steg.clear()
+    med_tid = loes_familie(dp, p(60.0), tosteg=True)
+    assert "cpsat_bygg" in steg and "cpsat" in steg
+    assert med_tid.nivaaer[0].verdi == riktig

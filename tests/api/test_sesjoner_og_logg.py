@@ -322,7 +322,7 @@ def test_migrering_av_eksisterende_database(tmp_path: Path) -> None:
 def test_klientadresse_bak_stolt_proxy(monkeypatch: Any) -> None:
     from starlette.requests import Request
 
-    from api import app as appmodul
+    from api.rutere import felles as appmodul
 
     def req(peer: str, xff: str | None) -> Request:
         hoder = [(b"x-forwarded-for", xff.encode())] if xff else []

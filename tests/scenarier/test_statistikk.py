@@ -169,3 +169,30 @@ def test_cli_kapasitet_feil_paa_bokmaal(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "finnes ikke i regelprofilen" in r.output
     r = CliRunner().invoke(app, [*grunn, "--plasstype", "langtid_somatisk", "--aar", "2041", "--maks-dager", "30"])
     assert r.exit_code == 2 and "utenfor scenariets horisont" in r.output
+
+
+def test_tiltak_beholder_felles_tilfeldige_tall() -> None:
+    """A LEON cut removes persons from A's arrivals (thinning) and more avlastning adds persons from
+    their own stream: every other arrival of B is exactly A's (before issue 23 a lever changed the
+    Poisson draws and with them every later draw, so A/B differences were unpaired)."""
+    from scenarier.scenariofil import Tiltak
+    from scenarier.simulering import Simulator, bygg_modell
+
+    a = _sc(uker=26)
+    b = a.model_copy(
+        update={
+            "tiltak": Tiltak(leon_reduksjon_langtid=0.3, leon_fra_aar=2026, leon_innfasing_aar=0, avlastning_okning=0.5)
+        }
+    )
+    ra = Simulator(bygg_modell(a), 0, 99).kjor()
+    rb = Simulator(bygg_modell(b), 0, 99).kjor()
+    sa = {x[1]: x for x in ra.ankomster}
+    sb = {x[1]: x for x in rb.ankomster}
+    felles = [i for i in sb if i.startswith("S-")]
+    assert all(sb[i] == sa[i] for i in felles)  # same id, week, service, day, age, length, UKP
+    lt_a = [i for i, x in sa.items() if x[2] == "langtid" and x[0] >= 0 and i.startswith("S-")]
+    lt_b = [i for i in lt_a if i in sb]
+    assert 0.45 < len(lt_b) / len(lt_a) < 0.9  # about 70 % kept
+    ekstra = [i for i, x in sb.items() if i.startswith("X-")]
+    assert ekstra and all(sb[i][2] == "avlastning" for i in ekstra)
+    assert all(x[2] == "langtid" for i, x in sa.items() if i not in sb)  # only the LEON lever removes

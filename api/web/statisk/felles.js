@@ -83,8 +83,11 @@ const Allokering = (() => {
     tilrettelagt_bolig: "Tilrettelagt bolig", korttidsleilighet: "Korttidsleilighet", senterleilighet: "Senterleilighet",
   };
   const tjeneste = (t) => TJENESTER[t] || String(t || "").replaceAll("_", " ");
-  const UTFALL = { tildelt: "Tildelt", venteliste: "Venteliste", ikke_kvalifisert: "Ikke kvalifisert", mangler_opplysninger: "Mangler opplysninger" };
-  const utfall = (u) => UTFALL[u] || u;
+  const UTFALL = {
+    tildelt: "Tildelt", venteliste: "Venteliste", ikke_kvalifisert: "Ikke kvalifisert", mangler_opplysninger: "Mangler opplysninger",
+    takket_nei: "Takket nei til tilbudet", ingen_ledig_akuttplass: "Ingen ledig akuttplass (ikke vedtak)",
+  };
+  const utfall = (u) => UTFALL[u] || String(u || "").replaceAll("_", " ");
 
   /** A table from column specs [{navn, verdi(rad), tall?}] and rows; returns HTML. */
   function tabell(kolonner, rader, tekst = "") {

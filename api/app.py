@@ -296,7 +296,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
     async def _inndatafeil(_r: Request, exc: Inndatafeil) -> JSONResponse:
         totalt = getattr(exc, "totalt", len(exc.feil))
         feil = [Feil(f.fil, f.rad, f.felt, norsk_melding(f.melding)) for f in exc.feil[:MAKS_FEIL]]
-        return _feilsvar(422, f"Ugyldig inndata: {totalt} feil. Ingenting er lagret.", feil, totalt=totalt)
+        antall = f"over {totalt} feil (tellingen stoppet)" if getattr(exc, "avbrutt", False) else f"{totalt} feil"
+        return _feilsvar(422, f"Ugyldig inndata: {antall}. Ingenting er lagret.", feil, totalt=totalt)
 
     @app.exception_handler(RequestValidationError)
     async def _valideringsfeil(_r: Request, exc: RequestValidationError) -> JSONResponse:

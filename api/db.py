@@ -262,6 +262,29 @@ class Kjoring(Base):
         return self.inndatabilde.data
 
 
+class Scenariokjoring(Base):
+    """A scenario run (multi-year simulation) started from the web page: state, the aggregated result
+    and the HTML report are stored, so a finished run survives a restart of the server."""
+
+    __tablename__ = "scenariokjoringer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    fremdrift: Mapped[float] = mapped_column(Float, default=0.0)
+    ferdige: Mapped[int] = mapped_column(Integer, default=0)
+    totalt: Mapped[int] = mapped_column(Integer)
+    scenarier: Mapped[list[str]] = mapped_column(JSON)
+    uker: Mapped[int] = mapped_column(Integer)
+    replikasjoner: Mapped[int] = mapped_column(Integer)
+    feilmelding: Mapped[str | None] = mapped_column(Text)
+    sekunder: Mapped[float | None] = mapped_column(Float)
+    bestilt_av: Mapped[str] = mapped_column(String(100))
+    instans: Mapped[str] = mapped_column(String(36))
+    resultat: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rapport: Mapped[str | None] = mapped_column(Text)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    ferdig: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class TildelingRad(Base):
     __tablename__ = "tildelinger"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

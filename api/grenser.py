@@ -142,12 +142,19 @@ def les_json_sak(innhold: bytes, fil: str) -> Sak:
     return valider_sak(data, fil)
 
 
-class ForMangeFeil(Inndatafeil):
-    """Inndatafeil with only the first ``MAKS_FEIL`` errors listed; ``totalt`` counts all of them."""
+MAKS_TELLING = 10_000
+"""Errors counted before validation stops: beyond this the reply says «over N» (a body of 50 000 empty
+søkere would otherwise cost 250 000 error objects just to count them)."""
 
-    def __init__(self, feil: list[Feil], totalt: int):
+
+class ForMangeFeil(Inndatafeil):
+    """Inndatafeil with only the first ``MAKS_FEIL`` errors listed; ``totalt`` counts all of them (or,
+    with ``avbrutt``, those found before the count stopped at ``MAKS_TELLING``)."""
+
+    def __init__(self, feil: list[Feil], totalt: int, avbrutt: bool = False):
         super().__init__(feil[:MAKS_FEIL])
         self.totalt = totalt
+        self.avbrutt = avbrutt
 
 
 _RAD = re.compile(r"^(\w+)\[(\d+)\]")
@@ -196,6 +203,8 @@ def valider_sak(data: Any, fil: str) -> Sak:
                         rad = f"{m.group(1)}[{int(m.group(2)) + start}]{f.rad[m.end() :]}" if m else f.rad
                         feil.append(Feil(f.fil, rad, f.felt, f.melding))
                 totalt += exc.error_count()
+                if totalt >= MAKS_TELLING:
+                    raise ForMangeFeil(feil, totalt, avbrutt=True) from None
         ferdig[felt] = ut
     if totalt:
         raise ForMangeFeil(feil, totalt)

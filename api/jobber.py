@@ -131,28 +131,15 @@ _forelder: int | None = None
 
 
 def _arbeider_init() -> None:
-    """Runs once in each worker process: never outlive the server, busy or idle. On Linux the kernel
-    kills the worker when the server dies (PR_SET_PDEATHSIG); everywhere a small thread also checks
-    the parent every half second (an idle worker waits on a queue its siblings keep open, so it
-    would not notice otherwise)."""
+    """Runs once in each worker process: never outlive the server, busy or idle. A small thread checks
+    the parent every half second (an idle worker waits on a queue its siblings keep open, so it would
+    not notice otherwise) and exits when the server is gone. (Not PR_SET_PDEATHSIG: Linux sends that
+    when the *thread* that started the worker ends, and workers are started from request threads
+    that come and go.)"""
     global _forelder
     _forelder = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _doed_med_forelder()
     threading.Thread(target=_vokt_forelder, args=(_forelder,), name="foreldrevakt", daemon=True).start()
-
-
-def _doed_med_forelder() -> None:
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the thread below is enough
-        pass
-    if os.getppid() != _forelder:  # the parent died before prctl took effect
-        os._exit(3)
 
 
 def _vokt_forelder(forelder: int) -> None:

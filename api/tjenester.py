@@ -132,7 +132,7 @@ def les_tabeller(
         else:
             sokere, enheter = stier["sokere"], stier["enheter"]
         try:
-            return bygg_sak(
+            sak = bygg_sak(
                 sokere,
                 enheter,
                 profil,
@@ -146,6 +146,13 @@ def les_tabeller(
         except Inndatafeil as exc:
             prefiks = mappe.rstrip("/") + "/"
             raise Inndatafeil([Feil(f.fil.replace(prefiks, ""), f.rad, f.felt, f.melding) for f in exc.feil]) from None
+    from api.grenser import farlige_tegn
+
+    filnavn = ", ".join(n for n, _ in filer.values())[:200]
+    feil = farlige_tegn(sak_til_json(sak), filnavn)  # NUL and direction overrides, as for JSON imports
+    if feil:
+        raise Inndatafeil(feil)
+    return sak
 
 
 def siste_versjon(s: Session, sak_id: int) -> Saksversjon | None:

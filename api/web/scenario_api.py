@@ -4,8 +4,8 @@ A run simulates one scenario, or two compared with common random numbers (``scen
 sammenlign``), in a background thread whose replications run in a small local process pool, so the
 API stays responsive. To keep a run short from the page, the number of weeks and replications are
 capped (``MAKS_UKER``, ``MAKS_REPLIKASJONER``) and the warm-up is shortened; the full horizon is for
-``allokering scenario run``. Runs live in memory (the latest ``BEHOLD`` per server) and their HTML
-reports in a temporary folder. Uploaded scenario files may not name a population file on the server.
+``allokering scenario run``. Runs are stored in the database with their result and HTML report (the
+latest ``BEHOLD``), so they survive a restart. Uploaded scenario files may not name a population file on the server.
 
 Omsorgsboliger are served like the institution families: ``venteliste_bolig`` and ``belegg_bolig`` (all
 housing types together) as fan charts and, per year, waiting list, occupancy, p90 wait and number of
@@ -17,9 +17,7 @@ housing type of the rule profile, exactly as for beds.
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing as mp
-import shutil
 import tempfile
 import threading
 import time
@@ -29,7 +27,7 @@ from typing import Annotated, Any
 import yaml
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from api.auth import Rolle
@@ -95,45 +93,65 @@ Planlegger = Annotated[dict[str, Any], Depends(krev_rolle(frozenset({Rolle.PLANL
 
 
 class Scenariojobber:
-    """The runs of one server: state behind a lock, one run at a time, reports in a temporary folder."""
+    """The scenario runs of one server, stored in the database (``Scenariokjoring``: state, result and
+    HTML report), so a finished run and its report survive a restart; one run at a time, in a thread
+    with its own process backend. Runs left queued or running by an earlier server process are
+    marked failed when this one starts. The latest ``BEHOLD`` runs are kept."""
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
+    def __init__(self, fabrikk: Any) -> None:
+        from uuid import uuid4
+
+        from sqlalchemy import update
+
+        from api.db import Scenariokjoring, naa
+
+        self.fabrikk = fabrikk
+        self.instans = str(uuid4())
         self.en_om_gangen = threading.Semaphore(1)
-        self.jobber: dict[int, dict[str, Any]] = {}
-        self.teller = itertools.count(1)
-        self.mappe = Path(tempfile.mkdtemp(prefix="allokering-scenarier-"))
+        with fabrikk.begin() as s:
+            s.execute(
+                update(Scenariokjoring)
+                .where(Scenariokjoring.status.in_(("queued", "running")))
+                .values(status="failed", feilmelding=MELDING_OMSTART, ferdig=naa())
+            )
 
     def ny(self, scenarier: list[Scenario], bestilt_av: str) -> dict[str, Any]:
-        with self.lock:
-            jid = next(self.teller)
-            jobb = {
-                "id": jid,
-                "status": "queued",
-                "fremdrift": 0.0,
-                "ferdige": 0,
-                "totalt": sum(s.replikasjoner for s in scenarier),
-                "scenarier": [s.navn for s in scenarier],
-                "uker": scenarier[0].antall_uker,
-                "replikasjoner": scenarier[0].replikasjoner,
-                "feilmelding": None,
-                "sekunder": None,
-                "bestilt_av": bestilt_av,
-                "_resultat": None,
-            }
-            self.jobber[jid] = jobb
-            for gammel in sorted(self.jobber)[:-BEHOLD]:
-                self.jobber.pop(gammel, None)
-                shutil.rmtree(self.mappe / str(gammel), ignore_errors=True)
+        from sqlalchemy import delete, select
+
+        from api.db import Scenariokjoring
+
+        with self.fabrikk.begin() as s:
+            rad = Scenariokjoring(
+                status="queued",
+                fremdrift=0.0,
+                ferdige=0,
+                totalt=sum(sc.replikasjoner for sc in scenarier),
+                scenarier=[sc.navn for sc in scenarier],
+                uker=scenarier[0].antall_uker,
+                replikasjoner=scenarier[0].replikasjoner,
+                bestilt_av=bestilt_av[:100],
+                instans=self.instans,
+            )
+            s.add(rad)
+            s.flush()
+            jid = rad.id
+            gamle = s.scalars(select(Scenariokjoring.id).order_by(Scenariokjoring.id.desc()).offset(BEHOLD)).all()
+            if gamle:
+                s.execute(delete(Scenariokjoring).where(Scenariokjoring.id.in_(gamle)))
+            ut = self.ut(self._som_dict(rad))
         threading.Thread(target=self._kjor, args=(jid, scenarier), name=f"scenario-{jid}", daemon=True).start()
-        return self.ut(jobb)
+        return ut
 
     def _oppdater(self, jid: int, **felt: Any) -> None:
-        with self.lock:
-            if jid in self.jobber:
-                self.jobber[jid].update(felt)
+        from sqlalchemy import update
+
+        from api.db import Scenariokjoring
+
+        with self.fabrikk.begin() as s:
+            s.execute(update(Scenariokjoring).where(Scenariokjoring.id == jid).values(**felt))
 
     def _kjor(self, jid: int, scenarier: list[Scenario]) -> None:
+        from api.db import naa
         from scenarier.dask_backend import ProsessBackend
         from scenarier.montecarlo import sammenlign
         from scenarier.rapport import lag_rapport
@@ -148,29 +166,68 @@ class Scenariojobber:
                     backend,
                     lambda n, tot: self._oppdater(jid, ferdige=n, fremdrift=round(0.95 * n / max(1, tot), 3)),
                 )
-                mappe = self.mappe / str(jid)
-                mappe.mkdir(parents=True, exist_ok=True)
-                lag_rapport(res, mappe / "rapport.html")
+                with tempfile.TemporaryDirectory(prefix="allokering-scenario-") as mappe:
+                    sti = Path(mappe) / "rapport.html"
+                    lag_rapport(res, sti)
+                    rapport = sti.read_text(encoding="utf-8")
                 data = {"scenarier": [_sammendrag(r) for r in res]}
             except Exception as exc:
-                self._oppdater(jid, status="failed", feilmelding=f"Simuleringen feilet: {exc}", fremdrift=1.0)
+                self._oppdater(
+                    jid, status="failed", feilmelding=f"Simuleringen feilet: {exc}", fremdrift=1.0, ferdig=naa()
+                )
                 return
             finally:
                 backend.lukk()
             self._oppdater(
-                jid, status="done", fremdrift=1.0, _resultat=data, sekunder=round(time.perf_counter() - t, 1)
+                jid,
+                status="done",
+                fremdrift=1.0,
+                resultat=data,
+                rapport=rapport,
+                sekunder=round(time.perf_counter() - t, 1),
+                ferdig=naa(),
             )
 
+    @staticmethod
+    def _som_dict(rad: Any) -> dict[str, Any]:
+        return {
+            "id": rad.id,
+            "status": rad.status,
+            "fremdrift": rad.fremdrift,
+            "ferdige": rad.ferdige,
+            "totalt": rad.totalt,
+            "scenarier": list(rad.scenarier),
+            "uker": rad.uker,
+            "replikasjoner": rad.replikasjoner,
+            "feilmelding": rad.feilmelding,
+            "sekunder": rad.sekunder,
+            "bestilt_av": rad.bestilt_av,
+            "_resultat": rad.resultat,
+        }
+
     def hent(self, jid: int) -> dict[str, Any]:
-        with self.lock:
-            jobb = self.jobber.get(jid)
-            if jobb is None:
-                raise HTTPException(404, f"Scenariokjøringen {jid} finnes ikke (kjøringer lagres bare i minnet).")
-            return dict(jobb)
+        from api.db import Scenariokjoring
+
+        with self.fabrikk() as s:
+            rad = s.get(Scenariokjoring, jid)
+            if rad is None:
+                raise HTTPException(404, f"Scenariokjøringen {jid} finnes ikke.")
+            return self._som_dict(rad)
+
+    def rapport(self, jid: int) -> str | None:
+        from sqlalchemy import select
+
+        from api.db import Scenariokjoring
+
+        with self.fabrikk() as s:
+            return s.scalar(select(Scenariokjoring.rapport).where(Scenariokjoring.id == jid))
 
     @staticmethod
     def ut(jobb: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in jobb.items() if not k.startswith("_") and k != "bestilt_av"}
+
+
+MELDING_OMSTART = "Scenariokjøringen ble avbrutt fordi tjenesten startet på nytt. Start den på nytt."
 
 
 def _tall(x: Any) -> float | None:
@@ -225,7 +282,7 @@ def _sammendrag(r: Any) -> dict[str, Any]:
 def _jobber(request: Request) -> Scenariojobber:
     j = getattr(request.app.state, "scenariojobber", None)
     if j is None:
-        j = request.app.state.scenariojobber = Scenariojobber()
+        j = request.app.state.scenariojobber = Scenariojobber(request.app.state.fabrikk)
     return j
 
 
@@ -406,13 +463,17 @@ def resultat(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
     "/kjoringer/{jid}/rapport",
     summary="HTML-rapporten",
     description="Den selvstendige HTML-rapporten (plotly innebygd, ingen CDN) som vedlegg.",
-    response_class=FileResponse,
+    response_class=Response,
     responses=_eks('<!DOCTYPE html><html lang="nb">…</html>', type_="text/html"),
 )
-def rapport(request: Request, _b: Planlegger, jid: Jid) -> FileResponse:
+def rapport(request: Request, _b: Planlegger, jid: Jid) -> Response:
     j = _jobber(request)
     jobb = j.hent(jid)
-    sti = j.mappe / str(jid) / "rapport.html"
-    if jobb["status"] != "done" or not sti.exists():
+    html = j.rapport(jid) if jobb["status"] == "done" else None
+    if html is None:
         raise HTTPException(409, f"Scenariokjøringen {jid} har ingen rapport (status «{jobb['status']}»).")
-    return FileResponse(sti, media_type="text/html; charset=utf-8", filename=f"scenariorapport-{jid}.html")
+    return Response(
+        html,
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="scenariorapport-{jid}.html"'},
+    )

@@ -166,3 +166,19 @@ def test_nul_og_retningstegn_avvises(tjener: dict[str, Any]) -> None:
         json={"soker_id": "S-000001", "type": "ikke_tildel", "begrunnelse": "ok\x00skjult"},
     )
     assert r.status_code == 422, r.text
+
+
+def test_nul_og_retningstegn_avvises_ogsaa_i_csv(klient: Any, roller: dict[str, Any]) -> None:
+    from modeller.tabeller import MALMAPPE
+
+    sokere = (MALMAPPE / "sokere.csv").read_bytes().replace(b";Sentrum;", ";Sentrum\u202e;".encode(), 1)
+    r = klient.post(
+        "/saker/import",
+        headers=roller["saksbehandler"],
+        data={"profil": "sandefjord", "startdato": "2026-11-30", "syntetisk": "true"},
+        files={
+            "sokere": ("sokere.csv", sokere, "text/csv"),
+            "enheter": ("enheter.csv", (MALMAPPE / "enheter.csv").read_bytes(), "text/csv"),
+        },
+    )
+    assert r.status_code == 422 and "skriveretningen" in r.json()["feil"][0]["melding"], r.text

@@ -199,3 +199,33 @@ def test_migrering_0004_flytter_inndata_til_ett_bilde(tmp_path: Path) -> None:
             "h2",
         ]
     motor.dispose()
+
+
+def test_arbeider_startet_fra_en_traad_som_slutter_lever_videre(tmp_path: Path) -> None:
+    """Workers are started from request threads that come and go; a worker must not die with the thread
+    that started it (PR_SET_PDEATHSIG did exactly that, and killed long solves mid-run)."""
+    kode = (
+        "import os, threading, time\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from multiprocessing import get_context\n"
+        "from api.jobber import _arbeider_init\n"
+        "if __name__ == '__main__':\n"
+        "    p = ProcessPoolExecutor(1, mp_context=get_context('spawn'), initializer=_arbeider_init)\n"
+        "    ut = []\n"
+        "    t = threading.Thread(target=lambda: ut.append(p.submit(os.getpid).result()))\n"
+        "    t.start(); t.join()\n"
+        "    time.sleep(1.5)\n"
+        "    print(ut[0] == p.submit(os.getpid).result(timeout=30), flush=True)\n"
+        "    p.shutdown()\n"
+    )
+    skript = tmp_path / "traad.py"
+    skript.write_text(kode)
+    r = subprocess.run(
+        [sys.executable, str(skript)],
+        cwd=ROT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROT)},
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "True", r.stdout + r.stderr

@@ -53,6 +53,15 @@ def test_scenariokjoring_viser_omsorgsboliger_samlet_og_per_boligtype(tmp_path: 
         assert r.status_code == 200
         assert not PERSON_ID.search(r.text), PERSON_ID.search(r.text)
         a, b = r.json()["scenarier"]
+        rapport = c.get(f"/scenarier/kjoringer/{jid}/rapport", headers=h)
+        assert rapport.status_code == 200 and rapport.text.lstrip().lower().startswith("<!doctype html")
+    # The run, its result and its report are stored: a new server on the same database still has them.
+    app.state.motor.dispose()
+    app2 = lag_app(f"sqlite:///{tmp_path / 'scenarier.sqlite'}", maks_arbeidere=1)
+    with TestClient(app2) as c:
+        assert c.get(f"/scenarier/kjoringer/{jid}", headers=h).json()["status"] == "done"
+        assert c.get(f"/scenarier/kjoringer/{jid}/resultat", headers=h).json()["scenarier"][0]["navn"] == a["navn"]
+        assert c.get(f"/scenarier/kjoringer/{jid}/rapport", headers=h).status_code == 200
 
     assert a["boligtyper"] == b["boligtyper"] == ["korttidsleilighet", "senterleilighet", "tilrettelagt_bolig"]
     for sc in (a, b):
@@ -79,3 +88,23 @@ def test_scenariokjoring_viser_omsorgsboliger_samlet_og_per_boligtype(tmp_path: 
     assert rb["plasser_tilrettelagt_bolig"] == ra["plasser_tilrettelagt_bolig"]
     assert rb["plasser_bolig"] == ra["plasser_bolig"] + EKSTRA
     assert rb["venteliste_senterleilighet"] < ra["venteliste_senterleilighet"]
+
+
+def test_avbrutt_scenariokjoring_merkes_feilet_ved_oppstart(tmp_path: Path) -> None:
+    from api.app import lag_app
+    from api.db import Scenariokjoring
+
+    url = f"sqlite:///{tmp_path / 'omstart.sqlite'}"
+    app = lag_app(url, maks_arbeidere=1)
+    with app.state.fabrikk.begin() as s:
+        s.add(
+            Scenariokjoring(
+                status="running", totalt=4, scenarier=["a"], uker=4, replikasjoner=2, bestilt_av="p", instans="x"
+            )
+        )
+    app.state.motor.dispose()
+    app2 = lag_app(url, maks_arbeidere=1)
+    with app2.state.fabrikk() as s:
+        rad = s.get(Scenariokjoring, 1)
+        assert rad is not None and rad.status == "failed" and "startet på nytt" in (rad.feilmelding or "")
+    app2.state.motor.dispose()

@@ -324,6 +324,7 @@ def test_logg_ut_tilbakekaller_tokenet_paa_tjeneren(side: Side, tjener: Tjener) 
     side.logg_inn("leder")
     token = json.loads(s.evaluate("sessionStorage.getItem('allokering.token')"))["token"]
     assert api(tjener.base, "GET", "/meg", token)["navn"] == "test-leder"
+    s.wait_for_load_state("networkidle")  # the page's own calls first: logging out cuts them off with 401
     s.click("#logg-ut")
     s.wait_for_url(re.compile(r"/web/logg-inn"))
     try:

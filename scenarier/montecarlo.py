@@ -469,9 +469,9 @@ def kjor_til_presisjon(
     half-width of ``nokkel`` is at most ``halvbredde`` — of the paired difference B − A when two or
     more scenarios are compared (the first two), else of the level — or ``maks`` replications
     (default the scenario's ``replikasjoner``) are run, or — with ``maks_sekunder`` — until the next
-    batch would end after that wall time (projected from the slowest batch so far, per replication). Replication r is the
-    same whichever batch it runs in, so the answer equals a fixed run of the reported number of
-    replications."""
+    batch would end after that wall time (projected from the slowest batch so far, per replication).
+    Replication r is the same whichever batch it runs in, so the answer equals a fixed run of the
+    reported number of replications."""
     backend = backend or ProsessBackend()
     scs = _like(scenarier)
     maks = maks or scs[0].replikasjoner

@@ -105,6 +105,11 @@ def maskinkontroll(n: int = 3_000_000, oppgaver: int = 4) -> float:
     for _ in range(oppgaver):
         _regn(n)
     serie = time.perf_counter() - t
+    # The pool's processes unpickle ``_regn`` by its module name (``scenario_bench`` when the smoke
+    # test loads this file): they can import it from here (spawn passes sys.path on).
+    mappe = str(Path(__file__).resolve().parent)
+    if mappe not in sys.path:
+        sys.path.insert(0, mappe)
     with mp.get_context("spawn").Pool(2) as pool:
         pool.map(_regn, [1000, 1000])
         t = time.perf_counter()

@@ -469,9 +469,9 @@ def kjor_til_presisjon(
     half-width of ``nokkel`` is at most ``halvbredde`` — of the paired difference B − A when two or
     more scenarios are compared (the first two), else of the level — or ``maks`` replications
     (default the scenario's ``replikasjoner``) are run, or — with ``maks_sekunder`` — until the next
-    batch would end after that wall time (projected from the batches so far). Replication r is the
-    same whichever batch it runs in, so the answer equals a fixed run of the reported number of
-    replications."""
+    batch would end after that wall time (projected from the slowest batch so far, per replication).
+    Replication r is the same whichever batch it runs in, so the answer equals a fixed run of the
+    reported number of replications."""
     backend = backend or ProsessBackend()
     scs = _like(scenarier)
     maks = maks or scs[0].replikasjoner
@@ -479,11 +479,14 @@ def kjor_til_presisjon(
     deler: list[list[Utdrag]] = [[] for _ in scs]
     historikk: list[tuple[int, float]] = []
     n = 0
+    per_rep = 0.0
     t = time.perf_counter()
     while True:
         neste = min(maks, max(n + 1, start if n == 0 else n + steg))
+        t_runde = time.perf_counter()
         for i, d in enumerate(_kjor_deler(scs, backend, range(n, neste))):
             deler[i].extend(d)
+        per_rep = max(per_rep, (time.perf_counter() - t_runde) / (neste - n))
         n = neste
         res = [_samle(sc.model_copy(update={"replikasjoner": n}), d) for sc, d in zip(scs, deler, strict=True)]
         if len(res) >= 2:
@@ -496,7 +499,9 @@ def kjor_til_presisjon(
             logg(f"{n} replikasjoner: halvbredde {hb:.2f} (mål {halvbredde:.2f})".replace(".", ","))
         brukt = time.perf_counter() - t
         neste_steg = min(maks, n + steg) - n
-        for_sent = maks_sekunder is not None and brukt + brukt / n * neste_steg > maks_sekunder
+        # The slowest batch so far (per replication) projects the next one: later batches are not
+        # faster, and the machine's speed drifts.
+        for_sent = maks_sekunder is not None and brukt + per_rep * neste_steg > maks_sekunder
         if hb <= halvbredde or n >= maks or for_sent:
             sek = time.perf_counter() - t
             for r in res:

@@ -170,7 +170,10 @@ app.command("generer")(__import__("modeller.generator", fromlist=["generer_komma
 app.command("importer")(__import__("modeller.tabeller").tabeller.importer)
 app.command("serve")(__import__("api.cli").cli.serve)
 app.add_typer(__import__("api.cli").cli.bruker_app, name="bruker")
+app.add_typer(__import__("api.cli").cli.logg_app, name="logg")
+app.command("opprydding")(__import__("api.cli").cli.opprydding)
 app.add_typer(__import__("scenarier.cli").cli.app, name="scenario")
+app.command("brev")(__import__("allokering.brev", fromlist=["brev_kommando"]).brev_kommando)
 
 
 def main() -> None:  # pragma: no cover - entry point

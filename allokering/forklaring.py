@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import re
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -20,9 +21,9 @@ from allokering import __version__
 from allokering.loser import Losning
 from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
-from modeller.kodeverk import Familie, Tjeneste
+from modeller.kodeverk import Akutttype, Familie, Plasstype, Tjeneste, navn_nb
 from modeller.lasting import sak_til_json
-from modeller.regelprofil import Forrang
+from modeller.regelprofil import Forrang, Regelprofil
 from modeller.soker import Soker
 
 RESULTATFORMAT = "allokering-resultat/1"
@@ -63,14 +64,75 @@ def _regel_dict(r: Any) -> dict[str, Any]:
     }
 
 
-def _setning(r: Any) -> str:
-    """A rule outcome as a sentence with its seed section and legal basis."""
+_LOVNAVN = (
+    (re.compile(r"\bpbrl\b"), "pasient- og brukerrettighetsloven"),
+    (re.compile(r"\bhol\b"), "helse- og omsorgstjenesteloven"),
+    (re.compile(r"\bfvl\b"), "forvaltningsloven"),
+    (re.compile(r"\bkap\. 4A\b"), "kapittel 4A"),
+    (re.compile(r"\bkommunal forskrift\b"), "kommunens forskrift om tildeling av langtidsopphold i institusjon"),
+)
+
+
+def lov_fullt(tekst: str) -> str:
+    """Legal references written out in full («hol § 3-2 a» → «helse- og omsorgstjenesteloven § 3-2 a»)."""
+    for monster, fullt in _LOVNAVN:
+        tekst = monster.sub(fullt, tekst)
+    return tekst
+
+
+def _punkt(seksjon: str, profil: Regelprofil) -> str:
+    """The profile's own sections of a rule as «punkt 4.22» (never another municipality's document)."""
+    deler = [d.strip() for d in seksjon.split(",")]
+    nr = [d.split("§", 1)[1].strip() for d in deler if profil.forkortelse and d.startswith(profil.forkortelse + " §")]
+    return "punkt " + " og ".join(nr) if nr else ""
+
+
+def _setning(r: Any, profil: Regelprofil) -> str:
+    """A rule outcome as a sentence citing the section of the municipality's own document (the legal basis is
+    written once, at the end of the text: ``_grunnlag``)."""
     tekst = r.tekst_nb
     for prefiks in ("Oppfylt: ", "Ikke oppfylt: ", "Mangler opplysninger: "):
         tekst = tekst.removeprefix(prefiks)
     tekst = tekst.rstrip(". ")
     tekst = tekst[:1].upper() + tekst[1:]
-    return f"{tekst} ({r.seksjon}; {r.lovhjemmel})."
+    punkt = _punkt(r.seksjon, profil)
+    return f"{tekst} ({punkt})." if punkt else f"{tekst}."
+
+
+def _grunnlag(regler: Any, profil: Regelprofil, hva: str = "Vedtaket") -> str:
+    """«Vedtaket bygger på …»: the municipality's document and each legal basis once, in full."""
+    hjemler: list[str] = []
+    ikke_lovpalagt = False
+    for r in regler:
+        for del_ in (d.strip() for d in lov_fullt(r.lovhjemmel).split(";")):
+            if del_.startswith("ikke lov"):
+                ikke_lovpalagt = True
+            elif del_ and not del_.startswith("klage") and del_ not in hjemler:
+                hjemler.append(del_)
+    dokument = profil.tekster.dokument or profil.kilde
+    tekst = f"{hva} bygger på {dokument}" + (f", og på {'; '.join(hjemler)}. " if hjemler else ". ")
+    if ikke_lovpalagt:
+        tekst += "Tjenesten er ikke lovpålagt. "
+    return tekst
+
+
+def _trapp(s: Soker, profil: Regelprofil) -> str:
+    """Where in the municipality's own ladder the service lies (T §2.5; S §3 «Helse- og omsorgstrapp»)."""
+    t = profil.tekster
+    trinn = t.trappetrinn.get(s.soknad.tjeneste.value)
+    if not trinn or not t.trapp:
+        return ""
+    return f"Tjenesten ligger i {t.trapp} på trinnet «{trinn}». "
+
+
+def _klage(s: Soker, profil: Regelprofil, seksjon: str) -> str:
+    """The profile's own complaint route, deadline and body."""
+    t = profil.tekster
+    mal = t.klage_per_tjeneste.get(s.soknad.tjeneste.value, t.klage)
+    if not mal:
+        return "Vedtaket kan påklages. "
+    nr = _punkt(seksjon, profil).removeprefix("punkt ") or "4"
+    return mal.replace("{punkt}", nr) + " "
 
 
 def _forrang_tekst(p: Prioritet) -> str:
@@ -218,10 +280,13 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         for sid in liste:
             kontra_for.setdefault(sid, u)
     laaser = {x.soker_id: x for x in sak.laaser if x.type.value == "tildel"}
+    ledig_etter = _ledig_etter_tildeling(losning, tildelinger)
     forklaringer = []
     for s in sorted(sak.sokere, key=lambda s: s.id):
         forklaringer.append(
-            _forklar(losning, s, plass, plass_per_enhet, kontra_for, laaser, institusjoner, enheter, sammen)
+            _forklar(
+                losning, s, plass, plass_per_enhet, kontra_for, laaser, institusjoner, enheter, sammen, ledig_etter
+            )
         )
 
     ukp_dager = 0
@@ -301,6 +366,66 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
     }
 
 
+def _ledig_etter_tildeling(losning: Losning, tildelinger: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Free places per unit and day once current stays and this solution's placements are counted (avlastning
+    units only: the clash of a rolling pattern is named from it)."""
+    sak = losning.sak
+    h = sak.horisont_dager
+    enheter = {e.id: e for e in sak.enheter if e.plasstype.familie is Familie.AVLASTNING}
+    if not enheter:
+        return {}
+    bruk = {u: [0] * h for u in enheter}
+    for o in sak.opphold:
+        if o.enhet_id in bruk:
+            hi = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+            for d in range(max(0, sak.dag(o.start)), hi + 1):
+                bruk[o.enhet_id][d] += 1
+    for t in tildelinger:
+        if t["unit_id"] in bruk:
+            for p in t["periods"]:
+                for d in range(p["start_day"], p["end_day"] + 1):
+                    bruk[t["unit_id"]][d] += 1
+    return {u: [enheter[u].kapasitet - b for b in rad] for u, rad in bruk.items()}
+
+
+def _monsterkollisjon(s: Soker, losning: Losning, aktuelle: set[str], ledig: dict[str, list[int]]) -> str:
+    """For a rolling avlastning pattern that got no place: which periods of the pattern have no free bed, in the
+    unit and offset where most of the pattern would fit."""
+    a = s.soknad.avlastning
+    if a is None or not ledig:
+        return ""
+    sak = losning.sak
+    h = sak.horisont_dager
+    beste: tuple[int, str, list[tuple[int, int]], list[tuple[int, int]]] | None = None
+    for u in sorted(aktuelle):
+        rad = ledig.get(u)
+        if rad is None:
+            continue
+        for off in range(min(a.periode, h)):
+            perioder = []
+            st = off
+            while st < h:
+                perioder.append((st, min(h - 1, st + a.dager - 1)))
+                st += a.periode
+            fri = [p for p in perioder if min(rad[p[0] : p[1] + 1]) > 0]
+            opptatt = [p for p in perioder if p not in fri]
+            if beste is None or len(fri) > beste[0]:
+                beste = (len(fri), u, fri, opptatt)
+    if beste is None or not beste[3]:
+        return ""
+    _, u, fri, opptatt = beste
+    navn = next(e.navn for e in sak.enheter if e.id == u)
+
+    def fmt(pp: list[tuple[int, int]]) -> str:
+        return ", ".join(f"{_dato(sak.dato(lo))}–{_dato(sak.dato(hi))}" for lo, hi in pp)
+
+    tekst = (
+        f"Søkerens rullerende mønster ({a.dager} døgn hver {a.periode}. dag) må gis som helhet. På {navn} er det "
+        f"ledig plass i {len(fri)} av {len(fri) + len(opptatt)} perioder i mønsteret, men ikke i {fmt(opptatt)}"
+    )
+    return tekst + (f" (ledig: {fmt(fri)}). " if fri else ". ")
+
+
 def _rang(z: tuple[int, str, str]) -> tuple[int, str]:
     """Priority order of (priority, søker, unit): highest priority first, then søker id."""
     return -z[0], z[1]
@@ -316,12 +441,15 @@ def _forklar(
     institusjoner: dict[str, Any],
     enheter: dict[str, Any],
     sammen: dict[str, str],
+    ledig_etter: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:
     sak = losning.sak
     sid = s.id
     kv: Kvalifisering = losning.kvalifisering[sid]
     pr = losning.prioritet[sid]
     tjeneste = TJENESTE_NB[s.soknad.tjeneste]
+    if s.soknad.tjeneste == Tjeneste.AKUTT:  # the profile's own scheme: ØHD (S §4.20) or KØH (T §3.19)
+        tjeneste = navn_nb(Plasstype.OHD if sak.profil.akutt is Akutttype.OHD else Plasstype.KOH)
     regler = [_regel_dict(r) for r in kv.regelutfall]
     data: dict[str, Any] = {
         "applicant_id": sid,
@@ -331,15 +459,36 @@ def _forklar(
         "outranked_by": [],
         "counterfactual": None,
     }
+    profil = sak.profil
+    tekster = profil.tekster
     soker_regler = [r for r in kv.regelutfall if r.plasstype is None]
+    seksjon = soker_regler[0].seksjon if soker_regler else ""
+    trapp = _trapp(s, profil)
+    if kv.utfall == Utfall.TAKKET_NEI:
+        punkt = tekster.takket_nei.get(s.soknad.tjeneste.value)
+        data["outcome"] = "takket_nei"
+        data["text_nb"] = (
+            f"Søker {sid} har takket nei til tilbudt {tjeneste}, og tildeles derfor ikke plass nå. "
+            + (
+                f"Etter kommunens tildelingskriterier må det søkes på nytt dersom søkeren senere ønsker "
+                f"{tjeneste} (punkt {punkt}). "
+                if punkt
+                else "Ønsker søkeren plass senere, må det sendes ny søknad. "
+            )
+            + _grunnlag(soker_regler, profil)
+        ).strip()
+        return data
     if kv.utfall == Utfall.IKKE_KVALIFISERT:
         feil = [r for r in soker_regler if r.status == Status.IKKE_OPPFYLT]
         data["outcome"] = "ikke_kvalifisert"
         data["text_nb"] = (
             f"Søknaden om {tjeneste} fra søker {sid} innvilges ikke fordi vilkårene ikke er oppfylt: "
-            + " ".join(_setning(r) for r in feil)
-            + " Vedtaket kan påklages."
-        )
+            + " ".join(_setning(r, profil) for r in feil)
+            + " "
+            + trapp
+            + _grunnlag(feil, profil)
+            + _klage(s, profil, seksjon)
+        ).strip()
         return data
     if kv.utfall == Utfall.MANGLER_OPPLYSNINGER:
         mangler = [r for r in soker_regler if r.status == Status.MANGLER]
@@ -347,14 +496,16 @@ def _forklar(
         data["outcome"] = "mangler_opplysninger"
         data["missing_fields"] = felt
         data["text_nb"] = (
-            f"Søknaden om {tjeneste} fra søker {sid} kan ikke avgjøres før disse opplysningene er kartlagt: "
-            + ", ".join(felt)
-            + ". "
-            + " ".join(_setning(r) for r in mangler)
-        )
+            f"Søknaden om {tjeneste} fra søker {sid} kan ikke avgjøres før dette er kartlagt: "
+            + " ".join(_setning(r, profil) for r in mangler)
+            + " "
+            + _grunnlag(mangler, profil)
+        ).strip()
         return data
 
-    oppfylt = " ".join(_setning(r) for r in soker_regler)
+    aktuelle_regler = [r for r in soker_regler if r.aktuell]
+    oppfylt = " ".join(_setning(r, profil) for r in aktuelle_regler)
+    grunnlag = _grunnlag(aktuelle_regler, profil)
     ektefelle_tekst = _ektefelle_tekst(losning, s, plass, institusjoner, enheter)
     t = plass.get(sid)
     if t is not None:
@@ -372,19 +523,26 @@ def _forklar(
                 + ", og videre med samme mønster. "
             )
         if sammen.get(sid):
-            hjemmel = "S §6.2" if e.plasstype.er_bolig else "S §4.22"
-            tekst += f"Søkeren får bo sammen med ektefellen ({sammen[sid]}) ved samme institusjon ({hjemmel}). "
+            grunn = tekster.ektepar.get(e.plasstype.familie.value, "")
+            tekst += f"Søkeren får bo sammen med ektefellen ({sammen[sid]}) ved samme institusjon" + (
+                f": {grunn}. " if grunn else ". "
+            )
         tekst += ektefelle_tekst
         data["requires_new_vedtak"] = False
         if t["move"]:
-            tekst += f"Tildelingen innebærer flytting fra nåværende plass ({t['move_from_unit']}). "
             fra = enheter.get(t["move_from_unit"])
+            fra_navn = fra.navn if fra is not None else "nåværende plass"
+            tekst += f"Tildelingen innebærer flytting fra {fra_navn}. "
             if (
                 fra is not None
                 and fra.plasstype.value == "langtid_skjermet"
                 and e.plasstype.value == "langtid_somatisk"
+                and tekster.nytt_vedtak_skjermet_til_somatisk
             ):
-                tekst += "Flytting fra skjermet til somatisk avdeling krever nytt vedtak (T §3.17). "
+                tekst += (
+                    "Flytting fra skjermet til somatisk avdeling krever nytt vedtak "
+                    f"(punkt {tekster.nytt_vedtak_skjermet_til_somatisk}). "
+                )
                 data["requires_new_vedtak"] = True
         laas = laaser.get(sid)
         if laas is not None:
@@ -394,12 +552,12 @@ def _forklar(
                 + (f": {laas.begrunnelse}" if laas.begrunnelse else "")
                 + ". "
             )
-        tekst += f"Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}."
+        tekst += f"Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}. " + trapp + grunnlag
         data["outcome"] = "tildelt"
         data["unit_id"] = t["unit_id"]
         data["start_day"] = t["start_day"]
         data["end_day"] = t["end_day"]
-        data["text_nb"] = tekst
+        data["text_nb"] = tekst.strip()
         return data
 
     # Waiting: who took the places this søker could have had.
@@ -414,25 +572,30 @@ def _forklar(
     # this søker's priority (a full sort per waiting søker was most of the explanations' time).
     konkurrenter = heapq.nsmallest(10, alle, key=_rang)
     lavere_alle = heapq.nsmallest(3, (z for z in alle if z[0] < pr.total), key=_rang)
-    data["outcome"] = "venteliste"
     data["outranked_by"] = [{"applicant_id": a, "unit_id": u, "priority": p} for p, a, u in konkurrenter]
     if s.soknad.tjeneste == Tjeneste.AKUTT:
-        # Acute needs are met at once or not at all (S §4.20, T §3.19): no waiting list.
-        tekst = (
-            f"Søker {sid} oppfyller vilkårene for {tjeneste}, men det er ingen ledig akuttseng i dag. "
-            "Behovet må dekkes på annen måte (sykehusinnleggelse etter vurdering av lege), og "
-            f"søknaden venter ikke på plass. Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}. "
-        )
-    else:
-        tekst = (
-            f"Søker {sid} oppfyller vilkårene for {tjeneste} og settes på venteliste. Vilkårene er oppfylt: "
-            f"{oppfylt} Prioritering: {_prioritet_tekst(pr)}. " + ektefelle_tekst
-        )
+        # No free bed: the request is not handled as a søknad (T §3.19 «skal ikke saksbehandles»), has no waiting
+        # list and no complaint; the need must be met elsewhere at once.
+        data["outcome"] = "ingen_ledig_akuttplass"
+        data["text_nb"] = (
+            f"Søker {sid} oppfyller kriteriene for {tjeneste}, men det er ingen ledig plass nå. Behovet må dekkes "
+            "på annen måte straks: innleggende lege vurderer legevakt eller innleggelse i sykehus. Dette er ikke "
+            f"et vedtak og gir ingen plass på venteliste. Kriteriene er oppfylt: {oppfylt} "
+            f"Prioritering: {_prioritet_tekst(pr)}. " + _grunnlag(aktuelle_regler, profil, "Vurderingen")
+        ).strip()
+        return data
+    data["outcome"] = "venteliste"
+    tekst = (
+        f"Søker {sid} oppfyller vilkårene for {tjeneste} og settes på venteliste. Vilkårene er oppfylt: "
+        f"{oppfylt} Prioritering: {_prioritet_tekst(pr)}. " + ektefelle_tekst
+    )
     if not aktuelle:
         tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
     elif konkurrenter:
+        if s.soknad.avlastning is not None:
+            tekst += _monsterkollisjon(s, losning, aktuelle, ledig_etter or {})
         hoyere = [(p, a) for p, a, _ in konkurrenter if p >= pr.total]
-        lavere = [(p, a) for p, a, _ in lavere_alle]
+        lavere = [(p, a, u) for p, a, u in lavere_alle]
         if hoyere:
             tekst += (
                 f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
@@ -442,18 +605,22 @@ def _forklar(
             )
         if lavere:
             tekst += (
-                "Søkere med lavere prioritet fikk plass på de samme enhetene i perioder der søkerens opphold ikke "
-                "fikk plass (ulik lengde, starttid eller låst av tildelingsmøtet): "
-                + ", ".join(f"{a} ({_poeng(losning.prioritet[a])})" for _, a in lavere[:3])
+                "Søkere med lavere prioritet fikk plass på de samme enhetene der søkerens eget opphold ikke kunne "
+                "få plass: "
+                + "; ".join(
+                    f"{a} ({_poeng(losning.prioritet[a])}): {_hvorfor(losning, a, u, s, plass, laaser)}"
+                    for _, a, u in lavere[:3]
+                )
                 + ". "
             )
     else:
-        tekst += "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
+        kollisjon = _monsterkollisjon(s, losning, aktuelle, ledig_etter or {})
+        tekst += kollisjon or "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
     kontra = kontra_for.get(sid)
     if kontra is not None:
         data["counterfactual"] = {"extra_place_in_unit": kontra}
         e = enheter[kontra]
-        tekst += f"Søkeren kunne fått plass ved én ekstra plass på {e.navn} ({kontra})."
+        tekst += f"Søkeren kunne fått plass ved én ekstra plass på {e.navn}. "
     elif konkurrenter:
         laveste, laveste_id = min((p, a) for p, a, _ in alle)
         if laveste > pr.total:
@@ -462,14 +629,65 @@ def _forklar(
             if pr.forrang and lp is not None and lp.nokkel > pr.nokkel:
                 tekst += (
                     f"Plassene gikk til søkere som går foran etter kommunens prioriteringsregel ({_forrang_tekst(lp)} "
-                    f"mot søkerens {_forrang_tekst(pr)})."
+                    f"mot søkerens {_forrang_tekst(pr)}). "
                 )
             elif lp is not None and lp.poeng > pr.poeng:
-                tekst += f"Med prioritetspoeng over {lp.poeng} (søkeren har {pr.poeng}) ville søkeren fått plass."
+                tekst += f"Med prioritetspoeng over {lp.poeng} (søkeren har {pr.poeng}) ville søkeren fått plass. "
             else:
-                tekst += "Ved lik prioritet avgjorde lengre ventetid hos andre søkere (T §3.17)."
+                tekst += "Ved lik prioritet avgjorde lengre ventetid hos andre søkere" + (
+                    f" (punkt {tekster.ventetid_skiller}). " if tekster.ventetid_skiller else ". "
+                )
+    if s.soknad.tjeneste == Tjeneste.LANGTID:
+        tekst += _oppfolging(s, profil)
+    tekst += trapp + grunnlag + _klage(s, profil, seksjon)
     data["text_nb"] = tekst.strip()
     return data
+
+
+def _oppfolging(s: Soker, profil: Regelprofil) -> str:
+    """How the søker is followed up while waiting (T §3.17 requires the vedtak to say it)."""
+    lt = s.soknad.langtid
+    punkt = profil.tekster.oppfolging_i_ventetiden
+    hvor = f" (punkt {punkt})" if punkt else ""
+    if lt is not None and lt.oppfolging_i_ventetiden:
+        return f"Oppfølging i ventetiden{hvor}: {lt.oppfolging_i_ventetiden.rstrip('. ')}. "
+    if punkt:
+        return (
+            f"Vedtaket må redegjøre for hvordan søkeren følges opp i ventetiden{hvor}; dette er ikke registrert "
+            "og må fylles inn av saksbehandler. "
+        )
+    return ""
+
+
+def _hvorfor(
+    losning: Losning, annen: str, enhet: str, s: Soker, plass: dict[str, dict[str, Any]], laaser: dict[str, Any]
+) -> str:
+    """The real reason a lower-priority søker got a place on a unit the waiting søker could also use."""
+    t = plass[annen]
+    if annen in laaser:
+        return "tildelingen er låst av tildelingsmøtet"
+    if t.get("move"):
+        fra = next((e.navn for e in losning.sak.enheter if e.id == t.get("move_from_unit")), "en annen avdeling")
+        return f"søkeren er allerede beboer og flytter fra {fra}, og flyttingen frigjør en plass der"
+    if len(t["periods"]) > 1:
+        return "et rullerende avlastningsmønster som passet de ledige periodene"
+    for dp in losning.delproblemer.values():
+        for f in dp.frigjoringer:
+            ut = plass.get(f.soker)
+            if f.enhet == enhet and ut is not None and ut["start_day"] <= t["start_day"]:
+                navn = next((e.navn for e in losning.sak.enheter if e.id == enhet), "enheten")
+                return (
+                    f"plassen på {navn} ble ledig fra {_dato(losning.sak.dato(ut['start_day']))} fordi en beboer "
+                    "flyttet derfra"
+                )
+    egen = losning.kvalifisering[s.id].lengde_dogn
+    lengde = t["end_day"] - t["start_day"] + 1
+    if not t["open_ended"] and egen is not None and lengde < egen:
+        return (
+            f"et kortere opphold ({lengde} døgn) som fikk plass i en ledig periode der søkerens {egen} døgn ikke "
+            "gjorde det"
+        )
+    return "oppholdet startet i en periode der søkerens eget opphold ikke fikk plass"
 
 
 def _ektefelle_tekst(
@@ -494,13 +712,15 @@ def _ektefelle_tekst(
             kost = losning.ektepar_kostnad.get((par.a, par.b))
             if (par.a, par.b) not in losning.ektepar_kostnad:
                 return f"{hvor}. "
+            grunn = losning.sak.profil.tekster.ektepar.get(dp.familie.value, "")
+            grunn = f" ({grunn})" if grunn else ""
             if kost is None:
                 return (
                     f"{hvor}. Ekteparet ønsker å bo sammen, men det var ikke mulig å gi dem plass ved samme "
-                    "institusjon i planperioden (S §4.22: «så langt som mulig»). "
+                    f"institusjon i planperioden{grunn}. "
                 )
             return (
                 f"{hvor}. Å gi ekteparet plass ved samme institusjon ville ha redusert andre søkeres samlede "
-                f"prioritetsverdi med {kost} (S §4.22: «så langt som mulig»). "
+                f"prioritetsverdi med {kost}{grunn}. "
             )
     return ""

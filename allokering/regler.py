@@ -18,11 +18,21 @@ Choices made where the seeds leave room (each is visible in the rule's text):
   søker, so a missing or negative assessment gives «mangler opplysninger», never a rejection.
 - T §3.15 trygghetsbolig: the seed says «minst et av kriteriene over må være til stede» (weighty health reasons,
   need for home services); a wish for a small flat or a notice to quit alone is not enough.
-- Skjermet enhet: T §3.17 gives the criteria; S §4.22 only says «tilrettelagte plasser for personer med kognitiv
-  svikt», so the Sandefjord rule uses the same test and cites S §4.22.
-- Korttidsleilighet (S §6.4) is «i en periode»: its length must be recorded.
+- Skjermet enhet: T §3.17 gives Tvedestrand's criteria; Sandefjord's own is «tilrettelagte plasser for personer med
+  kognitiv svikt» (S §4.22), checked by ``skjermet_kognitiv_svikt``.
+- Korttidsleilighet (S §6.4) is «i en periode»: its length must be recorded. It is a stay with a vedtak under hol,
+  so the residency rule of S §6 («Hvem kan søke?») applies to the municipal dwellings only.
+- T §3.18 «inntil 60 døgn per år etter sats for korttidsopphold» is the payment rate per calendar year: the stay is
+  granted as needed and the text says how many døgn fall beyond it (a hard cap is the profile option
+  ``korttid_hard_grense``). T §3.14 helseteknologi is one moment in a whole assessment, never a refusal alone.
+  «Normalt 1–3 døgn» (S §4.20, T §3.19) is normal, not a maximum: a longer expected stay gets a remark.
+- A profile lists its rules (``Regelprofil.regler``); ``profilfeil`` names unknown ids and place types without a
+  rule. A shared rule cites only the profile's own section (``seksjon_for``) and basis (``hjemmel_for``).
+- Field paths are data (``mangler_felt``); texts say in words what is missing, and use bokmål names of code values
+  (``modeller.kodeverk.navn_nb``).
 
-The rules (pr. = profiles, S = sandefjord, T = tvedestrand; nivå = søker-level or unit-level). Unit-level
+The rules (pr. = the built-in profiles that list the rule, S = sandefjord, T = tvedestrand; the template ``mal`` lists
+the shared ST rules of langtid, korttid and avlastning; nivå = søker-level or unit-level). Unit-level
 ``*-enhet-<tjeneste>``: the unit's place type must give the applied service (akutt = ØHD in S, KØH in T);
 ``*-skjermet-enhet``: dementia with behaviour needing screening, or an individually assessed extensive need for
 screening without dementia.
@@ -60,6 +70,8 @@ T-3.14-hdou-tidlig-ervervet                   T    T §3.14           J    søke
 T-3.15-trygghetsbolig-kriterier               T    T §3.15           K    søker
 T-3.16-psykisk-bolig-uegnet                   T    T §3.16           J    søker
 T-3.16-psykisk-evne-bo-alene                  T    T §3.16           J    søker
+T-3.16-psykisk-heldogns-behov                 –    T §3.16           J    søker
+S-5.3-avlastning-voksen                       S    S §5.3            G    søker
 T-3.16-psykisk-lavere-tiltak                  T    T §3.16           J    søker
 S-6-bolig-alder                               S    S §6              L    søker
 S-6-bolig-bosatt                              S    S §6              L    søker
@@ -107,6 +119,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -114,7 +127,16 @@ from enum import StrEnum
 from typing import Any, cast
 
 from modeller.institusjon import Enhet
-from modeller.kodeverk import Akutttype, Familie, Innleggende, Korttidsformal, Oppholdssted, Plasstype, Tjeneste
+from modeller.kodeverk import (
+    Akutttype,
+    Familie,
+    Innleggende,
+    Korttidsformal,
+    Oppholdssted,
+    Plasstype,
+    Tjeneste,
+    navn_nb,
+)
 from modeller.regelprofil import Regelprofil
 from modeller.sak import Sak
 from modeller.soker import Soker
@@ -124,6 +146,7 @@ TVEDESTRAND = "tvedestrand"
 BEGGE = frozenset({SANDEFJORD, TVEDESTRAND})
 KUN_S = frozenset({SANDEFJORD})
 KUN_T = frozenset({TVEDESTRAND})
+INGEN: frozenset[str] = frozenset()  # a rule no built-in profile lists yet (a profile turns it on with one line)
 
 
 class Status(StrEnum):
@@ -136,6 +159,7 @@ class Utfall(StrEnum):
     KVALIFISERT = "kvalifisert"
     IKKE_KVALIFISERT = "ikke_kvalifisert"
     MANGLER_OPPLYSNINGER = "mangler_opplysninger"
+    TAKKET_NEI = "takket_nei"  # declined an offered place (S §4.22, S §5.3): not placed, a new application needed
 
 
 @dataclass(frozen=True)
@@ -145,6 +169,7 @@ class Vurdert:
     status: Status
     tekst_nb: str
     mangler_felt: tuple[str, ...] = ()
+    aktuell: bool = True  # False: the requirement does not apply to this søker (see gjelder_ikke)
 
 
 @dataclass(frozen=True)
@@ -175,6 +200,7 @@ class Regelutfall:
     mangler_felt: tuple[str, ...] = ()
     enhet_id: str | None = None  # set by vurder_enhet for one unit
     plasstype: str | None = None  # set in Kvalifisering: a unit-level outcome holds for every unit of this type
+    aktuell: bool = True  # False: the requirement does not apply to this søker
 
 
 @dataclass(frozen=True)
@@ -198,7 +224,14 @@ def ikke_oppfylt(tekst: str) -> Vurdert:
 
 
 def mangler(tekst: str, *felt: str) -> Vurdert:
-    return Vurdert(Status.MANGLER, f"Mangler opplysninger: {tekst} (felt: {', '.join(felt)}).", tuple(felt))
+    """Missing information: the text says what is missing in words; the field paths are data (``mangler_felt``)."""
+    return Vurdert(Status.MANGLER, f"Mangler opplysninger: {tekst}.", tuple(felt))
+
+
+def gjelder_ikke(tekst: str) -> Vurdert:
+    """A requirement that does not apply to this søker (e.g. the rehabilitation items for another purpose): it
+    passes, and an explanation does not list it among the conditions that are met."""
+    return Vurdert(Status.OPPFYLT, f"Oppfylt: {tekst}.", aktuell=False)
 
 
 def hent(soker: Soker, sti: str) -> Any:
@@ -267,6 +300,17 @@ def samtykke(tjeneste_tekst: str) -> Callable[[Soker, Sak], Vurdert]:
     """Own wish and consent, or no capacity to consent and a vedtak under pbrl kap. 4A."""
 
     def sjekk(soker: Soker, sak: Sak) -> Vurdert:
+        if soker.samtykke is True and soker.onske_formodet:
+            if sak.profil.tekster.samtykke_formodet:
+                return oppfylt(
+                    f"søkeren kan ikke selv si noe om sitt ønske; ut fra opplysninger om hva søkeren selv ville ha "
+                    f"ønsket, legges det til grunn at søkeren ville ha ønsket {tjeneste_tekst}"
+                )
+            return mangler(
+                f"søkeren kan ikke selv si noe om sitt ønske, og kommunens kriterier krever eget ønske og samtykke "
+                f"til {tjeneste_tekst}, eller vedtak etter pasient- og brukerrettighetsloven kapittel 4A",
+                "samtykke",
+            )
         if soker.samtykke is True:
             return oppfylt(f"søkeren ønsker og samtykker til {tjeneste_tekst}")
         if soker.vedtak_4a and soker.samtykkekompetent is False:
@@ -293,7 +337,7 @@ def samtykke(tjeneste_tekst: str) -> Callable[[Soker, Sak], Vurdert]:
 def lavere_tiltak(soker: Soker, sak: Sak) -> Vurdert:
     """Lower steps of the innsatstrapp tried or assessed and found insufficient (LEON)."""
     trapp = soker.innsatstrapp
-    provd = ", ".join(t.value.replace("_", " ") for t in trapp.provde_tiltak)
+    provd = ", ".join(navn_nb(t) for t in trapp.provde_tiltak)
     utprovd = f" (utprøvd: {provd})" if provd else ""
     sti = "innsatstrapp.lavere_tiltak_utilstrekkelige"
     if trapp.lavere_tiltak_utilstrekkelige is True:
@@ -346,7 +390,7 @@ def korttid_rehabilitering(soker: Soker, sak: Sak) -> Vurdert:
     korttid = soker.soknad.korttid
     assert korttid is not None  # Soknad guarantees the block for korttid
     if korttid.formal is not Korttidsformal.REHABILITERING:
-        return oppfylt(f"kravene gjelder rehabiliteringsopphold, og formålet her er «{korttid.formal.value}»")
+        return gjelder_ikke(f"kravene gjelder rehabiliteringsopphold, og formålet her er {navn_nb(korttid.formal)}")
     return _REHAB(soker, sak)
 
 
@@ -375,7 +419,7 @@ def korttid_aarsgrense(soker: Soker, sak: Sak) -> Vurdert:
     assert korttid is not None
     maks = sak.profil.korttid_maks_dogn_per_aar
     if maks is None:
-        return oppfylt("kommunen har ingen grense for korttidsdøgn per år")
+        return gjelder_ikke("kommunen har ingen grense for korttidsdøgn per år")
     aar = sak.startdato.year
     brukt = korttid.dogn_brukt_i_aar
     if brukt is None:
@@ -412,7 +456,7 @@ def korttid_uten_vedtak(soker: Soker, sak: Sak) -> Vurdert:
     assert korttid is not None
     maks = sak.profil.korttid_maks_dogn_uten_vedtak
     if maks is None or korttid.vedtak_fattet:
-        return oppfylt("enkeltvedtak er fattet, så lengden på oppholdet følger vedtaket")
+        return gjelder_ikke("enkeltvedtak er fattet, så lengden på oppholdet følger vedtaket")
     if korttid.lengde_dogn > maks:
         return oppfylt(
             f"vedtak er ikke fattet; oppholdet tildeles inntil {maks} dager før vedtak fattes og forkortes fra "
@@ -465,13 +509,24 @@ def avlastning_saerlig_tyngende(soker: Soker, sak: Sak) -> Vurdert:
     return mangler("saksbehandler har ikke vurdert om omsorgsarbeidet er særlig tyngende", sti)
 
 
+def avlastning_voksen_mottaker(soker: Soker, sak: Sak) -> Vurdert:
+    """S §5.3: «Du er omsorgsyter med omfattende og særlig tyngende omsorgsarbeid til voksne med nedsatt fysisk eller
+    kognitiv funksjon.» The søker record is the care receiver (the stay is theirs; the caregiver is
+    ``soknad.avlastning.omsorgsyter_id``)."""
+    if soker.alder >= 18:
+        return oppfylt(f"omsorgsmottakeren er {soker.alder} år, og avlastningsoppholdet gjelder omsorg for voksne")
+    return ikke_oppfylt(
+        f"omsorgsmottakeren er {soker.alder} år; avlastningsopphold i institusjon gjelder omsorg for voksne"
+    )
+
+
 def ohd_innleggende(soker: Soker, sak: Sak) -> Vurdert:
     akutt = soker.soknad.akutt
     assert akutt is not None
     if akutt.innleggende in (Innleggende.FASTLEGE, Innleggende.LEGEVAKTLEGE):
-        return oppfylt(f"innleggende lege er {akutt.innleggende.value}")
+        return oppfylt(f"innleggende lege er {navn_nb(akutt.innleggende)}")
     return ikke_oppfylt(
-        f"innleggende er {akutt.innleggende.value}; ØHD-plass disponeres etter avtale mellom ØHD-lege og "
+        f"innleggende er {navn_nb(akutt.innleggende)}; ØHD-plass disponeres etter avtale mellom ØHD-lege og "
         "fastlege/legevaktlege, og sykehuslege og hjemmesykepleie disponerer ikke ØHD-plass"
     )
 
@@ -483,7 +538,9 @@ def ohd_kriseplan(soker: Soker, sak: Sak) -> Vurdert:
     if akutt.oppdatert_kriseplan is True:
         return oppfylt("det foreligger oppdatert krise-/behandlingsplan på legevakt")
     if rus is False:
-        return oppfylt("søkeren har ikke kjent rus- eller psykiatrisk problematikk, så krav om kriseplan gjelder ikke")
+        return gjelder_ikke(
+            "søkeren har ikke kjent rus- eller psykiatrisk problematikk, så krav om kriseplan gjelder ikke"
+        )
     if rus is None:
         return mangler(
             "det er ikke registrert om søkeren har kjent rus- eller psykiatrisk problematikk (som krever oppdatert "
@@ -538,18 +595,30 @@ def koh_innleggelse(soker: Soker, sak: Sak) -> Vurdert:
     akutt = soker.soknad.akutt
     assert akutt is not None
     if akutt.innleggende in (Innleggende.FASTLEGE, Innleggende.LEGEVAKTLEGE):
-        return oppfylt(f"søkeren legges inn av {akutt.innleggende.value}; innleggelsen besluttes av KØH-lege")
+        return oppfylt(f"søkeren legges inn av {navn_nb(akutt.innleggende)}; innleggelsen besluttes av KØH-lege")
     if ukp_i_koh(soker):
+        grunn = {
+            "tett_oppfolging_kort_tid": "behov for tett oppfølging i kort forventet tid",
+            "venter_pa_korttidsplass": "i påvente av ledig korttidsplass",
+        }.get(akutt.ukp_grunnlag or "")
+        if grunn is None:
+            return mangler(
+                "utskrivningsklar pasient kan bare få KØH-plass ved behov for tett oppfølging i kort forventet tid "
+                "eller i påvente av ledig korttidsplass, og grunnlaget er ikke registrert",
+                "soknad.akutt.ukp_grunnlag",
+            )
         return oppfylt(
-            "utskrivningsklar pasient rekvirert av Tildelingskontoret etter UKP-varsel fra sykehuset; KØH kan "
-            "brukes bare ved ledig kapasitet, for eksempel i påvente av ledig korttidsplass"
+            f"utskrivningsklar pasient rekvirert av tildelingskontoret etter varsel fra sykehuset, {grunn}; "
+            "KØH-plass gis bare når ingen akutt innleggelse trenger den"
         )
     if akutt.innleggende is Innleggende.TILDELINGSKONTORET:
         return ikke_oppfylt(
             "Tildelingskontoret kan bare rekvirere KØH-plass for utskrivningsklare pasienter på sykehus; "
             "ellers er det fastlege/legevakt som legger inn"
         )
-    return ikke_oppfylt(f"innleggende er {akutt.innleggende.value}; det er fastlege/legevakt som legger inn på KØH")
+    return ikke_oppfylt(
+        f"innleggende er {navn_nb(akutt.innleggende)}; det er fastlege eller legevakt som legger inn på KØH"
+    )
 
 
 def hdou_malgruppe(soker: Soker, sak: Sak) -> Vurdert:
@@ -590,6 +659,13 @@ def trygghetsbolig_kriterier(soker: Soker, sak: Sak) -> Vurdert:
         )
         if verdi is True
     ]
+    if hent(soker, "soknad.bolig.omfattende_pleiebehov") is True:
+        # T §3.15: «… behov for en trygg og tilrettelagt bolig, men ikke omfattende behov for pleie- og
+        # omsorgstjenester»: the upper limit, refused when the saksbehandler records such a need.
+        return ikke_oppfylt(
+            "søkeren har omfattende behov for pleie og omsorg gjennom døgnet; trygghetsbolig er for personer med "
+            "behov for tjenester av et visst omfang, men ikke omfattende behov for pleie"
+        )
     if til_stede:
         return oppfylt(f"{' og '.join(til_stede)} taler for en sentralt beliggende og tilpasset bolig")
     if hent(soker, "soknad.bolig.kun_onske_om_mindre_bolig") is True:
@@ -697,16 +773,12 @@ def _familiens_plasstyper(tjeneste: Tjeneste) -> frozenset[Plasstype]:
 def riktig_plasstype(soker: Soker, enhet: Enhet, sak: Sak) -> Vurdert:
     tjeneste = soker.soknad.tjeneste
     if enhet.plasstype in plasstyper_for(tjeneste, sak.profil):
-        return oppfylt(
-            f"enheten «{enhet.navn}» har plasstype {_lesbar(enhet.plasstype)}, som gir tjenesten {_lesbar(tjeneste)}"
-        )
-    return ikke_oppfylt(
-        f"enheten «{enhet.navn}» har plasstype {_lesbar(enhet.plasstype)}, som ikke gir tjenesten {_lesbar(tjeneste)}"
-    )
+        return oppfylt(f"«{enhet.navn}» gir {_lesbar(tjeneste)}")
+    return ikke_oppfylt(f"«{enhet.navn}» er {_lesbar(enhet.plasstype)} og gir ikke {_lesbar(tjeneste)}")
 
 
 def _lesbar(kode: StrEnum) -> str:
-    return kode.value.replace("_", " ")
+    return navn_nb(kode)
 
 
 def skjermet_enhet(soker: Soker, enhet: Enhet, sak: Sak) -> Vurdert:
@@ -767,6 +839,10 @@ _KORTTID_HJEMMEL_S = "hol § 3-2 første ledd nr. 6 bokstav c, pbrl § 2-1 a"
 _KORTTID_HJEMMEL_T = "hol § 3-2 første ledd nr. 6 bokstav c og § 3-2 a, pbrl § 2-1 e"
 _KORTTID_HJEMMEL_ST = "hol § 3-2 første ledd nr. 6 bokstav c; pbrl § 2-1 a (S §7), pbrl § 2-1 e (T §3.18)"
 _AVLASTNING_HJEMMEL = "hol § 3-6 nr. 2, pbrl § 2-8"
+_HJEMMEL_PER_PROFIL: dict[str, dict[str, str]] = {
+    _KORTTID_HJEMMEL_ST: {"S": _KORTTID_HJEMMEL_S, "T": _KORTTID_HJEMMEL_T, "N": _KORTTID_HJEMMEL_S},
+}
+"""Shared rules whose legal basis differs per document: profile abbreviation → its own basis."""
 _OHD_HJEMMEL = "hol § 3-5 tredje ledd"
 _KOH_HJEMMEL = "hol § 3-5, pbrl § 2-1 a første ledd (Delavtale 4 SSHF–Tvedestrand)"
 _HDO_HJEMMEL = "ikke lovpålagt; pbrl § 2-1 a, hol § 3-2 første ledd nr. 6 bokstav a–b (tjenestene); klage fvl § 28"
@@ -803,7 +879,7 @@ def _enhet(
         profiler,
         seksjon,
         lovhjemmel,
-        f"Enheten må ha en plasstype som gir tjenesten {tjeneste.value}.",
+        f"Enheten må gi {navn_nb(tjeneste)}.",
         riktig_plasstype,
     )
 
@@ -839,9 +915,10 @@ REGLER: tuple[Regel, ...] = (
         "Søkeren må ikke kunne ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet eller i kommunal bolig.",
         alle(Krav(
             "soknad.langtid.kan_ikke_ivaretas_hjemme",
-            "søkeren kan ikke ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet",
-            "søkeren kan ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet",
-            "om søkeren kan ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet",
+            "søkeren kan ikke ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet eller i bolig, og "
+            "langtidsopphold er det eneste tilbudet som kan sikre nødvendige og forsvarlige tjenester",
+            "søkeren kan ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet eller i bolig",
+            "om søkeren kan ivaretas forsvarlig med helse- og omsorgstjenester i hjemmet eller i bolig",
         )),
     ),
     _soker(
@@ -1089,6 +1166,22 @@ REGLER: tuple[Regel, ...] = (
         )),
     ),
     _soker(
+        "T-3.16-psykisk-heldogns-behov", {Tjeneste.OMSORGSBOLIG_PSYKISK}, INGEN, "T §3.16", _HDO_HJEMMEL,
+        "Funksjonssvikten må være av en art der det er behov for heldøgns omsorg og pleie.",
+        alle(Krav(
+            "soknad.bolig.omfattende_behov_hele_dognet",
+            "funksjonssvikten er av en art der det er behov for heldøgns omsorg og pleie",
+            "funksjonssvikten gir ikke behov for heldøgns omsorg og pleie",
+            "om funksjonssvikten gir behov for heldøgns omsorg og pleie",
+        )),
+    ),
+    _soker(
+        "S-5.3-avlastning-voksen", {Tjeneste.AVLASTNING}, KUN_S, "S §5.3", _AVLASTNING_HJEMMEL,
+        "Avlastningsopphold i institusjon gis til omsorgsytere med omsorgsarbeid for voksne med nedsatt fysisk eller "
+        "kognitiv funksjon.",
+        avlastning_voksen_mottaker,
+    ),
+    _soker(
         "T-3.16-psykisk-lavere-tiltak", {Tjeneste.OMSORGSBOLIG_PSYKISK}, KUN_T, "T §3.16", _HDO_HJEMMEL,
         "Oppfølging på lavere omsorgsnivå i innsatstrappen må være forsøkt.",
         lavere_tiltak,
@@ -1189,18 +1282,60 @@ assert len({r.id for r in REGLER}) == len(REGLER), "regel-id-er må være unike"
 
 
 def regler_for(profil: Regelprofil, tjeneste: Tjeneste) -> list[Regel]:
-    """The rules of a profile governing a service, søker-level and unit-level, in table order."""
-    return list(_regler_for(profil.id, tjeneste))
+    """The rules the profile lists that govern a service, søker-level and unit-level, in table order."""
+    return list(_regler_for(profil.regler, tjeneste))
 
 
 @functools.lru_cache(maxsize=256)
-def _regler_for(profil_id: str, tjeneste: Tjeneste) -> tuple[Regel, ...]:
-    return tuple(r for r in REGLER if profil_id in r.profiler and tjeneste in r.tjenester)
+def _regler_for(regel_ider: tuple[str, ...], tjeneste: Tjeneste) -> tuple[Regel, ...]:
+    valgt = set(regel_ider)
+    return tuple(r for r in REGLER if r.id in valgt and tjeneste in r.tjenester)
 
 
-def _utfall(regel: Regel, vurdert: Vurdert, enhet_id: str | None = None) -> Regelutfall:
+def profilfeil(profil: Regelprofil) -> list[str]:
+    """What is wrong with a profile's rule list, in bokmål: rule ids the engine does not know, and place types the
+    profile offers with no unit-level rule (a søker could then never be placed there)."""
+    kjente = {r.id: r for r in REGLER}
+    feil = [f"regelprofilen «{profil.id}» nevner en ukjent regel «{rid}»" for rid in profil.regler if rid not in kjente]
+    if len(set(profil.regler)) != len(profil.regler):
+        feil.append(f"regelprofilen «{profil.id}» nevner samme regel flere ganger")
+    enhetsregler = [kjente[rid] for rid in profil.regler if rid in kjente and kjente[rid].plasstyper is not None]
+    for pt in profil.plasstyper:
+        if not any(pt in (r.plasstyper or ()) for r in enhetsregler):
+            feil.append(f"regelprofilen «{profil.id}» tilbyr {navn_nb(pt)}, men har ingen regel for den plasstypen")
+    return feil
+
+
+def seksjon_for(seksjon: str, profil: Regelprofil) -> str:
+    """The part of a shared rule's section that belongs to the profile's own document («S §4.22, T §3.17» →
+    «T §3.17» in Tvedestrand): a decision cites only its own municipality's document. A profile whose document
+    has no section for the rule (the template ``mal``) cites none: the legal basis carries it."""
+    deler = [d.strip() for d in seksjon.split(",")]
+    return ", ".join(d for d in deler if profil.forkortelse and d.startswith(profil.forkortelse + " §"))
+
+
+def hjemmel_for(lovhjemmel: str, profil: Regelprofil) -> str:
+    """The legal basis of a rule in the profile's own words (shared rules may differ per document)."""
+    egen = _HJEMMEL_PER_PROFIL.get(lovhjemmel, {}).get(profil.forkortelse)
+    if egen is not None:
+        return egen
+    # A section note of another document («(S §7)») is never cited in this profile's decisions.
+    return _ANNET_DOKUMENT.sub(lambda m: "" if m.group(1) != profil.forkortelse else m.group(0), lovhjemmel)
+
+
+_ANNET_DOKUMENT = re.compile(r"\s*\(([A-ZÆØÅ]) §[^)]*\)")
+
+
+def _utfall(regel: Regel, vurdert: Vurdert, profil: Regelprofil, enhet_id: str | None = None) -> Regelutfall:
     return Regelutfall(
-        regel.id, vurdert.status, regel.seksjon, regel.lovhjemmel, vurdert.tekst_nb, vurdert.mangler_felt, enhet_id
+        regel.id,
+        vurdert.status,
+        seksjon_for(regel.seksjon, profil),
+        hjemmel_for(regel.lovhjemmel, profil),
+        vurdert.tekst_nb,
+        vurdert.mangler_felt,
+        enhet_id,
+        aktuell=vurdert.aktuell,
     )
 
 
@@ -1218,11 +1353,11 @@ def vurder_soker(soker: Soker, sak: Sak) -> list[Regelutfall]:
                 "tjeneste-tilbys-ikke",
                 Status.IKKE_OPPFYLT,
                 profil.kilde,
-                f"regelprofil «{profil.id}»",
-                f"Ikke oppfylt: tjenesten «{tjeneste.value}» tilbys ikke i denne kommunen ({profil.navn}).",
+                "",
+                f"Ikke oppfylt: {navn_nb(tjeneste)} tilbys ikke i denne kommunen.",
             )
         ]
-    return [_utfall(r, r.sjekk(soker, sak)) for r in regler_for(profil, tjeneste) if not r.enhetsniva]
+    return [_utfall(r, r.sjekk(soker, sak), profil) for r in regler_for(profil, tjeneste) if not r.enhetsniva]
 
 
 def vurder_enhet(soker: Soker, enhet: Enhet, sak: Sak) -> list[Regelutfall]:
@@ -1237,13 +1372,13 @@ def vurder_enhet(soker: Soker, enhet: Enhet, sak: Sak) -> list[Regelutfall]:
                 "enhet-ikke-aktuell",
                 Status.IKKE_OPPFYLT,
                 sak.profil.kilde,
-                f"regelprofil «{sak.profil.id}»",
-                f"Ikke oppfylt: enheten «{enhet.navn}» (plasstype {enhet.plasstype.value}) gir ikke tjenesten "
-                f"«{tjeneste.value}» i denne kommunen.",
+                "",
+                f"Ikke oppfylt: «{enhet.navn}» ({navn_nb(enhet.plasstype)}) gir ikke {navn_nb(tjeneste)} i denne "
+                "kommunen.",
                 enhet_id=enhet.id,
             )
         ]
-    return [_utfall(r, r.sjekk(soker, enhet, sak), enhet.id) for r in regler]
+    return [_utfall(r, r.sjekk(soker, enhet, sak), sak.profil, enhet.id) for r in regler]
 
 
 def beregn_lengde(soker: Soker, profil: Regelprofil) -> int | None:
@@ -1321,7 +1456,7 @@ def _kvalifiser(soker: Soker, sak: Sak) -> Kvalifisering:
             enhet_utfall.extend(dataclasses.replace(u, enhet_id=None, plasstype=enhet.plasstype.value) for u in utfall)
         if godkjent[enhet.plasstype]:
             aktuelle.append(enhet.id)
-    samlet = _samlet(soker_utfall)
+    samlet = Utfall.TAKKET_NEI if soker.takket_nei else _samlet(soker_utfall)
     return Kvalifisering(
         soker_id=soker.id,
         utfall=samlet,

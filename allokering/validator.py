@@ -21,6 +21,8 @@ violation found here means a better solution exists, so a proven optimum never h
 * highest need first in langtid (level «hjelpebehov», T §3.17): no søker with lower need holds a
   langtid place from day s while an unplaced, eligible søker with higher need could have had
   that same place from day s (same unit, neither locked, neither moving out of a current place).
+
+These two are checked for families the result reports as proven optimal (``families[].status``).
 """
 
 from __future__ import annotations
@@ -175,7 +177,8 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
         if laas.type == Laastype.IKKE_TILDEL and t is not None and laas.enhet_id in (None, t["unit_id"]):
             brudd.append(Brudd("LAAS", f"{laas.soker_id} er tildelt plass tross lås «ikke tildel»"))
 
-    brudd += _forrang(sak, kval, sett, bruk)
+    bevist = {f["family"] for f in resultat.get("families", []) if f.get("status") == "OPTIMAL"}
+    brudd += _forrang(sak, kval, sett, bruk, bevist)
 
     utfall: dict[str, str] = {f["applicant_id"]: f["outcome"] for f in resultat.get("explanations", [])}
     for sid in sokere:
@@ -192,9 +195,15 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
 
 
 def _forrang(
-    sak: Sak, kval: dict[str, Kvalifisering], sett: dict[str, dict[str, Any]], bruk: dict[str, list[int]]
+    sak: Sak,
+    kval: dict[str, Kvalifisering],
+    sett: dict[str, dict[str, Any]],
+    bruk: dict[str, list[int]],
+    bevist: set[str],
 ) -> list[Brudd]:
-    """The lexicographic priority levels of the profile, re-checked by exchange (module docstring)."""
+    """The lexicographic priority levels of the profile, re-checked by exchange (module docstring). Only families
+    the result reports as proven optimal are checked: a solve stopped by its time limit may still hold an
+    exchange that improves it, which its status already says."""
     brudd: list[Brudd] = []
     h = sak.horisont_dager
     enheter = {e.id: e for e in sak.enheter}
@@ -206,7 +215,7 @@ def _forrang(
         return kv is not None and kv.utfall == Utfall.KVALIFISERT and s_id not in sett and s_id not in laast
 
     sokere = sorted(sak.sokere, key=lambda s: s.id)
-    if Forrang.AKUTT_FORAN_UKP in forrang.get(Familie.AKUTT, ()):
+    if Forrang.AKUTT_FORAN_UKP in forrang.get(Familie.AKUTT, ()) and Familie.AKUTT.value in bevist:
         akutte = [s for s in sokere if s.soknad.tjeneste == Tjeneste.AKUTT]
         ventende = [s for s in akutte if er_akutt_innleggelse(s) and ledig_kandidat(s.id, Familie.AKUTT)]
         for ukp in akutte:
@@ -232,7 +241,7 @@ def _forrang(
                         )
                     )
                     break
-    if Forrang.HJELPEBEHOV in forrang.get(Familie.LANGTID, ()):
+    if Forrang.HJELPEBEHOV in forrang.get(Familie.LANGTID, ()) and Familie.LANGTID.value in bevist:
         langtid = [s for s in sokere if s.soknad.tjeneste == Tjeneste.LANGTID]
         behov = {s.id: hjelpebehov(s).verdi for s in langtid}
         flytter = {s.id for s in langtid if s.naverende_opphold_id is not None}

@@ -29,10 +29,12 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 from sqlalchemy.pool import NullPool
 
 STANDARD_SQLITE = "allokering.sqlite"
+STANDARD_TEAM = "felles"
+"""The team (tildelingskontor) of users and cases when none is given; one team = everyone as before."""
 
 
 def naa() -> datetime:
@@ -52,12 +54,26 @@ def db_url(url: str | None = None) -> str:
     return url
 
 
+def sikker_fil(sti: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600; SQLite gives its -wal and -shm files
+    the same mode), and tighten an existing file that is readable by others."""
+    sti.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(sti, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        for fil in (sti, sti.with_name(sti.name + "-wal"), sti.with_name(sti.name + "-shm")):
+            if fil.exists() and fil.stat().st_mode & 0o077:
+                os.chmod(fil, 0o600)
+    except OSError:  # read-only location or someone else's file: SQLite reports what matters
+        pass
+
+
 def lag_motor(url: str | None = None, *, nullpool: bool = False) -> Engine:
     """An engine for the URL. SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     url = db_url(url)
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and ":memory:" not in url:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            sikker_fil(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
         motor = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -103,6 +119,10 @@ class Bruker(Base):
     passord_hash: Mapped[str | None] = mapped_column(String(300))
     aktiv: Mapped[bool] = mapped_column(Boolean, default=True)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    opprettet_av: Mapped[str | None] = mapped_column(String(100))
+    deaktivert: Mapped[datetime | None] = mapped_column(DateTime)
+    deaktivert_av: Mapped[str | None] = mapped_column(String(100))
+    team: Mapped[str] = mapped_column(String(100), default=STANDARD_TEAM)
 
 
 class Token(Base):
@@ -113,6 +133,7 @@ class Token(Base):
     beskrivelse: Mapped[str] = mapped_column(String(200), default="")
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     utloper: Mapped[datetime | None] = mapped_column(DateTime)
+    tilbakekalt: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SakRad(Base):
@@ -127,6 +148,23 @@ class SakRad(Base):
     syntetisk: Mapped[bool] = mapped_column(Boolean, default=False)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     opprettet_av: Mapped[str] = mapped_column(String(100))
+    team: Mapped[str] = mapped_column(String(100), default=STANDARD_TEAM, index=True)
+
+
+class Sakstilgang(Base):
+    """Access to a case for a saksbehandler outside the case's team: given by an admin, with a reason
+    and an expiry, revocable; reads through it are marked in the access log."""
+
+    __tablename__ = "sakstilganger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("brukere.id", ondelete="CASCADE"), index=True)
+    begrunnelse: Mapped[str] = mapped_column(Text)
+    gitt_av: Mapped[str] = mapped_column(String(100))
+    gitt: Mapped[datetime] = mapped_column(DateTime, default=naa)
+    utloper: Mapped[datetime] = mapped_column(DateTime)
+    tilbakekalt: Mapped[datetime | None] = mapped_column(DateTime)
+    tilbakekalt_av: Mapped[str | None] = mapped_column(String(100))
 
 
 class Saksversjon(Base):
@@ -165,8 +203,22 @@ class LaasRad(Base):
     fjernet_begrunnelse: Mapped[str | None] = mapped_column(Text)
 
 
+class Inndatabilde(Base):
+    """A run's input snapshot, stored once: every run of the same case version with the same locks
+    points to the same row (content-addressed by its SHA-256 within the case)."""
+
+    __tablename__ = "inndatabilder"
+    __table_args__ = (UniqueConstraint("sak_id", "sha256", name="uq_inndatabilde"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+
+
 class Kjoring(Base):
-    """One allocation run (a solve job): its input snapshot, parameters, status and results."""
+    """One allocation run (a solve job): its input snapshot (``inndatabilde``), parameters, status and
+    results."""
 
     __tablename__ = "kjoringer"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -180,7 +232,9 @@ class Kjoring(Base):
     beste_hittil: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     avbryt_bedt: Mapped[datetime | None] = mapped_column(DateTime)
     input_sha256: Mapped[str] = mapped_column(String(64))
-    inndata: Mapped[str] = mapped_column(Text)
+    inndatabilde_id: Mapped[int] = mapped_column(ForeignKey("inndatabilder.id"), index=True)
+    inndatabilde: Mapped[Inndatabilde] = relationship(lazy="select")
+    advarsler: Mapped[list[str] | None] = mapped_column(JSON)
     regelprofil: Mapped[str] = mapped_column(String(50))
     vekter: Mapped[dict[str, Any]] = mapped_column(JSON)
     parametre: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -201,6 +255,11 @@ class Kjoring(Base):
     pid: Mapped[int | None] = mapped_column(Integer)
     instans: Mapped[str] = mapped_column(String(36))
     bestilt_av: Mapped[str] = mapped_column(String(100))
+
+    @property
+    def inndata(self) -> str:
+        """The input snapshot (JSON), from ``inndatabilde`` (loaded on first use)."""
+        return self.inndatabilde.data
 
 
 class TildelingRad(Base):
@@ -263,6 +322,19 @@ class Tilgangslogg(Base):
     kjoring_id: Mapped[int | None] = mapped_column(Integer)
     soker_id: Mapped[str | None] = mapped_column(String(64), index=True)
     formal: Mapped[str] = mapped_column(String(500))
+    utfall: Mapped[str] = mapped_column(String(40), default="ok")
+    hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Logghode(Base):
+    """The head of the access log's hash chain (one row, id 1): count, last id and last hash.
+    Writers lock it first, which serialises appends (see ``api.logg``)."""
+
+    __tablename__ = "logghode"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    antall: Mapped[int] = mapped_column(Integer, default=0)
+    siste_id: Mapped[int] = mapped_column(Integer, default=0)
+    siste_hash: Mapped[str] = mapped_column(String(64))
 
 
 def migrer(motor: Engine) -> None:

@@ -41,7 +41,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from api.db import ForklaringRad, Kjoring, TildelingRad, lag_motor, naa
+from api.db import ForklaringRad, Inndatabilde, Kjoring, TildelingRad, lag_motor, naa
 
 log = logging.getLogger("api.jobber")
 
@@ -131,10 +131,35 @@ _forelder: int | None = None
 
 
 def _arbeider_init() -> None:
-    """Runs once in each worker process."""
+    """Runs once in each worker process: never outlive the server, busy or idle. On Linux the kernel
+    kills the worker when the server dies (PR_SET_PDEATHSIG); everywhere a small thread also checks
+    the parent every half second (an idle worker waits on a queue its siblings keep open, so it
+    would not notice otherwise)."""
     global _forelder
     _forelder = os.getppid()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _doed_med_forelder()
+    threading.Thread(target=_vokt_forelder, args=(_forelder,), name="foreldrevakt", daemon=True).start()
+
+
+def _doed_med_forelder() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the thread below is enough
+        pass
+    if os.getppid() != _forelder:  # the parent died before prctl took effect
+        os._exit(3)
+
+
+def _vokt_forelder(forelder: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != forelder:
+            os._exit(3)
 
 
 def _motor(url: str) -> Engine:
@@ -222,7 +247,11 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
         )
         if r.rowcount != 1:
             return "hoppet over"
-        rad = c.execute(select(Kjoring.inndata, Kjoring.parametre).where(Kjoring.id == kid)).one()
+        rad = c.execute(
+            select(Inndatabilde.data.label("inndata"), Kjoring.parametre)
+            .join(Inndatabilde, Inndatabilde.id == Kjoring.inndatabilde_id)
+            .where(Kjoring.id == kid)
+        ).one()
     stopp = threading.Event()
     t = _Tilstand(0, 0)
     vakt = threading.Thread(target=_vakt, args=(motor, kid, pid, t, stopp), daemon=True)

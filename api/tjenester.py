@@ -18,13 +18,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.db import Kjoring, LaasRad, SakRad, Saksversjon
+from api.db import STANDARD_TEAM, Kjoring, LaasRad, SakRad, Saksversjon
 from modeller.lasting import Inndatafeil, sak_fra_data, sak_til_json
 from modeller.sak import Feil, Sak
 
 
 def lagre_sak(
-    s: Session, sak: Sak, *, navn: str, kilde: str, filnavn: str, bruker: str, sak_id: int | None
+    s: Session,
+    sak: Sak,
+    *,
+    navn: str,
+    kilde: str,
+    filnavn: str,
+    bruker: str,
+    sak_id: int | None,
+    team: str = STANDARD_TEAM,
 ) -> Saksversjon:
     """Store a validated case as a new case (``sak_id=None``) or a new version of an existing one.
     The caller's transaction makes it all-or-nothing."""
@@ -37,6 +45,7 @@ def lagre_sak(
             regelprofil=sak.profil.id,
             syntetisk=sak.syntetisk,
             opprettet_av=bruker,
+            team=team,
         )
         s.add(rad)
         s.flush()
@@ -153,22 +162,61 @@ def aktive_laaser(s: Session, sak_id: int) -> list[LaasRad]:
 
 def effektiv_sak(s: Session, versjon: Saksversjon, ekstra_laas: dict[str, Any] | None = None) -> Sak:
     """The case version with the meeting's active locks added (validated; raises Inndatafeil)."""
+    sak, _ = effektiv_sak_med_advarsler(s, versjon, ekstra_laas, sett_til_side=False)
+    return sak
+
+
+_TIL_SIDE_FELT = ("soker_id", "enhet_id")
+"""A meeting lock whose søker or unit is not (or no longer fits) in the case version is set aside."""
+
+
+def effektiv_sak_med_advarsler(
+    s: Session, versjon: Saksversjon, ekstra_laas: dict[str, Any] | None = None, *, sett_til_side: bool = True
+) -> tuple[Sak, list[str]]:
+    """The case version with the meeting's active locks added, validated. With ``sett_til_side`` a
+    meeting lock that does not fit the version (its søker or unit is missing from it, e.g. a new
+    import without the søker, or the unit no longer matches the søker's service) is left out of the
+    run with a warning (bokmål, naming the lock, not the søker) instead of blocking every solve. Other
+    errors (locks that conflict with each other) still raise Inndatafeil."""
     data = json.loads(versjon.data)
-    laaser = list(data.get("laaser", []))
-    for laas in aktive_laaser(s, versjon.sak_id):
-        laaser.append(
-            {
-                "soker_id": laas.soker_id,
-                "type": laas.type,
-                "enhet_id": laas.enhet_id,
-                "begrunnelse": laas.begrunnelse[:2000],
-                "laast_av": laas.opprettet_av[:100],
-            }
-        )
+    egne = list(data.get("laaser", []))
+    moetets = aktive_laaser(s, versjon.sak_id)
+    rader = [
+        {
+            "soker_id": laas.soker_id,
+            "type": laas.type,
+            "enhet_id": laas.enhet_id,
+            "begrunnelse": laas.begrunnelse[:2000],
+            "laast_av": laas.opprettet_av[:100],
+        }
+        for laas in moetets
+    ]
     if ekstra_laas is not None:
-        laaser.append(ekstra_laas)
-    data["laaser"] = laaser
-    return sak_fra_data(data, "sak")
+        rader.append(ekstra_laas)
+    advarsler: list[str] = []
+    while True:
+        data["laaser"] = egne + rader
+        try:
+            return sak_fra_data(data, "sak"), advarsler
+        except Inndatafeil as exc:
+            if not sett_til_side:
+                raise
+            feil_i = set()
+            for f in exc.feil:
+                m = re.fullmatch(r"laaser\[(\d+)\]", f.rad)
+                i = int(m.group(1)) - len(egne) if m else -1
+                if 0 <= i < len(moetets) and f.felt in _TIL_SIDE_FELT:
+                    feil_i.add(i)
+            if not feil_i:
+                raise
+            for i in sorted(feil_i, reverse=True):
+                laas = moetets.pop(i)
+                rader.pop(i)
+                grunn = "søkeren eller enheten finnes ikke i saksversjonen, eller enheten passer ikke søknaden"
+                advarsler.append(
+                    f"Låsen {laas.id} (satt av {laas.opprettet_av} {laas.opprettet:%d.%m.%Y}) er satt til side i "
+                    f"denne kjøringen: {grunn} (versjon {versjon.versjon}). Fjern eller sett låsen på nytt."
+                )
 
 
 def snapshot(sak: Sak) -> tuple[str, str]:

@@ -1074,6 +1074,7 @@ class _Bygger:
             # T §3.19: UKP may use a free KØH bed while waiting for korttid; placed by the office.
             kw["oppholdssted"], kw["utskrivningsklar_dato"] = self.ukp()
             d["innleggende"] = Innleggende.TILDELINGSKONTORET
+            d["ukp_grunnlag"] = "venter_pa_korttidsplass"
         if u == "nei":
             if ohd:
                 grunn = self.velg(["kriterium", "innleggende"], [0.7, 0.3])
@@ -1135,7 +1136,7 @@ class _Bygger:
             )
             krav = ["tidlig_ervervet_funksjonsnedsettelse"]
         elif tj is Tjeneste.OMSORGSBOLIG_PSYKISK:
-            b.update(naverende_bolig_uegnet=True, redusert_evne_bo_alene=True)
+            b.update(naverende_bolig_uegnet=True, redusert_evne_bo_alene=True, omfattende_behov_hele_dognet=True)
             krav = ["naverende_bolig_uegnet", "redusert_evne_bo_alene"]
         elif tj is Tjeneste.TRYGGHETSBOLIG:
             b.update(tungtveiende_helsegrunner=True, behov_hjemmetjenester=True, kun_onske_om_mindre_bolig=False)

@@ -164,3 +164,57 @@ class Laastype(StrEnum):
 
     TILDEL = "tildel"  # must place the søker in the given unit
     IKKE_TILDEL = "ikke_tildel"  # must not place the søker (in the given unit, or at all)
+
+
+NAVN_NB: dict[StrEnum, str] = {
+    Plasstype.LANGTID_SOMATISK: "langtidsplass på somatisk avdeling",
+    Plasstype.LANGTID_SKJERMET: "langtidsplass på skjermet avdeling",
+    Plasstype.KORTTID: "korttidsplass",
+    Plasstype.AVLASTNING: "avlastningsplass",
+    Plasstype.OHD: "øyeblikkelig hjelp døgnopphold (ØHD)",
+    Plasstype.KOH: "kommunal øyeblikkelig hjelp (KØH)",
+    Plasstype.HDO: "heldøgns omsorgsbolig",
+    Plasstype.HDOU: "heldøgns omsorgsbolig for personer med utviklingshemming eller autisme",
+    Plasstype.OMSORGSBOLIG_PSYKISK: "heldøgns omsorgsbolig psykisk helse og livsmestring",
+    Plasstype.TRYGGHETSBOLIG: "trygghetsbolig",
+    Plasstype.TILRETTELAGT_BOLIG: "tilrettelagt bolig",
+    Plasstype.KORTTIDSLEILIGHET: "korttidsleilighet",
+    Plasstype.SENTERLEILIGHET: "senterleilighet",
+    Tjeneste.LANGTID: "langtidsopphold i institusjon",
+    Tjeneste.KORTTID: "korttidsopphold",
+    Tjeneste.AVLASTNING: "avlastningsopphold",
+    Tjeneste.AKUTT: "øyeblikkelig hjelp døgnopphold",
+    Tjeneste.HDO: "heldøgns omsorgsbolig",
+    Tjeneste.HDOU: "heldøgns omsorgsbolig for personer med utviklingshemming eller autisme",
+    Tjeneste.OMSORGSBOLIG_PSYKISK: "heldøgns omsorgsbolig psykisk helse og livsmestring",
+    Tjeneste.TRYGGHETSBOLIG: "trygghetsbolig",
+    Tjeneste.TILRETTELAGT_BOLIG: "tilrettelagt bolig",
+    Tjeneste.KORTTIDSLEILIGHET: "korttidsleilighet",
+    Tjeneste.SENTERLEILIGHET: "senterleilighet",
+    Korttidsformal.INTERMEDIAER: "intermediært opphold",
+    Korttidsformal.REHABILITERING: "rehabilitering",
+    Korttidsformal.UTREDNING: "utredning og vurdering",
+    Korttidsformal.LINDRENDE: "lindrende behandling og omsorg",
+    Korttidsformal.ORDINAER: "ordinært korttidsopphold",
+    Innleggende.FASTLEGE: "fastlege",
+    Innleggende.LEGEVAKTLEGE: "legevaktlege",
+    Innleggende.SYKEHUSLEGE: "sykehuslege",
+    Innleggende.HJEMMESYKEPLEIE: "hjemmesykepleien",
+    Innleggende.TILDELINGSKONTORET: "tildelingskontoret",
+    Tiltak.HJEMMESYKEPLEIE: "hjemmesykepleie",
+    Tiltak.PRAKTISK_BISTAND: "praktisk bistand",
+    Tiltak.TRYGGHETSALARM: "trygghetsalarm",
+    Tiltak.MATOMBRINGING: "matombringing",
+    Tiltak.DAGTILBUD: "dagtilbud",
+    Tiltak.KORTTIDSOPPHOLD: "korttidsopphold",
+    Tiltak.VELFERDSTEKNOLOGI: "velferdsteknologi",
+    Tiltak.HVERDAGSREHABILITERING: "hverdagsrehabilitering",
+    Tiltak.TILPASNING_AV_BOLIG: "tilpasning av bolig",
+    Tiltak.AVLASTNING: "avlastning",
+}
+"""The bokmål name of a code value, for texts a saksbehandler reads (never the code itself)."""
+
+
+def navn_nb(kode: StrEnum) -> str:
+    """The bokmål name of a code value (falls back to the value with spaces)."""
+    return NAVN_NB.get(kode, kode.value.replace("_", " "))

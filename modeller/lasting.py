@@ -58,8 +58,9 @@ _PYDANTIC_NB = {
 }
 
 
-def oversett_valideringsfeil(exc: ValidationError, fil: str, radprefiks: str = "") -> list[Feil]:
-    """Turn a pydantic ValidationError into Feil rows with bokmål messages."""
+def oversett_valideringsfeil(exc: ValidationError, fil: str, radprefiks: str = "", data: Any = None) -> list[Feil]:
+    """Turn a pydantic ValidationError into Feil rows with bokmål messages. With the raw ``data`` each row also
+    carries its object's id, so the message reads «søker nr. 2 (id S-2)»."""
     feil = []
     for e in exc.errors():
         loc = [str(x) for x in e["loc"]]
@@ -67,7 +68,7 @@ def oversett_valideringsfeil(exc: ValidationError, fil: str, radprefiks: str = "
         if radprefiks:
             rad = radprefiks + (("." + rad) if rad else "")
         melding = _melding(e)
-        feil.append(Feil(fil, rad, felt, melding))
+        feil.append(Feil(fil, rad, felt, melding, None if radprefiks else _id_i_rad(data, loc)))
     return feil
 
 
@@ -80,6 +81,42 @@ def _del_sti(loc: list[str]) -> tuple[str, str]:
     return "", ".".join(loc)
 
 
+def _id_i_rad(data: Any, loc: list[str]) -> str | None:
+    """The id of the top-level row an error is in, when the raw data is at hand."""
+    if not isinstance(data, dict) or len(loc) < 2 or not loc[1].isdigit():
+        return None
+    liste = data.get(loc[0])
+    if not isinstance(liste, list) or int(loc[1]) >= len(liste) or not isinstance(liste[int(loc[1])], dict):
+        return None
+    verdi = liste[int(loc[1])].get("id")
+    return str(verdi) if isinstance(verdi, str | int) else None
+
+
+_JSON_NB = (
+    ("Expecting property name enclosed in double quotes", "forventet et feltnavn i doble anførselstegn"),
+    ("Expecting value", "forventet en verdi"),
+    ("Expecting ',' delimiter", "forventet komma"),
+    ("Expecting ':' delimiter", "forventet kolon"),
+    ("Unterminated string starting at", "tekst uten avsluttende anførselstegn"),
+    ("Extra data", "mer innhold etter slutten av JSON-objektet"),
+    ("Invalid control character at", "ugyldig kontrolltegn"),
+    ("Invalid \\escape", "ugyldig escape-sekvens"),
+)
+
+
+def json_melding(msg: str) -> str:
+    """The JSON parser's message in bokmål (it reports in English)."""
+    for engelsk, norsk in _JSON_NB:
+        if msg.startswith(engelsk):
+            return norsk
+    return "ugyldig JSON-syntaks"
+
+
+def _eller(tekst: str) -> str:
+    """Pydantic lists allowed values as «'a', 'b' or 'c'»: in bokmål «eller»."""
+    return tekst.replace(" or ", " eller ")
+
+
 def _melding(e: Any) -> str:
     typ = e.get("type", "")
     verdi = e.get("input")
@@ -87,10 +124,10 @@ def _melding(e: Any) -> str:
         msg = str(e.get("msg", "")).removeprefix("Value error, ")
         return msg
     if typ == "literal_error":
-        forventet = e.get("ctx", {}).get("expected", "")
+        forventet = _eller(str(e.get("ctx", {}).get("expected", "")))
         return f"ugyldig verdi {verdi!r}; tillatt: {forventet}"
     if typ == "enum":
-        forventet = e.get("ctx", {}).get("expected", "")
+        forventet = _eller(str(e.get("ctx", {}).get("expected", "")))
         return f"ugyldig verdi {verdi!r}; tillatt: {forventet}"
     if typ in ("greater_than_equal", "less_than_equal"):
         grense = e.get("ctx", {})
@@ -99,7 +136,7 @@ def _melding(e: Any) -> str:
     kjent = _PYDANTIC_NB.get(typ)
     if kjent:
         return kjent if typ == "missing" else f"{kjent} (fikk {verdi!r})"
-    return f"ugyldig verdi {verdi!r} ({e.get('msg', '')})"
+    return f"ugyldig verdi {verdi!r}"
 
 
 def sak_fra_data(data: Any, fil: str) -> Sak:
@@ -109,7 +146,7 @@ def sak_fra_data(data: Any, fil: str) -> Sak:
     try:
         sak = Sak.model_validate(data, context={"utsett_kryssjekk": True})
     except ValidationError as exc:
-        raise Inndatafeil(oversett_valideringsfeil(exc, fil)) from None
+        raise Inndatafeil(oversett_valideringsfeil(exc, fil, data=data)) from None
     feil = kryssjekk(sak, fil)
     if feil:
         raise Inndatafeil(feil)
@@ -136,7 +173,14 @@ def sak_fra_bytes(innhold: bytes, fil: str) -> Sak:
         data = json.loads(tekst)
     except json.JSONDecodeError as exc:
         raise Inndatafeil(
-            [Feil(fil, str(exc.lineno), "", f"ugyldig JSON: {exc.msg} (linje {exc.lineno}, kolonne {exc.colno})")]
+            [
+                Feil(
+                    fil,
+                    str(exc.lineno),
+                    "",
+                    f"ugyldig JSON: {json_melding(exc.msg)} (linje {exc.lineno}, kolonne {exc.colno})",
+                )
+            ]
         ) from None
     return sak_fra_data(data, fil)
 

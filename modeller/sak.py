@@ -4,6 +4,7 @@ planning horizon. This is the one documented JSON format of the project
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from modeller.institusjon import Enhet, Institusjon, Opphold
-from modeller.kodeverk import Familie, Laastype, Plasstype
+from modeller.kodeverk import Familie, Laastype, Plasstype, navn_nb
 from modeller.regelprofil import PROFILER, Regelprofil
 from modeller.soker import Id, Soker, Streng
 
@@ -60,17 +61,39 @@ class Feil:
     """One input error: file, row (1-based, or a JSON path), field, message in bokmål."""
 
     fil: str
-    rad: str
+    rad: str  # machine form: a CSV line number or a 0-based JSON path («sokere[1]»)
     felt: str
     melding: str
+    id: str | None = None  # the id of the row's object, when known
 
     def __str__(self) -> str:
         sted = f"{self.fil}"
         if self.rad:
-            sted += f", rad {self.rad}"
+            sted += f", {lesbar_rad(self.rad, self.id)}"
         if self.felt:
             sted += f", felt «{self.felt}»"
         return f"{sted}: {self.melding}"
+
+
+_RADNAVN = {
+    "sokere": "søker",
+    "enheter": "enhet",
+    "institusjoner": "institusjon",
+    "opphold": "opphold",
+    "laaser": "lås",
+}
+_JSONRAD = re.compile(r"^([a-z]+)\[(\d+)\](.*)$")
+
+
+def lesbar_rad(rad: str, id_: str | None = None) -> str:
+    """A row as a reader counts it: «søker nr. 2 (id S-2)» for the 0-based JSON path «sokere[1]»; a CSV line
+    number as «rad 5»."""
+    m = _JSONRAD.match(rad)
+    if m is None:
+        return f"rad {rad}"
+    liste, i, rest = m.group(1), int(m.group(2)), m.group(3)
+    tekst = f"{_RADNAVN.get(liste, liste)} nr. {i + 1}" + (f" (id {id_})" if id_ else "")
+    return tekst + (f" ({rest.lstrip('.')})" if rest else "")
 
 
 class Sak(Streng):
@@ -118,7 +141,7 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
         teller = Counter(ider)
         for i, x in enumerate(ider):
             if teller[x] > 1:
-                feil.append(Feil(fil, f"{navn}[{i}]", "id", f"id «{x}» forekommer {teller[x]} ganger"))
+                feil.append(Feil(fil, f"{navn}[{i}]", "id", f"id «{x}» forekommer {teller[x]} ganger", x))
 
     dup("institusjoner", [x.id for x in sak.institusjoner])
     dup("enheter", [x.id for x in sak.enheter])
@@ -133,14 +156,14 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
 
     for i, e in enumerate(sak.enheter):
         if e.institusjon_id not in inst:
-            feil.append(Feil(fil, f"enheter[{i}]", "institusjon_id", f"ukjent institusjon «{e.institusjon_id}»"))
+            feil.append(Feil(fil, f"enheter[{i}]", "institusjon_id", f"ukjent institusjon «{e.institusjon_id}»", e.id))
         if e.plasstype not in tillatt:
             feil.append(
                 Feil(
                     fil,
                     f"enheter[{i}]",
                     "plasstype",
-                    f"plasstypen «{e.plasstype.value}» finnes ikke i regelprofilen «{sak.kommune.regelprofil.id}»",
+                    f"plasstypen {navn_nb(e.plasstype)} finnes ikke i regelprofilen «{sak.kommune.regelprofil.id}»",
                 )
             )
     for i, o in enumerate(sak.opphold):
@@ -151,16 +174,20 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
         if s.ektefelle_id is not None:
             ektefelle = sokere.get(s.ektefelle_id)
             if ektefelle is None:
-                feil.append(Feil(fil, rad, "ektefelle_id", f"ektefellen «{s.ektefelle_id}» finnes ikke blant søkerne"))
+                feil.append(
+                    Feil(fil, rad, "ektefelle_id", f"ektefellen «{s.ektefelle_id}» finnes ikke blant søkerne", s.id)
+                )
             elif ektefelle.ektefelle_id != s.id:
                 feil.append(
-                    Feil(fil, rad, "ektefelle_id", f"«{s.ektefelle_id}» oppgir ikke «{s.id}» som ektefelle tilbake")
+                    Feil(
+                        fil, rad, "ektefelle_id", f"«{s.ektefelle_id}» oppgir ikke «{s.id}» som ektefelle tilbake", s.id
+                    )
                 )
         if s.naverende_opphold_id is not None and s.naverende_opphold_id not in opphold:
-            feil.append(Feil(fil, rad, "naverende_opphold_id", f"ukjent opphold «{s.naverende_opphold_id}»"))
+            feil.append(Feil(fil, rad, "naverende_opphold_id", f"ukjent opphold «{s.naverende_opphold_id}»", s.id))
         for inst_id in s.soknad.onskede_institusjoner:
             if inst_id not in inst:
-                feil.append(Feil(fil, rad, "soknad.onskede_institusjoner", f"ukjent institusjon «{inst_id}»"))
+                feil.append(Feil(fil, rad, "soknad.onskede_institusjoner", f"ukjent institusjon «{inst_id}»", s.id))
     naa = Counter(s.naverende_opphold_id for s in sak.sokere if s.naverende_opphold_id)
     for i, s in enumerate(sak.sokere):
         if s.naverende_opphold_id and naa[s.naverende_opphold_id] > 1:
@@ -184,8 +211,8 @@ def kryssjekk(sak: Sak, fil: str) -> list[Feil]:
                         fil,
                         rad,
                         "enhet_id",
-                        f"søker «{ls.id}» har søkt {s.soknad.tjeneste.value}, men enheten «{le.id}» "
-                        f"har plasstype {le.plasstype.value}",
+                        f"søker «{ls.id}» har søkt {navn_nb(ls.soknad.tjeneste)}, men enheten «{le.navn}» "
+                        f"({le.id}) er {navn_nb(le.plasstype)}",
                     )
                 )
         if laas.type == Laastype.TILDEL:

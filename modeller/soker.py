@@ -140,6 +140,12 @@ class LangtidDetaljer(Streng):
     forsvarlig_hjemme_i_ventetiden: bool | None = Field(
         None, description="Kan bo hjemme forsvarlig i påvente av plass (ventelistevedtak)."
     )
+    oppfolging_i_ventetiden: str | None = Field(
+        None,
+        max_length=500,
+        description="Hvordan søkeren følges opp i ventetiden (T §3.17: «I vedtaket skal det også redegjøres for "
+        "hvordan personen vil bli fulgt opp i ventetiden»); siteres i ventelistevedtaket.",
+    )
 
 
 class KorttidDetaljer(Streng):
@@ -223,6 +229,11 @@ class AkuttDetaljer(Streng):
         None, description="Ved kjent rus/psykiatri: oppdatert krise-/behandlingsplan (S §4.20)."
     )
     innleggende: Innleggende
+    ukp_grunnlag: Literal["tett_oppfolging_kort_tid", "venter_pa_korttidsplass"] | None = Field(
+        None,
+        description="Utskrivningsklar pasient i KØH (T §3.19): «ved behov for tett oppfølging i kort forventet tid "
+        "eller i påvente av ledig korttidsplass».",
+    )
     lengde_dogn: int = Field(
         2,
         ge=1,
@@ -243,6 +254,11 @@ class BoligDetaljer(Streng):
     redusert_evne_bo_alene: bool | None = Field(None, description="T §3.16.")
     tungtveiende_helsegrunner: bool | None = Field(None, description="T §3.15.")
     behov_hjemmetjenester: bool | None = Field(None, description="T §3.15.")
+    omfattende_pleiebehov: bool | None = Field(
+        None,
+        description="Saksbehandlers vurdering: omfattende behov for pleie- og omsorgstjenester (T §3.15: "
+        "trygghetsbolig er for dem som ikke har det; sann gir avslag).",
+    )
     kun_onske_om_mindre_bolig: bool | None = Field(
         None, description="Ønsket er bare en mindre bolig eller oppsigelse (ikke nok, T §3.15)."
     )
@@ -309,6 +325,15 @@ class Soker(Streng):
         None, description="Nåværende opphold i kommunen (korttid/langtid) som frigjøres ved ny plass."
     )
     samtykke: bool | None = Field(None, description="Ønsker og samtykker til tjenesten.")
+    onske_formodet: bool = Field(
+        False,
+        description="Søkeren kan ikke selv si noe om sitt ønske; «samtykke» bygger på opplysninger om hva søkeren "
+        "selv ville ha ønsket (T §3.17). Skrives aldri som «ønsker og samtykker».",
+    )
+    takket_nei: bool = Field(
+        False,
+        description="Søkeren har takket nei til tilbudt plass (S §4.22, S §5.3: må søke på nytt); eget utfall.",
+    )
     samtykkekompetent: bool | None = None
     vedtak_4a: bool = Field(False, description="Vedtak etter pbrl kap. 4A (helsehjelp uten samtykke).")
     iplos: Iplos = Iplos()

@@ -123,10 +123,22 @@ def _les_tekst(sti: Path) -> str:
     raise Befolkningsfeil(f"{sti}: ukjent tegnkoding")  # pragma: no cover - latin-1 decodes anything
 
 
-def les_ssb_csv(sti: str | Path, kommunenummer: str | None = None, alternativ: str | None = None) -> Befolkning:
-    """Read an SSB 07459 or 13599 CSV export (see the module docstring for the accepted layouts)."""
+def les_tekst(sti: Path) -> str:
+    """The text of a population file (UTF-8 with or without BOM, or ISO-8859-1)."""
+    return _les_tekst(sti)
+
+
+def les_ssb_csv(
+    sti: str | Path,
+    kommunenummer: str | None = None,
+    alternativ: str | None = None,
+    tekst_inn: str | None = None,
+) -> Befolkning:
+    """Read an SSB 07459 or 13599 CSV export (see the module docstring for the accepted layouts).
+    ``tekst_inn``: the file's text, already read (a worker that cannot see ``sti``); ``sti`` then only
+    names it in messages."""
     sti = Path(sti)
-    linjer = _les_tekst(sti).splitlines()
+    linjer = (_les_tekst(sti) if tekst_inn is None else tekst_inn).splitlines()
     start = next((i for i, lin in enumerate(linjer) if re.search(r"(^|[;,\"])\s*alder\s*(\"|;|,|$)", lin, re.I)), None)
     if start is None:
         raise Befolkningsfeil(f"{sti}: fant ingen overskriftslinje med kolonnen «alder»")

@@ -42,6 +42,12 @@ def _modell(scenario_json: str) -> Modell:
     return m
 
 
+def varm(scenario_json: str) -> None:
+    """Build (and keep) a scenario's model in this process: run on every worker before a timed run
+    (``client.run(varm, …)``), so no replication pays for it."""
+    _modell(scenario_json)
+
+
 def kjor_oppgave(oppgave: Oppgave) -> tuple[int, Utdrag]:
     """Run one replication and make its tables where it ran (top level: picklable for process
     pools and Dask)."""
@@ -89,7 +95,9 @@ class ProsessBackend(Backend):
 
 
 class DaskBackend(Backend):
-    """Dask distributed: an existing scheduler (``adresse``) or a LocalCluster of ``arbeidere`` processes."""
+    """Dask distributed: an existing scheduler (``adresse``; with ``arbeidere`` it waits until that many
+    workers have joined) or a LocalCluster of ``arbeidere`` processes. Each task carries the scenario
+    with its population file's text (``montecarlo.reisefast``): a worker needs no file of the client."""
 
     navn = "dask"
 
@@ -97,8 +105,19 @@ class DaskBackend(Backend):
         from dask.distributed import Client, LocalCluster
 
         self._cluster: Any = None
+        self.kun_arbeidere: list[str] | None = None  # run only on these workers (the benchmark's 1-worker run)
         if adresse:
             self.klient = Client(adresse)
+            if arbeidere:
+                # Join an existing cluster: wait for the workers asked for (never silently fewer).
+                try:
+                    self.klient.wait_for_workers(arbeidere, timeout=120)
+                except TimeoutError as exc:
+                    n = len(self.klient.scheduler_info()["workers"])
+                    self.klient.close()
+                    raise RuntimeError(
+                        f"scheduleren {adresse} har {n} arbeider(e) etter 120 s, ikke {arbeidere} som bedt om"
+                    ) from exc
         else:
             self._cluster = LocalCluster(
                 n_workers=arbeidere or max(1, mp.cpu_count()),
@@ -111,7 +130,7 @@ class DaskBackend(Backend):
     def kjor(self, oppgaver: Sequence[Oppgave], fremdrift: Fremdrift | None = None) -> list[tuple[int, Utdrag]]:
         from dask.distributed import as_completed as dask_as_completed
 
-        futures = self.klient.map(kjor_oppgave, list(oppgaver), pure=False)
+        futures = self.klient.map(kjor_oppgave, list(oppgaver), pure=False, workers=self.kun_arbeidere)
         indeks = {f.key: i for i, f in enumerate(futures)}
         ut: dict[int, tuple[int, Utdrag]] = {}
         for f in dask_as_completed(futures):

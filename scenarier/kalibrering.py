@@ -104,7 +104,9 @@ def _innbyggere(sc: Scenario) -> float:
     from scenarier.befolkning import les_ssb_csv, syntetisk
 
     if sc.befolkningsfil is not None:
-        bef = les_ssb_csv(sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi)
+        bef = les_ssb_csv(
+            sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi, tekst_inn=sc.befolkning_csv
+        )
     else:
         bef = syntetisk(sc.kommune, sc.demografi)
     return bef.total(sc.startaar)

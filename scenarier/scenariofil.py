@@ -46,6 +46,7 @@ engine, korttidsleilighet with a fixed length); couples are not simulated for bo
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -90,6 +91,13 @@ class Motor(_Streng):
 
     horisont_dager: int = Field(7, ge=7, le=28, description="Planleggingshorisont i hver ukes sak (minst 7).")
     tidsgrense_s: float = Field(10.0, gt=0, description="CP-SAT-tidsgrense per plassfamilie per uke.")
+    praksis: Literal["motor", "manuell"] = Field(
+        "motor",
+        description=(
+            "Hvem som tildeler hver uke: tildelingsmotoren, eller dagens manuelle praksis (høyest prioritet først, "
+            "grådig, med de samme reglene: scenarier.manuell)."
+        ),
+    )
 
 
 class Scenario(_Streng):
@@ -105,6 +113,13 @@ class Scenario(_Streng):
     demografi: str = Field("MMMM", description="Alternativ i SSB 13599 (MMMM, LLML, HHMH, …).")
     befolkningsfil: Path | None = Field(None, description="SSB-eksport (CSV); tom = medfølgende syntetiske tall.")
     kommunenummer: str | None = Field(None, description="Filtrer befolkningsfilen på kommunenummer.")
+    befolkning_csv: str | None = Field(
+        None,
+        description=(
+            "Innholdet i befolkningsfilen (fylles inn av klienten før oppgavene sendes, så arbeidere på andre "
+            "maskiner ikke trenger filen; skrives ikke i scenariofiler)."
+        ),
+    )
     replikasjoner: int = Field(20, ge=1, le=100_000)
     seed: int = Field(0, ge=0)
     kapasitetsplan: tuple[Kapasitetsendring, ...] = ()

@@ -52,10 +52,19 @@ of the year pooled). With unchanged flats the list grows with the old population
 in 2035, 76.2 in 2040 (95 % CI 68.1–84.2; senterleilighet 60.0), the senterleilighet p90 wait 707 days
 in 2040. For comparison, an occupancy calibration like langtid (0.97) gives a list of 1–3 persons.
 
+Issue 23 (calibration per place type, ``scenarier.behov``): a søker who needs skjerming has a vedtak on a
+skjermet place and the weekly case locks the somatic units for them («ikke_tildel»); the case's langtid
+waiting list is present at the start (``_initier_langtidsko``); who may have which place type comes from
+``allokering.regler`` (``regelsjekk`` when the model is built, not from the simulator's own idea of the
+criteria); ``Scenario.motor.praksis = "manuell"`` replaces the engine by today's manual practice
+(``scenarier.manuell``) with everything else equal; every placement is checked against the rules
+(``flyt[("kontroll", "mot reglene")]``, 0 expected).
+
 Common random numbers: every random draw belongs to a *person* and is made at arrival from a stream
 keyed by (seed, replication, week, stream) via ``numpy.random.SeedSequence``; the length of stay
 (tenancy), withdrawal day, korttid→langtid transition, age, dementia etc. are attributes of the
-person. Two scenarios that differ only in capacity therefore see exactly the same arrivals.
+person. Two scenarios that differ only in capacity therefore see exactly the same arrivals, and
+policy levers that change a rate thin or add persons without disturbing the others (``ankomster``).
 
 ØHD occupancy (validation, ``test_ohd_belegg_sandefjord``): a 5-bed ØHD unit, 6.2 admissions per
 1 000 inhabitants per year, 65 000 inhabitants (1.10 requests/day), stays of 1–3 døgn with the default
@@ -89,6 +98,7 @@ import numpy as np
 
 from allokering.forklaring import lag_tildelinger
 from allokering.loser import Loserparametre, loes
+from allokering.regler import Utfall, kvalifiser_alle
 from modeller.generator import generer_sak
 from modeller.institusjon import Enhet, Institusjon, Opphold
 from modeller.kodeverk import (
@@ -132,6 +142,7 @@ from scenarier.behov import (
     ukerate_bolig,
 )
 from scenarier.liggetid import langtid_naverende
+from scenarier.manuell import manuell_tildeling
 from scenarier.scenariofil import Scenario
 
 UKP_DOGNPRIS: dict[int, int] = {2020: 5036, 2021: 5167, 2022: 5306, 2023: 5508, 2024: 5745}
@@ -146,6 +157,10 @@ STROMMER = {
     "bolig": 5,
     "bolig_init": 6,
     "langtid_init": 7,
+    "langtid_ekstra": 8,
+    "korttid_ekstra": 9,
+    "avlastning_ekstra": 10,
+    "akutt_ekstra": 11,
 }
 INSTITUSJONSFAMILIER = (Familie.LANGTID, Familie.KORTTID, Familie.AVLASTNING, Familie.AKUTT)
 SIMULERTE_FAMILIER = (*INSTITUSJONSFAMILIER, Familie.BOLIG)
@@ -214,9 +229,11 @@ _BOLIGKRITERIER: dict[Tjeneste, dict[str, Any]] = {
 
 
 def lag_prototyper(profil: Regelprofil, d0: date) -> Prototyper:
-    """Fully assessed søkere who meet the hard criteria of each service (checked by a test with
-    ``allokering.regler.kvalifiser_alle``). Written here rather than reusing the generator's private
-    ``_Bygger``, which deliberately mixes in ineligible and incomplete applications."""
+    """Fully assessed søkere who meet the hard criteria of each service. They hold no eligibility logic
+    of their own: ``regelsjekk`` runs every kind of søker built from them through
+    ``allokering.regler`` when the model is built, and the simulator takes the place types each may
+    get from there (and stops if one is not kvalifisert). Written here rather than reusing the
+    generator's private ``_Bygger``, which deliberately mixes in ineligible and incomplete applications."""
     felles: dict[str, Any] = {
         "alder": 85,
         "kjonn": Kjonn.KVINNE,
@@ -383,6 +400,104 @@ class Enhetsplan:
         return k
 
 
+def soker_for(pr: Prototyper, p: Person, dato: date) -> Soker:
+    """The ``Soker`` the engine sees for a simulated person: a copy of the service's prototype with the
+    person's own attributes (age, sex, IPLOS level, diagnoses, UKP/korttid, length of stay)."""
+    bolig = p.tjeneste in _BOLIG
+    proto = pr.bolig[p.tjeneste] if bolig else getattr(pr, p.tjeneste)
+    soknad: Any = proto.soknad
+    upd_s: dict[str, Any] = {"soknadsdato": dato}
+    if p.tjeneste == KORTTIDSLEILIGHET:
+        upd_s["bolig"] = soknad.bolig.model_copy(update={"lengde_dogn": p.lengde})
+    elif p.tjeneste == "korttid":
+        upd_s["korttid"] = soknad.korttid.model_copy(update={"lengde_dogn": p.lengde})
+    elif p.tjeneste == "akutt":
+        upd_s["akutt"] = soknad.akutt.model_copy(update={"lengde_dogn": p.lengde})
+    elif p.tjeneste == "avlastning":
+        upd_s["avlastning"] = soknad.avlastning.model_copy(
+            update={"dager": p.lengde, "periode": p.periode, "omsorgsyter_id": f"O-{p.id}"}
+        )
+    upd: dict[str, Any] = {
+        "id": p.id,
+        "alder": p.alder,
+        "kjonn": Kjonn.KVINNE if p.kvinne else Kjonn.MANN,
+        "iplos": pr.iplos[p.iplos],
+        "soknad": soknad.model_copy(update=upd_s),
+    }
+    if not bolig:  # a housing prototype keeps its own diagnoses (HDOU, psykisk helse)
+        upd["diagnoser"] = pr.diagnoser[(p.demens, p.skjerming)]
+    if p.ektefelle is not None:
+        upd["ektefelle_id"] = p.ektefelle
+        upd["onsker_bo_sammen"] = True
+    if p.ukp:
+        upd["oppholdssted"] = Oppholdssted.SYKEHUS_UKP
+        upd["utskrivningsklar_dato"] = dato
+    elif p.korttid_opphold is not None:
+        upd["oppholdssted"] = Oppholdssted.KORTTID
+        upd["naverende_opphold_id"] = p.korttid_opphold
+    return proto.model_copy(update=upd)
+
+
+Variant = tuple[str, bool, bool, int, bool]
+"""(tjeneste, demens, skjerming, IPLOS level, UKP): what makes two simulated søkere differ for the rules."""
+
+
+def prototypevarianter(profil: Regelprofil) -> list[Variant]:
+    """Every kind of søker the simulator makes for a profile: institution services × dementia ×
+    skjerming × IPLOS 3–5 × UKP (langtid, korttid), and each housing type of the profile × IPLOS 2–5."""
+    ut: list[Variant] = []
+    akutt = any(pt.familie is Familie.AKUTT for pt in profil.plasstyper)
+    for tj in ("langtid", "korttid", "avlastning", *(("akutt",) if akutt else ())):
+        for d, sk in ((False, False), (True, False), (True, True)):
+            for n in (3, 4, 5):
+                for ukp in (False, True) if tj in ("langtid", "korttid") else (False,):
+                    ut.append((tj, d, sk, n, ukp))
+    for pt in sorted(profil.plasstyper, key=lambda x: x.value):
+        if pt.er_bolig:
+            ut.extend((pt.value, False, False, n, False) for n in (2, 3, 4, 5))
+    return ut
+
+
+def regelsjekk(profil: Regelprofil, pr: Prototyper, d0: date) -> dict[Variant, frozenset[Plasstype]]:
+    """The place types each kind of simulated søker may get **by the rules** (``allokering.regler``):
+    every variant (``prototypevarianter``) is built as the simulator builds it (``soker_for``) and
+    judged by ``kvalifiser_alle`` on a case with one unit of every place type of the profile. The
+    simulator uses the answer (who is locked out of somatic units) instead of its own idea of the
+    criteria, and refuses to run if the rules do not find a simulated søker kvalifisert."""
+    varianter = prototypevarianter(profil)
+    typer = sorted(profil.plasstyper, key=lambda x: x.value)
+    enheter = tuple(
+        Enhet(id=f"E{i}", institusjon_id="I", navn=pt.value, plasstype=pt, kapasitet=1) for i, pt in enumerate(typer)
+    )
+    sokere = tuple(
+        soker_for(
+            pr, Person(f"V-{i:04d}", tj, 0, 45 if tj in _UNGE else 85, True, n, d, sk, ukp, _LENGDE.get(tj, 14), 28), d0
+        )
+        for i, (tj, d, sk, n, ukp) in enumerate(varianter)
+    )
+    sak = Sak(
+        kommune=Kommune(nummer="0000", navn="regelsjekk", regelprofil=profil),
+        startdato=d0,
+        institusjoner=(Institusjon(id="I", navn="regelsjekk"),),
+        enheter=enheter,
+        sokere=sokere,
+    )
+    kv = kvalifiser_alle(sak)
+    typ = {e.id: e.plasstype for e in enheter}
+    ut: dict[Variant, frozenset[Plasstype]] = {}
+    for i, v in enumerate(varianter):
+        k = kv[f"V-{i:04d}"]
+        if k.utfall != Utfall.KVALIFISERT:
+            grunner = "; ".join(u.tekst_nb for u in k.regelutfall if u.status.value != "oppfylt")
+            raise ValueError(f"simulatorens søker {v} er ikke kvalifisert etter reglene ({profil.id}): {grunner}")
+        ut[v] = frozenset(typ[e] for e in k.enheter)
+    return ut
+
+
+_UNGE = frozenset({Tjeneste.HDOU.value, Tjeneste.OMSORGSBOLIG_PSYKISK.value})
+_LENGDE = {"akutt": 2, "avlastning": 7}
+
+
 # ------------------------------------------------------------------------------------------------
 # The akutt (loss) step shared by the simulator and the Erlang-B validation
 # ------------------------------------------------------------------------------------------------
@@ -515,7 +630,8 @@ class Modell:
     boligtyper: tuple[str, ...] = ()  # housing services with units (today's or planned), sorted
     bolig_nivaa: dict[str, float] = field(default_factory=dict)  # need level per housing type with flats today
     bolig_start: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Q₀, applications/day), start
-    langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's)
+    langtid_ko_start: int = 0  # langtid søkere waiting at the start (the template case's who qualify)
+    regler: dict[Variant, frozenset[Plasstype]] = field(default_factory=dict)  # by allokering.regler
     somatiske: tuple[str, ...] = ()  # the langtid somatisk units (locked for søkere who need skjerming)
     skjermet_finnes: bool = False  # the municipality has skjermet units (else nobody is locked out)
 
@@ -586,7 +702,9 @@ def bygg_modell(sc: Scenario) -> Modell:
                     f"kapasitetsplan: {k.institusjon} har ikke {-k.endring} plasser av typen {k.plasstype.value}"
                 )
     if sc.befolkningsfil is not None:
-        bef = les_ssb_csv(sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi)
+        bef = les_ssb_csv(
+            sc.befolkningsfil, kommunenummer=sc.kommunenummer, alternativ=sc.demografi, tekst_inn=sc.befolkning_csv
+        )
     else:
         bef = syntetisk(sc.kommune, sc.demografi)
     lg = sc.liggetid
@@ -621,6 +739,7 @@ def bygg_modell(sc: Scenario) -> Modell:
         for tj, n in sorted(boligplasser.items())
         if n > 0
     }
+    proto = lag_prototyper(profil, start)
     return Modell(
         sc,
         profil,
@@ -629,17 +748,25 @@ def bygg_modell(sc: Scenario) -> Modell:
         enheter,
         bef,
         nivaa,
-        lag_prototyper(profil, start),
+        proto,
         d0,
         opp,
         sc.antall_uker + sc.oppvarming_uker,
         boligtyper=tuple(sorted({p.plasstype.value for p in enheter if p.plasstype.er_bolig})),
         bolig_nivaa={tj: r for tj, r in sorted(bolig_nivaa.items()) if boligplasser[tj] > 0},
         bolig_start=bolig_start,
-        langtid_ko_start=sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID),
+        langtid_ko_start=_langtidsko(mal),
+        regler=regelsjekk(profil, proto, start),
         somatiske=tuple(p.id for p in enheter if p.plasstype is Plasstype.LANGTID_SOMATISK),
         skjermet_finnes=any(p.plasstype is Plasstype.LANGTID_SKJERMET for p in enheter),
     )
+
+
+def _langtidsko(mal: Sak) -> int:
+    """Today's langtid waiting list: the case's langtid søkere who qualify by the rules (the template
+    mixes in ineligible and incomplete applications, which would not wait for a place)."""
+    kv = kvalifiser_alle(mal)
+    return sum(1 for x in mal.sokere if x.soknad.tjeneste is Tjeneste.LANGTID and kv[x.id].utfall == Utfall.KVALIFISERT)
 
 
 def _gamma1(k: float) -> float:
@@ -693,6 +820,7 @@ class Simulator:
         self.ferdige: list[Stay] = []
         self.akutt_aktive: dict[str, list[float]] = {}
         self.n_person = 0
+        self.n_ekstra = 0
         self.n_opphold = 0
         self.n_bolig = 0  # bolig søkere and stays have their own ids (B-…, OB-…): the others' ids are
         self.n_bolig_opphold = 0  # the same with and without bolig
@@ -714,6 +842,11 @@ class Simulator:
     def _ny_person_id(self) -> str:
         self.n_person += 1
         return f"S-{self.n_person:07d}"
+
+    def _ny_ekstra_id(self) -> str:
+        """Persons a lever adds (``ankomster``): their own ids, so the others keep theirs."""
+        self.n_ekstra += 1
+        return f"X-{self.n_ekstra:07d}"
 
     def _ny_opphold(self, enhet: str, start: int, slutt: int | None, kjent: bool, person: str, tj: str) -> Stay:
         if tj in _BOLIG:
@@ -761,7 +894,8 @@ class Simulator:
 
     def _initier_langtidsko(self) -> None:
         """Today's langtid waiting list, as many as in the case (``Modell.langtid_ko_start``: the langtid
-        søkere of the template case), from their own stream: drawn as langtid arrivals (age, dementia,
+        søkere of the template case who qualify by the rules; Sandefjord 62, Tvedestrand 12), from their
+        own stream: drawn as langtid arrivals (age, dementia,
         skjerming, IPLOS, UKP, length of stay), applied Exp(30) days ago, withdraw after Exp(mean
         frafall) days from now. Without it a small municipality starts with an empty list and its
         beds drain before the first arrivals come (Tvedestrand: 89 % in the start year instead of
@@ -890,97 +1024,121 @@ class Simulator:
 
     def ankomster(self, uke: int) -> list[Person]:
         """Arrivals of week ``uke``: langtid/korttid/avlastning on days t0−7 … t0−1 (they are on the list
-        at the meeting on t0); akutt on days t0 … t0+6. All draws from this week's streams."""
+        at the meeting on t0); akutt on days t0 … t0+6. All draws from this week's streams.
+
+        Policy levers keep common random numbers: the week's persons are drawn at the rate *without*
+        the lever; a lever that lowers a rate (LEON) then keeps each person with probability f (a
+        uniform drawn last, so every other draw is the same), and one that raises it (more avlastning)
+        adds Poisson((f − 1)·rate) persons from their own stream (``<tjeneste>_ekstra``, ids
+        ``X-…``). Both give Poisson(f·rate) arrivals, and scenario B sees A's persons except the ones
+        the lever removes or adds — so A/B differences are paired (issue 23)."""
         t0 = 7 * uke
         aar = self.m.aar(t0)
         bef = self.m.befolkning.for_aar(aar)
-        rate = ukerate(self.sc.behov, self.m.nivaa, bef, self._faktor(aar))
+        faktor = self._faktor(aar)
+        rate = ukerate(self.sc.behov, self.m.nivaa, bef, {})
+        ut: list[Person] = []
+        for tj in ("langtid", "korttid", "avlastning", "akutt"):
+            f = faktor.get(tj, 1.0)
+            ut.extend(self._trekk(tj, strom(self.seed, self.rep, uke, tj), rate[tj], min(1.0, f), uke, bef, "S"))
+            if f > 1.0:
+                rng = strom(self.seed, self.rep, uke, f"{tj}_ekstra")
+                ut.extend(self._trekk(tj, rng, rate[tj] * (f - 1.0), 1.0, uke, bef, "X"))
+        if self.m.bolig_nivaa:
+            ut.extend(self._boligankomster(uke, bef, self._faktor(aar).get("bolig", 1.0)))
+        return ut
+
+    def _trekk(
+        self, tj: str, rng: np.random.Generator, lam: float, behold: float, uke: int, bef: np.ndarray, prefiks: str
+    ) -> list[Person]:
+        """The persons of one service and week from ``rng`` (Poisson(lam), each kept with probability
+        ``behold``; see ``ankomster``)."""
+        t0 = 7 * uke
         b = self.sc.behov
         lg = self.sc.liggetid
         or_lt = self.m.nivaa["demens_or"]
         p_skj = self.m.nivaa["p_skjerming_demens"]
         ut: list[Person] = []
-        for tj in ("langtid", "korttid", "avlastning", "akutt"):
-            rng = strom(self.seed, self.rep, uke, tj)
-            n = int(rng.poisson(rate[tj]))
-            p_baand = aldersfordeling(bef, b.relativ_risiko[tj])
-            if n == 0:
-                continue
-            alder = trekk_alder(rng, p_baand, n)
+        n = int(rng.poisson(lam))
+        p_baand = aldersfordeling(bef, b.relativ_risiko[tj])
+        if n == 0:
+            return ut
+        alder = trekk_alder(rng, p_baand, n)
+        if tj == "akutt":
+            tid = np.sort(t0 + 7 * rng.random(n))
+            dag = np.floor(tid).astype(int)
+        else:
+            dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
+        ukp = rng.random(n) < b.andel_ukp.get(tj, 0.0)
+        iplos = 3 + rng.choice(3, size=n, p=np.asarray(b.iplos_nivaa_sannsynlighet))
+        kvinne = rng.random(n) < np.where(alder >= 80, 0.67, 0.55)
+        u_dem = rng.random(n)
+        u_skj = rng.random(n)
+        frafall_mid = b.frafall_middel_dager.get(tj)
+        frafall = rng.exponential(frafall_mid, size=n) if frafall_mid else np.full(n, 1e9)
+        if tj == "langtid":
+            lengde = lg.langtid(rng, n)
+        elif tj == "korttid":
+            lengde = lg.korttid(rng, n)
+        elif tj == "akutt":
+            lengde = lg.akutt(rng, n)
+        else:
+            lengde = np.zeros(n, dtype=int)
+        videre = rng.random(n) < self.m.nivaa.get("p_korttid_til_langtid", 0.0)
+        lt_lengde = lg.langtid(rng, n)
+        par = rng.random(n) < b.andel_ektepar_langtid / 2
+        avl = [lg.avlastning(rng) for _ in range(n)] if tj == "avlastning" else []
+        beholdt = rng.random(n) < behold  # the lever's thinning: drawn last (see ``ankomster``)
+        ny_id = self._ny_person_id if prefiks == "S" else self._ny_ekstra_id
+        for i in range(n):
+            a = max(18, int(alder[i]))  # adults only (KØH: T §3.19)
+            # Langtid applicants (also those who come through korttid) get the calibrated odds
+            # ratio (four of five with dementia); korttid patients who go home the korttid one.
+            til_langtid = tj == "langtid" or (tj == "korttid" and bool(videre[i]))
+            dem = bool(u_dem[i] < andel_demens(a, or_lt if til_langtid else b.demens_oddsratio_korttid))
+            p = Person(
+                id=ny_id(),
+                tjeneste=tj,
+                ankomst=int(dag[i]),
+                alder=a,
+                kvinne=bool(kvinne[i]),
+                iplos=int(iplos[i]),
+                demens=dem,
+                skjerming=dem and bool(u_skj[i] < p_skj),
+                ukp=bool(ukp[i]) and tj in ("langtid", "korttid"),
+                lengde=int(lengde[i]),
+                frafall=int(dag[i] + frafall[i]),
+            )
+            if tj == "avlastning":
+                p.lengde, p.periode = avl[i]
             if tj == "akutt":
-                tid = np.sort(t0 + 7 * rng.random(n))
-                dag = np.floor(tid).astype(int)
-            else:
-                dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
-            ukp = rng.random(n) < b.andel_ukp.get(tj, 0.0)
-            iplos = 3 + rng.choice(3, size=n, p=np.asarray(b.iplos_nivaa_sannsynlighet))
-            kvinne = rng.random(n) < np.where(alder >= 80, 0.67, 0.55)
-            u_dem = rng.random(n)
-            u_skj = rng.random(n)
-            frafall_mid = b.frafall_middel_dager.get(tj)
-            frafall = rng.exponential(frafall_mid, size=n) if frafall_mid else np.full(n, 1e9)
-            if tj == "langtid":
-                lengde = lg.langtid(rng, n)
-            elif tj == "korttid":
-                lengde = lg.korttid(rng, n)
-            elif tj == "akutt":
-                lengde = lg.akutt(rng, n)
-            else:
-                lengde = np.zeros(n, dtype=int)
-            videre = rng.random(n) < self.m.nivaa.get("p_korttid_til_langtid", 0.0)
-            lt_lengde = lg.langtid(rng, n)
-            par = rng.random(n) < b.andel_ektepar_langtid / 2
-            avl = [lg.avlastning(rng) for _ in range(n)] if tj == "avlastning" else []
-            for i in range(n):
-                a = max(18, int(alder[i]))  # adults only (KØH: T §3.19)
-                # Langtid applicants (also those who come through korttid) get the calibrated odds
-                # ratio (four of five with dementia); korttid patients who go home the korttid one.
-                til_langtid = tj == "langtid" or (tj == "korttid" and bool(videre[i]))
-                dem = bool(u_dem[i] < andel_demens(a, or_lt if til_langtid else b.demens_oddsratio_korttid))
-                p = Person(
-                    id=self._ny_person_id(),
+                p.tid = float(tid[i])
+            if tj == "korttid" and videre[i]:
+                p.videre_langtid = True
+                p.periode = int(lt_lengde[i])  # the langtid stay length of the later application
+            p.fra = "sykehus" if p.ukp else "hjemme"
+            nye = [p]
+            if tj == "langtid" and par[i]:
+                # An ektepar: the spouse applies the same day and both wish to live together (S §4.22).
+                q = Person(
+                    id=ny_id(),
                     tjeneste=tj,
-                    ankomst=int(dag[i]),
-                    alder=a,
-                    kvinne=bool(kvinne[i]),
-                    iplos=int(iplos[i]),
-                    demens=dem,
-                    skjerming=dem and bool(u_skj[i] < p_skj),
-                    ukp=bool(ukp[i]) and tj in ("langtid", "korttid"),
-                    lengde=int(lengde[i]),
-                    frafall=int(dag[i] + frafall[i]),
+                    ankomst=p.ankomst,
+                    alder=max(65, min(104, a + int(rng.integers(-4, 5)))),
+                    kvinne=not p.kvinne,
+                    iplos=p.iplos,
+                    demens=False,
+                    skjerming=False,
+                    ukp=False,
+                    lengde=int(lt_lengde[i]),
+                    frafall=p.frafall,
+                    ektefelle=p.id,
                 )
-                if tj == "avlastning":
-                    p.lengde, p.periode = avl[i]
-                if tj == "akutt":
-                    p.tid = float(tid[i])
-                if tj == "korttid" and videre[i]:
-                    p.videre_langtid = True
-                    p.periode = int(lt_lengde[i])  # the langtid stay length of the later application
-                p.fra = "sykehus" if p.ukp else "hjemme"
-                ut.append(p)
-                self.ankomstlogg.append((uke, p.id, tj, p.ankomst, a, p.lengde, p.ukp))
-                if tj == "langtid" and par[i]:
-                    # An ektepar: the spouse applies the same day and both wish to live together (S §4.22).
-                    q = Person(
-                        id=self._ny_person_id(),
-                        tjeneste=tj,
-                        ankomst=p.ankomst,
-                        alder=max(65, min(104, a + int(rng.integers(-4, 5)))),
-                        kvinne=not p.kvinne,
-                        iplos=p.iplos,
-                        demens=False,
-                        skjerming=False,
-                        ukp=False,
-                        lengde=int(lt_lengde[i]),
-                        frafall=p.frafall,
-                        ektefelle=p.id,
-                    )
-                    p.ektefelle = q.id
-                    ut.append(q)
-                    self.ankomstlogg.append((uke, q.id, tj, q.ankomst, q.alder, q.lengde, False))
-        if self.m.bolig_nivaa:
-            ut.extend(self._boligankomster(uke, bef, self._faktor(aar).get("bolig", 1.0)))
+                p.ektefelle = q.id
+                nye.append(q)
+            if beholdt[i]:  # a removed person still used its ids and draws: the others stay the same
+                ut.extend(nye)
+                self.ankomstlogg.extend((uke, x.id, tj, x.ankomst, x.alder, x.lengde, x.ukp) for x in nye)
         return ut
 
     def _boligankomster(self, uke: int, bef: np.ndarray, faktor: float) -> list[Person]:
@@ -999,52 +1157,24 @@ class Simulator:
 
     # -- søker objects -------------------------------------------------------------------------
     def _soker(self, p: Person) -> Soker:
-        if p.soker is not None:
-            return p.soker
-        pr = self.m.proto
-        bolig = p.tjeneste in _BOLIG
-        proto = pr.bolig[p.tjeneste] if bolig else getattr(pr, p.tjeneste)
-        dato = self.m.dato(p.ankomst)
-        soknad: Any = proto.soknad
-        upd_s: dict[str, Any] = {"soknadsdato": dato}
-        if p.tjeneste == KORTTIDSLEILIGHET:
-            upd_s["bolig"] = soknad.bolig.model_copy(update={"lengde_dogn": p.lengde})
-        elif p.tjeneste == "korttid":
-            upd_s["korttid"] = soknad.korttid.model_copy(update={"lengde_dogn": p.lengde})
-        elif p.tjeneste == "akutt":
-            upd_s["akutt"] = soknad.akutt.model_copy(update={"lengde_dogn": p.lengde})
-        elif p.tjeneste == "avlastning":
-            upd_s["avlastning"] = soknad.avlastning.model_copy(
-                update={"dager": p.lengde, "periode": p.periode, "omsorgsyter_id": f"O-{p.id}"}
-            )
-        upd: dict[str, Any] = {
-            "id": p.id,
-            "alder": p.alder,
-            "kjonn": Kjonn.KVINNE if p.kvinne else Kjonn.MANN,
-            "iplos": pr.iplos[p.iplos],
-            "soknad": soknad.model_copy(update=upd_s),
-        }
-        if not bolig:  # a housing prototype keeps its own diagnoses (HDOU, psykisk helse)
-            upd["diagnoser"] = pr.diagnoser[(p.demens, p.skjerming)]
-        if p.ektefelle is not None:
-            upd["ektefelle_id"] = p.ektefelle
-            upd["onsker_bo_sammen"] = True
-        if p.ukp:
-            upd["oppholdssted"] = Oppholdssted.SYKEHUS_UKP
-            upd["utskrivningsklar_dato"] = dato
-        elif p.korttid_opphold is not None:
-            upd["oppholdssted"] = Oppholdssted.KORTTID
-            upd["naverende_opphold_id"] = p.korttid_opphold
-        p.soker = proto.model_copy(update=upd)
+        if p.soker is None:
+            p.soker = soker_for(self.m.proto, p, self.m.dato(p.ankomst))
         return p.soker
 
     # -- the week ----------------------------------------------------------------------------------
     def _losning(self, sak: Sak) -> list[dict[str, Any]]:
         t = time.perf_counter()
-        losning = loes(sak, self.p)
+        if self.sc.motor.praksis == "manuell":
+            ut = manuell_tildeling(sak)
+        else:
+            ut = lag_tildelinger(loes(sak, self.p))
         self.motor_s.append(time.perf_counter() - t)
         self.motor_kall += 1
-        return lag_tildelinger(losning)
+        return ut
+
+    def _kan_skjermet(self, p: Person) -> bool:
+        """The rules (``Modell.regler``) let this kind of søker have a skjermet place."""
+        return Plasstype.LANGTID_SKJERMET in self.m.regler[(p.tjeneste, p.demens, p.skjerming, p.iplos, p.ukp)]
 
     def _laaser(self, p: Person) -> tuple[Laas, ...]:
         """A søker who needs skjerming has a vedtak on a skjermet place (T §3.17, S §4.22: «tilrettelagte
@@ -1136,7 +1266,7 @@ class Simulator:
         laaser = tuple(
             x
             for p in self.venter.values()
-            if p.skjerming and p.tjeneste == "langtid" and self.m.skjermet_finnes
+            if p.skjerming and p.tjeneste == "langtid" and self.m.skjermet_finnes and self._kan_skjermet(p)
             for x in self._laaser(p)
         )
         sak = self._sak(t0, ukeenheter, opphold, [self._soker(p) for p in self.venter.values()], H, laaser)
@@ -1180,6 +1310,12 @@ class Simulator:
         self.venter.pop(p.id, None)
         self.intervaller.append((p.tjeneste, p.ankomst, start, p.ukp))
         plasstype = t["place_type"]
+        # Placements against the rules (should be 0 for the engine and for manual practice): a place
+        # type the rules do not give this søker, or a somatic place for one locked to skjermet.
+        lovlig = self.m.regler.get((p.tjeneste, p.demens, p.skjerming, p.iplos, p.ukp), frozenset())
+        laast = p.tjeneste == "langtid" and p.laaser is not None and u in self.m.somatiske and bool(p.laaser)
+        if Plasstype(plasstype) not in lovlig or laast:
+            self.flyt[("kontroll", "mot reglene")] += 1
         self.plasseringer.append(
             (uke, p.id, p.tjeneste, plasstype, u, p.ankomst, start, start - p.ankomst, p.ukp, p.fra, p.alder)
         )

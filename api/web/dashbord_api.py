@@ -6,7 +6,9 @@ group, sex and district, and that share relative to the share for everyone (1.0 
 The mean priority of each group (the assessed need: nytte, ressurs, alvorlighet, UKP) is shown beside
 it, since «highest need first» (T §3.17) means a lower rate may be explained by lower assessed need.
 Groups with fewer than ``MIN_GRUPPE`` søkere are suppressed (counts and rates hidden) so no one can be
-recognised in a small group.
+recognised in a small group, and the suppression is complementary (``skjulte_celler``): no hidden
+group can be recovered from the total minus the shown groups, nor from one service's view against
+all services.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from scipy.optimize import linprog
 
 from api.auth import AGGREGERT
 from api.db import Kjoring
+from api.schemas import FEILSVAR, Rettferdighet
 from api.web.tilgang import krev_rolle
 from modeller.sak import Sak
 
@@ -35,6 +40,104 @@ def _aldersgruppe(alder: int) -> str:
     return "ukjent"
 
 
+def skjulte_celler(
+    celler: dict[str | None, dict[str, int]], min_gruppe: int = MIN_GRUPPE
+) -> dict[str | None, set[str]]:
+    """The cells of one dimension to hide, per view, so no small group can be recovered.
+
+    ``celler[view][group]`` = the number in the group in that view (``None`` = all services, and one
+    view per service, since ``tjeneste`` filters). The table has two kinds of lines a reader can
+    subtract along: a view (its total is shown) and a group across views (all services = the sum of
+    the services). Primary: every cell with 1 to ``min_gruppe``−1. Complementary, until nothing
+    changes: a view whose hidden cells hold something must have at least two hidden cells holding
+    something and hidden cells summing to at least ``min_gruppe``; a group must have 0 or at least two
+    hidden cells holding something among its views. A line that breaks this gets its smallest shown
+    cell hidden (a cell holding something first; an empty cell only when nothing else is left, so a
+    view with one søker does not show which group the others are not in). Hiding cell by cell instead
+    of whole groups everywhere keeps the large groups of the all-services view visible when one small
+    service is hidden; ``tests/api/test_tilgang.py`` checks with linear programming that no hidden small
+    cell can be pinned down from what is shown."""
+    visninger = list(celler)
+    grupper = sorted({g for v in celler.values() for g in v})
+    tjenester = [v for v in visninger if v is not None]
+
+    def n(v: str | None, g: str) -> int:
+        return celler[v].get(g, 0)
+
+    skjult: dict[str | None, set[str]] = {v: {g for g in grupper if 0 < n(v, g) < min_gruppe} for v in visninger}
+
+    def skjul_minste(linje: list[tuple[str | None, str]], tomme: bool) -> bool:
+        kandidater = sorted((n(v, g), str(v), g, v) for v, g in linje if g not in skjult[v] and (n(v, g) > 0 or tomme))
+        if not kandidater:
+            return False
+        _, _, g, v = kandidater[0]
+        skjult[v].add(g)
+        return True
+
+    endret = True
+    while endret:
+        endret = False
+        for v in visninger:
+            holder = [g for g in skjult[v] if n(v, g) > 0]
+            if holder and (len(holder) < 2 or sum(n(v, g) for g in holder) < min_gruppe):
+                linje = [(v, g) for g in grupper]
+                endret |= skjul_minste(linje, False) or skjul_minste(linje, True)
+        if None in celler and tjenester:
+            for g in grupper:
+                linje = [(v, g) for v in visninger]
+                i_gruppen = [w for w, _ in linje if g in skjult[w] and n(w, g) > 0]
+                if len(i_gruppen) == 1:
+                    endret |= skjul_minste(linje, False) or skjul_minste(linje, True)
+        if not endret:
+            # The rules above are a heuristic; the audit decides. A hidden small cell that the shown cells, the
+            # totals and «all services = the sum» pin inside 1..min_gruppe−1 gets one more cell of its lines hidden.
+            for v, g in _avslorte(celler, skjult, grupper, min_gruppe):
+                linjer = [(v, h) for h in grupper] + [(w, g) for w in visninger]
+                if skjul_minste(linjer, False) or skjul_minste(linjer, True):
+                    endret = True
+                    break
+    return skjult
+
+
+def _avslorte(
+    celler: dict[str | None, dict[str, int]], skjult: dict[str | None, set[str]], grupper: list[str], min_gruppe: int
+) -> list[tuple[str | None, str]]:
+    """The hidden cells with 1..min_gruppe−1 søkere whose least possible value is at least 1 and largest below
+    ``min_gruppe``, given everything shown (linear programming over the hidden cells: every view's total and, with
+    an all-services view, each group's sum over the services; a network's matrix, so the bounds are exact)."""
+    ukjente = [(v, g) for v in celler for g in grupper if g in skjult[v]]
+    if not ukjente:
+        return []
+    nr = {c: i for i, c in enumerate(ukjente)}
+    linjer: list[tuple[list[tuple[str | None, str, int]], int]] = [
+        ([(v, g, 1) for g in grupper], sum(celler[v].values())) for v in celler
+    ]
+    if None in celler and len(celler) > 1:
+        linjer += [([(None, g, 1), *[(v, g, -1) for v in celler if v is not None]], 0) for g in grupper]
+    a = np.zeros((len(linjer), len(ukjente)))
+    b = np.zeros(len(linjer))
+    for i, (ledd, hoyre) in enumerate(linjer):
+        b[i] = hoyre
+        for v, g, fortegn in ledd:
+            if (v, g) in nr:
+                a[i, nr[(v, g)]] += fortegn
+            else:
+                b[i] -= fortegn * celler[v].get(g, 0)
+    brukt = np.any(a != 0, axis=1)
+    a, b = a[brukt], b[brukt]
+    ut = []
+    for c, i in nr.items():
+        if not 0 < celler[c[0]].get(c[1], 0) < min_gruppe:
+            continue
+        e = np.zeros(len(ukjente))
+        e[i] = 1.0
+        lav = linprog(e, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        hoy = linprog(-e, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+        if lav.status == 0 and hoy.status == 0 and round(lav.fun) >= 1 and round(-hoy.fun) < min_gruppe:
+            ut.append(c)
+    return ut
+
+
 def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, Any]:
     """The indicators for one finished run (see the module docstring)."""
     sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
@@ -42,27 +145,33 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
     res = kjoring.resultat or {}
     prio = {v["applicant_id"]: v["priority"] for v in res.get("waiting_list", [])}
     prio.update({a["applicant_id"]: a["priority"] for a in res.get("assignments", [])})
-    rader: list[tuple[Any, bool, int]] = []
+    alle: list[tuple[Any, bool, int, str]] = []
     for f in res.get("explanations", []):
         s = sokere.get(f["applicant_id"])
-        if s is None or f["outcome"] not in KVALIFISERT or (tjeneste and f["service"] != tjeneste):
+        if s is None or f["outcome"] not in KVALIFISERT:
             continue
-        rader.append((s, f["outcome"] == "tildelt", prio.get(s.id, 0)))
+        alle.append((s, f["outcome"] == "tildelt", prio.get(s.id, 0), f["service"]))
+    rader = [(s, t, p) for s, t, p, tj in alle if not tjeneste or tj == tjeneste]
     totalt = len(rader)
     tildelt = sum(1 for _, t, _ in rader if t)
     andel_alle = tildelt / totalt if totalt else None
 
     def dimensjon(navn: str, nokkel: Any, rekkefolge: list[str] | None = None) -> dict[str, Any]:
+        celler: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for s, _, _, tj in alle:
+            celler[None][nokkel(s)] += 1
+            celler[tj][nokkel(s)] += 1
+        skjult = skjulte_celler(celler).get(tjeneste, set())
         grupper: dict[str, list[tuple[bool, int]]] = defaultdict(list)
         for s, t, p in rader:
             grupper[nokkel(s)].append((t, p))
-        navnene = rekkefolge or sorted(grupper)
+        navnene = rekkefolge or sorted(set(grupper) | skjult)
         ut = []
         for g in navnene:
             xs = grupper.get(g, [])
-            if not xs and rekkefolge:
+            if not xs and g not in skjult:  # an empty group is left out, unless leaving it out would tell
                 continue
-            if len(xs) < MIN_GRUPPE:
+            if g in skjult or len(xs) < MIN_GRUPPE:
                 ut.append(
                     {
                         "gruppe": g,
@@ -107,6 +216,7 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
 
 @ruter.get(
     "/dashbord/rettferdighet",
+    response_model=Rettferdighet,
     summary="Likebehandling: tildelingsandel etter alder, kjønn og bydel",
     description=(
         "Blant søkere med vurdert behov som kvalifiserer (tildelt eller venteliste): andelen som får plass i "
@@ -144,7 +254,8 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
                     }
                 }
             },
-        }
+        },
+        **FEILSVAR,
     },
 )
 def dash_rettferdighet(

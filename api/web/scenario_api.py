@@ -33,6 +33,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import ValidationError
 
 from api.auth import Rolle
+from api.schemas import FEILSVAR, Objekt
 from api.web.tilgang import krev_rolle
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -74,7 +75,8 @@ ruter = APIRouter(prefix="/scenarier", tags=["scenarier"])
 
 
 def _eks(eksempel: Any, kode: int = 200, type_: str = "application/json") -> dict[int | str, dict[str, Any]]:
-    return {kode: {"description": "OK", "content": {type_: {"example": eksempel}}}}
+
+    return {kode: {"description": "OK", "content": {type_: {"example": eksempel}}}, **FEILSVAR}
 
 
 JOBB_EKS = {
@@ -266,6 +268,7 @@ def _kort(sc: Scenario, uker: int, replikasjoner: int) -> Scenario:
 
 @ruter.get(
     "/eksempler",
+    response_model=list[Objekt],
     summary="Eksempelscenarier",
     description="Scenariofilene i `scenarier/eksempler/`. Planlegger eller leder.",
     responses=_eks(
@@ -303,6 +306,7 @@ def eksempler(_b: Planlegger) -> list[dict[str, Any]]:
 
 @ruter.post(
     "/kjoringer",
+    response_model=Objekt,
     status_code=202,
     summary="Kjør ett scenario eller sammenlign to",
     description=(
@@ -343,6 +347,7 @@ Jid = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 @ruter.get(
     "/kjoringer/{jid}",
+    response_model=Objekt,
     summary="Status for en scenariokjøring",
     description="Status (queued/running/done/failed), fremdrift 0–1 og antall ferdige replikasjoner.",
     responses=_eks(JOBB_EKS),
@@ -353,6 +358,7 @@ def status(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
 
 @ruter.get(
     "/kjoringer/{jid}/resultat",
+    response_model=Objekt,
     summary="Viftediagrammer og årstabell",
     description=(
         "Per uke: snitt, 95 % KI og 5/25/50/75/95-persentiler over replikasjonene; per år: nøkkeltall. "

@@ -13,7 +13,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api.web import dashbord_api, scenario_api
+from api.logg import FORMAL
+from api.web import brev_api, dashbord_api, scenario_api
 
 MAPPE = Path(__file__).parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -32,7 +33,9 @@ sider = APIRouter(include_in_schema=False)
 
 def _side(request: Request, mal: str, tittel: str, **ekstra: object) -> HTMLResponse:
     return maler.TemplateResponse(
-        request, mal, {"tittel": tittel, "sider": SIDER, "aktiv": mal.removesuffix(".html"), **ekstra}
+        request,
+        mal,
+        {"tittel": tittel, "sider": SIDER, "aktiv": mal.removesuffix(".html"), "formal_liste": FORMAL, **ekstra},
     )
 
 
@@ -69,5 +72,6 @@ def monter(app: FastAPI) -> None:
     """Mount the pages, static files and the web module's JSON endpoints on the API app."""
     app.include_router(dashbord_api.ruter)
     app.include_router(scenario_api.ruter)
+    app.include_router(brev_api.ruter)
     app.include_router(sider)
     app.mount("/web/statisk", StaticFiles(directory=str(MAPPE / "statisk")), name="web-statisk")

@@ -71,7 +71,7 @@ def test_laas_til_ukjent_enhet_avvises_med_rad_og_felt(tmp_path: Path) -> None:
     sti.write_text(json.dumps(data), encoding="utf-8")
     res = runner.invoke(app, ["solve", str(sti)])
     assert res.exit_code == 2
-    assert "laaser[0]" in res.output and "enhet_id" in res.output and "FINNES-IKKE" in res.output
+    assert "lås nr. 1" in res.output and "enhet_id" in res.output and "FINNES-IKKE" in res.output
 
 
 def test_demo_tvedestrand_skriver_sammendrag(tmp_path: Path) -> None:

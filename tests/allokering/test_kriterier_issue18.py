@@ -104,3 +104,50 @@ def test_korttidsleilighet_kriterium_3_og_4_med_egne_vilkaar():
         soknad__bolig__mangler_andre_boalternativer=True,
     )
     assert utfall_for(tett, "sandefjord", "S-6.4-korttidsleilighet-to-kriterier").status is Status.IKKE_OPPFYLT
+
+
+def test_ukp_i_koh_bare_ved_tett_oppfolging_eller_i_paavente_av_korttidsplass():
+    """T §3.19: «Tvedestrand kommune kan også benytte KØH til utskrivningsklare pasienter dersom det er behov for
+    tett oppfølging i kort forventet tid eller i påvente av ledig korttidsplass på Strannasenteret.»"""
+    felles = {
+        "oppholdssted": "sykehus_ukp",
+        "utskrivningsklar_dato": "2025-01-01",
+        "soknad__akutt__innleggende": "tildelingskontoret",
+    }
+    uten = lag_soker(AK, **felles)
+    u = utfall_for(uten, "tvedestrand", "T-3.19-koh-innleggelse")
+    assert u.status is Status.MANGLER and u.mangler_felt == ("soknad.akutt.ukp_grunnlag",)
+    med = lag_soker(AK, **felles, soknad__akutt__ukp_grunnlag="venter_pa_korttidsplass")
+    u = utfall_for(med, "tvedestrand", "T-3.19-koh-innleggelse")
+    assert u.status is Status.OPPFYLT and "i påvente av ledig korttidsplass" in u.tekst_nb
+
+
+def test_trygghetsbolig_ikke_ved_omfattende_pleiebehov():
+    """T §3.15: «… som har behov for en trygg og tilrettelagt bolig, men ikke omfattende behov for pleie- og
+    omsorgstjenester»."""
+    soker = lag_soker(Tjeneste.TRYGGHETSBOLIG, soknad__bolig__omfattende_pleiebehov=True)
+    u = utfall_for(soker, "tvedestrand", "T-3.15-trygghetsbolig-kriterier")
+    assert u.status is Status.IKKE_OPPFYLT and "ikke omfattende behov for pleie" in u.tekst_nb
+
+
+def test_psykisk_helse_bolig_krever_heldogns_behov_naar_regelen_er_slaatt_paa():
+    """T §3.16: «Funksjonssvikten må være av en art der er behov for heldøgns omsorg og pleie.» The rule exists;
+    a profile turns it on with one line in its rule list (Tvedestrand's waits for the simulator's prototypes)."""
+    soker = lag_soker(Tjeneste.OMSORGSBOLIG_PSYKISK, soknad__bolig__omfattende_behov_hele_dognet=False)
+    sak = lag_sak("tvedestrand", soker)
+    assert kvalifiser(soker, sak).utfall is Utfall.KVALIFISERT
+    profil = sak.profil.model_copy(update={"regler": (*sak.profil.regler, "T-3.16-psykisk-heldogns-behov")})
+    paa = sak.model_copy(update={"kommune": sak.kommune.model_copy(update={"regelprofil": profil})})
+    kv = kvalifiser(soker, paa)
+    assert kv.utfall is Utfall.IKKE_KVALIFISERT
+    assert any(u.regel_id == "T-3.16-psykisk-heldogns-behov" for u in kv.regelutfall)
+
+
+def test_avlastning_i_sandefjord_gjelder_omsorg_for_voksne():
+    """S §5.3: «Du er omsorgsyter med omfattende og særlig tyngende omsorgsarbeid til voksne med nedsatt fysisk
+    eller kognitiv funksjon.»"""
+    barn = lag_soker(A, alder=12)
+    u = utfall_for(barn, "sandefjord", "S-5.3-avlastning-voksen")
+    assert u.status is Status.IKKE_OPPFYLT and "omsorgsmottakeren er 12 år" in u.tekst_nb
+    voksen = lag_soker(A, alder=40)
+    assert utfall_for(voksen, "sandefjord", "S-5.3-avlastning-voksen").status is Status.OPPFYLT

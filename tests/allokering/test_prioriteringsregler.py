@@ -84,7 +84,9 @@ def _akuttsak(profil: str, ukp_alvorlighet: int = 5) -> object:
         "akutt",
         iplos=IPLOS_5,
         vurdering={"alvorlighet": ukp_alvorlighet, "nytte": 5},
-        soknad={"akutt": {"innleggende": "tildelingskontoret", "lengde_dogn": 2}},
+        soknad={
+            "akutt": {"innleggende": "tildelingskontoret", "lengde_dogn": 2, "ukp_grunnlag": "venter_pa_korttidsplass"}
+        },
     )
     plasstype = "koh" if profil == "tvedestrand" else "ohd"
     return sak([akutt, ukp], [enhet("K", "I", plasstype, 1)], profil=profil)

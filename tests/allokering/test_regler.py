@@ -225,7 +225,8 @@ def test_regel_ider_er_unike_og_dokumentert() -> None:
     for regel in REGLER:
         assert regel.id in (regler_modul.__doc__ or ""), f"{regel.id} mangler i modulens regeltabell"
         assert regel.seksjon and regel.lovhjemmel and regel.tekst_nb.endswith(".")
-        assert regel.profiler <= {"sandefjord", "tvedestrand"} and regel.profiler
+        assert regel.profiler <= {"sandefjord", "tvedestrand"}
+        assert regel.profiler or regel.id in IKKE_I_NOEN_PROFIL, f"{regel.id} er ikke med i noen profil"
         for profil in regel.profiler:
             prefiks = "S" if profil == "sandefjord" else "T"
             assert f"{prefiks} §" in regel.seksjon, f"{regel.id} må sitere {prefiks}-dokumentet"
@@ -272,7 +273,11 @@ def test_hver_regel_passerer_minst_en_gang() -> None:
             soker = lag_soker(tjeneste)
             k = kvalifiser(soker, lag_sak(profil, soker))
             passerte |= {u.regel_id for u in k.regelutfall if u.status is Status.OPPFYLT}
-    assert {r.id for r in REGLER} <= passerte
+    assert {r.id for r in REGLER} - IKKE_I_NOEN_PROFIL <= passerte
+
+
+IKKE_I_NOEN_PROFIL = {"T-3.16-psykisk-heldogns-behov"}
+"""Rules no built-in profile lists yet (tested with the rule turned on in test_kriterier_issue18)."""
 
 
 # --- Every rule fails on a case from the seed's wording ---------------------------------------------------------------
@@ -345,6 +350,8 @@ FEILTILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], str | None]] = [
     ("S-6.2-senterleilighet-forebygge", "sandefjord", Tjeneste.SENTERLEILIGHET,
      {"soknad__bolig__forebygge_funksjonsfall": False}, None),
     ("S-6.2-enhet-senterleilighet", "sandefjord", Tjeneste.SENTERLEILIGHET, {}, "bugarden-korttidsleilighet"),
+    # S §5.3: «… omsorgsarbeid til voksne med nedsatt fysisk eller kognitiv funksjon» (issue 18)
+    ("S-5.3-avlastning-voksen", "sandefjord", A, {"alder": 12}, None),
 ]  # fmt: skip
 
 # Rules that by design cannot reject: the liggetid rules («normalt 1–3 døgn» gives a remark), the 14-day rule (it
@@ -368,6 +375,7 @@ KAN_IKKE_AVVISE = {
 
 def test_alle_regler_har_feiltilfelle() -> None:
     dekket = {regel_id for regel_id, *_ in FEILTILFELLER} | set(KAN_IKKE_AVVISE)
+    dekket |= IKKE_I_NOEN_PROFIL  # refusal tested with the rule turned on (test_kriterier_issue18)
     assert {r.id for r in REGLER} <= dekket
 
 
@@ -460,8 +468,8 @@ def test_manglende_opplysninger_navngis(
     assert u.status is Status.MANGLER
     assert u.mangler_felt == felt
     assert u.tekst_nb.startswith("Mangler opplysninger: ")
-    for sti in felt:
-        assert sti in u.tekst_nb
+    for sti in felt:  # the path is data for the form; the text says what is missing in words (issue 18)
+        assert "." not in sti or sti not in u.tekst_nb
     k = kvalifiser(soker, lag_sak(profil, soker))
     assert k.utfall is Utfall.MANGLER_OPPLYSNINGER
     assert k.enheter == ()
@@ -712,11 +720,12 @@ def test_koh_ukp_rute() -> None:
         oppholdssted="sykehus_ukp",
         utskrivningsklar_dato="2025-03-01",
         soknad__akutt__innleggende="tildelingskontoret",
+        soknad__akutt__ukp_grunnlag="tett_oppfolging_kort_tid",
     )
     assert ukp_i_koh(soker)
     u = utfall_for(soker, "tvedestrand", "T-3.19-koh-innleggelse")
     assert u.status is Status.OPPFYLT
-    assert "bare ved ledig kapasitet" in u.tekst_nb
+    assert "når ingen akutt innleggelse trenger den" in u.tekst_nb
     k = kvalifiser(soker, lag_sak("tvedestrand", soker))
     assert k.utfall is Utfall.KVALIFISERT and k.enheter == ("str-koh",)
 

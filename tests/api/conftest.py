@@ -49,7 +49,7 @@ def roller(app: Any) -> dict[str, dict[str, str]]:
     ut = {}
     with app.state.fabrikk.begin() as s:
         for rolle in ("saksbehandler", "planlegger", "leder", "admin"):
-            b = opprett_bruker(s, f"test-{rolle}", rolle, "passord123")
+            b = opprett_bruker(s, f"test-{rolle}", rolle, "et langt passord 7")
             ut[rolle] = {"Authorization": f"Bearer {utsted_token(s, b)}"}
     ut["saksbehandler"]["X-Formal"] = "test av tildeling"
     return ut

@@ -15,6 +15,7 @@ from modeller.generator import demo_sti
 from modeller.tabeller import MALMAPPE
 from tests.api.conftest import vent_paa
 
+PW_OLA = "minst tolv tegn her"
 RASK = {"parametre": {"tidsgrense_s": 20, "marginalverdier": True}}
 
 
@@ -262,27 +263,30 @@ def test_roller_og_tilgangslogg(klient: Any, roller: dict[str, Any], app: Any) -
     uten_formal = {"Authorization": h["Authorization"]}
     r = klient.get(soker, headers=uten_formal)
     assert r.status_code == 400 and "formål" in r.json()["detail"]
-    assert klient.get(soker + "?formal=vedtak%20klage", headers=uten_formal).status_code == 200
+    assert klient.get(soker + "?formal=vedtak", headers=uten_formal).status_code == 200
+    assert klient.get(soker + "?formal=klage", headers=uten_formal).status_code == 400
     assert klient.post(f"/saker/{sak_id}/kjoringer", headers=roller["leder"], json=RASK).status_code == 403
     assert klient.get("/tilgangslogg", headers=h).status_code == 403
 
     r = klient.get("/tilgangslogg?soker_id=S-000001", headers=roller["admin"])
     assert r.status_code == 200
     rader = r.json()["elementer"]
-    assert {(x["bruker"], x["handling"]) for x in rader} >= {
-        ("test-saksbehandler", "les"),
-        ("test-planlegger", "nektet"),
+    assert {(x["bruker"], x["handling"], x["utfall"]) for x in rader} >= {
+        ("test-saksbehandler", "les", "ok"),
+        ("test-planlegger", "les", "nektet (rolle)"),
+        ("test-saksbehandler", "les", "nektet (formål)"),
     }
-    les = [x for x in rader if x["handling"] == "les"]
-    assert {x["formal"] for x in les} == {"test av tildeling", "vedtak klage"}
-    assert all(x["rolle"] and x["tidspunkt"] and x["hva"] == "En søkers opplysninger" for x in rader)
+    les = [x for x in rader if x["handling"] == "les" and x["utfall"] == "ok"]
+    assert {x["formal"] for x in les} == {"test av tildeling", "vedtak"}
+    assert all(x["rolle"] and x["tidspunkt"] and x["hash"] for x in rader)
+    assert {x["hva"] for x in rader} == {"En søkers opplysninger", "Last inn en demosak"}
     with app.state.fabrikk() as s:
         import_logg = s.scalars(select(Tilgangslogg).where(Tilgangslogg.handling == "skriv")).all()
         assert any("demosak" in x.hva for x in import_logg)
 
 
 def test_innlogging_med_passord(klient: Any, roller: dict[str, Any]) -> None:
-    r = klient.post("/auth/token", data={"username": "test-leder", "password": "passord123"})
+    r = klient.post("/auth/token", data={"username": "test-leder", "password": "et langt passord 7"})
     assert r.status_code == 200 and r.json()["rolle"] == "leder"
     assert (
         klient.get("/meg", headers={"Authorization": f"Bearer {r.json()['access_token']}"}).json()["navn"]
@@ -291,12 +295,16 @@ def test_innlogging_med_passord(klient: Any, roller: dict[str, Any]) -> None:
     r = klient.post("/auth/token", data={"username": "test-leder", "password": "galt"})
     assert r.status_code == 401 and r.json()["detail"] == "Feil brukernavn eller passord."
     r = klient.post(
-        "/brukere", headers=roller["admin"], json={"navn": "ola", "rolle": "planlegger", "passord": "minst8tegn"}
+        "/brukere",
+        headers=roller["admin"],
+        json={"navn": "ola", "rolle": "planlegger", "passord": PW_OLA},
     )
     assert r.status_code == 201
     assert (
         klient.post(
-            "/brukere", headers=roller["admin"], json={"navn": "ola", "rolle": "planlegger", "passord": "minst8tegn"}
+            "/brukere",
+            headers=roller["admin"],
+            json={"navn": "ola", "rolle": "planlegger", "passord": PW_OLA},
         ).status_code
         == 409
     )

@@ -137,7 +137,7 @@ def _barn(pid: int) -> list[int]:
 def test_kill_9_midt_i_en_kjoring_gir_feilet_kjoring_og_konsistent_database(tmp_path: Path) -> None:
     db = tmp_path / "krasj.sqlite"
     token = _opprett_bruker(db, "kari", "saksbehandler")
-    h = {"Authorization": f"Bearer {token}", "X-Formal": "krasjtest"}
+    h = {"Authorization": f"Bearer {token}", "X-Formal": "krasjtest av jobbene"}
     port = _ledig_port()
     server = _start_server(db, port, ALLOKERING_JOBB_FORSINKELSE_S="120")
     url = f"http://127.0.0.1:{port}"
@@ -183,7 +183,7 @@ def test_kill_9_midt_i_en_kjoring_gir_feilet_kjoring_og_konsistent_database(tmp_
 def test_50_samtidige_kjoringer(tmp_path: Path) -> None:
     db = tmp_path / "last.sqlite"
     token = _opprett_bruker(db, "kari", "saksbehandler")
-    h = {"Authorization": f"Bearer {token}", "X-Formal": "lasttest"}
+    h = {"Authorization": f"Bearer {token}", "X-Formal": "lasttest av mange jobber"}
     port = _ledig_port()
     server = _start_server(db, port)
     url = f"http://127.0.0.1:{port}"

@@ -26,7 +26,8 @@ def test_scenariokjoring_viser_omsorgsboliger_samlet_og_per_boligtype(tmp_path: 
     hode = {}
     with app.state.fabrikk.begin() as s:
         for rolle in ("planlegger", "saksbehandler"):
-            hode[rolle] = {"Authorization": f"Bearer {utsted_token(s, opprett_bruker(s, f'p-{rolle}', rolle, 'pw'))}"}
+            b = opprett_bruker(s, f"p-{rolle}", rolle, "et langt passord 7")
+            hode[rolle] = {"Authorization": f"Bearer {utsted_token(s, b)}"}
     plan_b = yaml.safe_load((EKSEMPELMAPPE / "sandefjord_dagens_kapasitet.yaml").read_text(encoding="utf-8"))
     plan_b["navn"] = "Sandefjord – 20 nye senterleiligheter"
     plan_b["kapasitetsplan"] = [

@@ -13,7 +13,8 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from allokering.cli import app
-from modeller.lasting import Inndatafeil, les_sak, sak_til_json, skriv_sak
+from modeller.lasting import Inndatafeil, les_sak, sak_fra_data, sak_til_json, skriv_sak
+from modeller.sak import lesbar_rad
 from modeller.tabeller import MALMAPPE, bygg_sak, les_enheter, les_sokere
 from tests.modeller.test_modeller import minimal_sak_data
 
@@ -89,7 +90,7 @@ def assert_feil(exc: Inndatafeil, fil: Path | str, rad: int | str, felt: str, te
     """The error list has an error for exactly this file, row and field, and the printed message names them."""
     treff = [f for f in exc.feil if f.fil == str(fil) and f.rad == str(rad) and f.felt == felt]
     assert treff, f"ingen feil for {fil}, rad {rad}, felt {felt}:\n{exc.tekst()}"
-    assert f"{fil}, rad {rad}, felt «{felt}»" in exc.tekst()
+    assert any(f"{fil}, {lesbar_rad(str(rad), f.id)}, felt «{felt}»" in exc.tekst() for f in treff)
     if tekst is not None:
         assert any(tekst in f.melding for f in treff), exc.tekst()
 
@@ -394,7 +395,7 @@ def test_cli_valider_kryssjekkfeil(tmp_path):
     sti.write_text(json.dumps(data), encoding="utf-8")
     resultat = CliRunner().invoke(app, ["valider", str(sti)])
     assert resultat.exit_code == 2
-    assert f"{sti}, rad sokere[0], felt «ektefelle_id»" in resultat.stderr
+    assert f"{sti}, søker nr. 1 (id {data['sokere'][0]['id']}), felt «ektefelle_id»" in resultat.stderr
 
 
 def test_cli_importer_skriver_ingenting_ved_feil(tmp_path):
@@ -457,3 +458,36 @@ def test_rundtur_via_cli(tmp_path):
     assert resultat.exit_code == 0, resultat.output
     assert les_sak(ut) == bygg(MALMAPPE / "sokere.csv", MALMAPPE / "enheter.csv")
     assert CliRunner().invoke(app, ["valider", str(ut)]).exit_code == 0
+
+
+def test_radnummer_telles_fra_en_og_navngir_id(tmp_path):
+    """JSON rows are 0-based in the file format; a reader counts from 1: «søker nr. 2 (id …)», not «sokere[1]»."""
+    data = minimal_sak_data()
+    data["sokere"][1]["iplos"] = {"spise": 7}
+    sti = tmp_path / "sak.json"
+    sti.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(Inndatafeil) as exc:
+        les_sak(sti)
+    tekst = exc.value.tekst()
+    assert "søker nr. 2 (id S-2), felt «iplos.spise»" in tekst
+    assert "sokere[1]" not in tekst and " or " not in tekst and "eller 9" in tekst
+
+
+def test_json_feil_paa_bokmaal(tmp_path):
+    """A broken JSON file gets a bokmål message, not the parser's English («Expecting property name …»)."""
+    sti = tmp_path / "sak.json"
+    sti.write_text('{"syntetisk": true, }', encoding="utf-8")
+    with pytest.raises(Inndatafeil) as exc:
+        les_sak(sti)
+    tekst = exc.value.tekst()
+    assert "Expecting" not in tekst and "forventet et feltnavn i doble anførselstegn" in tekst
+
+
+def test_laas_til_enhet_i_annen_familie_navngir_soekerens_egen_tjeneste():
+    """The lock message names the locked søker's own service (it used the loop's leftover søker, S-2 korttid)."""
+    data = minimal_sak_data()
+    data["laaser"] = [{"soker_id": "S-1", "type": "tildel", "enhet_id": "E-KT"}]
+    with pytest.raises(Inndatafeil) as exc:
+        sak_fra_data(data, "sak.json")
+    melding = next(f.melding for f in exc.value.feil if f.felt == "enhet_id")
+    assert "langtidsopphold i institusjon" in melding and "har søkt korttid" not in melding

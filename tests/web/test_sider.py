@@ -4,6 +4,7 @@ managers, and the meeting page's render time with the oslo case (printed, not as
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Any
@@ -46,7 +47,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     assert s.url.endswith("/web/tildelingsmote")
     s.select_option("#demo", "tvedestrand")
     s.click("#last-demo")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('Demosaken')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
     s.click("#los")
     forste = _vent_kjoring(side)
     assert s.locator(".rutenett tbody tr").count() > 5
@@ -55,7 +56,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     # Explanation of a søker on the waiting list: rules with seed section and lovhjemmel, priority, outranked_by.
     vente_id = s.locator("#venteliste button.sok").first.get_attribute("data-s")
     s.locator("#venteliste button.sok").first.click()
-    s.wait_for_function(f"document.getElementById('forklaring-tittel').textContent.includes('{vente_id}')")
+    s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{vente_id}')")
     tekst = s.inner_text("#forklaring-innhold")
     assert "Lovhjemmel" in tekst and "Kilde" in tekst and "Total prioritet" in tekst and "Gikk foran" in tekst
     assert re.search(r"[ST] §\d", tekst)
@@ -67,20 +68,22 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     ider = list(dict.fromkeys(knapper.evaluate_all("bs => bs.map(b => b.dataset.s)")))
     laast_id, overstyrt_id = ider[0], ider[-1]
     s.locator(f'.rutenett button.sok.start[data-s="{laast_id}"]').first.click()
-    s.wait_for_function(f"document.getElementById('forklaring-tittel').textContent.includes('{laast_id}')")
+    s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{laast_id}')")
     laast_enhet = s.input_value("#laas-enhet")
     assert laast_enhet
     s.select_option("#laas-type", "tildel")
     s.fill("#laas-begrunnelse", "Pårørende bor nær; møtet holder fast ved plassen.")
     s.click("#laas-skjema button[type=submit]")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('er lagret for')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('er lagret for')")
     s.locator(f'.rutenett button.sok.start[data-s="{overstyrt_id}"]').first.click()
-    s.wait_for_function(f"document.getElementById('forklaring-tittel').textContent.includes('{overstyrt_id}')")
+    s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{overstyrt_id}')")
     s.select_option("#laas-type", "ikke_tildel")
     s.select_option("#laas-enhet", "")
     s.fill("#laas-begrunnelse", "Søker ønsker å vente på annen plass.")
     s.click("#laas-skjema button[type=submit]")
-    s.wait_for_function(f"document.getElementById('melding').textContent.includes('er lagret for {overstyrt_id}')")
+    s.wait_for_function(
+        f"() => document.getElementById('melding').textContent.includes('er lagret for {overstyrt_id}')"
+    )
     assert s.locator("#laaser tbody tr").count() == 2
 
     # Re-solve: the lock holds, the override holds.
@@ -100,12 +103,12 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     # Unlock the override (with a reason); it stays in the history as removed.
     s.fill(".fjern input >> nth=1", "Søker trakk ønsket om å vente.")
     s.locator(".fjern button >> nth=1").click()
-    s.wait_for_function("document.getElementById('melding').textContent.includes('er fjernet')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('er fjernet')")
     assert "Fjernet av test-saksbehandler" in s.inner_text("#laaser")
 
     # Finalise and export.
     s.click("#endelig")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
     sak_id = _siste_sak(tjener, "Demo tvedestrand")
     beslutninger = tjener.api("GET", f"/saker/{sak_id}/beslutninger")
     antall = len(laast_rad) + tjener.api("GET", f"/kjoringer/{andre}/venteliste?per_side=1")["antall"]
@@ -121,7 +124,7 @@ def test_venteliste_saksbehandler_filtre_og_oppfolging(side: Side, tjener: Tjene
     s = side.side
     side.logg_inn("saksbehandler")
     side.gaa_til("venteliste", tvedestrand)
-    s.wait_for_function("document.body.dataset.klar === '1'")
+    s.wait_for_function("() => document.body.dataset.klar === '1'")
     assert s.input_value("#sak") == str(tvedestrand)
     prioriteter = [int(x) for x in s.locator("#liste tbody tr td:nth-child(5)").all_inner_texts()]
     assert prioriteter == sorted(prioriteter, reverse=True)
@@ -148,10 +151,12 @@ def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjene
     side.logg_inn("leder")
     assert s.url.endswith("/web/ledelse")
     side.gaa_til("ledelse", tvedestrand)
-    s.wait_for_function("document.body.dataset.klar === '1'", timeout=60_000)
-    s.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 7", timeout=60_000)
+    s.wait_for_function("() => document.body.dataset.klar === '1'", timeout=60_000)
+    s.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 7", timeout=60_000)
     punkter = _plotly_med_data(side)
-    assert len(punkter) >= 7 and all(n > 0 for n in punkter), punkter
+    # the first four charts (occupancy, waiting list, waits, UKP) always have data; the fairness charts
+    # (one per dimension) may have every group hidden by the complementary small-group suppression
+    assert len(punkter) >= 7 and all(n > 0 for n in punkter[:4]), punkter
     assert s.locator("details table").count() == len(punkter)
     s.locator("details summary").first.click()
     assert s.locator("details table").first.is_visible()
@@ -166,14 +171,14 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     s = side.side
     side.logg_inn("planlegger")
     assert s.url.endswith("/web/scenarier")
-    s.wait_for_function("document.querySelectorAll('#a-eksempel option').length >= 2")
+    s.wait_for_function("() => document.querySelectorAll('#a-eksempel option').length >= 2")
     s.select_option("#a-eksempel", "sandefjord_dagens_kapasitet.yaml")
     s.select_option("#b-eksempel", "sandefjord_skjermet_2029.yaml")
     s.fill("#uker", "8")
     s.fill("#replikasjoner", "2")
     s.click("#kjor")
-    s.wait_for_function("document.getElementById('fase').textContent.includes('replikasjoner')")
-    s.wait_for_function("document.body.dataset.scenarioKlar", timeout=150_000)
+    s.wait_for_function("() => document.getElementById('fase').textContent.includes('replikasjoner')")
+    s.wait_for_function("() => document.body.dataset.scenarioKlar", timeout=150_000)
     # Six fan charts (langtid, korttid, UKP and omsorgsboliger as a whole) and two for the chosen housing type.
     punkter = _plotly_med_data(side)
     assert len(punkter) == 8 and all(n > 0 for n in punkter), punkter
@@ -195,7 +200,7 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     assert s.locator("#bolig-diagrammer .js-plotly-plot").count() == 2
     assert s.locator("#bolig-aarstabeller table").count() == 2
     s.select_option("#boligtype", "tilrettelagt_bolig")
-    s.wait_for_function("document.body.dataset.boligtype === 'tilrettelagt_bolig'")
+    s.wait_for_function("() => document.body.dataset.boligtype === 'tilrettelagt_bolig'")
     assert "Venteliste – Tilrettelagt bolig" in s.inner_text("#bolig-diagrammer")
     assert s.locator("#bolig-diagrammer .js-plotly-plot").count() == 2
     assert "Tilrettelagt bolig" in s.inner_text("#bolig-aar-tittel")
@@ -221,12 +226,12 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
 
     # The planner's other pages: aggregated only, no søker ids in the page or in what it fetched.
     side.gaa_til("venteliste", tvedestrand)
-    s.wait_for_function("document.body.dataset.klar === '1'")
+    s.wait_for_function("() => document.body.dataset.klar === '1'")
     assert "bare antall" in s.inner_text("#liste")
     side.skjermbilde("venteliste-planlegger")
     _ingen_alvorlige(side, "venteliste (planlegger)")
     side.gaa_til("ledelse", tvedestrand)
-    s.wait_for_function("document.body.dataset.klar === '1'", timeout=60_000)
+    s.wait_for_function("() => document.body.dataset.klar === '1'", timeout=60_000)
     _ingen_soker_ider(side)
     assert not side.feil, side.feil
 
@@ -237,13 +242,13 @@ def test_innlogging_feil_passord_og_rolle_uten_tilgang(side: Side, tjener: Tjene
     s.fill("#brukernavn-felt", "test-leder")
     s.fill("#passord-felt", "feil passord")
     s.click("button[type=submit]")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('Feil brukernavn')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('Feil brukernavn')")
     side.skjermbilde("logg-inn")
     _ingen_alvorlige(side, "logg inn")
     side.feil.clear()  # the 401 of the failed login is logged by chromium as a resource error
     side.logg_inn("leder")
     side.gaa_til("tildelingsmote")
-    s.wait_for_function("document.getElementById('melding').textContent.includes('har ikke tilgang')")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('har ikke tilgang')")
     assert not s.locator("#meny a[href='/web/tildelingsmote']").is_visible()
     assert not side.feil, side.feil
 
@@ -267,11 +272,11 @@ def test_oslo_tildelingsmote_gjengivelsestid(side: Side, tjener: Tjener) -> None
     print(f"oslo løst på {st['solve_seconds']} s ({st['losningsstatus']})")
     s = side.side
     side.logg_inn("saksbehandler")
-    s.wait_for_function("document.querySelectorAll('#sak option').length > 1")
+    s.wait_for_function("() => document.querySelectorAll('#sak option').length > 1")
     s.evaluate(f"sessionStorage.setItem('allokering.sak', '{tjener.oslo_sak}')")
     t0 = time.monotonic()
     s.reload()
-    s.wait_for_function("document.body.dataset.kjoring", timeout=120_000)
+    s.wait_for_function("() => document.body.dataset.kjoring", timeout=120_000)
     totalt = time.monotonic() - t0
     assert s.input_value("#sak") == str(tjener.oslo_sak)
     ms = int(s.evaluate("document.body.dataset.gjengivelseMs"))
@@ -284,3 +289,45 @@ def test_oslo_tildelingsmote_gjengivelsestid(side: Side, tjener: Tjener) -> None
     side.skjermbilde("tildelingsmote-oslo")
     assert rader >= 300
     assert not side.feil, side.feil
+
+
+def test_api_dokumentasjonen_virker_uten_nett_og_med_streng_csp(side: Side, tjener: Tjener) -> None:
+    """/docs (Swagger UI) and /redoc render from the installed package's assets: every request goes to
+    this server (none to a CDN), and the strict CSP (no inline script) raises no console error."""
+    s = side.side
+    foresporsler: list[str] = []
+    s.on("request", lambda r: foresporsler.append(r.url))
+    s.goto(tjener.base + "/docs")
+    s.wait_for_selector(".swagger-ui .info .title", timeout=60_000)
+    assert "Allokering" in s.inner_text(".swagger-ui .info .title")
+    assert s.locator(".opblock").count() >= 25
+    s.goto(tjener.base + "/redoc")
+    s.wait_for_selector("h1", timeout=60_000)
+    assert "Allokering" in s.inner_text("h1")
+    s.wait_for_timeout(2000)
+    # ReDoc's footer links a logo on cdn.redoc.ly: the browser starts the request and the CSP blocks it
+    # (no response arrives). That is the one foreign request and console message allowed here.
+    logo = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+    fremmede = [u for u in foresporsler if not u.startswith((tjener.base, "data:", "blob:")) and u != logo]
+    assert not fremmede, fremmede
+    assert not [r.url for r in side.svar if not r.url.startswith((tjener.base, "data:", "blob:"))]
+    side.feil[:] = [f for f in side.feil if not ("cdn.redoc.ly" in f and "Content Security Policy" in f)]
+    assert not side.feil, side.feil
+
+
+def test_logg_ut_tilbakekaller_tokenet_paa_tjeneren(side: Side, tjener: Tjener) -> None:
+    import urllib.error
+
+    from tests.web.conftest import api
+
+    s = side.side
+    side.logg_inn("leder")
+    token = json.loads(s.evaluate("sessionStorage.getItem('allokering.token')"))["token"]
+    assert api(tjener.base, "GET", "/meg", token)["navn"] == "test-leder"
+    s.click("#logg-ut")
+    s.wait_for_url(re.compile(r"/web/logg-inn"))
+    try:
+        api(tjener.base, "GET", "/meg", token)
+        raise AssertionError("tokenet virker fortsatt etter utlogging")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 401

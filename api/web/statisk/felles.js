@@ -8,7 +8,13 @@ const Allokering = (() => {
   };
   const bruker = lagret();
 
-  function loggUt() {
+  async function loggUt() {
+    // revoke the token on the server too, so a copy of it is worthless; then forget it here
+    if (bruker) {
+      try {
+        await fetch("/auth/logg-ut", { method: "POST", headers: { Authorization: "Bearer " + bruker.token } });
+      } catch (_) { /* offline or already invalid: forgetting it locally is all that is left */ }
+    }
     sessionStorage.removeItem(NOKKEL);
     window.location.assign("/web/logg-inn");
   }
@@ -25,7 +31,7 @@ const Allokering = (() => {
   async function hent(sti, valg = {}) {
     const hode = { Accept: "application/json" };
     if (bruker) hode.Authorization = "Bearer " + bruker.token;
-    if (valg.formal) hode["X-Formal"] = valg.formal;
+    if (valg.formal) hode["X-Formal"] = encodeURIComponent(valg.formal);  // the API decodes it (æøå)
     let kropp = valg.kropp;
     if (kropp !== undefined && !(kropp instanceof FormData)) {
       hode["Content-Type"] = "application/json";
@@ -77,8 +83,11 @@ const Allokering = (() => {
     tilrettelagt_bolig: "Tilrettelagt bolig", korttidsleilighet: "Korttidsleilighet", senterleilighet: "Senterleilighet",
   };
   const tjeneste = (t) => TJENESTER[t] || String(t || "").replaceAll("_", " ");
-  const UTFALL = { tildelt: "Tildelt", venteliste: "Venteliste", ikke_kvalifisert: "Ikke kvalifisert", mangler_opplysninger: "Mangler opplysninger" };
-  const utfall = (u) => UTFALL[u] || u;
+  const UTFALL = {
+    tildelt: "Tildelt", venteliste: "Venteliste", ikke_kvalifisert: "Ikke kvalifisert", mangler_opplysninger: "Mangler opplysninger",
+    takket_nei: "Takket nei til tilbudet", ingen_ledig_akuttplass: "Ingen ledig akuttplass (ikke vedtak)",
+  };
+  const utfall = (u) => UTFALL[u] || String(u || "").replaceAll("_", " ");
 
   /** A table from column specs [{navn, verdi(rad), tall?}] and rows; returns HTML. */
   function tabell(kolonner, rader, tekst = "") {

@@ -117,14 +117,14 @@
     ];
     const tabell = A.tabell([
       { navn: d.dimensjon[0].toUpperCase() + d.dimensjon.slice(1), verdi: (g) => g.gruppe, radhode: true },
-      { navn: "Kvalifiserte", verdi: (g) => (g.skjult ? `færre enn ${rf.min_gruppe}` : g.kvalifiserte), tall: true },
+      { navn: "Kvalifiserte", verdi: (g) => (g.skjult ? "skjult" : g.kvalifiserte), tall: true },
       { navn: "Tildelt", verdi: (g) => (g.skjult ? "skjult" : g.tildelt), tall: true },
       { navn: "Andel tildelt", verdi: (g) => (g.skjult ? "skjult" : A.prosent(g.andel_tildelt)), tall: true },
       { navn: "Relativt til alle", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.relativ, 2)), tall: true },
       { navn: "Snitt prioritet (vurdert behov)", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.snitt_prioritet, 1)), tall: true },
     ], d.grupper, `Tildelingsandel etter ${d.dimensjon} (alle: ${A.prosent(rf.andel_tildelt)} av ${rf.kvalifiserte})`);
     A.diagram(boks, `Likebehandling etter ${d.dimensjon}`,
-      `Andelen søkere med kvalifiserende vurdert behov som får plass, per ${d.dimensjon}, mot andelen for alle (stiplet). Høyeste behov går foran, så se andelen sammen med snittprioriteten. Grupper med færre enn ${rf.min_gruppe} søkere er skjult.`,
+      `Andelen søkere med kvalifiserende vurdert behov som får plass, per ${d.dimensjon}, mot andelen for alle (stiplet). Høyeste behov går foran, så se andelen sammen med snittprioriteten. Grupper med færre enn ${rf.min_gruppe} søkere (i alt eller for én tjeneste) er skjult, og så mange til at ingen skjult gruppe kan regnes ut fra totalen${synlige.length ? "" : "; her er derfor alle gruppene skjult"}.`,
       spor, { height: 320, yaxis: { title: { text: "prosent tildelt" }, range: [0, 100] }, xaxis: { type: "category" } }, tabell);
   }
 

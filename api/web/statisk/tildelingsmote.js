@@ -20,7 +20,7 @@
 
   function krevFormal() {
     if (formal().length >= 3) return true;
-    A.melding("Oppgi formålet med oppslaget før du går videre.", true);
+    A.melding("Oppgi formålet med oppslaget før du går videre (velg fra listen eller beskriv det).", true);
     $("formal").focus();
     return false;
   }
@@ -345,6 +345,17 @@
     } catch (e) { A.melding(e.message, true); }
   }
 
+  async function vedtaksutkast() {
+    const k = tilstand.kjoring;
+    if (!k || !krevFormal()) return;
+    $("vedtaksutkast").disabled = true;
+    try {
+      await A.lastNed(`/kjoringer/${k.id}/vedtaksutkast`, `vedtaksutkast-kjoring-${k.id}.zip`, pf());
+      A.melding(`Vedtaksutkastene for kjøring ${k.id} er lastet ned (zip med ett Word-brev per søker).`);
+    } catch (e) { A.melding(e.message, true); }
+    $("vedtaksutkast").disabled = false;
+  }
+
   document.addEventListener("DOMContentLoaded", async () => {
     if (!A.bruker || !A.harTilgang()) return;
     const idag = new Date().toLocaleDateString("nb-NO");
@@ -359,6 +370,7 @@
     $("laas-skjema").addEventListener("submit", lagreLaas);
     $("endelig").addEventListener("click", endelig);
     $("eksport").addEventListener("click", eksport);
+    $("vedtaksutkast").addEventListener("click", vedtaksutkast);
     document.addEventListener("click", (e) => {
       const s = e.target.closest("[data-s]");
       if (s) visForklaring(s.dataset.s);

@@ -105,7 +105,7 @@
     if (!A.bruker || !A.harTilgang()) return;
     if (person()) {
       $("formal-felt").hidden = false;
-      $("formal").value = sessionStorage.getItem("allokering.formal") || `Venteliste ${new Date().toLocaleDateString("nb-NO")}`;
+      $("formal").value = sessionStorage.getItem("allokering.formal") || `Saksbehandling – venteliste ${new Date().toLocaleDateString("nb-NO")}`;
       $("formal").addEventListener("change", () => { sessionStorage.setItem("allokering.formal", formal()); last(); });
     } else $("bydel-felt").hidden = true;
     $("sak").addEventListener("change", () => last().catch((e) => A.melding(e.message, true)));

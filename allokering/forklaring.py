@@ -583,6 +583,10 @@ def _forklar(
             f"et vedtak og gir ingen plass på venteliste. Kriteriene er oppfylt: {oppfylt} "
             f"Prioritering: {_prioritet_tekst(pr)}. " + _grunnlag(aktuelle_regler, profil, "Vurderingen")
         ).strip()
+        kontra = kontra_for.get(sid)  # a full acute unit: one more bed there would have placed this søker
+        if kontra is not None:
+            data["counterfactual"] = {"extra_place_in_unit": kontra}
+            data["text_nb"] += f" Søkeren kunne fått plass ved én ekstra seng på {enheter[kontra].navn}."
         return data
     data["outcome"] = "venteliste"
     tekst = (

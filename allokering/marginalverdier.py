@@ -52,6 +52,9 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
     threads, each with its own LP."""
     sak = losning.sak
     har = plassert(losning)
+    # The later families' gain per change of released places: many units' extra place moves the
+    # same søker out of the same korttid bed, and the gain depends on nothing else.
+    senere_kjent: dict[object, int] = {}
     for fam, dp0 in losning.delproblemer.items():
         fr = losning.familier[fam]
         if not dp0.enheter:
@@ -125,7 +128,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             key=lambda r: r[0],
         ):
             if plan is not None:
-                verdi += _gevinst_senere(losning, ekstra_ledig, fam, plan, fremdrift)
+                verdi += _gevinst_senere(losning, ekstra_ledig, fam, plan, fremdrift, senere_kjent)
             losning.marginalverdi[u] = verdi
             if nye_pl:
                 losning.ekstra_plass_gir[u] = nye_pl
@@ -137,6 +140,7 @@ def _gevinst_senere(
     fam: Familie,
     plan: list[Plassering],
     fremdrift: Fremdrift | None,
+    kjent: dict[object, int],
 ) -> int:
     """The level-1 change in the families solved after ``fam`` when ``fam`` gets ``plan``
     instead of its plan in the solve: its placements release other places (a søker who moves
@@ -157,8 +161,13 @@ def _gevinst_senere(
                         endret.add(u)
 
     bytt(fam, losning.familier[fam].plasseringer, plan)
-    if all(ledig.get(u) == ekstra_ledig.get(u, [0] * sak.horisont_dager) for u in endret):
+    tom = [0] * sak.horisont_dager
+    endring = tuple(sorted((u, tuple(ledig[u])) for u in endret if ledig.get(u) != ekstra_ledig.get(u, tom)))
+    if not endring:
         return 0
+    nokkel = (fam, endring)
+    if nokkel in kjent:
+        return kjent[nokkel]
     gevinst = 0
     etter = list(SOLVE_ORDER)[list(SOLVE_ORDER).index(fam) + 1 :]
     p = losning.parametre
@@ -173,6 +182,7 @@ def _gevinst_senere(
             continue
         gevinst += fl.nivaaer[0].verdi - losning.familier[senere].nivaaer[0].verdi
         bytt(senere, losning.familier[senere].plasseringer, fl.plasseringer)
+    kjent[nokkel] = gevinst
     return gevinst
 
 

@@ -34,7 +34,7 @@ def test_tvedestrand_hver_enhet_lik_full_omlosning_ogsaa_koh() -> None:
     # The søker who would get that bed is told so (the counterfactual of a full acute unit).
     res = kjor(sak)
     kontra = [f for f in res["explanations"] if (f["counterfactual"] or {}).get("extra_place_in_unit") in koh]
-    assert kontra and all("én ekstra plass" in f["text_nb"] for f in kontra)
+    assert kontra and all("én ekstra seng" in f["text_nb"] for f in kontra)
 
 
 def test_sandefjord_langtid_regner_med_frigjorte_korttidsplasser() -> None:

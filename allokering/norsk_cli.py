@@ -148,9 +148,10 @@ def _norsk_type(metode: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
     @functools.wraps(metode)
     def ny(self: Any, ctx: Any) -> str:
         tekst = metode(self, ctx)
-        m = re.fullmatch(r"<([a-z]+)>", tekst)
+        m = re.fullmatch(r"<([a-z]+)( range)?>", tekst)
         if m and m.group(1) in TYPER:
-            return f"<{TYPER[m.group(1)]}>" if TYPER[m.group(1)] else ""
+            navn = TYPER[m.group(1)]
+            return f"<{navn} i området>" if m.group(2) and navn else (f"<{navn}>" if navn else "")
         return tekst
 
     ny.__norsk__ = True  # type: ignore[attr-defined]

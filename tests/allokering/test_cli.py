@@ -90,7 +90,7 @@ def test_ukjent_demo_kommune(tmp_path: Path) -> None:
 
 ENGELSK = re.compile(
     r"\b(Usage|Options|Arguments|Commands|Error|Missing|No such|Invalid value|Input should|Show this message|"
-    r"Possible options|Did you mean|Got unexpected|requires an argument|does not exist|OPTIONS|COMMAND|ARGS)\b"
+    r"Possible options|Did you mean|Got unexpected|requires an argument|does not exist|OPTIONS|COMMAND|ARGS|range)\b"
 )
 
 
@@ -100,6 +100,7 @@ ENGELSK = re.compile(
         ["--help"],
         ["solve", "--help"],
         ["scenario", "--help"],
+        ["bruker", "opprett", "--help"],
         ["solve"],
         ["demo", "--tull"],
         ["tull"],
@@ -118,4 +119,4 @@ def test_rammeverkets_egne_tekster_er_paa_bokmaal(argumenter: list[str]) -> None
         assert res.exit_code == 2
         assert "Feil" in tekst
     else:
-        assert "Bruk:" in tekst and "Vis denne hjelpen og avslutt." in tekst
+        assert "Bruk:" in tekst and "Vis denne hjelpen" in tekst

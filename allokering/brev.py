@@ -432,8 +432,8 @@ def _regelpunkter(f: dict[str, Any], prefiks: str, ordbytte: dict[str, str] | No
     alle_hjemler: list[str] = []
     ikke_lovpalagt = False
     for r in f["rules"]:
-        if r.get("place_type") is not None:
-            continue
+        if r.get("place_type") is not None or r.get("applies") is False:
+            continue  # unit-level rules are told per unit; a requirement that does not apply is not a ground
         h, ikke_lp = hjemler(r["legal_basis"], prefiks)
         ikke_lovpalagt |= ikke_lp
         for x in h:

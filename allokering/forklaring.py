@@ -60,6 +60,7 @@ def _regel_dict(r: Any) -> dict[str, Any]:
         "legal_basis": r.lovhjemmel,
         "place_type": r.plasstype,
         "missing_fields": list(r.mangler_felt),
+        "applies": r.aktuell,
         "text_nb": r.tekst_nb,
     }
 

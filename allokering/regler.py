@@ -40,6 +40,7 @@ screening without dementia.
 ============================================  ===  ================  ===  =====
 id                                            pr.  seksjon           hj.  nivå
 ============================================  ===  ================  ===  =====
+S-2.2-samtykke-helseopplysninger              S    S §2.2            M    søker
 ST-4.22-3.17-langtid-samtykke                 S T  S §4.22, T §3.17  A    søker
 ST-4.22-3.17-langtid-varig-behov              S T  S §4.22, T §3.17  B    søker
 ST-4.22-3.17-langtid-ikke-forsvarlig-hjemme   S T  S §4.22, T §3.17  B    søker
@@ -111,6 +112,7 @@ Lovhjemmel (hj.):
 - J: ikke lovpålagt; pbrl § 2-1 a, hol § 3-2 første ledd nr. 6 bokstav a–b (tjenestene); klage fvl § 28
 - K: ikke lovfestet rettighet; klage fvl § 28
 - L: hol § 3-7 (kommunal bolig, ikke lovpålagt)
+- M: fvl § 17 (saken skal være så godt opplyst som mulig før vedtak)
 
 A service with no rules in the profile (e.g. HDO in Sandefjord) gets one outcome ``tjeneste-tilbys-ikke``.
 """
@@ -332,6 +334,22 @@ def samtykke(tjeneste_tekst: str) -> Callable[[Soker, Sak], Vurdert]:
         return ikke_oppfylt(grunn)
 
     return sjekk
+
+
+def samtykke_helseopplysninger(soker: Soker, sak: Sak) -> Vurdert:
+    """S §2.2: «For å få rett til behandling av søknad og tjenester må du: … Samtykke til at vi kan innhente
+    nødvendige helseopplysninger.» and «Ved manglende samtykke får vi ikke tilstrekkelig grunnlag til å behandle
+    søknaden din». A recorded «nei» stops the case as missing information; an empty field means the consent is
+    part of the søknad (Sandefjord's own forms), so the rule is not listed among the conditions met."""
+    if soker.samtykke_helseopplysninger is False:
+        return mangler(
+            "søkeren har ikke samtykket til at kommunen innhenter nødvendige helseopplysninger, og kommunen har da "
+            "ikke tilstrekkelig grunnlag til å behandle søknaden",
+            "samtykke_helseopplysninger",
+        )
+    if soker.samtykke_helseopplysninger is True:
+        return oppfylt("søkeren har samtykket til at kommunen innhenter nødvendige helseopplysninger")
+    return gjelder_ikke("samtykket til å innhente helseopplysninger følger av søknaden")
 
 
 def lavere_tiltak(soker: Soker, sak: Sak) -> Vurdert:
@@ -891,6 +909,16 @@ _SKJERMET_TEKST = (
 
 # fmt: off
 REGLER: tuple[Regel, ...] = (
+    # Søknaden (S §2.2)
+    _soker(
+        "S-2.2-samtykke-helseopplysninger",
+        {Tjeneste.LANGTID, Tjeneste.KORTTID, Tjeneste.AVLASTNING, Tjeneste.AKUTT, Tjeneste.TILRETTELAGT_BOLIG,
+         Tjeneste.KORTTIDSLEILIGHET, Tjeneste.SENTERLEILIGHET},
+        KUN_S, "S §2.2", "fvl § 17",
+        "Søkeren må samtykke til at kommunen innhenter nødvendige helseopplysninger; uten samtykke har kommunen ikke "
+        "tilstrekkelig grunnlag til å behandle søknaden.",
+        samtykke_helseopplysninger,
+    ),
     # Langtidsopphold (S §4.22, T §3.17)
     _soker(
         "ST-4.22-3.17-langtid-samtykke", {Tjeneste.LANGTID}, BEGGE, "S §4.22, T §3.17", "pbrl § 2-1 e og kap. 4A",

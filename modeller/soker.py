@@ -334,6 +334,11 @@ class Soker(Streng):
         False,
         description="Søkeren har takket nei til tilbudt plass (S §4.22, S §5.3: må søke på nytt); eget utfall.",
     )
+    samtykke_helseopplysninger: bool | None = Field(
+        None,
+        description="S §2.2: samtykke til at kommunen innhenter nødvendige helseopplysninger. Nei gir «mangler "
+        "opplysninger» (søknaden kan ikke behandles); tomt betyr at samtykket følger av søknaden.",
+    )
     samtykkekompetent: bool | None = None
     vedtak_4a: bool = Field(False, description="Vedtak etter pbrl kap. 4A (helsehjelp uten samtykke).")
     iplos: Iplos = Iplos()

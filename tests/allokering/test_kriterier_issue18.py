@@ -151,3 +151,21 @@ def test_avlastning_i_sandefjord_gjelder_omsorg_for_voksne():
     assert u.status is Status.IKKE_OPPFYLT and "omsorgsmottakeren er 12 år" in u.tekst_nb
     voksen = lag_soker(A, alder=40)
     assert utfall_for(voksen, "sandefjord", "S-5.3-avlastning-voksen").status is Status.OPPFYLT
+
+
+def test_sandefjord_samtykke_til_aa_innhente_helseopplysninger():
+    """S §2.2: «For å få rett til behandling av søknad og tjenester må du: … Samtykke til at vi kan innhente
+    nødvendige helseopplysninger.» and «Ved manglende samtykke får vi ikke tilstrekkelig grunnlag til å behandle
+    søknaden din»."""
+    nei = lag_soker(L, samtykke_helseopplysninger=False)
+    u = utfall_for(nei, "sandefjord", "S-2.2-samtykke-helseopplysninger")
+    assert u.status is Status.MANGLER and "ikke tilstrekkelig grunnlag" in u.tekst_nb
+    assert kvalifiser(nei, lag_sak("sandefjord", nei)).utfall is Utfall.MANGLER_OPPLYSNINGER
+    # Tvedestrand's document has no such clause: the same søker is assessed on the other criteria.
+    assert kvalifiser(nei, lag_sak("tvedestrand", nei)).utfall is Utfall.KVALIFISERT
+    for verdi in (True, None):  # recorded yes, or part of the søknad: the application is processed
+        ja = lag_soker(L, samtykke_helseopplysninger=verdi)
+        assert kvalifiser(ja, lag_sak("sandefjord", ja)).utfall is Utfall.KVALIFISERT
+    # an empty field is not printed as a condition that is met
+    tom = utfall_for(lag_soker(L), "sandefjord", "S-2.2-samtykke-helseopplysninger")
+    assert tom.status is Status.OPPFYLT and not tom.aktuell

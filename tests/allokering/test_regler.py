@@ -370,6 +370,9 @@ KAN_IKKE_AVVISE = {
     ),
     "S-6.4-korttidsleilighet-periode": ("sandefjord", Tjeneste.KORTTIDSLEILIGHET, {"soknad__bolig__lengde_dogn": None}),
     "T-3.17-langtid-helseteknologi": ("tvedestrand", L, {"innsatstrapp__helseteknologi_vurdert": False}),
+    # S §2.2: without consent the søknad cannot be processed – «mangler opplysninger», not a refusal
+    # (test_kriterier_issue18.test_sandefjord_samtykke_til_aa_innhente_helseopplysninger)
+    "S-2.2-samtykke-helseopplysninger": ("sandefjord", L, {"samtykke_helseopplysninger": False}),
 }
 
 

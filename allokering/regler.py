@@ -71,7 +71,7 @@ T-3.14-hdou-tidlig-ervervet                   T    T §3.14           J    søke
 T-3.15-trygghetsbolig-kriterier               T    T §3.15           K    søker
 T-3.16-psykisk-bolig-uegnet                   T    T §3.16           J    søker
 T-3.16-psykisk-evne-bo-alene                  T    T §3.16           J    søker
-T-3.16-psykisk-heldogns-behov                 –    T §3.16           J    søker
+T-3.16-psykisk-heldogns-behov                 T    T §3.16           J    søker
 S-5.3-avlastning-voksen                       S    S §5.3            G    søker
 T-3.16-psykisk-lavere-tiltak                  T    T §3.16           J    søker
 S-6-bolig-alder                               S    S §6              L    søker
@@ -1194,7 +1194,7 @@ REGLER: tuple[Regel, ...] = (
         )),
     ),
     _soker(
-        "T-3.16-psykisk-heldogns-behov", {Tjeneste.OMSORGSBOLIG_PSYKISK}, INGEN, "T §3.16", _HDO_HJEMMEL,
+        "T-3.16-psykisk-heldogns-behov", {Tjeneste.OMSORGSBOLIG_PSYKISK}, KUN_T, "T §3.16", _HDO_HJEMMEL,
         "Funksjonssvikten må være av en art der det er behov for heldøgns omsorg og pleie.",
         alle(Krav(
             "soknad.bolig.omfattende_behov_hele_dognet",

@@ -274,6 +274,7 @@ REGLER_T = (
     "T-3.15-trygghetsbolig-kriterier",
     "T-3.16-psykisk-bolig-uegnet",
     "T-3.16-psykisk-evne-bo-alene",
+    "T-3.16-psykisk-heldogns-behov",
     "T-3.16-psykisk-lavere-tiltak",
     "ST-4.22-3.17-enhet-langtid",
     "T-3.17-skjermet-enhet",

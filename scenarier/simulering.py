@@ -216,7 +216,11 @@ _BOLIGKRITERIER: dict[Tjeneste, dict[str, Any]] = {
         "lav_funksjon_hoyt_behov": True,
         "omfattende_behov_hele_dognet": True,
     },
-    Tjeneste.OMSORGSBOLIG_PSYKISK: {"naverende_bolig_uegnet": True, "redusert_evne_bo_alene": True},
+    Tjeneste.OMSORGSBOLIG_PSYKISK: {
+        "naverende_bolig_uegnet": True,
+        "redusert_evne_bo_alene": True,
+        "omfattende_behov_hele_dognet": True,  # T §3.16: «behov for heldøgns omsorg og pleie»
+    },
     Tjeneste.TRYGGHETSBOLIG: {
         "tungtveiende_helsegrunner": True,
         "behov_hjemmetjenester": True,

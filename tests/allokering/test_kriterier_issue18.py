@@ -130,17 +130,17 @@ def test_trygghetsbolig_ikke_ved_omfattende_pleiebehov():
     assert u.status is Status.IKKE_OPPFYLT and "ikke omfattende behov for pleie" in u.tekst_nb
 
 
-def test_psykisk_helse_bolig_krever_heldogns_behov_naar_regelen_er_slaatt_paa():
-    """T §3.16: «Funksjonssvikten må være av en art der er behov for heldøgns omsorg og pleie.» The rule exists;
-    a profile turns it on with one line in its rule list (Tvedestrand's waits for the simulator's prototypes)."""
-    soker = lag_soker(Tjeneste.OMSORGSBOLIG_PSYKISK, soknad__bolig__omfattende_behov_hele_dognet=False)
-    sak = lag_sak("tvedestrand", soker)
-    assert kvalifiser(soker, sak).utfall is Utfall.KVALIFISERT
-    profil = sak.profil.model_copy(update={"regler": (*sak.profil.regler, "T-3.16-psykisk-heldogns-behov")})
-    paa = sak.model_copy(update={"kommune": sak.kommune.model_copy(update={"regelprofil": profil})})
-    kv = kvalifiser(soker, paa)
+def test_psykisk_helse_bolig_krever_heldogns_behov():
+    """T §3.16: «Funksjonssvikten må være av en art der er behov for heldøgns omsorg og pleie.»"""
+    nei = lag_soker(Tjeneste.OMSORGSBOLIG_PSYKISK, soknad__bolig__omfattende_behov_hele_dognet=False)
+    kv = kvalifiser(nei, lag_sak("tvedestrand", nei))
     assert kv.utfall is Utfall.IKKE_KVALIFISERT
-    assert any(u.regel_id == "T-3.16-psykisk-heldogns-behov" for u in kv.regelutfall)
+    u = utfall_for(nei, "tvedestrand", "T-3.16-psykisk-heldogns-behov")
+    assert u.status is Status.IKKE_OPPFYLT and "heldøgns omsorg og pleie" in u.tekst_nb
+    ukjent = lag_soker(Tjeneste.OMSORGSBOLIG_PSYKISK, soknad__bolig__omfattende_behov_hele_dognet=None)
+    assert kvalifiser(ukjent, lag_sak("tvedestrand", ukjent)).utfall is Utfall.MANGLER_OPPLYSNINGER
+    ja = lag_soker(Tjeneste.OMSORGSBOLIG_PSYKISK, soknad__bolig__omfattende_behov_hele_dognet=True)
+    assert kvalifiser(ja, lag_sak("tvedestrand", ja)).utfall is Utfall.KVALIFISERT
 
 
 def test_avlastning_i_sandefjord_gjelder_omsorg_for_voksne():

@@ -276,7 +276,7 @@ def test_hver_regel_passerer_minst_en_gang() -> None:
     assert {r.id for r in REGLER} - IKKE_I_NOEN_PROFIL <= passerte
 
 
-IKKE_I_NOEN_PROFIL = {"T-3.16-psykisk-heldogns-behov"}
+IKKE_I_NOEN_PROFIL: set[str] = set()
 """Rules no built-in profile lists yet (tested with the rule turned on in test_kriterier_issue18)."""
 
 
@@ -330,6 +330,8 @@ FEILTILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], str | None]] = [
     ("T-3.15-enhet-trygghetsbolig", "tvedestrand", Tjeneste.TRYGGHETSBOLIG, {}, "psyk-1"),
     ("T-3.16-psykisk-bolig-uegnet", "tvedestrand", Tjeneste.OMSORGSBOLIG_PSYKISK,
      {"soknad__bolig__naverende_bolig_uegnet": False}, None),
+    ("T-3.16-psykisk-heldogns-behov", "tvedestrand", Tjeneste.OMSORGSBOLIG_PSYKISK,
+     {"soknad__bolig__omfattende_behov_hele_dognet": False}, None),
     ("T-3.16-psykisk-evne-bo-alene", "tvedestrand", Tjeneste.OMSORGSBOLIG_PSYKISK,
      {"soknad__bolig__redusert_evne_bo_alene": False}, None),
     ("T-3.16-psykisk-lavere-tiltak", "tvedestrand", Tjeneste.OMSORGSBOLIG_PSYKISK,

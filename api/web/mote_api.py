@@ -1,0 +1,217 @@
+"""What the meeting page needs beyond the core API (all personal data: saksbehandler with a purpose, logged):
+
+* ``GET /saker/{sak_id}/laaser/oversikt``: every lock of the case, whatever its source — the locks stored in the
+  case file (newest version; who set them and why as far as the file says, when = when the version was imported)
+  and the meeting's own locks (active and removed, with who, when and why).
+* ``GET /saker/{sak_id}/laasvalg/{soker_id}``: the units a lock «skal ha plass på enheten» can name for the søker:
+  the søker is eligible for the unit and the unit has a free place on at least one day of the horizon (after the
+  case's other «tildel» locks to it); the units left out are counted per reason, in plain words.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from allokering.kandidater import kapasitetsprofil, saksindeks
+from allokering.regler import kvalifiser
+from api import tjenester
+from api.db import LaasRad
+from api.dependencies import Id, Person, Ses, SokerId, hent_sak
+from api.schemas import FEILSVAR
+from modeller.kodeverk import Laastype
+from modeller.lasting import Inndatafeil
+
+ruter = APIRouter(tags=["låser"])
+
+
+class LaasOversikt(BaseModel):
+    kilde: str
+    id: int | None
+    nr: int | None
+    soker_id: str
+    type: str
+    enhet_id: str | None
+    begrunnelse: str
+    opprettet_av: str
+    opprettet: str | None
+    aktiv: bool
+    fjernet_av: str | None = None
+    fjernet: str | None = None
+    fjernet_begrunnelse: str | None = None
+    versjon: int | None = None
+
+
+class LaasEnhet(BaseModel):
+    enhet_id: str
+    navn: str
+    plasstype: str
+    ledige_dager: int
+    naverende: bool
+
+
+class Utelatt(BaseModel):
+    grunn: str
+    antall: int
+    enheter: list[str]
+
+
+class Laasvalg(BaseModel):
+    soker_id: str
+    tjeneste: str
+    kvalifisert: bool
+    enheter: list[LaasEnhet]
+    utelatt: list[Utelatt]
+    hindringer: list[str]
+
+
+def _iso(x: Any) -> str | None:
+    return None if x is None else x.isoformat(timespec="seconds")
+
+
+@ruter.get(
+    "/saker/{sak_id}/laaser/oversikt",
+    response_model=list[LaasOversikt],
+    summary="Alle låser i saken, fra saksfilen og fra møtet",
+    description=(
+        "Låsene i saksfilen (nyeste versjon; `kilde` = `saksfil`, `nr` = plass i filens liste) og møtets låser "
+        "(`kilde` = `møtet`, også fjernede), med hvem, hvorfor og når. Saksbehandler, med formål."
+    ),
+    responses=FEILSVAR,
+)
+def laaser_oversikt(s: Ses, b: Person, sak_id: Id) -> list[dict[str, Any]]:
+    hent_sak(s, sak_id, b)
+    ut: list[dict[str, Any]] = []
+    v = tjenester.siste_versjon(s, sak_id)
+    if v is not None:
+        for nr, laas in enumerate(json.loads(v.data).get("laaser", [])):
+            ut.append(
+                {
+                    "kilde": "saksfil",
+                    "id": None,
+                    "nr": nr,
+                    "soker_id": str(laas.get("soker_id", "")),
+                    "type": str(laas.get("type", "")),
+                    "enhet_id": laas.get("enhet_id"),
+                    "begrunnelse": str(laas.get("begrunnelse") or ""),
+                    "opprettet_av": str(laas.get("laast_av") or f"saksfilen (importert av {v.opprettet_av})"),
+                    "opprettet": _iso(v.opprettet),
+                    "aktiv": True,
+                    "versjon": v.versjon,
+                }
+            )
+    for r in s.scalars(select(LaasRad).where(LaasRad.sak_id == sak_id).order_by(LaasRad.id)):
+        ut.append(
+            {
+                "kilde": "møtet",
+                "id": r.id,
+                "nr": None,
+                "soker_id": r.soker_id,
+                "type": r.type,
+                "enhet_id": r.enhet_id,
+                "begrunnelse": r.begrunnelse,
+                "opprettet_av": r.opprettet_av,
+                "opprettet": _iso(r.opprettet),
+                "aktiv": r.aktiv,
+                "fjernet_av": r.fjernet_av,
+                "fjernet": _iso(r.fjernet),
+                "fjernet_begrunnelse": r.fjernet_begrunnelse,
+            }
+        )
+    b.rorte(x["soker_id"] for x in ut)
+    return ut
+
+
+@ruter.get(
+    "/saker/{sak_id}/laasvalg/{soker_id}",
+    response_model=Laasvalg,
+    summary="Enheter søkeren kan låses til",
+    description=(
+        "Enhetene der søkeren oppfyller vilkårene og det er ledig plass minst én dag i planperioden (etter "
+        "sakens andre låser til enheten), og hvorfor de andre enhetene mangler. Saksbehandler, med formål."
+    ),
+    responses=FEILSVAR,
+)
+def laasvalg(s: Ses, b: Person, sak_id: Id, soker_id: SokerId) -> dict[str, Any]:
+    hent_sak(s, sak_id, b)
+    b.rorte([soker_id])
+    v = tjenester.siste_versjon(s, sak_id)
+    if v is None:
+        raise HTTPException(404, f"Saken {sak_id} har ingen versjoner.")
+    try:
+        sak, _ = tjenester.effektiv_sak_med_advarsler(s, v)
+    except Inndatafeil as exc:
+        raise HTTPException(409, f"Saken kan ikke leses med låsene: {exc}") from None
+    ix = saksindeks(sak)
+    soker = ix.soker.get(soker_id)
+    if soker is None:
+        raise HTTPException(404, f"Søkeren {soker_id} finnes ikke i saken.")
+    familie = soker.soknad.tjeneste.familie
+    kv = kvalifiser(soker, sak)
+    familiens = ix.enheter.get(familie, [])
+    ledig, _, _ = kapasitetsprofil(sak, familiens)
+    naverende_enhet = None
+    if soker.naverende_opphold_id is not None and soker.naverende_opphold_id in ix.opphold:
+        naverende_enhet = ix.opphold[soker.naverende_opphold_id].enhet_id
+    andre_laaser = Counter(str(x.enhet_id) for x in sak.laaser if x.type == Laastype.TILDEL and x.soker_id != soker_id)
+    navn = {e.id: e.navn for e in sak.enheter}
+    utelatt: dict[str, list[str]] = {}
+    enheter: list[dict[str, Any]] = []
+    godkjent = set(kv.enheter)
+    for e in familiens:
+        if e.id not in godkjent:
+            grunn = (
+                "søkeren er ikke kvalifisert for tjenesten ennå"
+                if not kv.enheter
+                else "søkeren oppfyller ikke vilkårene for denne plasstypen"
+            )
+            utelatt.setdefault(grunn, []).append(e.navn)
+            continue
+        naverende = e.id == naverende_enhet
+        dager = sum(1 for x in ledig[e.id] if x - andre_laaser[e.id] > 0)
+        if dager == 0 and not naverende:
+            grunn = (
+                "full hele planperioden når møtets andre låser til enheten er regnet med"
+                if andre_laaser[e.id]
+                else "ingen ledig plass noen dag i planperioden"
+            )
+            utelatt.setdefault(grunn, []).append(e.navn)
+            continue
+        enheter.append(
+            {
+                "enhet_id": e.id,
+                "navn": e.navn,
+                "plasstype": e.plasstype.value,
+                "ledige_dager": dager,
+                "naverende": naverende,
+            }
+        )
+    i_familien = {e.id for e in familiens}
+    andre = [e.navn for e in sak.enheter if e.id not in i_familien]
+    if andre:
+        utelatt["enheten gir en annen tjeneste enn søkeren har søkt om"] = andre
+    hindringer = []
+    for nr, laas in enumerate(json.loads(v.data).get("laaser", [])):
+        if laas.get("soker_id") == soker_id:
+            hva = "skal ha plass på " + navn.get(laas.get("enhet_id"), str(laas.get("enhet_id")))
+            if laas.get("type") == "ikke_tildel":
+                hva = "skal ikke tildeles" + (
+                    f" {navn.get(laas.get('enhet_id'), laas.get('enhet_id'))}" if laas.get("enhet_id") else ""
+                )
+            hindringer.append(
+                f"Saksfilen har allerede en lås for søkeren ({hva}, lås nr. {nr + 1} i filen). En lås her som "
+                "strider mot den blir avvist; endre saksfilen og importer den på nytt for å fjerne den."
+            )
+    return {
+        "soker_id": soker_id,
+        "tjeneste": soker.soknad.tjeneste.value,
+        "kvalifisert": bool(kv.enheter),
+        "enheter": sorted(enheter, key=lambda x: (x["navn"], x["enhet_id"])),
+        "utelatt": [{"grunn": g, "antall": len(n), "enheter": sorted(n)} for g, n in utelatt.items()],
+        "hindringer": hindringer,
+    }

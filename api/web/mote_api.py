@@ -22,7 +22,7 @@ from allokering.kandidater import kapasitetsprofil, saksindeks
 from allokering.regler import kvalifiser
 from api import tjenester
 from api.db import LaasRad
-from api.dependencies import Id, Person, Ses, SokerId, hent_sak
+from api.dependencies import Id, Person, Ses, SokerId, ferdig_kjoring, hent_sak
 from api.schemas import FEILSVAR
 from modeller.kodeverk import Laastype
 from modeller.lasting import Inndatafeil
@@ -215,3 +215,28 @@ def laasvalg(s: Ses, b: Person, sak_id: Id, soker_id: SokerId) -> dict[str, Any]
         "utelatt": [{"grunn": g, "antall": len(n), "enheter": sorted(n)} for g, n in utelatt.items()],
         "hindringer": hindringer,
     }
+
+
+class Laaspriser(BaseModel):
+    kjoring_id: int
+    locks: list[dict[str, Any]]
+    objective: dict[str, Any]
+
+
+@ruter.get(
+    "/kjoringer/{kjoring_id}/laaspriser",
+    response_model=Laaspriser,
+    tags=["kjøringer"],
+    summary="Låsene i kjøringen med prisen og hvem de fortrengte",
+    description=(
+        "Resultatets `locks[]` (med `price_level1` og `displaced`) og `objective` (målfunksjonen per nivå), uten "
+        "resten av resultatet. Saksbehandler, med formål."
+    ),
+    responses=FEILSVAR,
+)
+def laaspriser(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
+    k = ferdig_kjoring(s, kjoring_id, b)
+    res = k.resultat or {}
+    locks = list(res.get("locks", []))
+    b.rorte({x["applicant_id"] for x in locks} | {d for x in locks for d in x.get("displaced", [])})
+    return {"kjoring_id": k.id, "locks": locks, "objective": res.get("objective", {})}

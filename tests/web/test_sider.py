@@ -74,7 +74,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.select_option("#laas-type", "tildel")
     s.fill("#laas-begrunnelse", "Pårørende bor nær; møtet holder fast ved plassen.")
     s.click("#laas-skjema button[type=submit]")
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('er lagret for')")
+    s.wait_for_function("() => document.getElementById('laas-melding').textContent.includes('er lagret for')")
     s.locator(f'.rutenett button.sok.start[data-s="{overstyrt_id}"]').first.click()
     s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{overstyrt_id}')")
     s.select_option("#laas-type", "ikke_tildel")
@@ -82,14 +82,24 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.fill("#laas-begrunnelse", "Søker ønsker å vente på annen plass.")
     s.click("#laas-skjema button[type=submit]")
     s.wait_for_function(
-        f"() => document.getElementById('melding').textContent.includes('er lagret for {overstyrt_id}')"
+        f"() => document.getElementById('laas-melding').textContent.includes('er lagret for {overstyrt_id}')"
     )
-    assert s.locator("#laaser tbody tr").count() == 2
+    # the case file's own lock (tvedestrand has one) is listed with the two meeting locks
+    assert s.locator("#laaser tbody tr").count() == 3
+    assert "Fil nr. 1" in s.inner_text("#laaser")
 
     # Re-solve: the lock holds, the override holds.
     s.click("#los")
     andre = _vent_kjoring(side, forste)
     assert andre != forste
+    # «Endringer siden forrige kjøring»: the overridden søker left, with the override as the reason
+    assert s.is_visible("#endringer")
+    endringer = s.inner_text("#endringer")
+    assert f"kjøring {forste}" in endringer
+    rad_ut = s.locator("#endringer tbody tr", has=s.locator(f'[data-s="{overstyrt_id}"]'))
+    assert "Gikk ut" in rad_ut.inner_text() and "overstyrt, skal ikke tildeles" in rad_ut.inner_text()
+    # each active lock shows its price from the engine
+    assert "prioritetspoeng" in s.inner_text("#laaser") or "ingen prioritet" in s.inner_text("#laaser")
     rad = s.locator(".rutenett tbody tr", has=s.locator(f'[data-s="{laast_id}"]'))
     assert rad.count() == 1
     laast_rad = tjener.api("GET", f"/kjoringer/{andre}/tildelinger?per_side=500")["elementer"]
@@ -103,7 +113,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     # Unlock the override (with a reason); it stays in the history as removed.
     s.fill(".fjern input >> nth=1", "Søker trakk ønsket om å vente.")
     s.locator(".fjern button >> nth=1").click()
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('er fjernet')")
+    s.wait_for_function("() => document.getElementById('laaser-melding').textContent.includes('er fjernet')")
     assert "Fjernet av test-saksbehandler" in s.inner_text("#laaser")
 
     # Finalise and export.

@@ -4,7 +4,14 @@
 (() => {
   const A = Allokering;
   const $ = (id) => document.getElementById(id);
-  const tilstand = { sakId: null, kjoring: null, enheter: [], tildelinger: [], venteliste: [], laaser: [], valgt: null, start: null };
+  const tilstand = { sakId: null, kjoring: null, enheter: [], tildelinger: [], venteliste: [], laaser: [], priser: [], objektiv: null, valgt: null, start: null };
+
+  /** Feedback next to the control that caused it (the element is a role="status" live region). */
+  function svar(id, tekst, feil = false) {
+    const el = $(id);
+    el.textContent = tekst;
+    el.classList.toggle("feil", feil);
+  }
 
   const formal = () => $("formal").value.trim();
   const pf = (valg = {}) => ({ ...valg, formal: formal() });
@@ -94,20 +101,26 @@
   }
 
   async function lastLaaser() {
-    tilstand.laaser = await A.hent(`/saker/${tilstand.sakId}/laaser`, pf());
+    tilstand.laaser = await A.hent(`/saker/${tilstand.sakId}/laaser/oversikt`, pf());
     visLaaser();
   }
 
   async function visKjoring(k, g) {
     if (!krevFormal()) return;
-    const [belegg, tild, vente, laaser] = await Promise.all([
+    const [belegg, tild, vente, laaser, priser] = await Promise.all([
       A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
       alleSider(`/kjoringer/${k.id}/tildelinger`),
       alleSider(`/kjoringer/${k.id}/venteliste`),
-      A.hent(`/saker/${k.sak_id}/laaser`, pf()),
+      A.hent(`/saker/${k.sak_id}/laaser/oversikt`, pf()),
+      A.hent(`/kjoringer/${k.id}/laaspriser`, pf()),
     ]);
     if (g !== generasjon) return;
     const t0 = performance.now();
+    const forrige = tilstand.kjoring && tilstand.kjoring.sak_id === k.sak_id && tilstand.kjoring.id !== k.id
+      ? { kjoring: tilstand.kjoring, tildelinger: tilstand.tildelinger, venteliste: tilstand.venteliste, priser: tilstand.priser, objektiv: tilstand.objektiv }
+      : null;
+    tilstand.priser = priser.locks || [];
+    tilstand.objektiv = priser.objective || null;
     tilstand.kjoring = k;
     tilstand.enheter = belegg.enheter;
     tilstand.start = belegg.startdato;
@@ -115,11 +128,12 @@
     tilstand.tildelinger = tild;
     tilstand.venteliste = vente;
     tilstand.laaser = laaser;
+    if (forrige) visEndringer(forrige);
+    else $("endringer").hidden = true;
     fyllFiltre();
     visRutenett();
     visVenteliste();
     visLaaser();
-    fyllEnheter();
     $("resultat").hidden = false;
     $("avslutt").hidden = false;
     $("los").textContent = "Løs på nytt";
@@ -128,6 +142,60 @@
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     document.body.dataset.gjengivelseMs = String(Math.round(performance.now() - t0));
     document.body.dataset.kjoring = String(k.id);
+  }
+
+  const NIVAAER = [["plassering", "Prioritet (nivå 1)"], ["ektepar", "Ektepar samlet (nivå 2)"], ["preferanser", "Ønsket institusjon (nivå 3)"], ["flyttinger", "Flyttinger (nivå 4)"]];
+
+  /** «Endringer siden forrige kjøring»: who came in, who left, who moved, and why (locks, displaced søkere). */
+  function visEndringer(forrige) {
+    const for_ = new Map(forrige.tildelinger.map((a) => [a.applicant_id, a]));
+    const naa = new Map(tilstand.tildelinger.map((a) => [a.applicant_id, a]));
+    const plass = (a) => (a ? `${enhetsnavn(a.unit_id)} fra ${A.dato(a.start_date)}` : "Venteliste");
+    const aktiv = (id) => tilstand.laaser.filter((l) => l.aktiv && l.soker_id === id);
+    const fjernet = (id) => tilstand.laaser.filter((l) => !l.aktiv && l.soker_id === id && l.fjernet && l.fjernet > (forrige.kjoring.opprettet || ""));
+    const hvorfor = (id, hva) => {
+      const g = [];
+      for (const l of aktiv(id)) g.push(l.type === "tildel" ? `låst til ${enhetsnavn(l.enhet_id)}: «${l.begrunnelse}»` : `overstyrt, skal ikke tildeles: «${l.begrunnelse}»`);
+      for (const l of fjernet(id)) g.push(`lås ${l.id} er fjernet: «${l.fjernet_begrunnelse}»`);
+      for (const p of tilstand.priser) if ((p.displaced || []).includes(id)) g.push(`fortrengt av låsen for ${p.applicant_id}${p.unit_id ? ` (${enhetsnavn(p.unit_id)})` : ""}`);
+      for (const p of forrige.priser || []) {
+        if ((p.displaced || []).includes(id) && !tilstand.priser.some((q) => q.applicant_id === p.applicant_id && q.type === p.type && q.unit_id === p.unit_id)) {
+          g.push(`låsen for ${p.applicant_id} som holdt søkeren ute, er borte`);
+        }
+      }
+      if (!g.length) {
+        g.push(hva === "inn" ? "en plass ble ledig da de andre endringene ble gjort"
+          : hva === "ut" ? "plassen gikk til en søker med lås eller høyere prioritet"
+            : "flyttet for å gi plass til endringene over; samlet prioritet er den høyeste mulige");
+      }
+      return g.join("; ");
+    };
+    const rader = [];
+    for (const [id, a] of naa) {
+      const b = for_.get(id);
+      if (!b) rader.push({ id, hva: "Kom inn", for: "Venteliste", naa: plass(a), hvorfor: hvorfor(id, "inn") });
+      else if (b.unit_id !== a.unit_id || b.start_date !== a.start_date) rader.push({ id, hva: "Flyttet", for: plass(b), naa: plass(a), hvorfor: hvorfor(id, "flyttet") });
+    }
+    for (const [id, b] of for_) if (!naa.has(id)) rader.push({ id, hva: "Gikk ut", for: plass(b), naa: tilstand.venteliste.some((v) => v.applicant_id === id) ? "Venteliste" : "Uten plass", hvorfor: hvorfor(id, "ut") });
+    rader.sort((x, y) => x.hva.localeCompare(y.hva, "nb") || x.id.localeCompare(y.id, "nb"));
+    const tell = (h) => rader.filter((r) => r.hva === h).length;
+    const nivaa = [];
+    if (forrige.objektiv && tilstand.objektiv) {
+      for (const [k, navn] of NIVAAER) {
+        const x = forrige.objektiv[k], y = tilstand.objektiv[k];
+        if (x && y && x.value !== y.value) nivaa.push(`${navn}: ${A.tall(x.value)} → ${A.tall(y.value)}`);
+      }
+    }
+    $("endringer-oppsummering").textContent = `Kjøring ${tilstand.kjoring.id} mot kjøring ${forrige.kjoring.id}: ${tell("Kom inn")} kom inn, `
+      + `${tell("Gikk ut")} gikk ut, ${tell("Flyttet")} flyttet.` + (nivaa.length ? ` Målfunksjonen: ${nivaa.join(", ")}.` : " Målfunksjonen er uendret.");
+    $("endringer-tabell").innerHTML = rader.length ? `<div class="tabellboks" tabindex="0" role="region" aria-label="Endringer (rullbar)">${A.tabell([
+      { navn: "Søker", html: (r) => `<button type="button" class="sok" data-s="${A.esc(r.id)}">${A.esc(r.id)}</button>` },
+      { navn: "Endring", verdi: (r) => r.hva },
+      { navn: "Før", verdi: (r) => r.for },
+      { navn: "Nå", verdi: (r) => r.naa },
+      { navn: "Hvorfor", verdi: (r) => r.hvorfor },
+    ], rader, "Søkere som fikk en annen plass enn i forrige kjøring")}</div>` : "<p>Ingen søkere fikk en annen plass.</p>";
+    $("endringer").hidden = false;
   }
 
   function fyllFiltre() {
@@ -194,11 +262,54 @@
     ], tilstand.venteliste, "Kvalifiserte søkere uten plass, etter prioritet") : "<p>Ingen på venteliste.</p>";
   }
 
-  function fyllEnheter() {
+  /** The lock form offers only the units the API says the søker can be locked to; the others are explained. */
+  function fyllLaasvalg(valg, foreslatt) {
     const s = $("laas-enhet");
-    const sortert = [...tilstand.enheter].sort((a, b) => a.navn.localeCompare(b.navn, "nb"));
     s.innerHTML = '<option value="">Ingen bestemt enhet</option>'
-      + sortert.map((e) => `<option value="${A.esc(e.enhet_id)}">${A.esc(e.navn)}</option>`).join("");
+      + valg.enheter.map((e) => `<option value="${A.esc(e.enhet_id)}">${A.esc(e.navn)}${e.naverende ? " (nåværende plass)" : ""}</option>`).join("");
+    s.value = valg.enheter.some((e) => e.enhet_id === foreslatt) ? foreslatt : "";
+    const utelatt = valg.utelatt.filter((u) => u.antall);
+    const deler = [valg.enheter.length
+      ? `<p>${valg.enheter.length} ${valg.enheter.length === 1 ? "enhet kan" : "enheter kan"} velges: søkeren oppfyller vilkårene, og det er ledig plass minst én dag i planperioden.</p>`
+      : "<p>Ingen enhet kan velges for en lås til plass: se hvorfor nedenfor. Du kan fortsatt overstyre (skal ikke tildeles).</p>"];
+    if (utelatt.length) {
+      deler.push(`<details><summary>Hvorfor mangler ${utelatt.reduce((n, u) => n + u.antall, 0)} enheter?</summary><ul>`
+        + utelatt.map((u) => `<li>${A.esc(u.grunn[0].toUpperCase() + u.grunn.slice(1))} (${u.antall}): ${A.esc(u.enheter.join(", "))}</li>`).join("")
+        + "</ul></details>");
+    }
+    for (const h of valg.hindringer) deler.push(`<p class="advarsel">${A.esc(h)}</p>`);
+    $("laas-enhet-hjelp").innerHTML = deler.join("");
+  }
+
+  const ENHETSLAAS = (l) => (l.enhet_id ? enhetsnavn(l.enhet_id) : "");
+  /** The run's record of a lock (price, displaced søkere), matched on søker, type and unit. */
+  const prisFor = (l) => tilstand.priser.find((p) => p.applicant_id === l.soker_id && p.type === l.type && (p.unit_id || null) === (l.enhet_id || null));
+
+  function prisTekst(l) {
+    if (!l.aktiv) return "–";
+    const p = prisFor(l);
+    if (!p) return "Beregnes ved neste kjøring";
+    if (p.price_level1 === null || p.price_level1 === undefined) return "Ikke beregnet innen tidsgrensen";
+    if (p.price_level1 === 0) return "0 – låsen koster ingen prioritet (en like god plan)";
+    const hvem = (p.displaced || []).length ? `; uten låsen ville ${p.displaced.join(", ")} fått plass` : "";
+    return `${A.tall(p.price_level1)} prioritetspoeng${p.price_proven ? "" : " (anslag)"}${hvem}`;
+  }
+
+  function laasBeskrivelse(l) {
+    const hva = l.type === "tildel" ? `Skal ha plass på ${ENHETSLAAS(l)}` : `Skal ikke tildeles${l.enhet_id ? ` ${ENHETSLAAS(l)}` : ""}`;
+    const kilde = l.kilde === "saksfil" ? `fra saksfilen (versjon ${l.versjon}, lås nr. ${l.nr + 1})` : `lås ${l.id} fra møtet`;
+    return `${hva} – «${l.begrunnelse || "ingen begrunnelse i saksfilen"}», ${kilde}, satt av ${l.opprettet_av} ${A.dato(l.opprettet)}. Pris: ${prisTekst(l)}.`;
+  }
+
+  /** The locks of one søker, and the locks that took a place the søker would otherwise have had. */
+  function visSokerLaaser(id) {
+    const el = $("forklaring-laaser");
+    if (!el) return;
+    const mine = tilstand.laaser.filter((l) => l.soker_id === id && l.aktiv);
+    const fortrengt = tilstand.priser.filter((p) => (p.displaced || []).includes(id));
+    el.innerHTML = (mine.length ? `<ul>${mine.map((l) => `<li>${A.esc(laasBeskrivelse(l))}</li>`).join("")}</ul>` : "<p>Ingen aktive låser for søkeren.</p>")
+      + (fortrengt.length ? `<p><strong>Fortrengt av en lås:</strong> ${fortrengt.map((p) => A.esc(`uten låsen for ${p.applicant_id}`
+        + `${p.unit_id ? ` (${enhetsnavn(p.unit_id)})` : ""} ville søkeren fått plass; låsen koster ${A.tall(p.price_level1)} prioritetspoeng («${p.reason}»).`)).join(" ")}</p>` : "");
   }
 
   const REGELSTATUS = { oppfylt: "Oppfylt", ikke_oppfylt: "Ikke oppfylt", mangler: "Mangler opplysninger", mangler_opplysninger: "Mangler opplysninger" };
@@ -209,9 +320,13 @@
     tilstand.valgt = id;
     for (const b of document.querySelectorAll(".sok.valgt")) b.classList.remove("valgt");
     for (const b of document.querySelectorAll(`[data-s="${CSS.escape(id)}"]`)) b.classList.add("valgt");
-    let f;
-    try { f = await A.hent(`/kjoringer/${tilstand.kjoring.id}/forklaringer/${encodeURIComponent(id)}`, pf()); }
-    catch (e) { A.melding(e.message, true); return; }
+    let f, valg;
+    try {
+      [f, valg] = await Promise.all([
+        A.hent(`/kjoringer/${tilstand.kjoring.id}/forklaringer/${encodeURIComponent(id)}`, pf()),
+        A.hent(`/saker/${tilstand.sakId}/laasvalg/${encodeURIComponent(id)}`, pf()),
+      ]);
+    } catch (e) { A.melding(e.message, true); return; }
     const a = tilstand.tildelinger.find((x) => x.applicant_id === id);
     const regler = f.rules || [];
     const generelle = regler.filter((r) => !r.place_type);
@@ -236,7 +351,6 @@
     const kfTekst = Object.entries(kf).map(([k, v]) => k === "priority_needed_above"
       ? `Med prioritet over ${A.tall(v)} (søkeren har ${A.tall(p.total)}) ville søkeren fått plass.`
       : `${k.replaceAll("_", " ")}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
-    const mine = tilstand.laaser.filter((l) => l.soker_id === id && l.aktiv);
     $("forklaring-tittel").textContent = `Begrunnelse for ${id}`;
     $("forklaring-innhold").innerHTML = `
       <p><strong>Utfall:</strong> ${A.esc(A.utfall(f.outcome))} · <strong>Tjeneste:</strong> ${A.esc(A.tjeneste(f.service))}
@@ -251,9 +365,11 @@
         { navn: "Prioritet", verdi: (o) => o.priority, tall: true },
       ], forbi) : "<p>Ingen.</p>"}
       <h3>Hva som skulle til</h3><p>${kfTekst.length ? kfTekst.map(A.esc).join("<br>") : "Ikke aktuelt."}</p>
-      <h3>Låser for søkeren</h3>${mine.length ? `<ul>${mine.map((l) => `<li>${l.type === "tildel" ? "Låst til" : "Skal ikke tildeles"} ${A.esc(l.enhet_id ? enhetsnavn(l.enhet_id) : "")} – «${A.esc(l.begrunnelse)}» (lås ${l.id})</li>`).join("")}</ul>` : "<p>Ingen aktive låser.</p>"}`;
-    $("laas-enhet").value = a ? a.unit_id : "";
+      <h3>Låser for søkeren</h3><div id="forklaring-laaser"></div>`;
+    visSokerLaaser(id);
+    fyllLaasvalg(valg, a ? a.unit_id : "");
     $("laas-type").value = "tildel";
+    svar("laas-melding", "");
     $("forklaring").hidden = false;
     $("forklaring-tittel").focus();
   }
@@ -264,46 +380,52 @@
     e.preventDefault();
     if (!tilstand.valgt || !krevFormal()) return;
     const type = $("laas-type").value, enhet = $("laas-enhet").value, begrunnelse = $("laas-begrunnelse").value.trim();
-    if (begrunnelse.length < 3) { A.melding("Skriv en begrunnelse (minst 3 tegn).", true); $("laas-begrunnelse").focus(); return; }
-    if (type === "tildel" && !enhet) { A.melding("Velg enheten søkeren skal låses til.", true); $("laas-enhet").focus(); return; }
+    if (begrunnelse.length < 3) { svar("laas-melding", "Skriv en begrunnelse (minst 3 tegn).", true); $("laas-begrunnelse").focus(); return; }
+    if (type === "tildel" && !enhet) { svar("laas-melding", "Velg enheten søkeren skal låses til.", true); $("laas-enhet").focus(); return; }
     try {
       const l = await A.hent(`/saker/${tilstand.sakId}/laaser`, pf({ metode: "POST", kropp: { soker_id: tilstand.valgt, type, enhet_id: enhet || null, begrunnelse } }));
       $("laas-begrunnelse").value = "";
       await lastLaaser();
       visRutenett();
       visVenteliste();
-      A.melding(`Lås ${l.id} er lagret for ${l.soker_id}. Løs på nytt for å bruke den.`);
-    } catch (err) { A.melding(err.message, true); }
+      visSokerLaaser(l.soker_id);
+      svar("laas-melding", `Lås ${l.id} er lagret for ${l.soker_id}. Trykk «Løs på nytt» for å bruke den.`);
+    } catch (err) { svar("laas-melding", `Låsen ble ikke lagret: ${err.message}`, true); }
   }
 
   function visLaaser() {
     $("laaser-seksjon").hidden = false;
     const rader = tilstand.laaser;
-    $("laaser").innerHTML = rader.length ? A.tabell([
-      { navn: "Lås", verdi: (l) => l.id, tall: true },
+    const fil = rader.filter((l) => l.kilde === "saksfil").length;
+    $("laaser").innerHTML = rader.length ? `<p class="hjelp">${rader.filter((l) => l.aktiv).length} aktive låser, ${fil} av dem fra saksfilen.</p>
+      <div class="tabellboks" tabindex="0" role="region" aria-label="Låser og overstyringer (rullbar)">${A.tabell([
+      { navn: "Lås", verdi: (l) => (l.kilde === "saksfil" ? `Fil nr. ${l.nr + 1}` : `Møtet ${l.id}`) },
       { navn: "Søker", html: (l) => `<button type="button" class="sok" data-s="${A.esc(l.soker_id)}">${A.esc(l.soker_id)}</button>` },
       { navn: "Type", verdi: (l) => (l.type === "tildel" ? "Skal ha plass" : "Skal ikke tildeles") },
       { navn: "Enhet", verdi: (l) => (l.enhet_id ? enhetsnavn(l.enhet_id) : "–") },
-      { navn: "Begrunnelse", verdi: (l) => l.begrunnelse },
+      { navn: "Begrunnelse", verdi: (l) => l.begrunnelse || "–" },
       { navn: "Satt av", verdi: (l) => `${l.opprettet_av}, ${A.dato(l.opprettet)}` },
-      { navn: "Status", html: (l) => l.aktiv
-        ? `<form class="fjern" data-id="${l.id}"><label for="fjern-${l.id}">Begrunnelse for å fjerne</label> <input id="fjern-${l.id}" required minlength="3"> <button type="submit" class="sekundaer">Fjern</button></form>`
-        : `Fjernet av ${A.esc(l.fjernet_av)}: «${A.esc(l.fjernet_begrunnelse)}»` },
-    ], rader, "Låser og overstyringer (også fjernede)") : "<p>Ingen låser i saken.</p>";
+      { navn: "Pris (nivå 1)", verdi: prisTekst },
+      { navn: "Status", html: (l) => l.kilde === "saksfil"
+        ? "Aktiv (fra saksfilen; endres ved ny import)"
+        : l.aktiv
+          ? `<form class="fjern" data-id="${l.id}"><label for="fjern-${l.id}">Begrunnelse for å fjerne</label> <input id="fjern-${l.id}" required minlength="3"> <button type="submit" class="sekundaer">Fjern</button></form>`
+          : `Fjernet av ${A.esc(l.fjernet_av)} ${A.dato(l.fjernet)}: «${A.esc(l.fjernet_begrunnelse)}»` },
+    ], rader, "Låser og overstyringer (også fjernede)")}</div>` : "<p>Ingen låser i saken.</p>";
   }
 
   async function fjernLaas(skjema) {
     const id = skjema.dataset.id;
     const begrunnelse = skjema.querySelector("input").value.trim();
-    if (begrunnelse.length < 3) { A.melding("Skriv hvorfor låsen fjernes (minst 3 tegn).", true); skjema.querySelector("input").focus(); return; }
+    if (begrunnelse.length < 3) { svar("laaser-melding", "Skriv hvorfor låsen fjernes (minst 3 tegn).", true); skjema.querySelector("input").focus(); return; }
     try {
-      await A.hent(`/saker/${tilstand.sakId}/laaser/${id}`, pf({ metode: "DELETE", kropp: { begrunnelse } }));
+      const l = await A.hent(`/saker/${tilstand.sakId}/laaser/${id}`, pf({ metode: "DELETE", kropp: { begrunnelse } }));
       await lastLaaser();
       visRutenett();
       visVenteliste();
-      A.melding(`Lås ${id} er fjernet. Løs på nytt for å bruke endringen.`);
-      $("laaser-tittel").focus?.();
-    } catch (err) { A.melding(err.message, true); }
+      if (tilstand.valgt === l.soker_id) visSokerLaaser(l.soker_id);
+      svar("laaser-melding", `Lås ${id} er fjernet. Trykk «Løs på nytt» for å bruke endringen.`);
+    } catch (err) { svar("laaser-melding", `Låsen ble ikke fjernet: ${err.message}`, true); }
   }
 
   async function endelig() {

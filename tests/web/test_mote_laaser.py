@@ -1,0 +1,73 @@
+"""The meeting page with the Sandefjord case: every lock of the case is shown (the case file's five too), a søker's
+explanation shows the case-file lock that holds them back, the lock form offers only units the søker can use (and
+says why the others are missing), and the feedback lands next to the form in a live region."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import Side, Tjener
+from tests.web.test_sider import _ingen_alvorlige, _vent_kjoring
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def test_sandefjord_laaser_fra_saksfilen_og_laasvalg(side: Side, tjener: Tjener) -> None:
+    s = side.side
+    side.logg_inn("saksbehandler")
+    s.select_option("#demo", "sandefjord")
+    s.click("#last-demo")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
+    s.click("#los")
+    forste = _vent_kjoring(side)
+
+    # all five locks of the case file are listed, with who set them and when
+    laaser = s.inner_text("#laaser")
+    assert "Ingen låser i saken" not in laaser
+    assert s.locator("#laaser tbody tr", has_text="Fil nr.").count() == 5
+    assert "tildelingsmøtet" in laaser and "5 aktive låser, 5 av dem fra saksfilen" in laaser
+
+    # S-000227 is held back by the file's ikke_tildel lock: the explanation says so
+    s.locator('#laaser button.sok[data-s="S-000227"]').click()
+    s.wait_for_function("() => document.getElementById('forklaring-tittel').textContent.includes('S-000227')")
+    egne = s.inner_text("#forklaring-laaser")
+    assert "Skal ikke tildeles" in egne and "fra saksfilen" in egne
+    assert "Ingen aktive låser" not in egne
+    # the form explains the conflict before the user tries
+    assert "Saksfilen har allerede en lås" in s.inner_text("#laas-enhet-hjelp")
+
+    # a placed søker: the form offers only eligible units with room; the rest are explained
+    sok = s.locator(".rutenett button.sok.start").first
+    sid = sok.get_attribute("data-s")
+    sok.click()
+    s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{sid}')")
+    tilbudt = s.locator("#laas-enhet option").count() - 1
+    assert 0 < tilbudt < 49
+    hjelp = s.inner_text("#laas-enhet-hjelp")
+    assert f"{tilbudt} enhet" in hjelp and "Hvorfor mangler" in hjelp
+    s.click("#laas-enhet-hjelp summary")
+    assert "annen tjeneste" in s.inner_text("#laas-enhet-hjelp")
+
+    # feedback lands next to the form (live region), not only in the banner at the top
+    s.select_option("#laas-enhet", "")
+    s.fill("#laas-begrunnelse", "Møtet holder fast ved denne enheten.")
+    s.click("#laas-skjema button[type=submit]")
+    assert s.get_attribute("#laas-melding", "role") == "status"
+    assert "Velg enheten" in s.inner_text("#laas-melding")
+    s.select_option("#laas-enhet", index=1)
+    s.fill("#laas-begrunnelse", "Møtet holder fast ved denne enheten.")
+    s.click("#laas-skjema button[type=submit]")
+    s.wait_for_function("() => document.getElementById('laas-melding').textContent.includes('er lagret for')")
+    # the open explanation shows the new lock at once
+    assert "fra møtet" in s.inner_text("#forklaring-laaser")
+    laas = s.locator("#laas-melding").bounding_box()
+    knapp = s.locator("#laas-skjema button[type=submit]").bounding_box()
+    assert laas and knapp and 0 <= laas["y"] - knapp["y"] < 200
+
+    s.click("#los")
+    andre = _vent_kjoring(side, forste)
+    assert andre != forste
+    assert s.is_visible("#endringer")
+    side.skjermbilde("tildelingsmote-sandefjord-laaser")
+    _ingen_alvorlige(side, "tildelingsmøte sandefjord")
+    assert not side.feil, side.feil

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
-from sqlalchemy import select
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from allokering.kandidater import kapasitetsprofil, saksindeks
 from allokering.regler import kvalifiser
 from api import tjenester
-from api.db import LaasRad
+from api.db import Beslutning, LaasRad, Moteavslutning
 from api.dependencies import Id, Person, Ses, SokerId, ferdig_kjoring, hent_sak
 from api.schemas import FEILSVAR
 from modeller.kodeverk import Laastype
@@ -240,3 +242,176 @@ def laaspriser(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
     locks = list(res.get("locks", []))
     b.rorte({x["applicant_id"] for x in locks} | {d for x in locks for d in x.get("displaced", [])})
     return {"kjoring_id": k.id, "locks": locks, "objective": res.get("objective", {})}
+
+
+# --- finalising the meeting: one request, a state the page can show after a reload, and a logged reopening
+
+
+class Avslutning(BaseModel):
+    ferdigbehandlet: bool
+    kjoring_id: int | None = None
+    antall: int = 0
+    av: str | None = None
+    tidspunkt: str | None = None
+    begrunnelse: str | None = None
+    historikk: list[dict[str, Any]] = []
+
+
+class AvslutningInn(BaseModel):
+    kjoring_id: int = Field(ge=1)
+    begrunnelse: str = Field(min_length=3, max_length=2000)
+
+
+class GjenapneInn(BaseModel):
+    begrunnelse: str = Field(min_length=3, max_length=2000)
+
+
+def siste_avslutning(s: Session, sak_id: int) -> Moteavslutning | None:
+    return s.scalar(
+        select(Moteavslutning).where(Moteavslutning.sak_id == sak_id).order_by(Moteavslutning.id.desc()).limit(1)
+    )
+
+
+def er_ferdigbehandlet(s: Session, sak_id: int) -> Moteavslutning | None:
+    """The row that closed the case, when its latest state is «ferdigbehandlet» (re-solving then needs
+    «gjenåpne»)."""
+    r = siste_avslutning(s, sak_id)
+    return r if r is not None and r.handling == "ferdigbehandlet" else None
+
+
+def _avslutning_ut(s: Session, sak_id: int) -> dict[str, Any]:
+    rader = s.scalars(
+        select(Moteavslutning).where(Moteavslutning.sak_id == sak_id).order_by(Moteavslutning.id.desc())
+    ).all()
+    hist = [
+        {
+            "handling": r.handling,
+            "kjoring_id": r.kjoring_id,
+            "antall": r.antall,
+            "av": r.av,
+            "tidspunkt": _iso(r.tidspunkt),
+            "begrunnelse": r.begrunnelse,
+        }
+        for r in rader
+    ]
+    if not rader or rader[0].handling != "ferdigbehandlet":
+        return {"ferdigbehandlet": False, "historikk": hist}
+    return {"ferdigbehandlet": True, **{k: v for k, v in hist[0].items() if k != "handling"}, "historikk": hist}
+
+
+@ruter.get(
+    "/saker/{sak_id}/avslutning",
+    response_model=Avslutning,
+    tags=["beslutninger"],
+    summary="Er saken ferdigbehandlet i møtet?",
+    description="Sakens tilstand (ferdigbehandlet med kjøringen, eller åpen) og historikken med gjenåpninger.",
+    responses=FEILSVAR,
+)
+def avslutning(s: Ses, b: Person, sak_id: Id) -> dict[str, Any]:
+    hent_sak(s, sak_id, b)
+    return _avslutning_ut(s, sak_id)
+
+
+@ruter.post(
+    "/saker/{sak_id}/ferdigbehandle",
+    response_model=Avslutning,
+    tags=["beslutninger"],
+    summary="Marker møtets beslutninger som endelige (én forespørsel)",
+    description=(
+        "Lagrer beslutningen for hver søker kjøringen tildeler eller setter på venteliste, i én transaksjon, og "
+        "markerer saken som ferdigbehandlet med kjøringen. Er saken allerede ferdigbehandlet med samme kjøring, "
+        "skjer ingenting (samme svar); med en annen kjøring svarer den 409 (gjenåpne først)."
+    ),
+    responses=FEILSVAR,
+)
+def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[str, Any]:
+    hent_sak(s, sak_id, b)
+    lukket = er_ferdigbehandlet(s, sak_id)
+    if lukket is not None:
+        if lukket.kjoring_id == inn.kjoring_id:
+            return _avslutning_ut(s, sak_id)
+        raise HTTPException(
+            409, f"Saken er allerede ferdigbehandlet med kjøring {lukket.kjoring_id}. Gjenåpne saken først."
+        )
+    k = ferdig_kjoring(s, inn.kjoring_id, b)
+    if k.sak_id != sak_id:
+        raise HTTPException(409, f"Kjøringen {inn.kjoring_id} hører ikke til sak {sak_id}.")
+    res = k.resultat or {}
+    rader: list[Beslutning] = []
+    for a in res.get("assignments", []):
+        rader.append(
+            Beslutning(
+                sak_id=sak_id,
+                soker_id=a["applicant_id"],
+                kjoring_id=k.id,
+                utfall="tildelt",
+                enhet_id=a["unit_id"],
+                startdato=date.fromisoformat(a["start_date"]) if a.get("start_date") else None,
+                begrunnelse=inn.begrunnelse,
+                besluttet_av=b.navn,
+                gjeldende=True,
+            )
+        )
+    for w in res.get("waiting_list", []):
+        rader.append(
+            Beslutning(
+                sak_id=sak_id,
+                soker_id=w["applicant_id"],
+                kjoring_id=k.id,
+                utfall="venteliste",
+                begrunnelse=inn.begrunnelse,
+                besluttet_av=b.navn,
+                gjeldende=True,
+            )
+        )
+    sokere = [r.soker_id for r in rader]
+    if sokere:
+        s.execute(
+            update(Beslutning)
+            .where(Beslutning.sak_id == sak_id, Beslutning.soker_id.in_(sokere))
+            .values(gjeldende=False)
+        )
+    s.add_all(rader)
+    s.add(
+        Moteavslutning(
+            sak_id=sak_id,
+            kjoring_id=k.id,
+            handling="ferdigbehandlet",
+            antall=len(rader),
+            begrunnelse=inn.begrunnelse,
+            av=b.navn,
+        )
+    )
+    s.commit()
+    b.rorte(sokere)
+    return _avslutning_ut(s, sak_id)
+
+
+@ruter.post(
+    "/saker/{sak_id}/gjenapne",
+    response_model=Avslutning,
+    tags=["beslutninger"],
+    summary="Gjenåpne en ferdigbehandlet sak",
+    description=(
+        "Gjør det mulig å løse saken på nytt. Hvem, når og hvorfor lagres i sakens historikk (og tilgangsloggen). "
+        "Beslutningene som er lagret, står til møtet markerer nye som endelige."
+    ),
+    responses=FEILSVAR,
+)
+def gjenapne(s: Ses, b: Person, sak_id: Id, inn: GjenapneInn) -> dict[str, Any]:
+    hent_sak(s, sak_id, b)
+    lukket = er_ferdigbehandlet(s, sak_id)
+    if lukket is None:
+        raise HTTPException(409, f"Saken {sak_id} er ikke ferdigbehandlet; det er ingenting å gjenåpne.")
+    s.add(
+        Moteavslutning(
+            sak_id=sak_id,
+            kjoring_id=lukket.kjoring_id,
+            handling="gjenåpnet",
+            antall=0,
+            begrunnelse=inn.begrunnelse,
+            av=b.navn,
+        )
+    )
+    s.commit()
+    return _avslutning_ut(s, sak_id)

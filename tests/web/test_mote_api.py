@@ -55,3 +55,34 @@ def test_laasvalg_bare_kvalifiserte_enheter_med_plass(oppsett: tuple[TestClient,
         sett += bool(tilbudt)
     assert sett > 0
     assert c.get(f"/saker/{sak_id}/laasvalg/FINNES-IKKE", headers=h).status_code == 404
+
+
+def test_ferdigbehandle_en_foresporsel_gjenapne_logges(oppsett: tuple[TestClient, dict[str, str], int]) -> None:
+    from tests.api.conftest import vent_paa
+
+    c, h, sak_id = oppsett
+    kid = c.post(f"/saker/{sak_id}/kjoringer", headers=h, json={}).json()["id"]
+    assert vent_paa(c, kid, h)["status"] == "done"
+    assert c.get(f"/saker/{sak_id}/avslutning", headers=h).json()["ferdigbehandlet"] is False
+    r = c.post(f"/saker/{sak_id}/ferdigbehandle", headers=h, json={"kjoring_id": kid, "begrunnelse": "Vedtatt."})
+    assert r.status_code == 200, r.text
+    ut = r.json()
+    res = c.get(f"/kjoringer/{kid}/resultat", headers=h).json()
+    antall = len(res["assignments"]) + len(res["waiting_list"])
+    assert ut["ferdigbehandlet"] and ut["kjoring_id"] == kid and ut["antall"] == antall
+    beslutninger = c.get(f"/saker/{sak_id}/beslutninger", headers=h).json()
+    assert len(beslutninger) == antall and {b["kjoring_id"] for b in beslutninger} == {kid}
+    # a second click does nothing: same answer, no new decisions
+    igjen = c.post(f"/saker/{sak_id}/ferdigbehandle", headers=h, json={"kjoring_id": kid, "begrunnelse": "Igjen."})
+    assert igjen.status_code == 200 and igjen.json()["tidspunkt"] == ut["tidspunkt"]
+    assert len(c.get(f"/saker/{sak_id}/beslutninger?historikk=true", headers=h).json()) == antall
+    # re-solving is refused until the case is reopened with a reason, which is kept in the history
+    nei = c.post(f"/saker/{sak_id}/kjoringer", headers=h, json={})
+    assert nei.status_code == 409 and "Gjenåpne" in nei.json()["detail"]
+    assert c.post(f"/saker/{sak_id}/gjenapne", headers=h, json={"begrunnelse": "x"}).status_code == 422
+    apen = c.post(f"/saker/{sak_id}/gjenapne", headers=h, json={"begrunnelse": "Ny opplysning om S-000014."})
+    assert apen.status_code == 200 and apen.json()["ferdigbehandlet"] is False
+    assert [x["handling"] for x in apen.json()["historikk"]] == ["gjenåpnet", "ferdigbehandlet"]
+    assert apen.json()["historikk"][0]["av"] == "test-saksbehandler"
+    assert c.post(f"/saker/{sak_id}/gjenapne", headers=h, json={"begrunnelse": "Igjen."}).status_code == 409
+    assert c.post(f"/saker/{sak_id}/kjoringer", headers=h, json={}).status_code == 202

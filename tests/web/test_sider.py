@@ -116,17 +116,45 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.wait_for_function("() => document.getElementById('laaser-melding').textContent.includes('er fjernet')")
     assert "Fjernet av test-saksbehandler" in s.inner_text("#laaser")
 
-    # Finalise and export.
-    s.click("#endelig")
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
+    # Finalise: a summary and a confirmation first, nothing saved before it; then one request.
     sak_id = _siste_sak(tjener, "Demo tvedestrand")
-    beslutninger = tjener.api("GET", f"/saker/{sak_id}/beslutninger")
+    s.click("#endelig")
+    assert s.is_visible("#bekreft")
     antall = len(laast_rad) + tjener.api("GET", f"/kjoringer/{andre}/venteliste?per_side=1")["antall"]
+    assert f"kjøring {andre}" in s.inner_text("#bekreft-tekst") and f"{antall} beslutninger" in s.inner_text("#bekreft")
+    assert tjener.api("GET", f"/saker/{sak_id}/beslutninger") == []
+    foresporsler: list[str] = []
+    s.on("request", lambda r: foresporsler.append(r.method + " " + r.url) if r.method != "GET" else None)
+    s.click("#bekreft-ja")
+    s.wait_for_function(
+        "() => document.getElementById('endelig-status').textContent.includes('som endelige')", timeout=60_000
+    )
+    assert len(foresporsler) == 1 and foresporsler[0].endswith(f"/saker/{sak_id}/ferdigbehandle"), foresporsler
+    beslutninger = tjener.api("GET", f"/saker/{sak_id}/beslutninger")
     assert len(beslutninger) == antall
     assert {b["kjoring_id"] for b in beslutninger} == {int(andre)}
+    # a second click does nothing; re-solving is replaced by «Gjenåpne»
+    assert s.is_disabled("#endelig") and s.is_hidden("#los") and s.is_visible("#gjenapne-skjema")
+    s.click("#endelig", force=True)
+    assert len(foresporsler) == 1 and s.is_hidden("#bekreft")
+    # after a reload the page still says the case is finalised, with the run used
+    s.reload()
+    s.wait_for_function(
+        "() => document.getElementById('saksstatus').textContent.includes('Ferdigbehandlet')", timeout=60_000
+    )
+    assert f"kjøring {andre}" in s.inner_text("#saksstatus") and s.is_hidden("#los")
+    assert s.evaluate("document.body.dataset.kjoring") == andre
+    _ingen_alvorlige(side, "tildelingsmøte ferdigbehandlet")
     with s.expect_download() as nedlasting:
         s.click("#eksport")
     assert nedlasting.value.suggested_filename == f"kjoring-{andre}.xlsx"
+    # reopening needs a reason and is logged in the case's history; then «Løs på nytt» is back
+    s.fill("#gjenapne-begrunnelse", "Ny opplysning fra sykehuset.")
+    s.click("#gjenapne-skjema button[type=submit]")
+    s.wait_for_function("() => document.getElementById('saksstatus').textContent.includes('Gjenåpnet av')")
+    assert s.is_visible("#los") and not s.is_disabled("#endelig")
+    historikk = tjener.api("GET", f"/saker/{sak_id}/avslutning")["historikk"]
+    assert historikk[0]["handling"] == "gjenåpnet" and historikk[0]["begrunnelse"] == "Ny opplysning fra sykehuset."
     assert not side.feil, side.feil
 
 

@@ -47,8 +47,16 @@
     if (!tilstand.sakId) return;
     sessionStorage.setItem("allokering.sak", tilstand.sakId);
     $("forklaring").hidden = true;
-    const k = await A.sisteKjoring(tilstand.sakId);
+    $("bekreft").hidden = true;
+    svar("endelig-status", "");
+    const [siste, avs] = await Promise.all([A.sisteKjoring(tilstand.sakId), A.hent(`/saker/${tilstand.sakId}/avslutning`, pf())]);
     if (g !== generasjon) return;
+    tilstand.avslutning = avs;
+    // a finalised case shows the run its decisions come from, not a later one
+    const k = avs.ferdigbehandlet && avs.kjoring_id && (!siste || siste.id !== avs.kjoring_id)
+      ? await A.hent(`/kjoringer/${avs.kjoring_id}`) : siste;
+    if (g !== generasjon) return;
+    visAvslutning();
     $("los").textContent = k ? "Løs på nytt" : "Løs";
     if (k) await visKjoring(k, g);
     else {
@@ -136,6 +144,8 @@
     visLaaser();
     $("resultat").hidden = false;
     $("avslutt").hidden = false;
+    // an open explanation is redrawn for the new run (without moving the focus)
+    if (forrige && tilstand.valgt && !$("forklaring").hidden) visForklaring(tilstand.valgt, false);
     $("los").textContent = "Løs på nytt";
     $("kjoring-info").textContent = `Viser kjøring ${k.id} (${A.dato(k.ferdig || k.opprettet)}): ${tild.length} tildelinger, `
       + `${vente.length} på venteliste, UKP-døgn ${A.tall(k.ukp_dogn)} (${A.tall(k.ukp_kostnad_nok)} kr).`;
@@ -315,7 +325,7 @@
   const REGELSTATUS = { oppfylt: "Oppfylt", ikke_oppfylt: "Ikke oppfylt", mangler: "Mangler opplysninger", mangler_opplysninger: "Mangler opplysninger" };
   const KOMPONENTER = [["nytte", "Nytte"], ["ressurs", "Ressurs"], ["alvorlighet", "Alvorlighet"], ["mestring", "Mestring"]];
 
-  async function visForklaring(id) {
+  async function visForklaring(id, fokus = true) {
     if (!tilstand.kjoring || !krevFormal()) return;
     tilstand.valgt = id;
     for (const b of document.querySelectorAll(".sok.valgt")) b.classList.remove("valgt");
@@ -371,7 +381,7 @@
     $("laas-type").value = "tildel";
     svar("laas-melding", "");
     $("forklaring").hidden = false;
-    $("forklaring-tittel").focus();
+    if (fokus) $("forklaring-tittel").focus();
   }
 
   const enhetsnavn = (id) => (tilstand.enheter.find((e) => e.enhet_id === id) || { navn: id }).navn;
@@ -428,34 +438,65 @@
     } catch (err) { svar("laaser-melding", `Låsen ble ikke fjernet: ${err.message}`, true); }
   }
 
-  async function endelig() {
+  /** The case's state: finalised (with the run used; re-solving needs «Gjenåpne») or open. */
+  function visAvslutning() {
+    const a = tilstand.avslutning || { ferdigbehandlet: false, historikk: [] };
+    const lukket = a.ferdigbehandlet;
+    $("los").hidden = lukket;
+    $("gjenapne-skjema").hidden = !lukket;
+    $("endelig").disabled = lukket;
+    $("endelig").textContent = lukket ? "Møtets beslutninger er endelige" : "Marker møtets beslutninger som endelige";
+    const siste = a.historikk[0];
+    if (lukket) {
+      svar("saksstatus", `Ferdigbehandlet: ${a.antall} beslutninger fra kjøring ${a.kjoring_id} ble lagret av ${a.av} ${A.dato(a.tidspunkt)} («${a.begrunnelse}»). `
+        + "For å løse saken på nytt må den gjenåpnes med en begrunnelse.");
+    } else if (siste && siste.handling === "gjenåpnet") {
+      svar("saksstatus", `Gjenåpnet av ${siste.av} ${A.dato(siste.tidspunkt)}: «${siste.begrunnelse}». Beslutningene fra kjøring ${siste.kjoring_id} står til nye markeres som endelige.`);
+    } else svar("saksstatus", "");
+  }
+
+  /** First a summary and a confirmation; nothing is saved until the user confirms. */
+  function endelig() {
     const k = tilstand.kjoring;
     if (!k || !krevFormal()) return;
+    if (tilstand.avslutning && tilstand.avslutning.ferdigbehandlet) return;  // a second click does nothing
     const begrunnelse = $("endelig-begrunnelse").value.trim();
-    if (begrunnelse.length < 3) { A.melding("Skriv en begrunnelse for beslutningene.", true); $("endelig-begrunnelse").focus(); return; }
-    const oppgaver = [
-      ...tilstand.tildelinger.map((a) => [a.applicant_id, { utfall: "tildelt", enhet_id: a.unit_id, startdato: a.start_date, kjoring_id: k.id, begrunnelse }]),
-      ...tilstand.venteliste.map((v) => [v.applicant_id, { utfall: "venteliste", kjoring_id: k.id, begrunnelse }]),
-    ];
-    $("endelig").disabled = true;
-    let ferdig = 0;
-    const feil = [];
-    const arbeider = async () => {
-      while (oppgaver.length) {
-        const [id, kropp] = oppgaver.shift();
-        try { await A.hent(`/saker/${tilstand.sakId}/beslutninger/${encodeURIComponent(id)}`, pf({ metode: "PUT", kropp })); }
-        catch (e) { feil.push(`${id}: ${e.message}`); }
-        ferdig++;
-        $("endelig-status").textContent = `Lagret ${ferdig} beslutninger …`;
-      }
-    };
-    await Promise.all([arbeider(), arbeider(), arbeider(), arbeider()]);
-    $("endelig").disabled = false;
-    if (feil.length) A.melding(`${feil.length} beslutninger ble ikke lagret: ${feil.slice(0, 3).join("; ")}`, true);
-    else {
-      $("endelig-status").textContent = `Endelig: ${ferdig} beslutninger fra kjøring ${k.id} er lagret.`;
-      A.melding(`Møtets beslutninger er lagret som endelige (${ferdig} søkere, kjøring ${k.id}).`);
-    }
+    if (begrunnelse.length < 3) { svar("endelig-status", "Skriv en begrunnelse for beslutningene.", true); $("endelig-begrunnelse").focus(); return; }
+    const laaser = tilstand.laaser.filter((l) => l.aktiv).length;
+    $("bekreft-tekst").textContent = `Forslaget fra kjøring ${k.id} blir møtets endelige beslutninger: ${tilstand.tildelinger.length} søkere får plass `
+      + `og ${tilstand.venteliste.length} settes på venteliste (${tilstand.tildelinger.length + tilstand.venteliste.length} beslutninger, ${laaser} aktive låser er med). `
+      + "Saken merkes som ferdigbehandlet. For å løse den på nytt må den gjenåpnes med en begrunnelse.";
+    svar("endelig-status", "");
+    $("bekreft").hidden = false;
+    $("bekreft-tittel").focus();
+  }
+
+  async function bekreftEndelig() {
+    const k = tilstand.kjoring;
+    if (!k || !krevFormal() || $("bekreft-ja").disabled) return;
+    $("bekreft-ja").disabled = true;
+    try {
+      const a = await A.hent(`/saker/${tilstand.sakId}/ferdigbehandle`, pf({ metode: "POST", kropp: { kjoring_id: k.id, begrunnelse: $("endelig-begrunnelse").value.trim() } }));
+      tilstand.avslutning = a;
+      $("bekreft").hidden = true;
+      visAvslutning();
+      svar("endelig-status", `Endelig: ${a.antall} beslutninger fra kjøring ${a.kjoring_id} er lagret som endelige. Saken er ferdigbehandlet.`);
+    } catch (e) { svar("endelig-status", `Beslutningene ble ikke lagret: ${e.message}`, true); }
+    finally { $("bekreft-ja").disabled = false; }
+  }
+
+  async function gjenapne(e) {
+    e.preventDefault();
+    if (!krevFormal()) return;
+    const begrunnelse = $("gjenapne-begrunnelse").value.trim();
+    if (begrunnelse.length < 3) { svar("saksstatus", "Skriv hvorfor saken gjenåpnes (minst 3 tegn).", true); $("gjenapne-begrunnelse").focus(); return; }
+    try {
+      tilstand.avslutning = await A.hent(`/saker/${tilstand.sakId}/gjenapne`, pf({ metode: "POST", kropp: { begrunnelse } }));
+      $("gjenapne-begrunnelse").value = "";
+      visAvslutning();
+      svar("endelig-status", "");
+      $("los").focus();
+    } catch (err) { svar("saksstatus", `Saken ble ikke gjenåpnet: ${err.message}`, true); }
   }
 
   async function eksport() {
@@ -491,6 +532,9 @@
     $("filter-plasstype").addEventListener("change", visRutenett);
     $("laas-skjema").addEventListener("submit", lagreLaas);
     $("endelig").addEventListener("click", endelig);
+    $("bekreft-ja").addEventListener("click", bekreftEndelig);
+    $("bekreft-nei").addEventListener("click", () => { $("bekreft").hidden = true; svar("endelig-status", "Ingenting er lagret."); $("endelig").focus(); });
+    $("gjenapne-skjema").addEventListener("submit", gjenapne);
     $("eksport").addEventListener("click", eksport);
     $("vedtaksutkast").addEventListener("click", vedtaksutkast);
     document.addEventListener("click", (e) => {

@@ -58,7 +58,8 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.locator("#venteliste button.sok").first.click()
     s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{vente_id}')")
     tekst = s.inner_text("#forklaring-innhold")
-    assert "Lovhjemmel" in tekst and "Kilde" in tekst and "Total prioritet" in tekst and "Gikk foran" in tekst
+    assert "Lovhjemmel" in tekst and "Kilde" in tekst and "Gikk foran" in tekst
+    assert "Prioriteten rangerer søkerne" in tekst and "Prioritetspoeng" not in tekst
     assert re.search(r"[ST] §\d", tekst)
     assert s.evaluate("document.activeElement.id") == "forklaring-tittel"
     side.skjermbilde("tildelingsmote-forklaring")
@@ -184,6 +185,21 @@ def _ingen_soker_ider(side: Side) -> None:
         assert not SOKER_ID.search(tekst), f"søker-id i {url}"
 
 
+ENGELSKE_MND = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def _plotly_paa_bokmaal(side: Side) -> None:
+    """Our plotly locale is used: the modebar's buttons and the date ticks are in bokmål."""
+    s = side.side
+    titler = s.evaluate(
+        "() => [...document.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title') || '')"
+    )
+    assert titler and "Last ned diagrammet som PNG-bilde" in titler, titler
+    assert not any("Download" in t or "Autoscale" in t for t in titler), titler
+    tikker = s.evaluate("() => [...document.querySelectorAll('.xtick text')].map(x => x.textContent).join(' ')")
+    assert not ENGELSKE_MND.search(tikker), tikker
+
+
 def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjener, tvedestrand: int) -> None:
     s = side.side
     side.logg_inn("leder")
@@ -199,6 +215,7 @@ def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjene
     s.locator("details summary").first.click()
     assert s.locator("details table").first.is_visible()
     assert "Likebehandling etter kjønn" in s.inner_text("#diagrammer")
+    _plotly_paa_bokmaal(side)
     side.skjermbilde("ledelse")
     _ingen_alvorlige(side, "ledelse")
     _ingen_soker_ider(side)
@@ -215,7 +232,7 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     s.fill("#uker", "8")
     s.fill("#replikasjoner", "2")
     s.click("#kjor")
-    s.wait_for_function("() => document.getElementById('fase').textContent.includes('replikasjoner')")
+    s.wait_for_function("() => document.getElementById('fase').textContent.includes('simuleringer')")
     s.wait_for_function("() => document.body.dataset.scenarioKlar", timeout=150_000)
     # Six fan charts (langtid, korttid, UKP and omsorgsboliger as a whole) and two for the chosen housing type.
     punkter = _plotly_med_data(side)
@@ -251,13 +268,26 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
         "p90 ventetid (døgn)",
     ]
     boliger = tabell.locator("tbody tr td").first.inner_text()
-    assert int(boliger.replace("\u00a0", "").replace(" ", "")) > 0, boliger
+    assert int(re.sub(r"[\s\u00a0\u202f]", "", boliger)) > 0, boliger
     punkter = _plotly_med_data(side)
     assert len(punkter) == 8 and all(n > 0 for n in punkter), punkter
     with s.expect_download() as nedlasting:
         s.click("#rapport")
     assert nedlasting.value.suggested_filename.endswith(".html")
     assert "Scenariorapport" in open(nedlasting.value.path(), encoding="utf-8").read()
+    # plain bokmål, short legends (one entry per scenario), no interval below zero or occupancy above 100 %
+    tekst = s.inner_text("#innhold")
+    assert not re.search(r"\bKI\b|vifte|replikasjon", tekst, re.IGNORECASE)
+    forklaringer = s.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(el => el.querySelectorAll('.legend .traces').length)"
+    )
+    assert forklaringer and max(forklaringer) <= 2, forklaringer
+    tabeller = s.inner_text("#aarstabeller") + s.inner_text("#diagrammer")
+    assert not re.search(r"[−-]\d", tabeller), re.search(r".{20}[−-]\d.{10}", tabeller)
+    for prosent in re.findall(r"(\d+(?:,\d)?)\u00a0%", tabeller):
+        assert float(prosent.replace(",", ".")) <= 100, prosent
+    _plotly_paa_bokmaal(side)
     side.skjermbilde("scenarier")
     _ingen_alvorlige(side, "scenarier")
     _ingen_soker_ider(side)

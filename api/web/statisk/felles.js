@@ -72,10 +72,21 @@ const Allokering = (() => {
   }
 
   const esc = (x) => String(x ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  // Numbers: decimal comma and a narrow no-break space between thousands («12 345,6»).
   const tall = (x, des = 0) => (x === null || x === undefined || Number.isNaN(x)) ? "–"
-    : Number(x).toLocaleString("nb-NO", { minimumFractionDigits: des, maximumFractionDigits: des });
-  const prosent = (x) => (x === null || x === undefined) ? "–" : tall(100 * x, 1) + " %";
-  const dato = (iso) => iso ? new Date(iso.length === 10 ? iso + "T00:00:00" : iso).toLocaleDateString("nb-NO") : "–";
+    : Number(x).toLocaleString("nb-NO", { minimumFractionDigits: des, maximumFractionDigits: des }).replace(/[\u00a0 ]/g, "\u202f");
+  const prosent = (x) => (x === null || x === undefined) ? "–" : tall(100 * x, 1) + "\u00a0%";
+  const MND = ["jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."];
+  const UKEDAG = ["søn.", "man.", "tir.", "ons.", "tor.", "fre.", "lør."];
+  const somDato = (iso) => new Date(iso.length === 10 ? iso + "T00:00:00" : iso);
+  /** «5. des.» in the current year, «5. des. 2025» otherwise. */
+  const dato = (iso) => {
+    if (!iso) return "–";
+    const d = somDato(iso);
+    return `${d.getDate()}. ${MND[d.getMonth()]}` + (d.getFullYear() === new Date().getFullYear() ? "" : ` ${d.getFullYear()}`);
+  };
+  /** «man. 5. des.» (the grid's day headings). */
+  const dag = (d) => `${UKEDAG[d.getDay()]} ${d.getDate()}. ${MND[d.getMonth()]}`;
 
   const TJENESTER = {
     langtid: "Langtidsopphold", korttid: "Korttidsopphold", avlastning: "Avlastning", akutt: "ØHD/KØH",
@@ -116,7 +127,7 @@ const Allokering = (() => {
     const el = s.querySelector(".diagram");
     window.Plotly.newPlot(el, spor, {
       margin: { t: 20, r: 20, b: 60, l: 60 }, font: { family: "system-ui, sans-serif", size: 13, color: "#1a1a1a" },
-      paper_bgcolor: "#fff", plot_bgcolor: "#fff", ...oppsett,
+      paper_bgcolor: "#fff", plot_bgcolor: "#fff", separators: ",\u202f", ...oppsett,
     }, { displaylogo: false, responsive: true, locale: "nb" });
     return s;
   }
@@ -163,6 +174,6 @@ const Allokering = (() => {
   function lagreBruker(b) { sessionStorage.setItem(NOKKEL, JSON.stringify(b)); }
 
   document.addEventListener("DOMContentLoaded", oppsett);
-  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, tjeneste, utfall, tabell, diagram, saker,
+  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, dag, tjeneste, utfall, tabell, diagram, saker,
     sisteKjoring, fyllSaker, lagreBruker, ApiFeil, harTilgang: () => !document.body.dataset.ingenTilgang };
 })();

@@ -98,7 +98,9 @@
       $("fase").textContent = k.status === "done" ? "Ferdig" : k.status === "cancelled" ? "Stoppet" : "Feilet";
       if (k.status === "done") {
         await visKjoring(k, ++generasjon);
-        A.melding(`Kjøring ${k.id} er ferdig (${k.losningsstatus === "OPTIMAL" ? "bevist optimal" : "gjennomførbar"}).`);
+        A.melding(`Kjøring ${k.id} er ferdig. ${k.losningsstatus === "OPTIMAL"
+          ? "Ingen annen fordeling gir høyere prioritet totalt."
+          : "Fordelingen oppfyller alle vilkår, men tidsgrensen nådde ut før det var vist at ingen annen gir høyere prioritet totalt."}`);
       } else A.melding(k.feilmelding || "Kjøringen ble ikke fullført.", true);
     } catch (e) { A.melding(e.message, true); }
     finally { $("los").disabled = false; $("stopp").hidden = true; aktivJobb = null; }
@@ -235,8 +237,7 @@
     }
     const l = laast();
     const start = new Date(tilstand.start + "T00:00:00");
-    const fmt = { weekday: "short", day: "2-digit", month: "2-digit" };
-    const dager = Array.from({ length: h }, (_, d) => new Date(start.getTime() + d * 86400000).toLocaleDateString("nb-NO", fmt));
+    const dager = Array.from({ length: h }, (_, d) => A.dag(new Date(start.getTime() + d * 86400000)));
     const deler = ['<table class="rutenett"><caption>Søkere per enhet (rader) og dag (kolonner)</caption><thead><tr><th scope="col" class="enhet">Enhet (plasser)</th>'];
     for (const d of dager) deler.push(`<th scope="col">${A.esc(d)}</th>`);
     deler.push("</tr></thead><tbody>");
@@ -325,6 +326,16 @@
   const REGELSTATUS = { oppfylt: "Oppfylt", ikke_oppfylt: "Ikke oppfylt", mangler: "Mangler opplysninger", mangler_opplysninger: "Mangler opplysninger" };
   const KOMPONENTER = [["nytte", "Nytte"], ["ressurs", "Ressurs"], ["alvorlighet", "Alvorlighet"], ["mestring", "Mestring"]];
 
+  /** One priority scale (the number the waiting list is sorted by) and what it is made of. */
+  function prioritetsmening(p) {
+    const vent = p.total - 10 * p.poeng;
+    const del = p.kombinasjon === "leksikografisk" && (p.forrang || []).length
+      ? `Først avgjør ${p.forrang.map((f) => (f.nivaa === "hjelpebehov" ? `hjelpebehovet (${f.verdi})` : f.verdi ? "akutt innleggelse" : "at søkeren er utskrivningsklar")).join(" og ")}; deretter `
+      : "";
+    return `Prioriteten rangerer søkerne: høyere tall går foran. ${del}${del ? "teller" : "Den er"} 10 × prioritetspoengene fra komponentene (${A.tall(p.poeng)})`
+      + (del ? "" : ` pluss ventetiden i hele måneder (${A.tall(vent)}, høyst 9), som bare skiller søkere med like mange poeng`) + ".";
+  }
+
   async function visForklaring(id, fokus = true) {
     if (!tilstand.kjoring || !krevFormal()) return;
     tilstand.valgt = id;
@@ -342,32 +353,34 @@
     const generelle = regler.filter((r) => !r.place_type);
     const enhetsregler = regler.filter((r) => r.place_type);
     const regelKol = [
-      { navn: "Regel", verdi: (r) => r.rule_id },
       { navn: "Status", html: (r) => `<span class="status-${A.esc(r.status)}">${A.esc(REGELSTATUS[r.status] || r.status)}</span>` },
+      { navn: "Vurdering", verdi: (r) => r.text_nb },
       { navn: "Kilde", verdi: (r) => r.section },
       { navn: "Lovhjemmel", verdi: (r) => r.legal_basis },
-      { navn: "Vurdering", verdi: (r) => r.text_nb },
     ];
+    const enhetKol = [{ navn: "Plasstype", verdi: (r) => String(r.place_type).replaceAll("_", " ") }, ...regelKol];
     const p = f.priority || {};
     const prio = p.total === undefined ? "" : A.tabell([
       { navn: "Komponent", verdi: (r) => r[0], radhode: true },
       { navn: "Verdi", verdi: (r) => r[1] },
     ], [
       ...KOMPONENTER.map(([k, n]) => [n, p[k] === undefined ? "–" : `${p[k]}${p.kilder && p.kilder[k] ? ` (${p.kilder[k]})` : ""}`]),
-      ["Utskrivningsklar (UKP)", p.ukp ? "ja" : "nei"], ["Ventedager", p.ventedager], ["Prioritetspoeng", p.poeng], ["Total prioritet", p.total],
-    ], "Prioritetskomponenter");
+      ["Utskrivningsklar (UKP)", p.ukp ? "ja" : "nei"], ["Ventedager", A.tall(p.ventedager)], ["Prioritet", A.tall(p.total)],
+    ], "Prioritetskomponenter") + `<p class="hjelp">${A.esc(prioritetsmening(p))}</p>`;
     const forbi = (f.outranked_by || []);
     const kf = f.counterfactual || {};
     const kfTekst = Object.entries(kf).map(([k, v]) => k === "priority_needed_above"
       ? `Med prioritet over ${A.tall(v)} (søkeren har ${A.tall(p.total)}) ville søkeren fått plass.`
-      : `${k.replaceAll("_", " ")}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
+      : k === "extra_place_in_unit"
+        ? `Med én plass til på ${enhetsnavn(v)} kunne søkeren fått plass.`
+        : `Annet som ville gitt plass: ${typeof v === "object" ? JSON.stringify(v) : v}`);
     $("forklaring-tittel").textContent = `Begrunnelse for ${id}`;
     $("forklaring-innhold").innerHTML = `
       <p><strong>Utfall:</strong> ${A.esc(A.utfall(f.outcome))} · <strong>Tjeneste:</strong> ${A.esc(A.tjeneste(f.service))}
       ${a ? ` · <strong>Plass:</strong> ${A.esc(enhetsnavn(a.unit_id))} fra ${A.dato(a.start_date)}${a.open_ended ? "" : ` til ${A.dato(a.end_date)}`}` : ""}</p>
       <p>${A.esc(f.text_nb)}</p>
       <h3>Regler</h3>${generelle.length ? A.tabell(regelKol, generelle, "Vilkår for tjenesten") : "<p>Ingen generelle regler.</p>"}
-      ${enhetsregler.length ? `<details><summary>Vilkår per enhet (${enhetsregler.length})</summary><div class="tabellboks" tabindex="0" role="region" aria-label="Vilkår per enhet">${A.tabell(regelKol, enhetsregler)}</div></details>` : ""}
+      ${enhetsregler.length ? `<details><summary>Vilkår per enhet (${enhetsregler.length})</summary><div class="tabellboks" tabindex="0" role="region" aria-label="Vilkår per enhet">${A.tabell(enhetKol, enhetsregler)}</div></details>` : ""}
       <h3>Prioritet</h3>${prio || "<p>Ikke prioritert (ikke kvalifisert).</p>"}
       <h3>Gikk foran søkeren</h3>${forbi.length ? A.tabell([
         { navn: "Søker", html: (o) => `<button type="button" class="sok" data-s="${A.esc(o.applicant_id)}">${A.esc(o.applicant_id)}</button>` },

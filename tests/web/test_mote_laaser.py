@@ -71,3 +71,24 @@ def test_sandefjord_laaser_fra_saksfilen_og_laasvalg(side: Side, tjener: Tjener)
     side.skjermbilde("tildelingsmote-sandefjord-laaser")
     _ingen_alvorlige(side, "tildelingsmøte sandefjord")
     assert not side.feil, side.feil
+
+
+@pytest.mark.parametrize("bredde", [390, 768])
+def test_tildelingsmote_paa_telefon_og_nettbrett(side: Side, tjener: Tjener, tvedestrand: int, bredde: int) -> None:
+    """No sideways page scrolling on a phone or tablet: wide tables and the grid scroll in their own box."""
+    s = side.side
+    side.logg_inn("saksbehandler")
+    side.gaa_til("tildelingsmote", tvedestrand)
+    _vent_kjoring(side)
+    s.locator("#venteliste button.sok").first.click()
+    s.wait_for_function("() => !document.getElementById('forklaring').hidden")
+    s.set_viewport_size({"width": bredde, "height": 800})
+    s.wait_for_timeout(200)
+    sidebredde = s.evaluate("() => document.documentElement.scrollWidth")
+    assert sidebredde <= bredde, f"siden er {sidebredde} px bred på en skjerm på {bredde} px"
+    # the grid is wider than the screen, but scrolls inside its own (keyboard-reachable) box
+    boks = s.evaluate("() => { const b = document.getElementById('rutenett'); return [b.scrollWidth, b.clientWidth]; }")
+    assert boks[0] > boks[1] and s.get_attribute("#rutenett", "tabindex") == "0"
+    side.skjermbilde(f"tildelingsmote-{bredde}px")
+    _ingen_alvorlige(side, f"tildelingsmøte {bredde} px")
+    assert not side.feil, side.feil

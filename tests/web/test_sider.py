@@ -165,9 +165,34 @@ def test_venteliste_saksbehandler_filtre_og_oppfolging(side: Side, tjener: Tjene
     side.gaa_til("venteliste", tvedestrand)
     s.wait_for_function("() => document.body.dataset.klar === '1'")
     assert s.input_value("#sak") == str(tvedestrand)
-    prioriteter = [int(x) for x in s.locator("#liste tbody tr td:nth-child(5)").all_inner_texts()]
+    prioriteter = [int(re.sub(r"\D", "", x)) for x in s.locator("#liste tbody tr td:nth-child(5)").all_inner_texts()]
     assert prioriteter == sorted(prioriteter, reverse=True)
-    assert "Besluttet: venteliste" in s.inner_text("#liste")
+    kolonner = s.locator("#liste thead th").all_inner_texts()
+    assert {"Søknadsdato", "Dager ventet", "Vedtak"} <= {k.rstrip(" ▲▼") for k in kolonner}, kolonner
+    vedtak = s.locator("#liste tbody tr td:nth-child(8)").all_inner_texts()
+    assert any(v.startswith("Venteliste ") for v in vedtak), vedtak
+    assert all(
+        re.fullmatch(r"\d{1,2}\. \w+\.?( \d{4})?", d)
+        for d in s.locator("#liste tbody td:nth-child(6)").all_inner_texts()
+    )
+    # the columns fit at 1 366 px (no sideways scrolling inside the table box either)
+    s.set_viewport_size({"width": 1366, "height": 900})
+    assert s.evaluate(
+        "() => { const b = document.querySelector('#liste .tabellrull'); return b.scrollWidth <= b.clientWidth; }"
+    )
+    # sort by days waited (longest first), then back; search narrows the rows
+    s.click('button.sorter[data-kol="ventet"]')
+    dager = [int(re.sub(r"\D", "", x)) for x in s.locator("#liste tbody tr td:nth-child(7)").all_inner_texts()]
+    assert dager == sorted(dager, reverse=True)
+    assert s.get_attribute('#liste th:has(button[data-kol="ventet"])', "aria-sort") == "descending"
+    s.click('button.sorter[data-kol="ventet"]')
+    dager = [int(re.sub(r"\D", "", x)) for x in s.locator("#liste tbody tr td:nth-child(7)").all_inner_texts()]
+    assert dager == sorted(dager)
+    forste = s.locator("#liste tbody tr td:nth-child(2)").first.inner_text()
+    s.fill("#sok", forste)
+    assert s.locator("#liste tbody tr").count() == 1
+    s.fill("#sok", "")
+    s.click('button.sorter[data-kol="position"]')
     bydel = s.locator("#filter-bydel option").nth(1).get_attribute("value")
     s.select_option("#filter-bydel", bydel)
     assert set(s.locator("#liste tbody tr td:nth-child(4)").all_inner_texts()) == {bydel}

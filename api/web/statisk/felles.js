@@ -108,7 +108,9 @@ const Allokering = (() => {
       const tag = i === 0 && k.radhode ? 'th scope="row"' : "td";
       return `<${tag}${k.tall ? ' class="tall"' : ""}>${v}</${tag.split(" ")[0]}>`;
     }).join("") + "</tr>").join("");
-    return `<table>${tekst ? `<caption>${esc(tekst)}</caption>` : ""}<thead><tr>${hode}</tr></thead><tbody>${kropp}</tbody></table>`;
+    // a wide table scrolls sideways in its own box (keyboard-reachable), never the whole page
+    return `<div class="tabellrull" tabindex="0" role="group" aria-label="${esc(tekst || "Tabell")}"><table>${tekst ? `<caption>${esc(tekst)}</caption>` : ""}`
+      + `<thead><tr>${hode}</tr></thead><tbody>${kropp}</tbody></table></div>`;
   }
 
   let diagramNr = 0;

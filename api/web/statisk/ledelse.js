@@ -106,7 +106,7 @@
     ], r, "Utskrivningsklare pasienter: døgn i sykehus og kostnad per kjøring");
     A.diagram(boks, "UKP-døgn og kostnad", "Døgn utskrivningsklare pasienter venter i sykehus i planperioden, og kommunens kostnad, per kjøring.",
       spor, { height: 340, xaxis: { title: { text: "kjøring" }, type: "category" }, yaxis: { title: { text: "døgn" }, rangemode: "tozero" },
-        yaxis2: { title: { text: "kroner" }, overlaying: "y", side: "right", rangemode: "tozero" }, legend: { orientation: "h", y: -0.25 } }, tabell);
+        yaxis2: { title: { text: "kroner" }, overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",.0f", ticksuffix: " kr" }, legend: { orientation: "h", y: -0.25 } }, tabell);
   }
 
   function rettferdighet(boks, rf, d) {

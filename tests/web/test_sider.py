@@ -99,6 +99,10 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     assert f"kjøring {forste}" in endringer
     rad_ut = s.locator("#endringer tbody tr", has=s.locator(f'[data-s="{overstyrt_id}"]'))
     assert "Gikk ut" in rad_ut.inner_text() and "overstyrt, skal ikke tildeles" in rad_ut.inner_text()
+    # the four objective levels with their values and the change since the previous run, in plain words
+    nivaaer = s.inner_text("#nivaaer")
+    assert s.locator("#nivaaer tbody tr").count() == 4 and f"Endring siden kjøring {forste}" in nivaaer
+    assert "Ektepar" in nivaaer and "Flyttinger" in nivaaer and "Høyere er bedre" in nivaaer
     # each active lock shows its price from the engine
     assert "prioritetspoeng" in s.inner_text("#laaser") or "ingen prioritet" in s.inner_text("#laaser")
     rad = s.locator(".rutenett tbody tr", has=s.locator(f'[data-s="{laast_id}"]'))
@@ -144,7 +148,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
         "() => document.getElementById('saksstatus').textContent.includes('Ferdigbehandlet')", timeout=60_000
     )
     assert f"kjøring {andre}" in s.inner_text("#saksstatus") and s.is_hidden("#los")
-    assert s.evaluate("document.body.dataset.kjoring") == andre
+    assert _vent_kjoring(side) == andre
     _ingen_alvorlige(side, "tildelingsmøte ferdigbehandlet")
     with s.expect_download() as nedlasting:
         s.click("#eksport")
@@ -342,6 +346,8 @@ def test_innlogging_feil_passord_og_rolle_uten_tilgang(side: Side, tjener: Tjene
     side.logg_inn("leder")
     side.gaa_til("tildelingsmote")
     s.wait_for_function("() => document.getElementById('melding').textContent.includes('har ikke tilgang')")
+    # no form or control outside the role: only the heading and the message are shown
+    assert s.locator("main input:visible, main select:visible, main button:visible").count() == 0
     assert not s.locator("#meny a[href='/web/tildelingsmote']").is_visible()
     assert not side.feil, side.feil
 

@@ -169,6 +169,8 @@ const Allokering = (() => {
       if (roller && !roller.split(" ").includes(bruker.rolle)) {
         melding(`Rollen «${bruker.rolle}» har ikke tilgang til denne siden.`, true);
         document.body.dataset.ingenTilgang = "1";
+        // no forms or controls outside the role: only the heading and the message stay
+        for (const el of document.querySelectorAll("main > :not(h1):not(#melding)")) el.hidden = true;
       }
     }
   }

@@ -140,6 +140,7 @@
     tilstand.laaser = laaser;
     if (forrige) visEndringer(forrige);
     else $("endringer").hidden = true;
+    visNivaaer(forrige);
     fyllFiltre();
     visRutenett();
     visVenteliste();
@@ -157,6 +158,37 @@
   }
 
   const NIVAAER = [["plassering", "Prioritet (nivå 1)"], ["ektepar", "Ektepar samlet (nivå 2)"], ["preferanser", "Ønsket institusjon (nivå 3)"], ["flyttinger", "Flyttinger (nivå 4)"]];
+
+  const NIVAAMENING = {
+    plassering: "Summen av prioriteten til dem som får plass, vektet med hvor tidlig de får den. Høyere er bedre.",
+    ektepar: "Ektepar som ønsker å bo sammen og får plass på samme institusjon. Høyere er bedre.",
+    preferanser: "Poeng for plass på søkerens første, andre eller tredje ønskede institusjon (3, 2 og 1). Høyere er bedre.",
+    flyttinger: "Nåværende beboere som må flytte for at fordelingen skal gå opp. Lavere er bedre.",
+  };
+
+  /** The four levels of the objective, their values, the change since the previous run, in plain words. */
+  function visNivaaer(forrige) {
+    const o = tilstand.objektiv;
+    if (!o) { $("nivaaer").hidden = true; return; }
+    const f = forrige && forrige.objektiv;
+    const rader = NIVAAER.filter(([k]) => o[k]).map(([k, navn]) => {
+      const x = o[k], y = f && f[k];
+      const d = y ? x.value - y.value : null;
+      return {
+        navn, mening: NIVAAMENING[k], verdi: A.tall(x.value),
+        endring: d === null ? "–" : d === 0 ? "Uendret" : `${d > 0 ? "+" : "−"}${A.tall(Math.abs(d))} (var ${A.tall(y.value)})`,
+        sikker: x.proven ? "Ingen annen fordeling gir mer på dette nivået." : `Tidsgrensen nådde ut; beste mulige er høyst ${A.tall(x.bound)}.`,
+      };
+    });
+    $("nivaaer-innhold").innerHTML = A.tabell([
+      { navn: "Nivå", verdi: (r) => r.navn, radhode: true },
+      { navn: "Hva det måler", verdi: (r) => r.mening },
+      { navn: "Verdi", verdi: (r) => r.verdi, tall: true },
+      { navn: f ? `Endring siden kjøring ${forrige.kjoring.id}` : "Endring", verdi: (r) => r.endring, tall: true },
+      { navn: "Sikkerhet", verdi: (r) => r.sikker },
+    ], rader, `Målfunksjonen i kjøring ${tilstand.kjoring.id}`);
+    $("nivaaer").hidden = false;
+  }
 
   /** «Endringer siden forrige kjøring»: who came in, who left, who moved, and why (locks, displaced søkere). */
   function visEndringer(forrige) {

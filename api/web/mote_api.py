@@ -25,7 +25,7 @@ from allokering.regler import kvalifiser
 from api import tjenester
 from api.db import Beslutning, LaasRad, Moteavslutning
 from api.dependencies import Id, Person, Ses, SokerId, ferdig_kjoring, hent_sak
-from api.schemas import FEILSVAR
+from api.schemas import eks
 from modeller.kodeverk import Laastype
 from modeller.lasting import Inndatafeil
 
@@ -84,7 +84,23 @@ def _iso(x: Any) -> str | None:
         "Låsene i saksfilen (nyeste versjon; `kilde` = `saksfil`, `nr` = plass i filens liste) og møtets låser "
         "(`kilde` = `møtet`, også fjernede), med hvem, hvorfor og når. Saksbehandler, med formål."
     ),
-    responses=FEILSVAR,
+    responses=eks(
+        [
+            {
+                "kilde": "saksfil",
+                "id": None,
+                "nr": 0,
+                "soker_id": "S-000227",
+                "type": "ikke_tildel",
+                "enhet_id": None,
+                "begrunnelse": "Søker ønsker å vente.",
+                "opprettet_av": "tildelingsmøtet",
+                "opprettet": "2026-12-04T10:00:00",
+                "aktiv": True,
+                "versjon": 1,
+            }
+        ]
+    ),
 )
 def laaser_oversikt(s: Ses, b: Person, sak_id: Id) -> list[dict[str, Any]]:
     hent_sak(s, sak_id, b)
@@ -137,7 +153,26 @@ def laaser_oversikt(s: Ses, b: Person, sak_id: Id) -> list[dict[str, Any]]:
         "Enhetene der søkeren oppfyller vilkårene og det er ledig plass minst én dag i planperioden (etter "
         "sakens andre låser til enheten), og hvorfor de andre enhetene mangler. Saksbehandler, med formål."
     ),
-    responses=FEILSVAR,
+    responses=eks(
+        {
+            "soker_id": "S-000014",
+            "tjeneste": "langtid",
+            "kvalifisert": True,
+            "enheter": [
+                {
+                    "enhet_id": "E-STR-1",
+                    "navn": "Strandhjemmet 1",
+                    "plasstype": "langtid_somatisk",
+                    "ledige_dager": 12,
+                    "naverende": False,
+                }
+            ],
+            "utelatt": [
+                {"grunn": "ingen ledig plass noen dag i planperioden", "antall": 1, "enheter": ["Strandhjemmet 2"]}
+            ],
+            "hindringer": [],
+        }
+    ),
 )
 def laasvalg(s: Ses, b: Person, sak_id: Id, soker_id: SokerId) -> dict[str, Any]:
     hent_sak(s, sak_id, b)
@@ -234,7 +269,25 @@ class Laaspriser(BaseModel):
         "Resultatets `locks[]` (med `price_level1` og `displaced`) og `objective` (målfunksjonen per nivå), uten "
         "resten av resultatet. Saksbehandler, med formål."
     ),
-    responses=FEILSVAR,
+    responses=eks(
+        {
+            "kjoring_id": 7,
+            "locks": [
+                {
+                    "applicant_id": "S-000014",
+                    "type": "tildel",
+                    "unit_id": "E-STR-1",
+                    "reason": "Møtet 27.11.",
+                    "locked_by": "kari",
+                    "price_level1": 120,
+                    "price_proven": True,
+                    "price_scope": "familie",
+                    "displaced": ["S-000020"],
+                }
+            ],
+            "objective": {"plassering": {"value": 381265, "bound": 381265, "proven": True}},
+        }
+    ),
 )
 def laaspriser(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
     k = ferdig_kjoring(s, kjoring_id, b)
@@ -305,7 +358,17 @@ def _avslutning_ut(s: Session, sak_id: int) -> dict[str, Any]:
     tags=["beslutninger"],
     summary="Er saken ferdigbehandlet i møtet?",
     description="Sakens tilstand (ferdigbehandlet med kjøringen, eller åpen) og historikken med gjenåpninger.",
-    responses=FEILSVAR,
+    responses=eks(
+        {
+            "ferdigbehandlet": True,
+            "kjoring_id": 7,
+            "antall": 49,
+            "av": "kari",
+            "tidspunkt": "2026-12-04T11:00:00",
+            "begrunnelse": "Vedtatt i tildelingsmøtet.",
+            "historikk": [],
+        }
+    ),
 )
 def avslutning(s: Ses, b: Person, sak_id: Id) -> dict[str, Any]:
     hent_sak(s, sak_id, b)
@@ -322,7 +385,17 @@ def avslutning(s: Ses, b: Person, sak_id: Id) -> dict[str, Any]:
         "markerer saken som ferdigbehandlet med kjøringen. Er saken allerede ferdigbehandlet med samme kjøring, "
         "skjer ingenting (samme svar); med en annen kjøring svarer den 409 (gjenåpne først)."
     ),
-    responses=FEILSVAR,
+    responses=eks(
+        {
+            "ferdigbehandlet": True,
+            "kjoring_id": 7,
+            "antall": 49,
+            "av": "kari",
+            "tidspunkt": "2026-12-04T11:00:00",
+            "begrunnelse": "Vedtatt i tildelingsmøtet.",
+            "historikk": [],
+        }
+    ),
 )
 def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[str, Any]:
     hent_sak(s, sak_id, b)
@@ -396,7 +469,17 @@ def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[st
         "Gjør det mulig å løse saken på nytt. Hvem, når og hvorfor lagres i sakens historikk (og tilgangsloggen). "
         "Beslutningene som er lagret, står til møtet markerer nye som endelige."
     ),
-    responses=FEILSVAR,
+    responses=eks(
+        {
+            "ferdigbehandlet": True,
+            "kjoring_id": 7,
+            "antall": 49,
+            "av": "kari",
+            "tidspunkt": "2026-12-04T11:00:00",
+            "begrunnelse": "Vedtatt i tildelingsmøtet.",
+            "historikk": [],
+        }
+    ),
 )
 def gjenapne(s: Ses, b: Person, sak_id: Id, inn: GjenapneInn) -> dict[str, Any]:
     hent_sak(s, sak_id, b)

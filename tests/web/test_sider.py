@@ -244,6 +244,14 @@ def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjene
     s.locator("details summary").first.click()
     assert s.locator("details table").first.is_visible()
     assert "Likebehandling etter kjønn" in s.inner_text("#diagrammer")
+    # headline figures first, then the charts; the trend is per week from the meeting's decisions
+    nokkel = s.inner_text("#nokkeltall")
+    for tekst in ("venter på plass nå", "p90", "Belegg per plasstype", "UKP denne måneden", "UKP hittil i år"):
+        assert tekst in nokkel, tekst
+    assert s.evaluate("() => document.querySelector('#diagrammer > section').id") == "nokkeltall"
+    assert "Ventelisten per uke" in s.inner_text(
+        "#diagrammer"
+    ) and "Lengden på ventelisten over tid" not in s.inner_text("#diagrammer")
     _plotly_paa_bokmaal(side)
     side.skjermbilde("ledelse")
     _ingen_alvorlige(side, "ledelse")

@@ -280,6 +280,7 @@ def _kort(sc: Scenario, uker: int, replikasjoner: int) -> Scenario:
                 "kommune": "sandefjord",
                 "startaar": 2026,
                 "sluttaar": 2040,
+                "endringsaar": [2029, 2033],
             }
         ]
     ),
@@ -299,6 +300,7 @@ def eksempler(_b: Planlegger) -> list[dict[str, Any]]:
                 "kommune": sc.kommune,
                 "startaar": sc.startaar,
                 "sluttaar": sc.sluttaar,
+                "endringsaar": sorted({e.fra_aar for e in sc.kapasitetsplan}),
             }
         )
     return ut

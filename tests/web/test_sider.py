@@ -266,6 +266,10 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     s.wait_for_function("() => document.querySelectorAll('#a-eksempel option').length >= 2")
     s.select_option("#a-eksempel", "sandefjord_dagens_kapasitet.yaml")
     s.select_option("#b-eksempel", "sandefjord_skjermet_2029.yaml")
+    # the default horizon reaches as far as the page allows toward B's changes, and a warning says they lie beyond
+    assert s.input_value("#uker") == "104"
+    advarsel = s.inner_text("#horisont-advarsel")
+    assert "2029 og 2033" in advarsel and "allokering scenario run" in advarsel
     s.fill("#uker", "8")
     s.fill("#replikasjoner", "2")
     s.click("#kjor")

@@ -171,14 +171,37 @@
     return `${A.tall(f(r[k]), d)}${e} (${A.tall(f(r[`${k}_ki_lav`]), d)} – ${A.tall(f(r[`${k}_ki_hoy`]), d)}${e})`;
   };
 
+  let eksempler = [];
+  const MAKS_UKER = Number(document.getElementById("uker")?.max || 104);
+
+  /** The default horizon covers every capacity change in the chosen example files (up to what the web page may
+   * run); when the changes lie beyond it, say so: the results would be the same for A and B. */
+  function sjekkHorisont(settStandard) {
+    const valgt = ["a-eksempel", "b-eksempel"].map((id) => eksempler.find((x) => x.fil === $(id).value)).filter(Boolean);
+    const aar = [...new Set(valgt.flatMap((x) => x.endringsaar || []))].sort();
+    const start = Math.min(...valgt.map((x) => x.startaar));
+    const trengs = aar.length ? Math.ceil((aar[aar.length - 1] - start) * 52.18) + 8 : 0;
+    if (settStandard && trengs) $("uker").value = String(Math.max(26, Math.min(MAKS_UKER, trengs)));
+    const uker = Number($("uker").value);
+    const utenfor = aar.filter((a) => Math.ceil((a - start) * 52.18) >= uker);
+    $("horisont-advarsel").textContent = utenfor.length
+      ? `Kapasitetsendringene fra ${utenfor.join(" og ")} kommer etter de ${uker} ukene som simuleres (fra ${start}). `
+        + "Resultatene viser derfor ikke virkningen av dem, og A og B kan bli like. "
+        + (trengs > MAKS_UKER ? `Nettsiden kan simulere høyst ${MAKS_UKER} uker; kjør hele horisonten med «allokering scenario run».` : "Øk antall uker.")
+      : "";
+  }
+
   document.addEventListener("DOMContentLoaded", async () => {
     if (!A.bruker || !A.harTilgang()) return;
     try {
-      const eks = await A.hent("/scenarier/eksempler");
-      const valg = eks.map((x) => `<option value="${A.esc(x.fil)}">${A.esc(x.navn)}</option>`).join("");
+      eksempler = await A.hent("/scenarier/eksempler");
+      const valg = eksempler.map((x) => `<option value="${A.esc(x.fil)}">${A.esc(x.navn)}</option>`).join("");
       $("a-eksempel").innerHTML = valg;
       $("b-eksempel").innerHTML = '<option value="">Ingen sammenligning</option>' + valg;
+      sjekkHorisont(true);
     } catch (e) { A.melding(e.message, true); }
+    for (const id of ["a-eksempel", "b-eksempel"]) $(id).addEventListener("change", () => sjekkHorisont(true));
+    $("uker").addEventListener("change", () => sjekkHorisont(false));
     $("scenario-skjema").addEventListener("submit", kjor);
   });
 })();

@@ -45,6 +45,7 @@ def test_sandefjord_laaser_fra_saksfilen_og_laasvalg(side: Side, tjener: Tjener)
     # a placed søker: the form offers only eligible units with room; the rest are explained
     sok = s.locator(".rutenett button.sok.start").first
     sid = sok.get_attribute("data-s")
+    assert "prioritet" in (sok.get_attribute("title") or "") and "fra " in (sok.get_attribute("title") or "")
     sok.click()
     s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{sid}')")
     tilbudt = s.locator("#laas-enhet option").count() - 1

@@ -264,7 +264,7 @@
       const rad = per.get(a.unit_id);
       if (!rad) continue;
       for (const p of (a.periods && a.periods.length ? a.periods : [a])) {
-        for (let d = Math.max(0, p.start_day); d <= Math.min(h - 1, p.end_day); d++) rad[d].push([a.applicant_id, d === p.start_day]);
+        for (let d = Math.max(0, p.start_day); d <= Math.min(h - 1, p.end_day); d++) rad[d].push([a.applicant_id, d === p.start_day, a]);
       }
     }
     const l = laast();
@@ -280,11 +280,15 @@
         const celle = rad[d];
         const full = e.dager[d] && e.dager[d].belagt >= e.kapasitet;
         deler.push(full ? '<td class="full">' : "<td>");
-        for (const [id, forst] of celle) {
+        for (const [id, forst, a] of celle) {
           const merke = l.has(id) ? " (låst)" : "";
+          // hover details: place type, priority, period, move and couple (the explanation is one click away)
+          const hint = `${id}: ${String(a.place_type || "").replaceAll("_", " ")}, prioritet ${A.tall(a.priority)}, fra ${A.dato(a.start_date)}`
+            + `${a.open_ended ? "" : ` til ${A.dato(a.end_date)}`}${a.move ? `, flytter fra ${enhetsnavn(a.move_from_unit)}` : ""}`
+            + `${a.together_with ? `, sammen med ektefellen ${a.together_with}` : ""}${merke}. Velg for å se begrunnelsen og låse.`;
           deler.push(forst
-            ? `<button type="button" class="sok start" data-s="${A.esc(id)}">${A.esc(id)}${merke}</button>`
-            : `<span class="sok" data-s="${A.esc(id)}">${A.esc(id)}</span>`);
+            ? `<button type="button" class="sok start" data-s="${A.esc(id)}" title="${A.esc(hint)}">${A.esc(id)}${merke}</button>`
+            : `<span class="sok" data-s="${A.esc(id)}" title="${A.esc(hint)}">${A.esc(id)}</span>`);
         }
         deler.push("</td>");
       }

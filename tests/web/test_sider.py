@@ -329,6 +329,14 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     for prosent in re.findall(r"(\d+(?:,\d)?)\u00a0%", tabeller):
         assert float(prosent.replace(",", ".")) <= 100, prosent
     _plotly_paa_bokmaal(side)
+    # every table can be downloaded as CSV (semicolons, numbers without thin spaces)
+    assert s.locator("#resultat button.csv").count() == s.locator("#resultat table").count() > 0
+    with s.expect_download() as csv_nedlasting:
+        s.locator("#aarstabeller button.csv").first.click()
+    assert csv_nedlasting.value.suggested_filename.endswith(".csv")
+    innhold = open(csv_nedlasting.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert innhold[0].startswith('"År";') and len(innhold) >= 2 and "\u202f" not in innhold[1]
+    assert re.match(r"\"\d{4}\";\"[\d,]+\";\"[\d,]+\";\"[\d,]+\";", innhold[1]), innhold[1]
     side.skjermbilde("scenarier")
     _ingen_alvorlige(side, "scenarier")
     _ingen_soker_ider(side)

@@ -134,6 +134,50 @@ const Allokering = (() => {
     return s;
   }
 
+  /** A «Last ned CSV» button after every table in ``boks`` (semicolon-separated, UTF-8 with BOM, so Excel with
+   * Norwegian settings opens it with the decimal commas as numbers). */
+  function csvKnapper(boks, prefiks) {
+    boks.querySelectorAll("table").forEach((tab, i) => {
+      const rull = tab.closest(".tabellrull") || tab;
+      if (rull.nextElementSibling && rull.nextElementSibling.classList.contains("csv")) return;
+      const tittel = tab.caption ? tab.caption.textContent.trim() : `tabell ${i + 1}`;
+      const knapp = document.createElement("button");
+      knapp.type = "button";
+      knapp.className = "sekundaer csv";
+      knapp.textContent = `Last ned CSV (for Excel): ${tittel}`;
+      knapp.addEventListener("click", () => {
+        const tekst = (c) => c.innerText.replace(/[▲▼]/g, "").trim();
+        // a number keeps its decimal comma but loses thin spaces and «%», so Excel reads it as a number
+        const TALL = /^[−-]?\d[\d\u202f\u00a0 ]*(,\d+)?(\u00a0%| %)?$/;
+        const tall = (v) => v.replace(/[\u202f\u00a0 ]|%/g, "").replace("−", "-");
+        const INTERVALL = /^(.+?) \((.+?) – (.+?)\)$/;
+        const [hode, ...kropp] = [...tab.rows].map((r) => [...r.cells].map(tekst));
+        // «value (low – high)» becomes three columns: value, lower and upper bound
+        const delt = hode.map((_, j) => kropp.length > 0 && kropp.every((r) => r[j] === undefined || r[j] === "–" || INTERVALL.test(r[j])) && kropp.some((r) => INTERVALL.test(r[j] || "")));
+        const felt = (v) => `"${(TALL.test(v) ? tall(v) : v).replace(/"/g, '""')}"`;
+        const ut = [hode.flatMap((h, j) => (delt[j] ? [h, `${h} nedre`, `${h} øvre`] : [h])).map(felt).join(";")];
+        for (const r of kropp) {
+          ut.push(r.flatMap((v, j) => {
+            if (!delt[j]) return [v];
+            const m = INTERVALL.exec(v);
+            return m ? [m[1], m[2], m[3]] : [v, "", ""];
+          }).map(felt).join(";"));
+        }
+        const rader = ut;
+        const blob = new Blob(["\ufeff" + rader.join("\r\n")], { type: "text/csv;charset=utf-8" });
+        const a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        const slug = tittel.toLocaleLowerCase("nb").replace(/[^a-z0-9æøå]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+        a.download = `${prefiks}-${slug || i + 1}.csv`;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      });
+      rull.after(knapp);
+    });
+  }
+
   async function saker() {
     const ut = [];
     for (let side = 1; ; side++) {
@@ -178,6 +222,6 @@ const Allokering = (() => {
   function lagreBruker(b) { sessionStorage.setItem(NOKKEL, JSON.stringify(b)); }
 
   document.addEventListener("DOMContentLoaded", oppsett);
-  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, dag, tjeneste, utfall, tabell, diagram, saker,
+  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, dag, tjeneste, utfall, tabell, diagram, csvKnapper, saker,
     sisteKjoring, fyllSaker, lagreBruker, ApiFeil, harTilgang: () => !document.body.dataset.ingenTilgang };
 })();

@@ -127,6 +127,7 @@
       try { await A.lastNed(`/scenarier/kjoringer/${jobbId}/rapport`, `scenariorapport-${jobbId}.html`); A.melding("Rapporten er lastet ned."); }
       catch (err) { A.melding(err.message, true); }
     };
+    A.csvKnapper($("resultat"), `scenario-${jobbId}`);
     document.body.dataset.scenarioKlar = String(jobbId);
   }
 
@@ -158,6 +159,7 @@
       { navn: "Belegg", verdi: (r) => ki(r, `belegg_${tj}`, 3), tall: true },
       { navn: "p90 ventetid (døgn)", verdi: (r) => ki(r, `vent_p90_${tj}`, 0), tall: true },
     ], s.aar, `${s.navn} – ${navn}`) : `<p>${A.esc(s.navn)}: ingen boliger av typen «${A.esc(navn)}».</p>`).join("");
+    A.csvKnapper($("resultat"), `scenario-${jobbId}`);
     document.body.dataset.boligtype = tj;
   }
 

@@ -329,6 +329,12 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     for prosent in re.findall(r"(\d+(?:,\d)?)\u00a0%", tabeller):
         assert float(prosent.replace(",", ".")) <= 100, prosent
     _plotly_paa_bokmaal(side)
+    # A and B compared as paired differences with a confidence interval, one row per year
+    assert s.is_visible("#forskjeller-seksjon")
+    assert (
+        s.locator("#forskjeller tbody tr").count() == s.locator("#aarstabeller table").first.locator("tbody tr").count()
+    )
+    assert "minus" in s.inner_text("#forskjeller")
     # every table can be downloaded as CSV (semicolons, numbers without thin spaces)
     assert s.locator("#resultat button.csv").count() == s.locator("#resultat table").count() > 0
     with s.expect_download() as csv_nedlasting:

@@ -127,6 +127,7 @@
       try { await A.lastNed(`/scenarier/kjoringer/${jobbId}/rapport`, `scenariorapport-${jobbId}.html`); A.melding("Rapporten er lastet ned."); }
       catch (err) { A.melding(err.message, true); }
     };
+    visForskjeller(res);
     A.csvKnapper($("resultat"), `scenario-${jobbId}`);
     document.body.dataset.scenarioKlar = String(jobbId);
   }
@@ -161,6 +162,27 @@
     ], s.aar, `${s.navn} – ${navn}`) : `<p>${A.esc(s.navn)}: ingen boliger av typen «${A.esc(navn)}».</p>`).join("");
     A.csvKnapper($("resultat"), `scenario-${jobbId}`);
     document.body.dataset.boligtype = tj;
+  }
+
+  /** B − A per year, paired within each simulation (common random numbers), with a 95 % confidence interval. */
+  function visForskjeller(res) {
+    const f = res.forskjeller || [];
+    $("forskjeller-seksjon").hidden = !f.length;
+    if (!f.length) { $("forskjeller").innerHTML = ""; return; }
+    const diff = (r, k, des, prosent = false) => {
+      if (r[k] === undefined || r[k] === null) return "–";
+      const s = (x) => { const v = prosent ? 100 * x : x; return `${v > 0 ? "+" : v < 0 ? "−" : ""}${A.tall(Math.abs(v), des)}`; };
+      const e = prosent ? " %-poeng" : "";
+      return `${s(r[k])}${e} (${s(r[`${k}_ki_lav`])} – ${s(r[`${k}_ki_hoy`])})`;
+    };
+    $("forskjeller").innerHTML = A.tabell([
+      { navn: "År", verdi: (r) => r.aar, radhode: true },
+      { navn: "Venteliste langtid", verdi: (r) => diff(r, "venteliste_langtid", 1), tall: true },
+      { navn: "Venteliste korttid", verdi: (r) => diff(r, "venteliste_korttid", 1), tall: true },
+      { navn: "Belegg langtid", verdi: (r) => diff(r, "belegg_langtid", 1, true), tall: true },
+      { navn: "UKP-døgn", verdi: (r) => diff(r, "ukp_dogn", 0), tall: true },
+      { navn: "UKP-kostnad (kr)", verdi: (r) => diff(r, "ukp_kostnad_nok", 0), tall: true },
+    ], f, `${res.scenarier[1].navn} minus ${res.scenarier[0].navn}`);
   }
 
   /** A yearly value with its 95 % interval, never below 0; occupancy in per cent, never above 100. */

@@ -590,6 +590,17 @@ def lag_brevgrunnlag(
             merknader.append("Du får bo sammen med ektefellen din ved samme institusjon.")
         if t is not None and t.get("shares_flat_with"):
             merknader.append("Du og ektefellen din deler leilighet.")
+        par = next((c for c in resultat.get("couples", []) if sid in c.get("applicant_ids", [])), None)
+        if par is not None and par.get("split") and s is not None and s.onsker_bo_sammen:
+            grunn = (
+                "det var ingen ledige plasser til dere begge ved samme institusjon i denne perioden"
+                if par.get("cost_known") and par.get("cost_to_keep_together") is None
+                else "det ville ført til at søkere med høyere prioritet måtte vente"
+            )
+            merknader.append(
+                f"Dere ønsket å bo sammen, men dere har ikke fått plass ved samme institusjon fordi {grunn}. "
+                "Kommunen vurderer dette på nytt når det blir ledig plass."
+            )
         kontekst: dict[str, Any] = {
             "kommune": kommune,
             "avsender": str(d.get("avsender") or ""),

@@ -211,6 +211,7 @@ def venteliste(doc: Dokument) -> None:
     _p(doc, "{%p if plass_i_ko %}")
     _p(doc, "{{ plass_i_ko }}")
     _p(doc, "{%p endif %}")
+    _merknader(doc)
     doc.add_heading("Oppfølging mens du venter", level=2)
     _p(doc, "{{ oppfolging }}")
     doc.add_heading("Begrunnelse", level=2)

@@ -467,3 +467,23 @@ def test_sandefjords_boliger_for_tre_aar(tmp_path: Path) -> None:
     mal, t = _brev_for(s, tmp_path, "A")
     assert mal == "innvilget" and "Kommunale boliger tildeles for 3 år. Leieforholdet kan forlenges (punkt 6)." in t
     assert "varig (uten sluttdato)" not in t
+
+
+def test_delt_ektepar_forklares_uten_ektefellens_id(tmp_path: Path) -> None:
+    """S §4.22: «Ektepar der begge vurderes til å ha rett på langtidsplass i institusjon og som ønsker å bo sammen,
+    bør gis muligheten så langt som mulig.» A split couple is explained in both letters, without the spouse's id."""
+    s = fabrikk.sak(
+        [
+            fabrikk.soker("A", ektefelle_id="B", onsker_bo_sammen=True),
+            fabrikk.soker("B", ektefelle_id="A", onsker_bo_sammen=True, iplos={"spise": 2}),
+        ],
+        [fabrikk.enhet("U", "I", "langtid_somatisk", 1)],
+    )
+    res = json.loads(json.dumps(kjor(s, RASK), ensure_ascii=False, default=str))
+    (par,) = res["couples"]
+    assert par["split"]
+    for sid, annen in (("A", "B"), ("B", "A")):
+        (sti,) = lag_brev(res, s, tmp_path / sid, sokere=[sid], brevdato=BREVDATO)
+        t = tekst(sti)
+        assert "Dere ønsket å bo sammen, men dere har ikke fått plass ved samme institusjon" in t, sid
+        assert not re.search(rf"\b{annen}\b", t.replace("Vår referanse", "")), sid

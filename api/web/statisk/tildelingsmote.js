@@ -314,6 +314,11 @@
   /** The lock form offers only the units the API says the søker can be locked to; the others are explained. */
   function fyllLaasvalg(valg, foreslatt) {
     const s = $("laas-enhet");
+    if (valg.feil) {
+      s.innerHTML = '<option value="">Ingen bestemt enhet</option>';
+      $("laas-enhet-hjelp").innerHTML = `<p class="advarsel">Enhetene søkeren kan låses til, kunne ikke hentes: ${A.esc(valg.feil)}</p>`;
+      return;
+    }
     s.innerHTML = '<option value="">Ingen bestemt enhet</option>'
       + valg.enheter.map((e) => `<option value="${A.esc(e.enhet_id)}">${A.esc(e.navn)}${e.naverende ? " (nåværende plass)" : ""}</option>`).join("");
     s.value = valg.enheter.some((e) => e.enhet_id === foreslatt) ? foreslatt : "";
@@ -383,7 +388,8 @@
     try {
       [f, valg] = await Promise.all([
         A.hent(`/kjoringer/${tilstand.kjoring.id}/forklaringer/${encodeURIComponent(id)}`, pf()),
-        A.hent(`/saker/${tilstand.sakId}/laasvalg/${encodeURIComponent(id)}`, pf()),
+        // the explanation is shown even if the lock choices cannot be fetched (e.g. the søker left the case)
+        A.hent(`/saker/${tilstand.sakId}/laasvalg/${encodeURIComponent(id)}`, pf()).catch((e) => ({ feil: e.message })),
       ]);
     } catch (e) { A.melding(e.message, true); return; }
     const a = tilstand.tildelinger.find((x) => x.applicant_id === id);

@@ -51,8 +51,8 @@
       { navn: "Enhet", verdi: (e) => `${e.navn} (${e.kapasitet} plasser)`, radhode: true },
       ...datoer.map((d, i) => ({ navn: A.dato(d), verdi: (e) => `${e.dager[i].belagt}`, tall: true })),
     ], enheter, "Belagte plasser per enhet og dag");
-    A.diagram(boks, "Belegg per enhet over tid", `Andel belagte plasser per enhet og dag i planperioden (nåværende opphold pluss foreslåtte tildelinger), ${enheter.length} enheter.`,
-      [{ type: "heatmap", x: datoer, y, z, zmin: 0, zmax: 100, colorscale: "YlOrRd", reversescale: true, colorbar: { title: { text: "belegg %" } },
+    A.diagram(boks, "Belegg per enhet over tid", `Andel belagte plasser per enhet og dag i planperioden (nåværende opphold pluss foreslåtte tildelinger), ${enheter.length} enheter. Fargene skiller mellom 70 % (lys) og 100 % (mørk rød); lavere belegg vises lyst.`,
+      [{ type: "heatmap", x: datoer, y, z, zmin: 70, zmax: 100, colorscale: "YlOrRd", reversescale: true, colorbar: { title: { text: "belegg %" }, ticksuffix: " %" },
         hovertemplate: "%{y}<br>%{x}: %{z} %<extra></extra>" }],
       { height: Math.max(320, 22 * enheter.length + 100), margin: { l: 320, t: 10, r: 20, b: 60 }, yaxis: { automargin: true, autorange: "reversed" } }, tabell);
   }

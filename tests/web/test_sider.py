@@ -94,7 +94,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     andre = _vent_kjoring(side, forste)
     assert andre != forste
     # «Endringer siden forrige kjøring»: the overridden søker left, with the override as the reason
-    assert s.is_visible("#endringer")
+    assert s.is_visible("#endringer"), (s.inner_text("#kjoring-info"), s.inner_text("#melding"), s.url)
     endringer = s.inner_text("#endringer")
     assert f"kjøring {forste}" in endringer
     rad_ut = s.locator("#endringer tbody tr", has=s.locator(f'[data-s="{overstyrt_id}"]'))

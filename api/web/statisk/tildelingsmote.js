@@ -60,8 +60,12 @@
     $("los").textContent = k ? "Løs på nytt" : "Løs";
     if (k) await visKjoring(k, g);
     else {
-      $("resultat").hidden = true;
-      $("avslutt").hidden = true;
+      // a case without runs: nothing of another case's run may linger (state, panels, the page's run marker)
+      tilstand.kjoring = null;
+      tilstand.tildelinger = [];
+      tilstand.venteliste = [];
+      delete document.body.dataset.kjoring;
+      for (const id of ["resultat", "avslutt", "endringer", "nivaaer"]) $(id).hidden = true;
       $("kjoring-info").textContent = "Saken er ikke løst ennå. Trykk «Løs».";
       await lastLaaser();
     }

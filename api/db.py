@@ -329,6 +329,21 @@ class Beslutning(Base):
     gjeldende: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class Moteavslutning(Base):
+    """The meeting finalised a case («ferdigbehandlet», with the run its decisions come from) or reopened it
+    («gjenåpnet», with a reason). The latest row is the case's state; rows are never changed."""
+
+    __tablename__ = "moteavslutninger"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    kjoring_id: Mapped[int | None] = mapped_column(ForeignKey("kjoringer.id", ondelete="SET NULL"))
+    handling: Mapped[str] = mapped_column(String(20))
+    antall: Mapped[int] = mapped_column(Integer, default=0)
+    begrunnelse: Mapped[str] = mapped_column(Text)
+    av: Mapped[str] = mapped_column(String(100))
+    tidspunkt: Mapped[datetime] = mapped_column(DateTime, default=naa)
+
+
 class Tilgangslogg(Base):
     """One row per read or write of personal data (and per refused attempt)."""
 

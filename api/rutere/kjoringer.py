@@ -49,6 +49,7 @@ from api.schemas import (
     eks,
 )
 from api.schemas import Side as SideUt
+from api.web.mote_api import er_ferdigbehandlet
 
 ruter = APIRouter()
 
@@ -129,6 +130,13 @@ def start_kjoring(
 ) -> JSONResponse:
     bestilling = bestilling or KjoringBestilling()
     hent_sak(s, sak_id, b)
+    lukket = er_ferdigbehandlet(s, sak_id)
+    if lukket is not None:
+        raise HTTPException(
+            409,
+            f"Saken er ferdigbehandlet i møtet (kjøring {lukket.kjoring_id}, {lukket.tidspunkt:%d.%m.%Y} av "
+            f"{lukket.av}). Gjenåpne saken med en begrunnelse før du løser den på nytt.",
+        )
     if bestilling.versjon is None:
         v = tjenester.siste_versjon(s, sak_id)
     else:

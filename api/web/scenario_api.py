@@ -171,6 +171,8 @@ class Scenariojobber:
                     lag_rapport(res, sti)
                     rapport = sti.read_text(encoding="utf-8")
                 data = {"scenarier": [_sammendrag(r) for r in res]}
+                if len(res) == 2:
+                    data["forskjeller"] = parvise_forskjeller(res[0].uker, res[1].uker)
             except Exception as exc:
                 self._oppdater(
                     jid, status="failed", feilmelding=f"Simuleringen feilet: {exc}", fremdrift=1.0, ferdig=naa()
@@ -228,6 +230,44 @@ class Scenariojobber:
 
 
 MELDING_OMSTART = "Scenariokjøringen ble avbrutt fordi tjenesten startet på nytt. Start den på nytt."
+
+
+PARVIS = {
+    "venteliste_langtid": "mean",
+    "venteliste_korttid": "mean",
+    "belegg_langtid": "mean",
+    "ukp_dogn": "sum",
+    "ukp_kostnad_nok": "sum",
+}
+"""The key figures compared pairwise per year: weekly mean or yearly sum per replication."""
+
+
+def parvise_forskjeller(a: Any, b: Any) -> list[dict[str, Any]]:
+    """B − A per year as paired differences: the scenarios share random numbers replication by replication
+    (common random numbers), so the difference is taken within each replication and the 95 % confidence interval
+    comes from the spread of those differences (t distribution). ``a`` and ``b`` are the weekly tables (``rep``,
+    ``aar`` and the key columns)."""
+    from scipy.stats import t as tfordeling
+
+    kol = {k: f for k, f in PARVIS.items() if k in a.columns and k in b.columns}
+    pa = a.groupby(["rep", "aar"]).agg(**{k: (k, f) for k, f in kol.items()})
+    pb = b.groupby(["rep", "aar"]).agg(**{k: (k, f) for k, f in kol.items()})
+    felles = pa.index.intersection(pb.index)
+    d = (pb.loc[felles] - pa.loc[felles]).sort_index()
+    ut = []
+    for aar, df in d.groupby(level="aar"):
+        rad: dict[str, Any] = {"aar": int(aar), "replikasjoner": len(df)}
+        for k in kol:
+            x = df[k].dropna().to_numpy(dtype=float)
+            if len(x) == 0:
+                continue
+            snitt = float(x.mean())
+            halv = float(tfordeling.ppf(0.975, len(x) - 1) * x.std(ddof=1) / len(x) ** 0.5) if len(x) > 1 else 0.0
+            rad[k] = _tall(snitt)
+            rad[f"{k}_ki_lav"] = _tall(snitt - halv)
+            rad[f"{k}_ki_hoy"] = _tall(snitt + halv)
+        ut.append(rad)
+    return ut
 
 
 def _tall(x: Any) -> float | None:
@@ -337,6 +377,7 @@ def _kort(sc: Scenario, uker: int, replikasjoner: int) -> Scenario:
                 "kommune": "sandefjord",
                 "startaar": 2026,
                 "sluttaar": 2040,
+                "endringsaar": [2029, 2033],
             }
         ]
     ),
@@ -356,6 +397,7 @@ def eksempler(_b: Planlegger) -> list[dict[str, Any]]:
                 "kommune": sc.kommune,
                 "startaar": sc.startaar,
                 "sluttaar": sc.sluttaar,
+                "endringsaar": sorted({e.fra_aar for e in sc.kapasitetsplan}),
             }
         )
     return ut

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from api.logg import FORMAL
-from api.web import brev_api, dashbord_api, scenario_api
+from api.web import brev_api, brukeradmin_api, dashbord_api, mote_api, nokkeltall_api, scenario_api
 
 MAPPE = Path(__file__).parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -25,6 +25,7 @@ SIDER = {
     "venteliste": ("Venteliste", ("saksbehandler", "planlegger", "leder", "admin")),
     "ledelse": ("Ledelse", ("leder", "planlegger", "admin")),
     "scenarier": ("Scenarier", ("planlegger", "leder")),
+    "brukere": ("Brukere", ("admin",)),
 }
 """Page → (title, roles that may use it). The API enforces the roles; the page only hides links."""
 
@@ -74,5 +75,8 @@ def monter(app: FastAPI) -> None:
     app.include_router(dashbord_api.ruter)
     app.include_router(scenario_api.ruter)
     app.include_router(brev_api.ruter)
+    app.include_router(mote_api.ruter)
+    app.include_router(nokkeltall_api.ruter)
+    app.include_router(brukeradmin_api.ruter)
     app.include_router(sider)
     app.mount("/web/statisk", StaticFiles(directory=str(MAPPE / "statisk")), name="web-statisk")

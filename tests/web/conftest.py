@@ -234,6 +234,8 @@ class Side:
         )
         for v in res["violations"]:
             print(f"  - {v['impact']}: {v['id']} ({len(v['nodes'])} noder): {v['help']}")
+        uavklart = sum(len(v["nodes"]) for v in res.get("incomplete", []) if v["id"] == "color-contrast")
+        print(f"  fargekontrast axe ikke kunne avgjøre: {uavklart} elementer")
         return alvorlige
 
     def skjermbilde(self, navn: str) -> Path:

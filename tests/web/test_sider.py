@@ -58,7 +58,8 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.locator("#venteliste button.sok").first.click()
     s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{vente_id}')")
     tekst = s.inner_text("#forklaring-innhold")
-    assert "Lovhjemmel" in tekst and "Kilde" in tekst and "Total prioritet" in tekst and "Gikk foran" in tekst
+    assert "Lovhjemmel" in tekst and "Kilde" in tekst and "Gikk foran" in tekst
+    assert "Prioriteten rangerer søkerne" in tekst and "Prioritetspoeng" not in tekst
     assert re.search(r"[ST] §\d", tekst)
     assert s.evaluate("document.activeElement.id") == "forklaring-tittel"
     side.skjermbilde("tildelingsmote-forklaring")
@@ -74,7 +75,7 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.select_option("#laas-type", "tildel")
     s.fill("#laas-begrunnelse", "Pårørende bor nær; møtet holder fast ved plassen.")
     s.click("#laas-skjema button[type=submit]")
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('er lagret for')")
+    s.wait_for_function("() => document.getElementById('laas-melding').textContent.includes('er lagret for')")
     s.locator(f'.rutenett button.sok.start[data-s="{overstyrt_id}"]').first.click()
     s.wait_for_function(f"() => document.getElementById('forklaring-tittel').textContent.includes('{overstyrt_id}')")
     s.select_option("#laas-type", "ikke_tildel")
@@ -82,14 +83,28 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.fill("#laas-begrunnelse", "Søker ønsker å vente på annen plass.")
     s.click("#laas-skjema button[type=submit]")
     s.wait_for_function(
-        f"() => document.getElementById('melding').textContent.includes('er lagret for {overstyrt_id}')"
+        f"() => document.getElementById('laas-melding').textContent.includes('er lagret for {overstyrt_id}')"
     )
-    assert s.locator("#laaser tbody tr").count() == 2
+    # the case file's own lock (tvedestrand has one) is listed with the two meeting locks
+    assert s.locator("#laaser tbody tr").count() == 3
+    assert "Fil nr. 1" in s.inner_text("#laaser")
 
     # Re-solve: the lock holds, the override holds.
     s.click("#los")
     andre = _vent_kjoring(side, forste)
     assert andre != forste
+    # «Endringer siden forrige kjøring»: the overridden søker left, with the override as the reason
+    assert s.is_visible("#endringer"), (s.inner_text("#kjoring-info"), s.inner_text("#melding"), s.url)
+    endringer = s.inner_text("#endringer")
+    assert f"kjøring {forste}" in endringer
+    rad_ut = s.locator("#endringer tbody tr", has=s.locator(f'[data-s="{overstyrt_id}"]'))
+    assert "Gikk ut" in rad_ut.inner_text() and "overstyrt, skal ikke tildeles" in rad_ut.inner_text()
+    # the four objective levels with their values and the change since the previous run, in plain words
+    nivaaer = s.inner_text("#nivaaer")
+    assert s.locator("#nivaaer tbody tr").count() == 4 and f"Endring siden kjøring {forste}" in nivaaer
+    assert "Ektepar" in nivaaer and "Flyttinger" in nivaaer and "Høyere er bedre" in nivaaer
+    # each active lock shows its price from the engine
+    assert "prioritetspoeng" in s.inner_text("#laaser") or "ingen prioritet" in s.inner_text("#laaser")
     rad = s.locator(".rutenett tbody tr", has=s.locator(f'[data-s="{laast_id}"]'))
     assert rad.count() == 1
     laast_rad = tjener.api("GET", f"/kjoringer/{andre}/tildelinger?per_side=500")["elementer"]
@@ -103,20 +118,48 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     # Unlock the override (with a reason); it stays in the history as removed.
     s.fill(".fjern input >> nth=1", "Søker trakk ønsket om å vente.")
     s.locator(".fjern button >> nth=1").click()
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('er fjernet')")
+    s.wait_for_function("() => document.getElementById('laaser-melding').textContent.includes('er fjernet')")
     assert "Fjernet av test-saksbehandler" in s.inner_text("#laaser")
 
-    # Finalise and export.
-    s.click("#endelig")
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
+    # Finalise: a summary and a confirmation first, nothing saved before it; then one request.
     sak_id = _siste_sak(tjener, "Demo tvedestrand")
-    beslutninger = tjener.api("GET", f"/saker/{sak_id}/beslutninger")
+    s.click("#endelig")
+    assert s.is_visible("#bekreft")
     antall = len(laast_rad) + tjener.api("GET", f"/kjoringer/{andre}/venteliste?per_side=1")["antall"]
+    assert f"kjøring {andre}" in s.inner_text("#bekreft-tekst") and f"{antall} beslutninger" in s.inner_text("#bekreft")
+    assert tjener.api("GET", f"/saker/{sak_id}/beslutninger") == []
+    foresporsler: list[str] = []
+    s.on("request", lambda r: foresporsler.append(r.method + " " + r.url) if r.method != "GET" else None)
+    s.click("#bekreft-ja")
+    s.wait_for_function(
+        "() => document.getElementById('endelig-status').textContent.includes('som endelige')", timeout=60_000
+    )
+    assert len(foresporsler) == 1 and foresporsler[0].endswith(f"/saker/{sak_id}/ferdigbehandle"), foresporsler
+    beslutninger = tjener.api("GET", f"/saker/{sak_id}/beslutninger")
     assert len(beslutninger) == antall
     assert {b["kjoring_id"] for b in beslutninger} == {int(andre)}
+    # a second click does nothing; re-solving is replaced by «Gjenåpne»
+    assert s.is_disabled("#endelig") and s.is_hidden("#los") and s.is_visible("#gjenapne-skjema")
+    s.click("#endelig", force=True)
+    assert len(foresporsler) == 1 and s.is_hidden("#bekreft")
+    # after a reload the page still says the case is finalised, with the run used
+    s.reload()
+    s.wait_for_function(
+        "() => document.getElementById('saksstatus').textContent.includes('Ferdigbehandlet')", timeout=60_000
+    )
+    assert f"kjøring {andre}" in s.inner_text("#saksstatus") and s.is_hidden("#los")
+    assert _vent_kjoring(side) == andre
+    _ingen_alvorlige(side, "tildelingsmøte ferdigbehandlet")
     with s.expect_download() as nedlasting:
         s.click("#eksport")
     assert nedlasting.value.suggested_filename == f"kjoring-{andre}.xlsx"
+    # reopening needs a reason and is logged in the case's history; then «Løs på nytt» is back
+    s.fill("#gjenapne-begrunnelse", "Ny opplysning fra sykehuset.")
+    s.click("#gjenapne-skjema button[type=submit]")
+    s.wait_for_function("() => document.getElementById('saksstatus').textContent.includes('Gjenåpnet av')")
+    assert s.is_visible("#los") and not s.is_disabled("#endelig")
+    historikk = tjener.api("GET", f"/saker/{sak_id}/avslutning")["historikk"]
+    assert historikk[0]["handling"] == "gjenåpnet" and historikk[0]["begrunnelse"] == "Ny opplysning fra sykehuset."
     assert not side.feil, side.feil
 
 
@@ -126,9 +169,34 @@ def test_venteliste_saksbehandler_filtre_og_oppfolging(side: Side, tjener: Tjene
     side.gaa_til("venteliste", tvedestrand)
     s.wait_for_function("() => document.body.dataset.klar === '1'")
     assert s.input_value("#sak") == str(tvedestrand)
-    prioriteter = [int(x) for x in s.locator("#liste tbody tr td:nth-child(5)").all_inner_texts()]
+    prioriteter = [int(re.sub(r"\D", "", x)) for x in s.locator("#liste tbody tr td:nth-child(5)").all_inner_texts()]
     assert prioriteter == sorted(prioriteter, reverse=True)
-    assert "Besluttet: venteliste" in s.inner_text("#liste")
+    kolonner = s.locator("#liste thead th").all_inner_texts()
+    assert {"Søknadsdato", "Dager ventet", "Vedtak"} <= {k.rstrip(" ▲▼") for k in kolonner}, kolonner
+    vedtak = s.locator("#liste tbody tr td:nth-child(8)").all_inner_texts()
+    assert any(v.startswith("Venteliste ") for v in vedtak), vedtak
+    assert all(
+        re.fullmatch(r"\d{1,2}\. \w+\.?( \d{4})?", d)
+        for d in s.locator("#liste tbody td:nth-child(6)").all_inner_texts()
+    )
+    # the columns fit at 1 366 px (no sideways scrolling inside the table box either)
+    s.set_viewport_size({"width": 1366, "height": 900})
+    assert s.evaluate(
+        "() => { const b = document.querySelector('#liste .tabellrull'); return b.scrollWidth <= b.clientWidth; }"
+    )
+    # sort by days waited (longest first), then back; search narrows the rows
+    s.click('button.sorter[data-kol="ventet"]')
+    dager = [int(re.sub(r"\D", "", x)) for x in s.locator("#liste tbody tr td:nth-child(7)").all_inner_texts()]
+    assert dager == sorted(dager, reverse=True)
+    assert s.get_attribute('#liste th:has(button[data-kol="ventet"])', "aria-sort") == "descending"
+    s.click('button.sorter[data-kol="ventet"]')
+    dager = [int(re.sub(r"\D", "", x)) for x in s.locator("#liste tbody tr td:nth-child(7)").all_inner_texts()]
+    assert dager == sorted(dager)
+    forste = s.locator("#liste tbody tr td:nth-child(2)").first.inner_text()
+    s.fill("#sok", forste)
+    assert s.locator("#liste tbody tr").count() == 1
+    s.fill("#sok", "")
+    s.click('button.sorter[data-kol="position"]')
     bydel = s.locator("#filter-bydel option").nth(1).get_attribute("value")
     s.select_option("#filter-bydel", bydel)
     assert set(s.locator("#liste tbody tr td:nth-child(4)").all_inner_texts()) == {bydel}
@@ -146,6 +214,21 @@ def _ingen_soker_ider(side: Side) -> None:
         assert not SOKER_ID.search(tekst), f"søker-id i {url}"
 
 
+ENGELSKE_MND = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def _plotly_paa_bokmaal(side: Side) -> None:
+    """Our plotly locale is used: the modebar's buttons and the date ticks are in bokmål."""
+    s = side.side
+    titler = s.evaluate(
+        "() => [...document.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title') || '')"
+    )
+    assert titler and "Last ned diagrammet som PNG-bilde" in titler, titler
+    assert not any("Download" in t or "Autoscale" in t for t in titler), titler
+    tikker = s.evaluate("() => [...document.querySelectorAll('.xtick text')].map(x => x.textContent).join(' ')")
+    assert not ENGELSKE_MND.search(tikker), tikker
+
+
 def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjener, tvedestrand: int) -> None:
     s = side.side
     side.logg_inn("leder")
@@ -161,6 +244,15 @@ def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjene
     s.locator("details summary").first.click()
     assert s.locator("details table").first.is_visible()
     assert "Likebehandling etter kjønn" in s.inner_text("#diagrammer")
+    # headline figures first, then the charts; the trend is per week from the meeting's decisions
+    nokkel = s.inner_text("#nokkeltall")
+    for tekst in ("venter på plass nå", "p90", "Belegg per plasstype", "UKP denne måneden", "UKP hittil i år"):
+        assert tekst in nokkel, tekst
+    assert s.evaluate("() => document.querySelector('#diagrammer > section').id") == "nokkeltall"
+    assert "Ventelisten per uke" in s.inner_text(
+        "#diagrammer"
+    ) and "Lengden på ventelisten over tid" not in s.inner_text("#diagrammer")
+    _plotly_paa_bokmaal(side)
     side.skjermbilde("ledelse")
     _ingen_alvorlige(side, "ledelse")
     _ingen_soker_ider(side)
@@ -174,10 +266,14 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     s.wait_for_function("() => document.querySelectorAll('#a-eksempel option').length >= 2")
     s.select_option("#a-eksempel", "sandefjord_dagens_kapasitet.yaml")
     s.select_option("#b-eksempel", "sandefjord_skjermet_2029.yaml")
+    # the default horizon reaches as far as the page allows toward B's changes, and a warning says they lie beyond
+    assert s.input_value("#uker") == "104"
+    advarsel = s.inner_text("#horisont-advarsel")
+    assert "2029 og 2033" in advarsel and "allokering scenario run" in advarsel
     s.fill("#uker", "8")
     s.fill("#replikasjoner", "2")
     s.click("#kjor")
-    s.wait_for_function("() => document.getElementById('fase').textContent.includes('replikasjoner')")
+    s.wait_for_function("() => document.getElementById('fase').textContent.includes('simuleringer')")
     s.wait_for_function("() => document.body.dataset.scenarioKlar", timeout=150_000)
     # Six fan charts (langtid, korttid, UKP and omsorgsboliger as a whole) and two for the chosen housing type.
     punkter = _plotly_med_data(side)
@@ -213,13 +309,40 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
         "p90 ventetid (døgn)",
     ]
     boliger = tabell.locator("tbody tr td").first.inner_text()
-    assert int(boliger.replace("\u00a0", "").replace(" ", "")) > 0, boliger
+    assert int(re.sub(r"[\s\u00a0\u202f]", "", boliger)) > 0, boliger
     punkter = _plotly_med_data(side)
     assert len(punkter) == 8 and all(n > 0 for n in punkter), punkter
     with s.expect_download() as nedlasting:
         s.click("#rapport")
     assert nedlasting.value.suggested_filename.endswith(".html")
     assert "Scenariorapport" in open(nedlasting.value.path(), encoding="utf-8").read()
+    # plain bokmål, short legends (one entry per scenario), no interval below zero or occupancy above 100 %
+    tekst = s.inner_text("#innhold")
+    assert not re.search(r"\bKI\b|vifte|replikasjon", tekst, re.IGNORECASE)
+    forklaringer = s.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')]"
+        ".map(el => el.querySelectorAll('.legend .traces').length)"
+    )
+    assert forklaringer and max(forklaringer) <= 2, forklaringer
+    tabeller = s.inner_text("#aarstabeller") + s.inner_text("#diagrammer")
+    assert not re.search(r"[−-]\d", tabeller), re.search(r".{20}[−-]\d.{10}", tabeller)
+    for prosent in re.findall(r"(\d+(?:,\d)?)\u00a0%", tabeller):
+        assert float(prosent.replace(",", ".")) <= 100, prosent
+    _plotly_paa_bokmaal(side)
+    # A and B compared as paired differences with a confidence interval, one row per year
+    assert s.is_visible("#forskjeller-seksjon")
+    assert (
+        s.locator("#forskjeller tbody tr").count() == s.locator("#aarstabeller table").first.locator("tbody tr").count()
+    )
+    assert "minus" in s.inner_text("#forskjeller")
+    # every table can be downloaded as CSV (semicolons, numbers without thin spaces)
+    assert s.locator("#resultat button.csv").count() == s.locator("#resultat table").count() > 0
+    with s.expect_download() as csv_nedlasting:
+        s.locator("#aarstabeller button.csv").first.click()
+    assert csv_nedlasting.value.suggested_filename.endswith(".csv")
+    innhold = open(csv_nedlasting.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert innhold[0].startswith('"År";') and len(innhold) >= 2 and "\u202f" not in innhold[1]
+    assert re.match(r"\"\d{4}\";\"[\d,]+\";\"[\d,]+\";\"[\d,]+\";", innhold[1]), innhold[1]
     side.skjermbilde("scenarier")
     _ingen_alvorlige(side, "scenarier")
     _ingen_soker_ider(side)
@@ -249,6 +372,8 @@ def test_innlogging_feil_passord_og_rolle_uten_tilgang(side: Side, tjener: Tjene
     side.logg_inn("leder")
     side.gaa_til("tildelingsmote")
     s.wait_for_function("() => document.getElementById('melding').textContent.includes('har ikke tilgang')")
+    # no form or control outside the role: only the heading and the message are shown
+    assert s.locator("main input:visible, main select:visible, main button:visible").count() == 0
     assert not s.locator("#meny a[href='/web/tildelingsmote']").is_visible()
     assert not side.feil, side.feil
 

@@ -25,7 +25,10 @@ def test_lag_vedtaksutkast_laster_ned_zip(side: Side, tjener: Tjener) -> None:
     s.wait_for_function("() => document.body.dataset.kjoring", timeout=120_000)
     kid = s.evaluate("document.body.dataset.kjoring")
     s.click("#endelig")
-    s.wait_for_function("() => document.getElementById('melding').textContent.includes('som endelige')", timeout=60_000)
+    s.click("#bekreft-ja")
+    s.wait_for_function(
+        "() => document.getElementById('endelig-status').textContent.includes('som endelige')", timeout=60_000
+    )
     with s.expect_download(timeout=120_000) as nedlasting:
         s.click("#vedtaksutkast")
     assert nedlasting.value.suggested_filename == f"vedtaksutkast-kjoring-{kid}.zip"

@@ -72,10 +72,21 @@ const Allokering = (() => {
   }
 
   const esc = (x) => String(x ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  // Numbers: decimal comma and a narrow no-break space between thousands («12 345,6»).
   const tall = (x, des = 0) => (x === null || x === undefined || Number.isNaN(x)) ? "–"
-    : Number(x).toLocaleString("nb-NO", { minimumFractionDigits: des, maximumFractionDigits: des });
-  const prosent = (x) => (x === null || x === undefined) ? "–" : tall(100 * x, 1) + " %";
-  const dato = (iso) => iso ? new Date(iso.length === 10 ? iso + "T00:00:00" : iso).toLocaleDateString("nb-NO") : "–";
+    : Number(x).toLocaleString("nb-NO", { minimumFractionDigits: des, maximumFractionDigits: des }).replace(/[\u00a0 ]/g, "\u202f");
+  const prosent = (x) => (x === null || x === undefined) ? "–" : tall(100 * x, 1) + "\u00a0%";
+  const MND = ["jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."];
+  const UKEDAG = ["søn.", "man.", "tir.", "ons.", "tor.", "fre.", "lør."];
+  const somDato = (iso) => new Date(iso.length === 10 ? iso + "T00:00:00" : iso);
+  /** «5. des.» in the current year, «5. des. 2025» otherwise. */
+  const dato = (iso) => {
+    if (!iso) return "–";
+    const d = somDato(iso);
+    return `${d.getDate()}. ${MND[d.getMonth()]}` + (d.getFullYear() === new Date().getFullYear() ? "" : ` ${d.getFullYear()}`);
+  };
+  /** «man. 5. des.» (the grid's day headings). */
+  const dag = (d) => `${UKEDAG[d.getDay()]} ${d.getDate()}. ${MND[d.getMonth()]}`;
 
   const TJENESTER = {
     langtid: "Langtidsopphold", korttid: "Korttidsopphold", avlastning: "Avlastning", akutt: "ØHD/KØH",
@@ -97,7 +108,9 @@ const Allokering = (() => {
       const tag = i === 0 && k.radhode ? 'th scope="row"' : "td";
       return `<${tag}${k.tall ? ' class="tall"' : ""}>${v}</${tag.split(" ")[0]}>`;
     }).join("") + "</tr>").join("");
-    return `<table>${tekst ? `<caption>${esc(tekst)}</caption>` : ""}<thead><tr>${hode}</tr></thead><tbody>${kropp}</tbody></table>`;
+    // a wide table scrolls sideways in its own box (keyboard-reachable), never the whole page
+    return `<div class="tabellrull" tabindex="0" role="group" aria-label="${esc(tekst || "Tabell")}"><table>${tekst ? `<caption>${esc(tekst)}</caption>` : ""}`
+      + `<thead><tr>${hode}</tr></thead><tbody>${kropp}</tbody></table></div>`;
   }
 
   let diagramNr = 0;
@@ -116,9 +129,53 @@ const Allokering = (() => {
     const el = s.querySelector(".diagram");
     window.Plotly.newPlot(el, spor, {
       margin: { t: 20, r: 20, b: 60, l: 60 }, font: { family: "system-ui, sans-serif", size: 13, color: "#1a1a1a" },
-      paper_bgcolor: "#fff", plot_bgcolor: "#fff", ...oppsett,
+      paper_bgcolor: "#fff", plot_bgcolor: "#fff", separators: ",\u202f", ...oppsett,
     }, { displaylogo: false, responsive: true, locale: "nb" });
     return s;
+  }
+
+  /** A «Last ned CSV» button after every table in ``boks`` (semicolon-separated, UTF-8 with BOM, so Excel with
+   * Norwegian settings opens it with the decimal commas as numbers). */
+  function csvKnapper(boks, prefiks) {
+    boks.querySelectorAll("table").forEach((tab, i) => {
+      const rull = tab.closest(".tabellrull") || tab;
+      if (rull.nextElementSibling && rull.nextElementSibling.classList.contains("csv")) return;
+      const tittel = tab.caption ? tab.caption.textContent.trim() : `tabell ${i + 1}`;
+      const knapp = document.createElement("button");
+      knapp.type = "button";
+      knapp.className = "sekundaer csv";
+      knapp.textContent = `Last ned CSV (for Excel): ${tittel}`;
+      knapp.addEventListener("click", () => {
+        const tekst = (c) => c.innerText.replace(/[▲▼]/g, "").trim();
+        // a number keeps its decimal comma but loses thin spaces and «%», so Excel reads it as a number
+        const TALL = /^[−-]?\d[\d\u202f\u00a0 ]*(,\d+)?(\u00a0%| %)?$/;
+        const tall = (v) => v.replace(/[\u202f\u00a0 ]|%/g, "").replace("−", "-");
+        const INTERVALL = /^(.+?) \((.+?) – (.+?)\)$/;
+        const [hode, ...kropp] = [...tab.rows].map((r) => [...r.cells].map(tekst));
+        // «value (low – high)» becomes three columns: value, lower and upper bound
+        const delt = hode.map((_, j) => kropp.length > 0 && kropp.every((r) => r[j] === undefined || r[j] === "–" || INTERVALL.test(r[j])) && kropp.some((r) => INTERVALL.test(r[j] || "")));
+        const felt = (v) => `"${(TALL.test(v) ? tall(v) : v).replace(/"/g, '""')}"`;
+        const ut = [hode.flatMap((h, j) => (delt[j] ? [h, `${h} nedre`, `${h} øvre`] : [h])).map(felt).join(";")];
+        for (const r of kropp) {
+          ut.push(r.flatMap((v, j) => {
+            if (!delt[j]) return [v];
+            const m = INTERVALL.exec(v);
+            return m ? [m[1], m[2], m[3]] : [v, "", ""];
+          }).map(felt).join(";"));
+        }
+        const rader = ut;
+        const blob = new Blob(["\ufeff" + rader.join("\r\n")], { type: "text/csv;charset=utf-8" });
+        const a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        const slug = tittel.toLocaleLowerCase("nb").replace(/[^a-z0-9æøå]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+        a.download = `${prefiks}-${slug || i + 1}.csv`;
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      });
+      rull.after(knapp);
+    });
   }
 
   async function saker() {
@@ -156,6 +213,8 @@ const Allokering = (() => {
       if (roller && !roller.split(" ").includes(bruker.rolle)) {
         melding(`Rollen «${bruker.rolle}» har ikke tilgang til denne siden.`, true);
         document.body.dataset.ingenTilgang = "1";
+        // no forms or controls outside the role: only the heading and the message stay
+        for (const el of document.querySelectorAll("main > :not(h1):not(#melding)")) el.hidden = true;
       }
     }
   }
@@ -163,6 +222,6 @@ const Allokering = (() => {
   function lagreBruker(b) { sessionStorage.setItem(NOKKEL, JSON.stringify(b)); }
 
   document.addEventListener("DOMContentLoaded", oppsett);
-  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, tjeneste, utfall, tabell, diagram, saker,
+  return { bruker, hent, lastNed, melding, esc, tall, prosent, dato, dag, tjeneste, utfall, tabell, diagram, csvKnapper, saker,
     sisteKjoring, fyllSaker, lagreBruker, ApiFeil, harTilgang: () => !document.body.dataset.ingenTilgang };
 })();

@@ -24,17 +24,18 @@
     }
     const k = kj[0];
     $("kjoring-info").textContent = `Siste kjøring ${k.id} (${A.dato(k.ferdig || k.opprettet)}). Bare aggregerte tall: ingen navn eller id-er for søkere.`;
-    const [belegg, vl, vt, ukp, rf, historikk] = await Promise.all([
+    const [belegg, vl, vt, ukp, rf, nt] = await Promise.all([
       A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
       A.hent(`/dashbord/venteliste?kjoring_id=${k.id}`),
       A.hent(`/dashbord/ventetid?kjoring_id=${k.id}`),
       A.hent(`/dashbord/ukp?sak_id=${sakId}`),
       A.hent(`/dashbord/rettferdighet?kjoring_id=${k.id}`),
-      Promise.all(kj.slice().reverse().map(async (x) => ({ k: x, vl: await A.hent(`/dashbord/venteliste?kjoring_id=${x.id}`), vt: await A.hent(`/dashbord/ventetid?kjoring_id=${x.id}`) }))),
+      A.hent(`/dashbord/nokkeltall?sak_id=${sakId}`),
     ]);
     if (g !== generasjon) return;
+    nokkeltall(boks, nt);
     beleggKart(boks, belegg);
-    ventelisteOverTid(boks, historikk);
+    ventelisteOverTid(boks, nt.trend);
     ventetider(boks, vt, vl);
     ukpDiagram(boks, ukp);
     for (const d of rf.dimensjoner) rettferdighet(boks, rf, d);
@@ -50,25 +51,60 @@
       { navn: "Enhet", verdi: (e) => `${e.navn} (${e.kapasitet} plasser)`, radhode: true },
       ...datoer.map((d, i) => ({ navn: A.dato(d), verdi: (e) => `${e.dager[i].belagt}`, tall: true })),
     ], enheter, "Belagte plasser per enhet og dag");
-    A.diagram(boks, "Belegg per enhet over tid", `Andel belagte plasser per enhet og dag i planperioden (nåværende opphold pluss foreslåtte tildelinger), ${enheter.length} enheter.`,
-      [{ type: "heatmap", x: datoer, y, z, zmin: 0, zmax: 100, colorscale: "YlOrRd", reversescale: true, colorbar: { title: { text: "belegg %" } },
+    A.diagram(boks, "Belegg per enhet over tid", `Andel belagte plasser per enhet og dag i planperioden (nåværende opphold pluss foreslåtte tildelinger), ${enheter.length} enheter. Fargene skiller mellom 70 % (lys) og 100 % (mørk rød); lavere belegg vises lyst.`,
+      [{ type: "heatmap", x: datoer, y, z, zmin: 70, zmax: 100, colorscale: "YlOrRd", reversescale: true, colorbar: { title: { text: "belegg %" }, ticksuffix: " %" },
         hovertemplate: "%{y}<br>%{x}: %{z} %<extra></extra>" }],
       { height: Math.max(320, 22 * enheter.length + 100), margin: { l: 320, t: 10, r: 20, b: 60 }, yaxis: { automargin: true, autorange: "reversed" } }, tabell);
   }
 
-  function ventelisteOverTid(boks, hist) {
-    const x = hist.map((h) => `Kjøring ${h.k.id} (${A.dato(h.k.opprettet)})`);
-    const tjenester = [...new Set(hist.flatMap((h) => h.vl.grupper.map((g) => g.tjeneste)))].sort();
-    const antall = (h, t) => h.vl.grupper.filter((g) => g.tjeneste === t).reduce((s, g) => s + g.antall, 0);
-    const spor = tjenester.map((t) => ({ type: "scatter", mode: "lines+markers", name: A.tjeneste(t), x, y: hist.map((h) => antall(h, t)) }));
-    spor.push({ type: "scatter", mode: "lines+markers", name: "Totalt", x, y: hist.map((h) => h.vl.totalt), line: { color: "#1a1a1a", width: 3 } });
+  /** Headline figures first: waiting now and the weekly trend, waits, occupancy per place type, UKP. */
+  function nokkeltall(boks, nt) {
+    const s = document.createElement("section");
+    s.className = "kort";
+    s.id = "nokkeltall";
+    s.setAttribute("aria-labelledby", "nokkeltall-tittel");
+    const trend = nt.trend;
+    const forrige = trend.length > 1 ? trend[trend.length - 2].venteliste : null;
+    const naa = trend.length ? trend[trend.length - 1].venteliste : null;
+    const endring = forrige === null ? "" : naa === forrige ? "uendret fra forrige uke" : `${naa > forrige ? "+" : "−"}${A.tall(Math.abs(naa - forrige))} fra forrige uke`;
+    const PLASSTYPE = (p) => p.replaceAll("_", " ");
+    s.innerHTML = `<h2 id="nokkeltall-tittel">Nøkkeltall</h2>
+      <ul class="nokkeltall">
+        <li><span class="tall-stort">${A.tall(nt.venter_naa)}</span> venter på plass nå <span class="hjelp">(kjøring ${nt.kjoring_id}${endring ? `; ventelistevedtak ${A.esc(endring)}` : ""})</span></li>
+        <li><span class="tall-stort">${A.tall(nt.ukp.plan_dogn)}</span> UKP-døgn i gjeldende plan <span class="hjelp">(${A.tall(nt.ukp.plan_kostnad_nok)} kr)</span></li>
+        <li><span class="tall-stort">${A.tall(nt.ukp.denne_maaned.kostnad_nok)} kr</span> UKP denne måneden <span class="hjelp">(${A.tall(nt.ukp.denne_maaned.dogn)} døgn i ${A.tall(nt.ukp.denne_maaned.planer)} ferdigbehandlede planer)</span></li>
+        <li><span class="tall-stort">${A.tall(nt.ukp.hittil_i_aar.kostnad_nok)} kr</span> UKP hittil i år <span class="hjelp">(${A.tall(nt.ukp.hittil_i_aar.dogn)} døgn i ${A.tall(nt.ukp.hittil_i_aar.planer)} ferdigbehandlede planer)</span></li>
+      </ul>
+      <div class="side-om-side">
+        ${A.tabell([
+          { navn: "Tjeneste", verdi: (r) => A.tjeneste(r.tjeneste), radhode: true },
+          { navn: "Venter", verdi: (r) => A.tall(r.antall), tall: true },
+          { navn: "Median (døgn)", verdi: (r) => A.tall(r.median_dager), tall: true },
+          { navn: "p90 (døgn)", verdi: (r) => A.tall(r.p90_dager), tall: true },
+        ], nt.ventetid, "Ventetid så langt per tjeneste (p90: 9 av 10 har ventet kortere)")}
+        ${A.tabell([
+          { navn: "Plasstype", verdi: (r) => PLASSTYPE(r.plasstype), radhode: true },
+          { navn: "Plasser", verdi: (r) => A.tall(r.plasser), tall: true },
+          { navn: "Belagt", verdi: (r) => A.tall(r.belagt), tall: true },
+          { navn: "Belegg", verdi: (r) => A.prosent(r.andel), tall: true },
+        ], nt.belegg, `Belegg per plasstype ${A.dato(nt.startdato)}`)}
+      </div>`;
+    boks.appendChild(s);
+  }
+
+  function ventelisteOverTid(boks, trend) {
+    const x = trend.map((u) => u.fra);
+    const spor = [
+      { type: "scatter", mode: "lines+markers", name: "På venteliste", x, y: trend.map((u) => u.venteliste), line: { color: BLA, width: 3 } },
+      { type: "scatter", mode: "lines+markers", name: "Tildelt plass", x, y: trend.map((u) => u.tildelt), line: { color: GRONN } },
+    ];
     const tabell = A.tabell([
-      { navn: "Kjøring", verdi: (h) => `${h.k.id} (${A.dato(h.k.opprettet)})`, radhode: true },
-      { navn: "Totalt", verdi: (h) => h.vl.totalt, tall: true },
-      ...tjenester.map((t) => ({ navn: A.tjeneste(t), verdi: (h) => antall(h, t), tall: true })),
-    ], hist, "Antall på venteliste per kjøring");
-    A.diagram(boks, "Lengden på ventelisten over tid", "Antall kvalifiserte søkere uten plass, per tjeneste, for hver ferdige kjøring av saken.",
-      spor, { height: 340, xaxis: { title: { text: "kjøring" }, type: "category" }, yaxis: { title: { text: "personer" }, rangemode: "tozero" } }, tabell);
+      { navn: "Uke", verdi: (u) => `Uke ${Number(u.uke.split("-U")[1])} (fra ${A.dato(u.fra)})`, radhode: true },
+      { navn: "På venteliste", verdi: (u) => A.tall(u.venteliste), tall: true },
+      { navn: "Tildelt plass", verdi: (u) => A.tall(u.tildelt), tall: true },
+    ], trend, "Møtets gjeldende beslutninger ved slutten av hver uke");
+    A.diagram(boks, "Ventelisten per uke", "Hvor mange som hadde venteliste eller tildelt plass som gjeldende beslutning fra tildelingsmøtet ved slutten av hver uke (de siste åtte ukene).",
+      spor, { height: 340, xaxis: { title: { text: "uke" }, tickformat: "%-d. %b", dtick: 7 * 86400000 }, yaxis: { title: { text: "personer" }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.25 } }, tabell);
   }
 
   function ventetider(boks, vt, vl) {
@@ -106,7 +142,7 @@
     ], r, "Utskrivningsklare pasienter: døgn i sykehus og kostnad per kjøring");
     A.diagram(boks, "UKP-døgn og kostnad", "Døgn utskrivningsklare pasienter venter i sykehus i planperioden, og kommunens kostnad, per kjøring.",
       spor, { height: 340, xaxis: { title: { text: "kjøring" }, type: "category" }, yaxis: { title: { text: "døgn" }, rangemode: "tozero" },
-        yaxis2: { title: { text: "kroner" }, overlaying: "y", side: "right", rangemode: "tozero" }, legend: { orientation: "h", y: -0.25 } }, tabell);
+        yaxis2: { title: { text: "kroner" }, overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",.0f", ticksuffix: " kr" }, legend: { orientation: "h", y: -0.25 } }, tabell);
   }
 
   function rettferdighet(boks, rf, d) {

@@ -10,10 +10,10 @@
   const NAVN = {
     venteliste_langtid: ["Venteliste langtid", "personer"],
     venteliste_korttid: ["Venteliste korttid", "personer"],
-    belegg_langtid: ["Belegg langtid", "andel"],
+    belegg_langtid: ["Belegg langtid", "prosent"],
     ukp_kostnad_nok: ["UKP-kostnad per uke", "kroner"],
     venteliste_bolig: ["Venteliste omsorgsboliger (alle boligtyper)", "personer"],
-    belegg_bolig: ["Belegg omsorgsboliger (alle boligtyper)", "andel"],
+    belegg_bolig: ["Belegg omsorgsboliger (alle boligtyper)", "prosent"],
   };
   let jobbId = null;
 
@@ -41,7 +41,7 @@
       A.melding(`Scenariokjøring ${j.id} er startet: ${j.scenarier.join(" mot ")}.`);
       while (!["done", "failed"].includes(j.status)) {
         $("fremdrift").value = j.fremdrift;
-        $("fase").textContent = `${j.ferdige} av ${j.totalt} replikasjoner`;
+        $("fase").textContent = `${j.ferdige} av ${j.totalt} simuleringer`;
         await new Promise((r) => setTimeout(r, 500));
         j = await A.hent(`/scenarier/kjoringer/${j.id}`);
       }
@@ -61,32 +61,41 @@
   }
 
   /** One fan chart (with its table view) of series k for every scenario that has it; null if none has. */
+  /** A series in the unit shown: occupancy as per cent; bounds the quantity cannot pass (0, and 100 % for
+   * occupancy) are kept (a normal-approximation interval may otherwise go below zero). */
+  function serie(v, k, felt) {
+    const prosent = k.startsWith("belegg");
+    return (v[felt] || []).map((x) => (x === null || x === undefined ? null
+      : Math.max(0, prosent ? Math.min(100, 100 * x) : x)));
+  }
+
   function vifte(boks, scenarier, k, tittel, enhet, replikasjoner) {
     const med = scenarier.filter((s) => s.vifter[k]);
     if (!med.length) return null;
     const spor = [];
     med.forEach((s) => {
       const v = s.vifter[k], f = FARGER[scenarier.indexOf(s) % FARGER.length];
-      for (const [lo, hi, a, navn] of [["p5", "p95", 0.15, "5–95 %"], ["p25", "p75", 0.3, "25–75 %"]]) {
-        spor.push({ type: "scatter", x: v.dato, y: v[hi], line: { width: 0 }, showlegend: false, hoverinfo: "skip" });
-        spor.push({ type: "scatter", x: v.dato, y: v[lo], fill: "tonexty", fillcolor: rgba(f, a), line: { width: 0 }, name: `${s.navn}: ${navn}`, hoverinfo: "skip" });
+      for (const [lo, hi, a] of [["p5", "p95", 0.15], ["p25", "p75", 0.3]]) {
+        spor.push({ type: "scatter", x: v.dato, y: serie(v, k, hi), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: s.navn });
+        spor.push({ type: "scatter", x: v.dato, y: serie(v, k, lo), fill: "tonexty", fillcolor: rgba(f, a), line: { width: 0 }, showlegend: false, hoverinfo: "skip", legendgroup: s.navn });
       }
-      spor.push({ type: "scatter", x: v.dato, y: v.snitt, line: { color: f, width: 2.5 }, name: `${s.navn}: snitt` });
-      spor.push({ type: "scatter", x: v.dato, y: v.ki_hoy, line: { color: f, dash: "dot", width: 1 }, name: `${s.navn}: 95 % KI` });
-      spor.push({ type: "scatter", x: v.dato, y: v.ki_lav, line: { color: f, dash: "dot", width: 1 }, showlegend: false });
+      spor.push({ type: "scatter", x: v.dato, y: serie(v, k, "snitt"), line: { color: f, width: 2.5 }, name: s.navn, legendgroup: s.navn });
+      spor.push({ type: "scatter", x: v.dato, y: serie(v, k, "ki_hoy"), line: { color: f, dash: "dot", width: 1 }, showlegend: false, legendgroup: s.navn });
+      spor.push({ type: "scatter", x: v.dato, y: serie(v, k, "ki_lav"), line: { color: f, dash: "dot", width: 1 }, showlegend: false, legendgroup: s.navn });
     });
     const rader = med[0].vifter[k].dato.map((d, i) => ({ d, i }));
     const kol = [{ navn: "Uke (dato)", verdi: (r) => A.dato(r.d), radhode: true }];
-    const des = k.startsWith("belegg") ? 3 : k.startsWith("ukp") ? 0 : 1;
+    const des = k.startsWith("belegg") ? 1 : k.startsWith("ukp") ? 0 : 1;
     med.forEach((s) => {
       const v = s.vifter[k], p = scenarier.length > 1 ? `${s.navn}: ` : "";
-      kol.push({ navn: `${p}snitt`, verdi: (r) => A.tall(v.snitt[r.i], des), tall: true });
-      kol.push({ navn: `${p}95 % KI`, verdi: (r) => `${A.tall(v.ki_lav[r.i], des)} – ${A.tall(v.ki_hoy[r.i], des)}`, tall: true });
-      kol.push({ navn: `${p}5–95 %`, verdi: (r) => `${A.tall(v.p5[r.i], des)} – ${A.tall(v.p95[r.i], des)}`, tall: true });
-      kol.push({ navn: `${p}25–75 %`, verdi: (r) => `${A.tall(v.p25[r.i], des)} – ${A.tall(v.p75[r.i], des)}`, tall: true });
+      const [sn, kl, kh, p5, p95, p25, p75] = ["snitt", "ki_lav", "ki_hoy", "p5", "p95", "p25", "p75"].map((f) => serie(v, k, f));
+      kol.push({ navn: `${p}snitt`, verdi: (r) => A.tall(sn[r.i], des), tall: true });
+      kol.push({ navn: `${p}usikkerhet i snittet (95 %)`, verdi: (r) => `${A.tall(kl[r.i], des)} – ${A.tall(kh[r.i], des)}`, tall: true });
+      kol.push({ navn: `${p}90 % av simuleringene`, verdi: (r) => `${A.tall(p5[r.i], des)} – ${A.tall(p95[r.i], des)}`, tall: true });
+      kol.push({ navn: `${p}halvparten av simuleringene`, verdi: (r) => `${A.tall(p25[r.i], des)} – ${A.tall(p75[r.i], des)}`, tall: true });
     });
-    return A.diagram(boks, `${tittel} – vifte`, `Per uke: snitt over ${replikasjoner} replikasjoner med 95 % konfidensintervall (stiplet) og båndene 25–75 % og 5–95 %. Enhet: ${enhet}.`,
-      spor, { height: 380, yaxis: { title: { text: enhet }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.2 } }, A.tabell(kol, rader, `${tittel} per uke`));
+    return A.diagram(boks, `${tittel} – spredning`, `Per uke: snitt over ${replikasjoner} simuleringer (heltrukken linje), usikkerheten i snittet (95 %, stiplet) og båndene der halvparten og 90 % av simuleringene ligger. Enhet: ${enhet}.`,
+      spor, { height: 380, yaxis: { title: { text: enhet === "prosent" ? "%" : enhet }, rangemode: "tozero", ticksuffix: enhet === "prosent" ? " %" : "" }, xaxis: { tickformat: "%-d. %b" }, legend: { orientation: "h", y: -0.2 } }, A.tabell(kol, rader, `${tittel} per uke`));
   }
 
   async function vis(res, jobb) {
@@ -118,6 +127,8 @@
       try { await A.lastNed(`/scenarier/kjoringer/${jobbId}/rapport`, `scenariorapport-${jobbId}.html`); A.melding("Rapporten er lastet ned."); }
       catch (err) { A.melding(err.message, true); }
     };
+    visForskjeller(res);
+    A.csvKnapper($("resultat"), `scenario-${jobbId}`);
     document.body.dataset.scenarioKlar = String(jobbId);
   }
 
@@ -140,7 +151,7 @@
     const boks = $("bolig-diagrammer");
     tom(boks);
     vifte(boks, res.scenarier, `venteliste_${tj}`, `Venteliste – ${navn}`, "personer", jobb.replikasjoner);
-    vifte(boks, res.scenarier, `belegg_${tj}`, `Belegg – ${navn}`, "andel", jobb.replikasjoner);
+    vifte(boks, res.scenarier, `belegg_${tj}`, `Belegg – ${navn}`, "prosent", jobb.replikasjoner);
     $("bolig-aar-tittel").textContent = `Nøkkeltall per år – ${navn} (snitt og 95 % konfidensintervall)`;
     $("bolig-aarstabeller").innerHTML = res.scenarier.map((s) => (s.boligtyper || []).includes(tj) ? A.tabell([
       { navn: "År", verdi: (r) => r.aar, radhode: true },
@@ -149,20 +160,72 @@
       { navn: "Belegg", verdi: (r) => ki(r, `belegg_${tj}`, 3), tall: true },
       { navn: "p90 ventetid (døgn)", verdi: (r) => ki(r, `vent_p90_${tj}`, 0), tall: true },
     ], s.aar, `${s.navn} – ${navn}`) : `<p>${A.esc(s.navn)}: ingen boliger av typen «${A.esc(navn)}».</p>`).join("");
+    A.csvKnapper($("resultat"), `scenario-${jobbId}`);
     document.body.dataset.boligtype = tj;
   }
 
-  const ki = (r, k, des) => (r[k] === undefined || r[k] === null) ? "–"
-    : `${A.tall(r[k], des)} (${A.tall(r[`${k}_ki_lav`], des)} – ${A.tall(r[`${k}_ki_hoy`], des)})`;
+  /** B − A per year, paired within each simulation (common random numbers), with a 95 % confidence interval. */
+  function visForskjeller(res) {
+    const f = res.forskjeller || [];
+    $("forskjeller-seksjon").hidden = !f.length;
+    if (!f.length) { $("forskjeller").innerHTML = ""; return; }
+    const diff = (r, k, des, prosent = false) => {
+      if (r[k] === undefined || r[k] === null) return "–";
+      const s = (x) => { const v = prosent ? 100 * x : x; return `${v > 0 ? "+" : v < 0 ? "−" : ""}${A.tall(Math.abs(v), des)}`; };
+      const e = prosent ? " %-poeng" : "";
+      return `${s(r[k])}${e} (${s(r[`${k}_ki_lav`])} – ${s(r[`${k}_ki_hoy`])})`;
+    };
+    $("forskjeller").innerHTML = A.tabell([
+      { navn: "År", verdi: (r) => r.aar, radhode: true },
+      { navn: "Venteliste langtid", verdi: (r) => diff(r, "venteliste_langtid", 1), tall: true },
+      { navn: "Venteliste korttid", verdi: (r) => diff(r, "venteliste_korttid", 1), tall: true },
+      { navn: "Belegg langtid", verdi: (r) => diff(r, "belegg_langtid", 1, true), tall: true },
+      { navn: "UKP-døgn", verdi: (r) => diff(r, "ukp_dogn", 0), tall: true },
+      { navn: "UKP-kostnad (kr)", verdi: (r) => diff(r, "ukp_kostnad_nok", 0), tall: true },
+    ], f, `${res.scenarier[1].navn} minus ${res.scenarier[0].navn}`);
+  }
+
+  /** A yearly value with its 95 % interval, never below 0; occupancy in per cent, never above 100. */
+  const ki = (r, k, des) => {
+    if (r[k] === undefined || r[k] === null) return "–";
+    const prosent = k.startsWith("belegg");
+    const f = (x) => (x === null || x === undefined ? null : Math.max(0, prosent ? Math.min(100, 100 * x) : x));
+    const d = prosent ? 1 : des;
+    const e = prosent ? "\u00a0%" : "";
+    return `${A.tall(f(r[k]), d)}${e} (${A.tall(f(r[`${k}_ki_lav`]), d)} – ${A.tall(f(r[`${k}_ki_hoy`]), d)}${e})`;
+  };
+
+  let eksempler = [];
+  const MAKS_UKER = Number(document.getElementById("uker")?.max || 104);
+
+  /** The default horizon covers every capacity change in the chosen example files (up to what the web page may
+   * run); when the changes lie beyond it, say so: the results would be the same for A and B. */
+  function sjekkHorisont(settStandard) {
+    const valgt = ["a-eksempel", "b-eksempel"].map((id) => eksempler.find((x) => x.fil === $(id).value)).filter(Boolean);
+    const aar = [...new Set(valgt.flatMap((x) => x.endringsaar || []))].sort();
+    const start = Math.min(...valgt.map((x) => x.startaar));
+    const trengs = aar.length ? Math.ceil((aar[aar.length - 1] - start) * 52.18) + 8 : 0;
+    if (settStandard && trengs) $("uker").value = String(Math.max(26, Math.min(MAKS_UKER, trengs)));
+    const uker = Number($("uker").value);
+    const utenfor = aar.filter((a) => Math.ceil((a - start) * 52.18) >= uker);
+    $("horisont-advarsel").textContent = utenfor.length
+      ? `Kapasitetsendringene fra ${utenfor.join(" og ")} kommer etter de ${uker} ukene som simuleres (fra ${start}). `
+        + "Resultatene viser derfor ikke virkningen av dem, og A og B kan bli like. "
+        + (trengs > MAKS_UKER ? `Nettsiden kan simulere høyst ${MAKS_UKER} uker; kjør hele horisonten med «allokering scenario run».` : "Øk antall uker.")
+      : "";
+  }
 
   document.addEventListener("DOMContentLoaded", async () => {
     if (!A.bruker || !A.harTilgang()) return;
     try {
-      const eks = await A.hent("/scenarier/eksempler");
-      const valg = eks.map((x) => `<option value="${A.esc(x.fil)}">${A.esc(x.navn)}</option>`).join("");
+      eksempler = await A.hent("/scenarier/eksempler");
+      const valg = eksempler.map((x) => `<option value="${A.esc(x.fil)}">${A.esc(x.navn)}</option>`).join("");
       $("a-eksempel").innerHTML = valg;
       $("b-eksempel").innerHTML = '<option value="">Ingen sammenligning</option>' + valg;
+      sjekkHorisont(true);
     } catch (e) { A.melding(e.message, true); }
+    for (const id of ["a-eksempel", "b-eksempel"]) $(id).addEventListener("change", () => sjekkHorisont(true));
+    $("uker").addEventListener("change", () => sjekkHorisont(false));
     $("scenario-skjema").addEventListener("submit", kjor);
   });
 })();

@@ -4,7 +4,14 @@
 (() => {
   const A = Allokering;
   const $ = (id) => document.getElementById(id);
-  const tilstand = { sakId: null, kjoring: null, enheter: [], tildelinger: [], venteliste: [], laaser: [], valgt: null, start: null };
+  const tilstand = { sakId: null, kjoring: null, enheter: [], tildelinger: [], venteliste: [], laaser: [], priser: [], objektiv: null, valgt: null, start: null };
+
+  /** Feedback next to the control that caused it (the element is a role="status" live region). */
+  function svar(id, tekst, feil = false) {
+    const el = $(id);
+    el.textContent = tekst;
+    el.classList.toggle("feil", feil);
+  }
 
   const formal = () => $("formal").value.trim();
   const pf = (valg = {}) => ({ ...valg, formal: formal() });
@@ -40,13 +47,25 @@
     if (!tilstand.sakId) return;
     sessionStorage.setItem("allokering.sak", tilstand.sakId);
     $("forklaring").hidden = true;
-    const k = await A.sisteKjoring(tilstand.sakId);
+    $("bekreft").hidden = true;
+    svar("endelig-status", "");
+    const [siste, avs] = await Promise.all([A.sisteKjoring(tilstand.sakId), A.hent(`/saker/${tilstand.sakId}/avslutning`, pf())]);
     if (g !== generasjon) return;
+    tilstand.avslutning = avs;
+    // a finalised case shows the run its decisions come from, not a later one
+    const k = avs.ferdigbehandlet && avs.kjoring_id && (!siste || siste.id !== avs.kjoring_id)
+      ? await A.hent(`/kjoringer/${avs.kjoring_id}`) : siste;
+    if (g !== generasjon) return;
+    visAvslutning();
     $("los").textContent = k ? "Løs på nytt" : "Løs";
     if (k) await visKjoring(k, g);
     else {
-      $("resultat").hidden = true;
-      $("avslutt").hidden = true;
+      // a case without runs: nothing of another case's run may linger (state, panels, the page's run marker)
+      tilstand.kjoring = null;
+      tilstand.tildelinger = [];
+      tilstand.venteliste = [];
+      delete document.body.dataset.kjoring;
+      for (const id of ["resultat", "avslutt", "endringer", "nivaaer"]) $(id).hidden = true;
       $("kjoring-info").textContent = "Saken er ikke løst ennå. Trykk «Løs».";
       await lastLaaser();
     }
@@ -73,17 +92,21 @@
       let k = await A.hent(`/saker/${tilstand.sakId}/kjoringer`, { metode: "POST", kropp: {} });
       aktivJobb = k.id;
       A.melding(`Kjøring ${k.id} er startet.`);
+      let forsok = 0;
       while (!["done", "failed", "cancelled"].includes(k.status)) {
         $("fremdrift").value = k.fremdrift || 0;
         $("fase").textContent = `${Math.round(100 * (k.fremdrift || 0))} % – ${k.fase || k.status}`;
-        await new Promise((r) => setTimeout(r, 400));
+        // poll often at first (a re-solve of a case this size takes well under a second), then less often
+        await new Promise((r) => setTimeout(r, Math.min(400, 100 + 50 * forsok++)));
         k = await A.hent(`/kjoringer/${k.id}`);
       }
       $("fremdrift").value = 1;
       $("fase").textContent = k.status === "done" ? "Ferdig" : k.status === "cancelled" ? "Stoppet" : "Feilet";
       if (k.status === "done") {
         await visKjoring(k, ++generasjon);
-        A.melding(`Kjøring ${k.id} er ferdig (${k.losningsstatus === "OPTIMAL" ? "bevist optimal" : "gjennomførbar"}).`);
+        A.melding(`Kjøring ${k.id} er ferdig. ${k.losningsstatus === "OPTIMAL"
+          ? "Ingen annen fordeling gir høyere prioritet totalt."
+          : "Fordelingen oppfyller alle vilkår, men tidsgrensen nådde ut før det var vist at ingen annen gir høyere prioritet totalt."}`);
       } else A.melding(k.feilmelding || "Kjøringen ble ikke fullført.", true);
     } catch (e) { A.melding(e.message, true); }
     finally { $("los").disabled = false; $("stopp").hidden = true; aktivJobb = null; }
@@ -94,20 +117,26 @@
   }
 
   async function lastLaaser() {
-    tilstand.laaser = await A.hent(`/saker/${tilstand.sakId}/laaser`, pf());
+    tilstand.laaser = await A.hent(`/saker/${tilstand.sakId}/laaser/oversikt`, pf());
     visLaaser();
   }
 
   async function visKjoring(k, g) {
     if (!krevFormal()) return;
-    const [belegg, tild, vente, laaser] = await Promise.all([
+    const [belegg, tild, vente, laaser, priser] = await Promise.all([
       A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
       alleSider(`/kjoringer/${k.id}/tildelinger`),
       alleSider(`/kjoringer/${k.id}/venteliste`),
-      A.hent(`/saker/${k.sak_id}/laaser`, pf()),
+      A.hent(`/saker/${k.sak_id}/laaser/oversikt`, pf()),
+      A.hent(`/kjoringer/${k.id}/laaspriser`, pf()),
     ]);
     if (g !== generasjon) return;
     const t0 = performance.now();
+    const forrige = tilstand.kjoring && tilstand.kjoring.sak_id === k.sak_id && tilstand.kjoring.id !== k.id
+      ? { kjoring: tilstand.kjoring, tildelinger: tilstand.tildelinger, venteliste: tilstand.venteliste, priser: tilstand.priser, objektiv: tilstand.objektiv }
+      : null;
+    tilstand.priser = priser.locks || [];
+    tilstand.objektiv = priser.objective || null;
     tilstand.kjoring = k;
     tilstand.enheter = belegg.enheter;
     tilstand.start = belegg.startdato;
@@ -115,19 +144,108 @@
     tilstand.tildelinger = tild;
     tilstand.venteliste = vente;
     tilstand.laaser = laaser;
+    if (forrige) visEndringer(forrige);
+    else $("endringer").hidden = true;
+    visNivaaer(forrige);
     fyllFiltre();
     visRutenett();
     visVenteliste();
     visLaaser();
-    fyllEnheter();
     $("resultat").hidden = false;
     $("avslutt").hidden = false;
+    // an open explanation is redrawn for the new run (without moving the focus)
+    if (forrige && tilstand.valgt && !$("forklaring").hidden) visForklaring(tilstand.valgt, false);
     $("los").textContent = "Løs på nytt";
     $("kjoring-info").textContent = `Viser kjøring ${k.id} (${A.dato(k.ferdig || k.opprettet)}): ${tild.length} tildelinger, `
       + `${vente.length} på venteliste, UKP-døgn ${A.tall(k.ukp_dogn)} (${A.tall(k.ukp_kostnad_nok)} kr).`;
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     document.body.dataset.gjengivelseMs = String(Math.round(performance.now() - t0));
     document.body.dataset.kjoring = String(k.id);
+  }
+
+  const NIVAAER = [["plassering", "Prioritet (nivå 1)"], ["ektepar", "Ektepar samlet (nivå 2)"], ["preferanser", "Ønsket institusjon (nivå 3)"], ["flyttinger", "Flyttinger (nivå 4)"]];
+
+  const NIVAAMENING = {
+    plassering: "Summen av prioriteten til dem som får plass, vektet med hvor tidlig de får den. Høyere er bedre.",
+    ektepar: "Ektepar som ønsker å bo sammen og får plass på samme institusjon. Høyere er bedre.",
+    preferanser: "Poeng for plass på søkerens første, andre eller tredje ønskede institusjon (3, 2 og 1). Høyere er bedre.",
+    flyttinger: "Nåværende beboere som må flytte for at fordelingen skal gå opp. Lavere er bedre.",
+  };
+
+  /** The four levels of the objective, their values, the change since the previous run, in plain words. */
+  function visNivaaer(forrige) {
+    const o = tilstand.objektiv;
+    if (!o) { $("nivaaer").hidden = true; return; }
+    const f = forrige && forrige.objektiv;
+    const rader = NIVAAER.filter(([k]) => o[k]).map(([k, navn]) => {
+      const x = o[k], y = f && f[k];
+      const d = y ? x.value - y.value : null;
+      return {
+        navn, mening: NIVAAMENING[k], verdi: A.tall(x.value),
+        endring: d === null ? "–" : d === 0 ? "Uendret" : `${d > 0 ? "+" : "−"}${A.tall(Math.abs(d))} (var ${A.tall(y.value)})`,
+        sikker: x.proven ? "Ingen annen fordeling gir mer på dette nivået." : `Tidsgrensen nådde ut; beste mulige er høyst ${A.tall(x.bound)}.`,
+      };
+    });
+    $("nivaaer-innhold").innerHTML = A.tabell([
+      { navn: "Nivå", verdi: (r) => r.navn, radhode: true },
+      { navn: "Hva det måler", verdi: (r) => r.mening },
+      { navn: "Verdi", verdi: (r) => r.verdi, tall: true },
+      { navn: f ? `Endring siden kjøring ${forrige.kjoring.id}` : "Endring", verdi: (r) => r.endring, tall: true },
+      { navn: "Sikkerhet", verdi: (r) => r.sikker },
+    ], rader, `Målfunksjonen i kjøring ${tilstand.kjoring.id}`);
+    $("nivaaer").hidden = false;
+  }
+
+  /** «Endringer siden forrige kjøring»: who came in, who left, who moved, and why (locks, displaced søkere). */
+  function visEndringer(forrige) {
+    const for_ = new Map(forrige.tildelinger.map((a) => [a.applicant_id, a]));
+    const naa = new Map(tilstand.tildelinger.map((a) => [a.applicant_id, a]));
+    const plass = (a) => (a ? `${enhetsnavn(a.unit_id)} fra ${A.dato(a.start_date)}` : "Venteliste");
+    const aktiv = (id) => tilstand.laaser.filter((l) => l.aktiv && l.soker_id === id);
+    const fjernet = (id) => tilstand.laaser.filter((l) => !l.aktiv && l.soker_id === id && l.fjernet && l.fjernet > (forrige.kjoring.opprettet || ""));
+    const hvorfor = (id, hva) => {
+      const g = [];
+      for (const l of aktiv(id)) g.push(l.type === "tildel" ? `låst til ${enhetsnavn(l.enhet_id)}: «${l.begrunnelse}»` : `overstyrt, skal ikke tildeles: «${l.begrunnelse}»`);
+      for (const l of fjernet(id)) g.push(`lås ${l.id} er fjernet: «${l.fjernet_begrunnelse}»`);
+      for (const p of tilstand.priser) if ((p.displaced || []).includes(id)) g.push(`fortrengt av låsen for ${p.applicant_id}${p.unit_id ? ` (${enhetsnavn(p.unit_id)})` : ""}`);
+      for (const p of forrige.priser || []) {
+        if ((p.displaced || []).includes(id) && !tilstand.priser.some((q) => q.applicant_id === p.applicant_id && q.type === p.type && q.unit_id === p.unit_id)) {
+          g.push(`låsen for ${p.applicant_id} som holdt søkeren ute, er borte`);
+        }
+      }
+      if (!g.length) {
+        g.push(hva === "inn" ? "en plass ble ledig da de andre endringene ble gjort"
+          : hva === "ut" ? "plassen gikk til en søker med lås eller høyere prioritet"
+            : "flyttet for å gi plass til endringene over; samlet prioritet er den høyeste mulige");
+      }
+      return g.join("; ");
+    };
+    const rader = [];
+    for (const [id, a] of naa) {
+      const b = for_.get(id);
+      if (!b) rader.push({ id, hva: "Kom inn", for: "Venteliste", naa: plass(a), hvorfor: hvorfor(id, "inn") });
+      else if (b.unit_id !== a.unit_id || b.start_date !== a.start_date) rader.push({ id, hva: "Flyttet", for: plass(b), naa: plass(a), hvorfor: hvorfor(id, "flyttet") });
+    }
+    for (const [id, b] of for_) if (!naa.has(id)) rader.push({ id, hva: "Gikk ut", for: plass(b), naa: tilstand.venteliste.some((v) => v.applicant_id === id) ? "Venteliste" : "Uten plass", hvorfor: hvorfor(id, "ut") });
+    rader.sort((x, y) => x.hva.localeCompare(y.hva, "nb") || x.id.localeCompare(y.id, "nb"));
+    const tell = (h) => rader.filter((r) => r.hva === h).length;
+    const nivaa = [];
+    if (forrige.objektiv && tilstand.objektiv) {
+      for (const [k, navn] of NIVAAER) {
+        const x = forrige.objektiv[k], y = tilstand.objektiv[k];
+        if (x && y && x.value !== y.value) nivaa.push(`${navn}: ${A.tall(x.value)} → ${A.tall(y.value)}`);
+      }
+    }
+    $("endringer-oppsummering").textContent = `Kjøring ${tilstand.kjoring.id} mot kjøring ${forrige.kjoring.id}: ${tell("Kom inn")} kom inn, `
+      + `${tell("Gikk ut")} gikk ut, ${tell("Flyttet")} flyttet.` + (nivaa.length ? ` Målfunksjonen: ${nivaa.join(", ")}.` : " Målfunksjonen er uendret.");
+    $("endringer-tabell").innerHTML = rader.length ? `<div class="tabellboks" tabindex="0" role="region" aria-label="Endringer (rullbar)">${A.tabell([
+      { navn: "Søker", html: (r) => `<button type="button" class="sok" data-s="${A.esc(r.id)}">${A.esc(r.id)}</button>` },
+      { navn: "Endring", verdi: (r) => r.hva },
+      { navn: "Før", verdi: (r) => r.for },
+      { navn: "Nå", verdi: (r) => r.naa },
+      { navn: "Hvorfor", verdi: (r) => r.hvorfor },
+    ], rader, "Søkere som fikk en annen plass enn i forrige kjøring")}</div>` : "<p>Ingen søkere fikk en annen plass.</p>";
+    $("endringer").hidden = false;
   }
 
   function fyllFiltre() {
@@ -152,13 +270,12 @@
       const rad = per.get(a.unit_id);
       if (!rad) continue;
       for (const p of (a.periods && a.periods.length ? a.periods : [a])) {
-        for (let d = Math.max(0, p.start_day); d <= Math.min(h - 1, p.end_day); d++) rad[d].push([a.applicant_id, d === p.start_day]);
+        for (let d = Math.max(0, p.start_day); d <= Math.min(h - 1, p.end_day); d++) rad[d].push([a.applicant_id, d === p.start_day, a]);
       }
     }
     const l = laast();
     const start = new Date(tilstand.start + "T00:00:00");
-    const fmt = { weekday: "short", day: "2-digit", month: "2-digit" };
-    const dager = Array.from({ length: h }, (_, d) => new Date(start.getTime() + d * 86400000).toLocaleDateString("nb-NO", fmt));
+    const dager = Array.from({ length: h }, (_, d) => A.dag(new Date(start.getTime() + d * 86400000)));
     const deler = ['<table class="rutenett"><caption>Søkere per enhet (rader) og dag (kolonner)</caption><thead><tr><th scope="col" class="enhet">Enhet (plasser)</th>'];
     for (const d of dager) deler.push(`<th scope="col">${A.esc(d)}</th>`);
     deler.push("</tr></thead><tbody>");
@@ -169,11 +286,15 @@
         const celle = rad[d];
         const full = e.dager[d] && e.dager[d].belagt >= e.kapasitet;
         deler.push(full ? '<td class="full">' : "<td>");
-        for (const [id, forst] of celle) {
+        for (const [id, forst, a] of celle) {
           const merke = l.has(id) ? " (låst)" : "";
+          // hover details: place type, priority, period, move and couple (the explanation is one click away)
+          const hint = `${id}: ${String(a.place_type || "").replaceAll("_", " ")}, prioritet ${A.tall(a.priority)}, fra ${A.dato(a.start_date)}`
+            + `${a.open_ended ? "" : ` til ${A.dato(a.end_date)}`}${a.move ? `, flytter fra ${enhetsnavn(a.move_from_unit)}` : ""}`
+            + `${a.together_with ? `, sammen med ektefellen ${a.together_with}` : ""}${merke}. Velg for å se begrunnelsen og låse.`;
           deler.push(forst
-            ? `<button type="button" class="sok start" data-s="${A.esc(id)}">${A.esc(id)}${merke}</button>`
-            : `<span class="sok" data-s="${A.esc(id)}">${A.esc(id)}</span>`);
+            ? `<button type="button" class="sok start" data-s="${A.esc(id)}" title="${A.esc(hint)}">${A.esc(id)}${merke}</button>`
+            : `<span class="sok" data-s="${A.esc(id)}" title="${A.esc(hint)}">${A.esc(id)}</span>`);
         }
         deler.push("</td>");
       }
@@ -194,56 +315,120 @@
     ], tilstand.venteliste, "Kvalifiserte søkere uten plass, etter prioritet") : "<p>Ingen på venteliste.</p>";
   }
 
-  function fyllEnheter() {
+  /** The lock form offers only the units the API says the søker can be locked to; the others are explained. */
+  function fyllLaasvalg(valg, foreslatt) {
     const s = $("laas-enhet");
-    const sortert = [...tilstand.enheter].sort((a, b) => a.navn.localeCompare(b.navn, "nb"));
+    if (valg.feil) {
+      s.innerHTML = '<option value="">Ingen bestemt enhet</option>';
+      $("laas-enhet-hjelp").innerHTML = `<p class="advarsel">Enhetene søkeren kan låses til, kunne ikke hentes: ${A.esc(valg.feil)}</p>`;
+      return;
+    }
     s.innerHTML = '<option value="">Ingen bestemt enhet</option>'
-      + sortert.map((e) => `<option value="${A.esc(e.enhet_id)}">${A.esc(e.navn)}</option>`).join("");
+      + valg.enheter.map((e) => `<option value="${A.esc(e.enhet_id)}">${A.esc(e.navn)}${e.naverende ? " (nåværende plass)" : ""}</option>`).join("");
+    s.value = valg.enheter.some((e) => e.enhet_id === foreslatt) ? foreslatt : "";
+    const utelatt = valg.utelatt.filter((u) => u.antall);
+    const deler = [valg.enheter.length
+      ? `<p>${valg.enheter.length} ${valg.enheter.length === 1 ? "enhet kan" : "enheter kan"} velges: søkeren oppfyller vilkårene, og det er ledig plass minst én dag i planperioden.</p>`
+      : "<p>Ingen enhet kan velges for en lås til plass: se hvorfor nedenfor. Du kan fortsatt overstyre (skal ikke tildeles).</p>"];
+    if (utelatt.length) {
+      deler.push(`<details><summary>Hvorfor mangler ${utelatt.reduce((n, u) => n + u.antall, 0)} enheter?</summary><ul>`
+        + utelatt.map((u) => `<li>${A.esc(u.grunn[0].toUpperCase() + u.grunn.slice(1))} (${u.antall}): ${A.esc(u.enheter.join(", "))}</li>`).join("")
+        + "</ul></details>");
+    }
+    for (const h of valg.hindringer) deler.push(`<p class="advarsel">${A.esc(h)}</p>`);
+    $("laas-enhet-hjelp").innerHTML = deler.join("");
+  }
+
+  const ENHETSLAAS = (l) => (l.enhet_id ? enhetsnavn(l.enhet_id) : "");
+  /** The run's record of a lock (price, displaced søkere), matched on søker, type and unit. */
+  const prisFor = (l) => tilstand.priser.find((p) => p.applicant_id === l.soker_id && p.type === l.type && (p.unit_id || null) === (l.enhet_id || null));
+
+  function prisTekst(l) {
+    if (!l.aktiv) return "–";
+    const p = prisFor(l);
+    if (!p) return "Beregnes ved neste kjøring";
+    if (p.price_level1 === null || p.price_level1 === undefined) return "Ikke beregnet innen tidsgrensen";
+    if (p.price_level1 === 0) return "0 – låsen koster ingen prioritet (en like god plan)";
+    const hvem = (p.displaced || []).length ? `; uten låsen ville ${p.displaced.join(", ")} fått plass` : "";
+    return `${A.tall(p.price_level1)} prioritetspoeng${p.price_proven ? "" : " (anslag)"}${hvem}`;
+  }
+
+  function laasBeskrivelse(l) {
+    const hva = l.type === "tildel" ? `Skal ha plass på ${ENHETSLAAS(l)}` : `Skal ikke tildeles${l.enhet_id ? ` ${ENHETSLAAS(l)}` : ""}`;
+    const kilde = l.kilde === "saksfil" ? `fra saksfilen (versjon ${l.versjon}, lås nr. ${l.nr + 1})` : `lås ${l.id} fra møtet`;
+    return `${hva} – «${l.begrunnelse || "ingen begrunnelse i saksfilen"}», ${kilde}, satt av ${l.opprettet_av} ${A.dato(l.opprettet)}. Pris: ${prisTekst(l)}.`;
+  }
+
+  /** The locks of one søker, and the locks that took a place the søker would otherwise have had. */
+  function visSokerLaaser(id) {
+    const el = $("forklaring-laaser");
+    if (!el) return;
+    const mine = tilstand.laaser.filter((l) => l.soker_id === id && l.aktiv);
+    const fortrengt = tilstand.priser.filter((p) => (p.displaced || []).includes(id));
+    el.innerHTML = (mine.length ? `<ul>${mine.map((l) => `<li>${A.esc(laasBeskrivelse(l))}</li>`).join("")}</ul>` : "<p>Ingen aktive låser for søkeren.</p>")
+      + (fortrengt.length ? `<p><strong>Fortrengt av en lås:</strong> ${fortrengt.map((p) => A.esc(`uten låsen for ${p.applicant_id}`
+        + `${p.unit_id ? ` (${enhetsnavn(p.unit_id)})` : ""} ville søkeren fått plass; låsen koster ${A.tall(p.price_level1)} prioritetspoeng («${p.reason}»).`)).join(" ")}</p>` : "");
   }
 
   const REGELSTATUS = { oppfylt: "Oppfylt", ikke_oppfylt: "Ikke oppfylt", mangler: "Mangler opplysninger", mangler_opplysninger: "Mangler opplysninger" };
   const KOMPONENTER = [["nytte", "Nytte"], ["ressurs", "Ressurs"], ["alvorlighet", "Alvorlighet"], ["mestring", "Mestring"]];
 
-  async function visForklaring(id) {
+  /** One priority scale (the number the waiting list is sorted by) and what it is made of. */
+  function prioritetsmening(p) {
+    const vent = p.total - 10 * p.poeng;
+    const del = p.kombinasjon === "leksikografisk" && (p.forrang || []).length
+      ? `Først avgjør ${p.forrang.map((f) => (f.nivaa === "hjelpebehov" ? `hjelpebehovet (${f.verdi})` : f.verdi ? "akutt innleggelse" : "at søkeren er utskrivningsklar")).join(" og ")}; deretter `
+      : "";
+    return `Prioriteten rangerer søkerne: høyere tall går foran. ${del}${del ? "teller" : "Den er"} 10 × prioritetspoengene fra komponentene (${A.tall(p.poeng)})`
+      + (del ? "" : ` pluss ventetiden i hele måneder (${A.tall(vent)}, høyst 9), som bare skiller søkere med like mange poeng`) + ".";
+  }
+
+  async function visForklaring(id, fokus = true) {
     if (!tilstand.kjoring || !krevFormal()) return;
     tilstand.valgt = id;
     for (const b of document.querySelectorAll(".sok.valgt")) b.classList.remove("valgt");
     for (const b of document.querySelectorAll(`[data-s="${CSS.escape(id)}"]`)) b.classList.add("valgt");
-    let f;
-    try { f = await A.hent(`/kjoringer/${tilstand.kjoring.id}/forklaringer/${encodeURIComponent(id)}`, pf()); }
-    catch (e) { A.melding(e.message, true); return; }
+    let f, valg;
+    try {
+      [f, valg] = await Promise.all([
+        A.hent(`/kjoringer/${tilstand.kjoring.id}/forklaringer/${encodeURIComponent(id)}`, pf()),
+        // the explanation is shown even if the lock choices cannot be fetched (e.g. the søker left the case)
+        A.hent(`/saker/${tilstand.sakId}/laasvalg/${encodeURIComponent(id)}`, pf()).catch((e) => ({ feil: e.message })),
+      ]);
+    } catch (e) { A.melding(e.message, true); return; }
     const a = tilstand.tildelinger.find((x) => x.applicant_id === id);
     const regler = f.rules || [];
     const generelle = regler.filter((r) => !r.place_type);
     const enhetsregler = regler.filter((r) => r.place_type);
     const regelKol = [
-      { navn: "Regel", verdi: (r) => r.rule_id },
       { navn: "Status", html: (r) => `<span class="status-${A.esc(r.status)}">${A.esc(REGELSTATUS[r.status] || r.status)}</span>` },
+      { navn: "Vurdering", verdi: (r) => r.text_nb },
       { navn: "Kilde", verdi: (r) => r.section },
       { navn: "Lovhjemmel", verdi: (r) => r.legal_basis },
-      { navn: "Vurdering", verdi: (r) => r.text_nb },
     ];
+    const enhetKol = [{ navn: "Plasstype", verdi: (r) => String(r.place_type).replaceAll("_", " ") }, ...regelKol];
     const p = f.priority || {};
     const prio = p.total === undefined ? "" : A.tabell([
       { navn: "Komponent", verdi: (r) => r[0], radhode: true },
       { navn: "Verdi", verdi: (r) => r[1] },
     ], [
       ...KOMPONENTER.map(([k, n]) => [n, p[k] === undefined ? "–" : `${p[k]}${p.kilder && p.kilder[k] ? ` (${p.kilder[k]})` : ""}`]),
-      ["Utskrivningsklar (UKP)", p.ukp ? "ja" : "nei"], ["Ventedager", p.ventedager], ["Prioritetspoeng", p.poeng], ["Total prioritet", p.total],
-    ], "Prioritetskomponenter");
+      ["Utskrivningsklar (UKP)", p.ukp ? "ja" : "nei"], ["Ventedager", A.tall(p.ventedager)], ["Prioritet", A.tall(p.total)],
+    ], "Prioritetskomponenter") + `<p class="hjelp">${A.esc(prioritetsmening(p))}</p>`;
     const forbi = (f.outranked_by || []);
     const kf = f.counterfactual || {};
     const kfTekst = Object.entries(kf).map(([k, v]) => k === "priority_needed_above"
       ? `Med prioritet over ${A.tall(v)} (søkeren har ${A.tall(p.total)}) ville søkeren fått plass.`
-      : `${k.replaceAll("_", " ")}: ${typeof v === "object" ? JSON.stringify(v) : v}`);
-    const mine = tilstand.laaser.filter((l) => l.soker_id === id && l.aktiv);
+      : k === "extra_place_in_unit"
+        ? `Med én plass til på ${enhetsnavn(v)} kunne søkeren fått plass.`
+        : `Annet som ville gitt plass: ${typeof v === "object" ? JSON.stringify(v) : v}`);
     $("forklaring-tittel").textContent = `Begrunnelse for ${id}`;
     $("forklaring-innhold").innerHTML = `
       <p><strong>Utfall:</strong> ${A.esc(A.utfall(f.outcome))} · <strong>Tjeneste:</strong> ${A.esc(A.tjeneste(f.service))}
       ${a ? ` · <strong>Plass:</strong> ${A.esc(enhetsnavn(a.unit_id))} fra ${A.dato(a.start_date)}${a.open_ended ? "" : ` til ${A.dato(a.end_date)}`}` : ""}</p>
       <p>${A.esc(f.text_nb)}</p>
       <h3>Regler</h3>${generelle.length ? A.tabell(regelKol, generelle, "Vilkår for tjenesten") : "<p>Ingen generelle regler.</p>"}
-      ${enhetsregler.length ? `<details><summary>Vilkår per enhet (${enhetsregler.length})</summary><div class="tabellboks" tabindex="0" role="region" aria-label="Vilkår per enhet">${A.tabell(regelKol, enhetsregler)}</div></details>` : ""}
+      ${enhetsregler.length ? `<details><summary>Vilkår per enhet (${enhetsregler.length})</summary><div class="tabellboks" tabindex="0" role="region" aria-label="Vilkår per enhet">${A.tabell(enhetKol, enhetsregler)}</div></details>` : ""}
       <h3>Prioritet</h3>${prio || "<p>Ikke prioritert (ikke kvalifisert).</p>"}
       <h3>Gikk foran søkeren</h3>${forbi.length ? A.tabell([
         { navn: "Søker", html: (o) => `<button type="button" class="sok" data-s="${A.esc(o.applicant_id)}">${A.esc(o.applicant_id)}</button>` },
@@ -251,11 +436,13 @@
         { navn: "Prioritet", verdi: (o) => o.priority, tall: true },
       ], forbi) : "<p>Ingen.</p>"}
       <h3>Hva som skulle til</h3><p>${kfTekst.length ? kfTekst.map(A.esc).join("<br>") : "Ikke aktuelt."}</p>
-      <h3>Låser for søkeren</h3>${mine.length ? `<ul>${mine.map((l) => `<li>${l.type === "tildel" ? "Låst til" : "Skal ikke tildeles"} ${A.esc(l.enhet_id ? enhetsnavn(l.enhet_id) : "")} – «${A.esc(l.begrunnelse)}» (lås ${l.id})</li>`).join("")}</ul>` : "<p>Ingen aktive låser.</p>"}`;
-    $("laas-enhet").value = a ? a.unit_id : "";
+      <h3>Låser for søkeren</h3><div id="forklaring-laaser"></div>`;
+    visSokerLaaser(id);
+    fyllLaasvalg(valg, a ? a.unit_id : "");
     $("laas-type").value = "tildel";
+    svar("laas-melding", "");
     $("forklaring").hidden = false;
-    $("forklaring-tittel").focus();
+    if (fokus) $("forklaring-tittel").focus();
   }
 
   const enhetsnavn = (id) => (tilstand.enheter.find((e) => e.enhet_id === id) || { navn: id }).navn;
@@ -264,76 +451,113 @@
     e.preventDefault();
     if (!tilstand.valgt || !krevFormal()) return;
     const type = $("laas-type").value, enhet = $("laas-enhet").value, begrunnelse = $("laas-begrunnelse").value.trim();
-    if (begrunnelse.length < 3) { A.melding("Skriv en begrunnelse (minst 3 tegn).", true); $("laas-begrunnelse").focus(); return; }
-    if (type === "tildel" && !enhet) { A.melding("Velg enheten søkeren skal låses til.", true); $("laas-enhet").focus(); return; }
+    if (begrunnelse.length < 3) { svar("laas-melding", "Skriv en begrunnelse (minst 3 tegn).", true); $("laas-begrunnelse").focus(); return; }
+    if (type === "tildel" && !enhet) { svar("laas-melding", "Velg enheten søkeren skal låses til.", true); $("laas-enhet").focus(); return; }
     try {
       const l = await A.hent(`/saker/${tilstand.sakId}/laaser`, pf({ metode: "POST", kropp: { soker_id: tilstand.valgt, type, enhet_id: enhet || null, begrunnelse } }));
       $("laas-begrunnelse").value = "";
       await lastLaaser();
       visRutenett();
       visVenteliste();
-      A.melding(`Lås ${l.id} er lagret for ${l.soker_id}. Løs på nytt for å bruke den.`);
-    } catch (err) { A.melding(err.message, true); }
+      visSokerLaaser(l.soker_id);
+      svar("laas-melding", `Lås ${l.id} er lagret for ${l.soker_id}. Trykk «Løs på nytt» for å bruke den.`);
+    } catch (err) { svar("laas-melding", `Låsen ble ikke lagret: ${err.message}`, true); }
   }
 
   function visLaaser() {
     $("laaser-seksjon").hidden = false;
     const rader = tilstand.laaser;
-    $("laaser").innerHTML = rader.length ? A.tabell([
-      { navn: "Lås", verdi: (l) => l.id, tall: true },
+    const fil = rader.filter((l) => l.kilde === "saksfil").length;
+    $("laaser").innerHTML = rader.length ? `<p class="hjelp">${rader.filter((l) => l.aktiv).length} aktive låser, ${fil} av dem fra saksfilen.</p>
+      <div class="tabellboks" tabindex="0" role="region" aria-label="Låser og overstyringer (rullbar)">${A.tabell([
+      { navn: "Lås", verdi: (l) => (l.kilde === "saksfil" ? `Fil nr. ${l.nr + 1}` : `Møtet ${l.id}`) },
       { navn: "Søker", html: (l) => `<button type="button" class="sok" data-s="${A.esc(l.soker_id)}">${A.esc(l.soker_id)}</button>` },
       { navn: "Type", verdi: (l) => (l.type === "tildel" ? "Skal ha plass" : "Skal ikke tildeles") },
       { navn: "Enhet", verdi: (l) => (l.enhet_id ? enhetsnavn(l.enhet_id) : "–") },
-      { navn: "Begrunnelse", verdi: (l) => l.begrunnelse },
+      { navn: "Begrunnelse", verdi: (l) => l.begrunnelse || "–" },
       { navn: "Satt av", verdi: (l) => `${l.opprettet_av}, ${A.dato(l.opprettet)}` },
-      { navn: "Status", html: (l) => l.aktiv
-        ? `<form class="fjern" data-id="${l.id}"><label for="fjern-${l.id}">Begrunnelse for å fjerne</label> <input id="fjern-${l.id}" required minlength="3"> <button type="submit" class="sekundaer">Fjern</button></form>`
-        : `Fjernet av ${A.esc(l.fjernet_av)}: «${A.esc(l.fjernet_begrunnelse)}»` },
-    ], rader, "Låser og overstyringer (også fjernede)") : "<p>Ingen låser i saken.</p>";
+      { navn: "Pris (nivå 1)", verdi: prisTekst },
+      { navn: "Status", html: (l) => l.kilde === "saksfil"
+        ? "Aktiv (fra saksfilen; endres ved ny import)"
+        : l.aktiv
+          ? `<form class="fjern" data-id="${l.id}"><label for="fjern-${l.id}">Begrunnelse for å fjerne</label> <input id="fjern-${l.id}" required minlength="3"> <button type="submit" class="sekundaer">Fjern</button></form>`
+          : `Fjernet av ${A.esc(l.fjernet_av)} ${A.dato(l.fjernet)}: «${A.esc(l.fjernet_begrunnelse)}»` },
+    ], rader, "Låser og overstyringer (også fjernede)")}</div>` : "<p>Ingen låser i saken.</p>";
   }
 
   async function fjernLaas(skjema) {
     const id = skjema.dataset.id;
     const begrunnelse = skjema.querySelector("input").value.trim();
-    if (begrunnelse.length < 3) { A.melding("Skriv hvorfor låsen fjernes (minst 3 tegn).", true); skjema.querySelector("input").focus(); return; }
+    if (begrunnelse.length < 3) { svar("laaser-melding", "Skriv hvorfor låsen fjernes (minst 3 tegn).", true); skjema.querySelector("input").focus(); return; }
     try {
-      await A.hent(`/saker/${tilstand.sakId}/laaser/${id}`, pf({ metode: "DELETE", kropp: { begrunnelse } }));
+      const l = await A.hent(`/saker/${tilstand.sakId}/laaser/${id}`, pf({ metode: "DELETE", kropp: { begrunnelse } }));
       await lastLaaser();
       visRutenett();
       visVenteliste();
-      A.melding(`Lås ${id} er fjernet. Løs på nytt for å bruke endringen.`);
-      $("laaser-tittel").focus?.();
-    } catch (err) { A.melding(err.message, true); }
+      if (tilstand.valgt === l.soker_id) visSokerLaaser(l.soker_id);
+      svar("laaser-melding", `Lås ${id} er fjernet. Trykk «Løs på nytt» for å bruke endringen.`);
+    } catch (err) { svar("laaser-melding", `Låsen ble ikke fjernet: ${err.message}`, true); }
   }
 
-  async function endelig() {
+  /** The case's state: finalised (with the run used; re-solving needs «Gjenåpne») or open. */
+  function visAvslutning() {
+    const a = tilstand.avslutning || { ferdigbehandlet: false, historikk: [] };
+    const lukket = a.ferdigbehandlet;
+    $("los").hidden = lukket;
+    $("gjenapne-skjema").hidden = !lukket;
+    $("endelig").disabled = lukket;
+    $("endelig").textContent = lukket ? "Møtets beslutninger er endelige" : "Marker møtets beslutninger som endelige";
+    const siste = a.historikk[0];
+    if (lukket) {
+      svar("saksstatus", `Ferdigbehandlet: ${a.antall} beslutninger fra kjøring ${a.kjoring_id} ble lagret av ${a.av} ${A.dato(a.tidspunkt)} («${a.begrunnelse}»). `
+        + "For å løse saken på nytt må den gjenåpnes med en begrunnelse.");
+    } else if (siste && siste.handling === "gjenåpnet") {
+      svar("saksstatus", `Gjenåpnet av ${siste.av} ${A.dato(siste.tidspunkt)}: «${siste.begrunnelse}». Beslutningene fra kjøring ${siste.kjoring_id} står til nye markeres som endelige.`);
+    } else svar("saksstatus", "");
+  }
+
+  /** First a summary and a confirmation; nothing is saved until the user confirms. */
+  function endelig() {
     const k = tilstand.kjoring;
     if (!k || !krevFormal()) return;
+    if (tilstand.avslutning && tilstand.avslutning.ferdigbehandlet) return;  // a second click does nothing
     const begrunnelse = $("endelig-begrunnelse").value.trim();
-    if (begrunnelse.length < 3) { A.melding("Skriv en begrunnelse for beslutningene.", true); $("endelig-begrunnelse").focus(); return; }
-    const oppgaver = [
-      ...tilstand.tildelinger.map((a) => [a.applicant_id, { utfall: "tildelt", enhet_id: a.unit_id, startdato: a.start_date, kjoring_id: k.id, begrunnelse }]),
-      ...tilstand.venteliste.map((v) => [v.applicant_id, { utfall: "venteliste", kjoring_id: k.id, begrunnelse }]),
-    ];
-    $("endelig").disabled = true;
-    let ferdig = 0;
-    const feil = [];
-    const arbeider = async () => {
-      while (oppgaver.length) {
-        const [id, kropp] = oppgaver.shift();
-        try { await A.hent(`/saker/${tilstand.sakId}/beslutninger/${encodeURIComponent(id)}`, pf({ metode: "PUT", kropp })); }
-        catch (e) { feil.push(`${id}: ${e.message}`); }
-        ferdig++;
-        $("endelig-status").textContent = `Lagret ${ferdig} beslutninger …`;
-      }
-    };
-    await Promise.all([arbeider(), arbeider(), arbeider(), arbeider()]);
-    $("endelig").disabled = false;
-    if (feil.length) A.melding(`${feil.length} beslutninger ble ikke lagret: ${feil.slice(0, 3).join("; ")}`, true);
-    else {
-      $("endelig-status").textContent = `Endelig: ${ferdig} beslutninger fra kjøring ${k.id} er lagret.`;
-      A.melding(`Møtets beslutninger er lagret som endelige (${ferdig} søkere, kjøring ${k.id}).`);
-    }
+    if (begrunnelse.length < 3) { svar("endelig-status", "Skriv en begrunnelse for beslutningene.", true); $("endelig-begrunnelse").focus(); return; }
+    const laaser = tilstand.laaser.filter((l) => l.aktiv).length;
+    $("bekreft-tekst").textContent = `Forslaget fra kjøring ${k.id} blir møtets endelige beslutninger: ${tilstand.tildelinger.length} søkere får plass `
+      + `og ${tilstand.venteliste.length} settes på venteliste (${tilstand.tildelinger.length + tilstand.venteliste.length} beslutninger, ${laaser} aktive låser er med). `
+      + "Saken merkes som ferdigbehandlet. For å løse den på nytt må den gjenåpnes med en begrunnelse.";
+    svar("endelig-status", "");
+    $("bekreft").hidden = false;
+    $("bekreft-tittel").focus();
+  }
+
+  async function bekreftEndelig() {
+    const k = tilstand.kjoring;
+    if (!k || !krevFormal() || $("bekreft-ja").disabled) return;
+    $("bekreft-ja").disabled = true;
+    try {
+      const a = await A.hent(`/saker/${tilstand.sakId}/ferdigbehandle`, pf({ metode: "POST", kropp: { kjoring_id: k.id, begrunnelse: $("endelig-begrunnelse").value.trim() } }));
+      tilstand.avslutning = a;
+      $("bekreft").hidden = true;
+      visAvslutning();
+      svar("endelig-status", `Endelig: ${a.antall} beslutninger fra kjøring ${a.kjoring_id} er lagret som endelige. Saken er ferdigbehandlet.`);
+    } catch (e) { svar("endelig-status", `Beslutningene ble ikke lagret: ${e.message}`, true); }
+    finally { $("bekreft-ja").disabled = false; }
+  }
+
+  async function gjenapne(e) {
+    e.preventDefault();
+    if (!krevFormal()) return;
+    const begrunnelse = $("gjenapne-begrunnelse").value.trim();
+    if (begrunnelse.length < 3) { svar("saksstatus", "Skriv hvorfor saken gjenåpnes (minst 3 tegn).", true); $("gjenapne-begrunnelse").focus(); return; }
+    try {
+      tilstand.avslutning = await A.hent(`/saker/${tilstand.sakId}/gjenapne`, pf({ metode: "POST", kropp: { begrunnelse } }));
+      $("gjenapne-begrunnelse").value = "";
+      visAvslutning();
+      svar("endelig-status", "");
+      $("los").focus();
+    } catch (err) { svar("saksstatus", `Saken ble ikke gjenåpnet: ${err.message}`, true); }
   }
 
   async function eksport() {
@@ -369,6 +593,9 @@
     $("filter-plasstype").addEventListener("change", visRutenett);
     $("laas-skjema").addEventListener("submit", lagreLaas);
     $("endelig").addEventListener("click", endelig);
+    $("bekreft-ja").addEventListener("click", bekreftEndelig);
+    $("bekreft-nei").addEventListener("click", () => { $("bekreft").hidden = true; svar("endelig-status", "Ingenting er lagret."); $("endelig").focus(); });
+    $("gjenapne-skjema").addEventListener("submit", gjenapne);
     $("eksport").addEventListener("click", eksport);
     $("vedtaksutkast").addEventListener("click", vedtaksutkast);
     document.addEventListener("click", (e) => {

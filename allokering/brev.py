@@ -37,7 +37,7 @@ import typer
 import yaml
 
 import modeller
-from allokering.forklaring import TJENESTE_NB
+from allokering.forklaring import TJENESTE_NB, lov_fullt
 from modeller.kodeverk import Korttidsformal, Tjeneste
 from modeller.lasting import sak_til_json
 from modeller.sak import Sak
@@ -102,14 +102,6 @@ def brevprofil(profil_id: str, rot: Path | None = None) -> Brevprofil:
 
 # ----------------------------------------------------------------------------------------------- text helpers
 
-_LOV = (
-    (re.compile(r"\bpbrl\b"), "pasient- og brukerrettighetsloven"),
-    (re.compile(r"\bhol\b"), "helse- og omsorgstjenesteloven"),
-    (re.compile(r"\bfvl\b"), "forvaltningsloven"),
-    (re.compile(r"\bkap\. 4A\b"), "kapittel 4A"),
-    (re.compile(r"\bkommunal forskrift\b"), "kommunens forskrift om tildeling av langtidsopphold i institusjon"),
-)
-
 
 def _del_utenfor_parentes(tekst: str, skille: str) -> list[str]:
     deler, dybde, start = [], 0, 0
@@ -143,8 +135,7 @@ def hjemler(lovhjemmel: str, prefiks: str) -> tuple[list[str], bool]:
                     continue
                 d = d[: merke.start()].strip()
             d = re.sub(r"\s*\(Delavtale[^)]*\)", " og delavtale 4 med helseforetaket", d)
-            for monster, fullt in _LOV:
-                d = monster.sub(fullt, d)
+            d = lov_fullt(d)
             if d not in ut:
                 ut.append(d)
     return ut, ikke_lovpalagt

@@ -13,7 +13,6 @@ strings do not count and no Python object is made per element.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from functools import lru_cache
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 from pydantic import TypeAdapter, ValidationError
 
-from modeller.lasting import Inndatafeil, oversett_valideringsfeil, sak_fra_data
+from modeller.lasting import Inndatafeil, json_fra_bytes, oversett_valideringsfeil, sak_fra_data
 from modeller.sak import Feil, Sak
 
 MAKS_SOKERE = int(os.environ.get("ALLOKERING_MAKS_SOKERE", "50000"))
@@ -111,17 +110,10 @@ def les_json_sak(innhold: bytes, fil: str) -> Sak:
             ]
         )
     try:
-        tekst = innhold.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Inndatafeil([Feil(fil, "", "", "innholdet er ikke UTF-8-tekst")]) from None
-    try:
-        data = json.loads(tekst)
-    except json.JSONDecodeError as exc:
-        raise Inndatafeil(
-            [Feil(fil, str(exc.lineno), "", f"ugyldig JSON: {exc.msg} (linje {exc.lineno}, kolonne {exc.colno})")]
-        ) from None
+        data = json_fra_bytes(innhold, fil)
     except RecursionError:
         raise Inndatafeil([Feil(fil, "", "", f"JSON-innholdet er nestet dypere enn {MAKS_DYBDE} nivåer")]) from None
+    tekst = innhold.decode("utf-8-sig")  # valid UTF-8: json_fra_bytes has read it
     sjekk_antall(data, fil)
     rader = sum(len(x) for f in GRENSER if isinstance(x := data.get(f), list)) if isinstance(data, dict) else 0
     if antall > OBJEKTER_PER_RAD * rader + 1000:

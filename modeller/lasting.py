@@ -163,14 +163,14 @@ def les_sak(sti: str | os.PathLike[str]) -> Sak:
         return sak_fra_bytes(p.read_bytes(), fil)
 
 
-def sak_fra_bytes(innhold: bytes, fil: str) -> Sak:
-    """A case from the bytes of a JSON file (UTF-8, with or without BOM); errors name ``fil``."""
+def json_fra_bytes(innhold: bytes, fil: str) -> Any:
+    """The parsed JSON of a file's bytes (UTF-8, with or without BOM); errors in bokmål name ``fil``."""
     try:
         tekst = innhold.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Inndatafeil([Feil(fil, "", "", "innholdet er ikke UTF-8-tekst")]) from None
     try:
-        data = json.loads(tekst)
+        return json.loads(tekst)
     except json.JSONDecodeError as exc:
         raise Inndatafeil(
             [
@@ -182,7 +182,11 @@ def sak_fra_bytes(innhold: bytes, fil: str) -> Sak:
                 )
             ]
         ) from None
-    return sak_fra_data(data, fil)
+
+
+def sak_fra_bytes(innhold: bytes, fil: str) -> Sak:
+    """A case from the bytes of a JSON file (UTF-8, with or without BOM); errors name ``fil``."""
+    return sak_fra_data(json_fra_bytes(innhold, fil), fil)
 
 
 def skriv_atomisk(sti: str | os.PathLike[str], innhold: str | bytes) -> None:

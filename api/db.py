@@ -352,7 +352,7 @@ class Tilgangslogg(Base):
     tidspunkt: Mapped[datetime] = mapped_column(DateTime, default=naa, index=True)
     bruker: Mapped[str] = mapped_column(String(100), index=True)
     rolle: Mapped[str] = mapped_column(String(20))
-    handling: Mapped[str] = mapped_column(String(10))
+    handling: Mapped[str] = mapped_column(String(40))
     hva: Mapped[str] = mapped_column(String(300))
     metode: Mapped[str] = mapped_column(String(10))
     sti: Mapped[str] = mapped_column(String(500))

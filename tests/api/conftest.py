@@ -30,6 +30,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     skille = "&" if "?" in base else "?"
     yield f"{base}{skille}options=-csearch_path%3D{skjema}"
     with motor.connect() as c:
+        # A test that failed may leave the app's pooled connections holding locks in the schema; end them first
+        # (tests run one at a time, so every other connection to the test database belongs to this test).
+        c.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         c.execute(text(f"DROP SCHEMA {skjema} CASCADE"))
     motor.dispose()
 

@@ -133,24 +133,48 @@ def skriv_excel(resultat: dict[str, Any], sti: Path) -> None:
     skriv_atomisk(sti, buf.getvalue())
 
 
+VEKT_NB = {
+    "nytte": "nytte",
+    "ressurs": "ressurs",
+    "alvorlighet": "alvorlighet",
+    "mestring": "mestring",
+    "ukp_per_dogn_kostnad": "utskrivningsklar pasient",
+    "ventetid_tiebreak_maks": "ventetid (bare ved likhet)",
+}
+"""The weights' names in the summary."""
+
+
 def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
     """A readable summary table (bokmål) of one run."""
     from rich.console import Console
     from rich.table import Table
 
+    from modeller.kodeverk import Familie, Tjeneste, navn_nb
+
     utfall = Counter((f["service"], f["outcome"]) for f in resultat["explanations"])
     tjenester = sorted({f["service"] for f in resultat["explanations"]})
+    kolonner = [
+        ("tildelt", "Tildelt"),
+        ("venteliste", "Venteliste"),
+        ("ikke_kvalifisert", "Ikke kvalifisert"),
+        ("mangler_opplysninger", "Mangler opplysninger"),
+        ("takket_nei", "Takket nei"),
+        ("ingen_ledig_akuttplass", "Ingen ledig akuttplass"),
+    ]
+    # the last two only when they occur; an outcome the table does not know gets its own column too
+    kjente = {u for u, _ in kolonner}
+    kolonner = [
+        (u, n)
+        for u, n in kolonner
+        if u in kjente - {"takket_nei", "ingen_ledig_akuttplass"} or any(x == u for _, x in utfall)
+    ]
+    kolonner += [(u, u.replace("_", " ").capitalize()) for u in sorted({x for _, x in utfall} - kjente)]
     tab = Table(title=f"Tildeling {sak.kommune.navn} fra {sak.startdato:%d.%m.%Y} ({sak.horisont_dager} dager)")
-    for kol in ("Tjeneste", "Tildelt", "Venteliste", "Ikke kvalifisert", "Mangler opplysninger"):
-        tab.add_column(kol, justify="left" if kol == "Tjeneste" else "right")
+    tab.add_column("Tjeneste", justify="left")
+    for _, navn in kolonner:
+        tab.add_column(navn, justify="right")
     for t in tjenester:
-        tab.add_row(
-            t,
-            str(utfall[(t, "tildelt")]),
-            str(utfall[(t, "venteliste")]),
-            str(utfall[(t, "ikke_kvalifisert")]),
-            str(utfall[(t, "mangler_opplysninger")]),
-        )
+        tab.add_row(navn_nb(Tjeneste(t)).capitalize(), *(str(utfall[(t, u)]) for u, _ in kolonner))
     fam = Table(title="Løsning per plassfamilie")
     for kol in (
         "Familie",
@@ -171,14 +195,14 @@ def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
             return "–" if n is None else f"{n['value']}{'' if n['proven'] else ' (ikke bevist)'}"
 
         fam.add_row(
-            f["family"],
+            navn_nb(Familie(f["family"])).capitalize(),
             "optimal (bevist)" if f["status"] == "OPTIMAL" else f["status"].lower(),
             v("plassering"),
             str(lv["plassering"]["bound"]) if "plassering" in lv else "–",
             v("ektepar"),
             v("preferanser"),
             v("flyttinger"),
-            f"{f['seconds']:.3f}",
+            f"{f['seconds']:.3f}".replace(".", ","),
         )
     con = Console(file=io.StringIO(), width=120, force_terminal=False)
     con.print(tab)
@@ -186,18 +210,22 @@ def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
     delt = [c for c in resultat["couples"] if c["split"]]
     linjer = [
         f"Status: {'optimal, bevist' if resultat['status'] == 'OPTIMAL' else resultat['status']}; "
-        f"løsetid {resultat['solve_seconds']:.3f} s; uavhengig kontroll: "
+        f"løsetid {str(round(resultat['solve_seconds'], 3)).replace('.', ',')} s; uavhengig kontroll: "
         f"{'ingen brudd' if resultat['validation']['ok'] else 'BRUDD'}.",
         f"Ektepar: {sum(c['together'] for c in resultat['couples'])} sammen, {len(delt)} delt.",
         f"UKP-døgn i planperioden: {resultat['ukp']['days']} (kostnad {resultat['ukp']['cost_nok']:,} kr).".replace(
             ",", " "
         ),
-        "Vekter: " + ", ".join(f"{k}={v}" for k, v in resultat["weights"].items()),
+        "Vekter: " + ", ".join(f"{VEKT_NB.get(k, k.replace('_', ' '))} {v}" for k, v in resultat["weights"].items()),
         "Prioritering: " + "; ".join(r["text_nb"] for r in resultat.get("priority_rules", [])) + ".",
     ]
     beste = sorted(resultat["unit_marginal_value"].items(), key=lambda kv: -kv[1])[:3]
     if beste and beste[0][1] > 0:
-        linjer.append("Størst verdi av én ekstra plass: " + ", ".join(f"{u} ({v})" for u, v in beste if v > 0))
+        enhetsnavn = {e.id: e.navn for e in sak.enheter}
+        linjer.append(
+            "Størst verdi av én ekstra plass: "
+            + ", ".join(f"{enhetsnavn.get(u, u)} ({format(v, ',').replace(',', ' ')})" for u, v in beste if v > 0)
+        )
     if sak.syntetisk:
         linjer.append("Merk: syntetiske data – ingen ekte personer.")
     return con.file.getvalue() + "\n".join(linjer)  # type: ignore[attr-defined]

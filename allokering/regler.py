@@ -41,6 +41,7 @@ screening without dementia.
 id                                            pr.  seksjon           hj.  nivå
 ============================================  ===  ================  ===  =====
 S-2.2-samtykke-helseopplysninger              S    S §2.2            M    søker
+S-2.3-bistandsbehov                           S    S §2.3            N    søker
 ST-4.22-3.17-langtid-samtykke                 S T  S §4.22, T §3.17  A    søker
 ST-4.22-3.17-langtid-varig-behov              S T  S §4.22, T §3.17  B    søker
 ST-4.22-3.17-langtid-ikke-forsvarlig-hjemme   S T  S §4.22, T §3.17  B    søker
@@ -113,6 +114,7 @@ Lovhjemmel (hj.):
 - K: ikke lovfestet rettighet; klage fvl § 28
 - L: hol § 3-7 (kommunal bolig, ikke lovpålagt)
 - M: fvl § 17 (saken skal være så godt opplyst som mulig før vedtak)
+- N: hol § 3-2 første ledd nr. 6
 
 A service with no rules in the profile (e.g. HDO in Sandefjord) gets one outcome ``tjeneste-tilbys-ikke``.
 """
@@ -350,6 +352,19 @@ def samtykke_helseopplysninger(soker: Soker, sak: Sak) -> Vurdert:
     if soker.samtykke_helseopplysninger is True:
         return oppfylt("søkeren har samtykket til at kommunen innhenter nødvendige helseopplysninger")
     return gjelder_ikke("samtykket til å innhente helseopplysninger følger av søknaden")
+
+
+def bistandsbehov_3_5(soker: Soker, sak: Sak) -> Vurdert:
+    """S §2.3: «For å motta tjenester fra kommunen, må du ha et bistandsbehov som ligger i området 3-5 på definerte
+    variabler.» The document does not say which variables, so it is the saksbehandler's assessment
+    (``bistandsbehov_3_5``); an empty field is not assessed on its own and is not listed among the conditions met."""
+    if soker.bistandsbehov_3_5 is False:
+        return ikke_oppfylt(
+            "bistandsbehovet er vurdert til å ligge under området 3–5 på kommunens definerte variabler i IPLOS"
+        )
+    if soker.bistandsbehov_3_5 is True:
+        return oppfylt("bistandsbehovet ligger i området 3–5 på kommunens definerte variabler i IPLOS")
+    return gjelder_ikke("bistandsbehovet er ikke vurdert for seg mot området 3–5")
 
 
 def lavere_tiltak(soker: Soker, sak: Sak) -> Vurdert:
@@ -918,6 +933,14 @@ REGLER: tuple[Regel, ...] = (
         "Søkeren må samtykke til at kommunen innhenter nødvendige helseopplysninger; uten samtykke har kommunen ikke "
         "tilstrekkelig grunnlag til å behandle søknaden.",
         samtykke_helseopplysninger,
+    ),
+    _soker(
+        "S-2.3-bistandsbehov",
+        {Tjeneste.LANGTID, Tjeneste.KORTTID, Tjeneste.AVLASTNING, Tjeneste.AKUTT, Tjeneste.TILRETTELAGT_BOLIG,
+         Tjeneste.KORTTIDSLEILIGHET, Tjeneste.SENTERLEILIGHET},
+        KUN_S, "S §2.3", "hol § 3-2 første ledd nr. 6",
+        "Bistandsbehovet må ligge i området 3–5 på kommunens definerte variabler (IPLOS).",
+        bistandsbehov_3_5,
     ),
     # Langtidsopphold (S §4.22, T §3.17)
     _soker(

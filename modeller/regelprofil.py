@@ -214,6 +214,7 @@ TEKSTER_T = Profiltekster(
 
 REGLER_S = (
     "S-2.2-samtykke-helseopplysninger",
+    "S-2.3-bistandsbehov",
     "ST-4.22-3.17-langtid-samtykke",
     "ST-4.22-3.17-langtid-varig-behov",
     "ST-4.22-3.17-langtid-ikke-forsvarlig-hjemme",

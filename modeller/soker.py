@@ -339,6 +339,11 @@ class Soker(Streng):
         description="S §2.2: samtykke til at kommunen innhenter nødvendige helseopplysninger. Nei gir «mangler "
         "opplysninger» (søknaden kan ikke behandles); tomt betyr at samtykket følger av søknaden.",
     )
+    bistandsbehov_3_5: bool | None = Field(
+        None,
+        description="S §2.3: saksbehandlers vurdering av om bistandsbehovet ligger i området 3–5 på kommunens "
+        "definerte IPLOS-variabler (dokumentet sier ikke hvilke). Nei gir avslag; tomt = ikke vurdert for seg.",
+    )
     samtykkekompetent: bool | None = None
     vedtak_4a: bool = Field(False, description="Vedtak etter pbrl kap. 4A (helsehjelp uten samtykke).")
     iplos: Iplos = Iplos()

@@ -169,3 +169,17 @@ def test_sandefjord_samtykke_til_aa_innhente_helseopplysninger():
     # an empty field is not printed as a condition that is met
     tom = utfall_for(lag_soker(L), "sandefjord", "S-2.2-samtykke-helseopplysninger")
     assert tom.status is Status.OPPFYLT and not tom.aktuell
+
+
+def test_sandefjord_bistandsbehov_3_til_5():
+    """S §2.3: «For å motta tjenester fra kommunen, må du ha et bistandsbehov som ligger i området 3-5 på definerte
+    variabler.» The document does not name the variables, so the saksbehandler records the assessment."""
+    nei = lag_soker(L, bistandsbehov_3_5=False)
+    u = utfall_for(nei, "sandefjord", "S-2.3-bistandsbehov")
+    assert u.status is Status.IKKE_OPPFYLT and "3–5" in u.tekst_nb
+    assert kvalifiser(nei, lag_sak("sandefjord", nei)).utfall is Utfall.IKKE_KVALIFISERT
+    assert kvalifiser(nei, lag_sak("tvedestrand", nei)).utfall is Utfall.KVALIFISERT
+    ja = lag_soker(L, bistandsbehov_3_5=True)
+    assert utfall_for(ja, "sandefjord", "S-2.3-bistandsbehov").status is Status.OPPFYLT
+    tom = utfall_for(lag_soker(L), "sandefjord", "S-2.3-bistandsbehov")
+    assert tom.status is Status.OPPFYLT and not tom.aktuell

@@ -352,6 +352,8 @@ FEILTILFELLER: list[tuple[str, str, Tjeneste, dict[str, Any], str | None]] = [
     ("S-6.2-senterleilighet-forebygge", "sandefjord", Tjeneste.SENTERLEILIGHET,
      {"soknad__bolig__forebygge_funksjonsfall": False}, None),
     ("S-6.2-enhet-senterleilighet", "sandefjord", Tjeneste.SENTERLEILIGHET, {}, "bugarden-korttidsleilighet"),
+    # S §2.3: «… må du ha et bistandsbehov som ligger i området 3-5 på definerte variabler»
+    ("S-2.3-bistandsbehov", "sandefjord", L, {"bistandsbehov_3_5": False}, None),
     # S §5.3: «… omsorgsarbeid til voksne med nedsatt fysisk eller kognitiv funksjon» (issue 18)
     ("S-5.3-avlastning-voksen", "sandefjord", A, {"alder": 12}, None),
 ]  # fmt: skip

@@ -281,12 +281,26 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         for sid in liste:
             kontra_for.setdefault(sid, u)
     laaser = {x.soker_id: x for x in sak.laaser if x.type.value == "tildel"}
+    sperrer: dict[str, list[Any]] = defaultdict(list)  # søker → the meeting's «ikke tildel» locks
+    for x in sak.laaser:
+        if x.type.value == "ikke_tildel":
+            sperrer[x.soker_id].append(x)
     ledig_etter = _ledig_etter_tildeling(losning, tildelinger)
     forklaringer = []
     for s in sorted(sak.sokere, key=lambda s: s.id):
         forklaringer.append(
             _forklar(
-                losning, s, plass, plass_per_enhet, kontra_for, laaser, institusjoner, enheter, sammen, ledig_etter
+                losning,
+                s,
+                plass,
+                plass_per_enhet,
+                kontra_for,
+                laaser,
+                institusjoner,
+                enheter,
+                sammen,
+                ledig_etter,
+                sperrer.get(s.id, []),
             )
         )
 
@@ -443,6 +457,7 @@ def _forklar(
     enheter: dict[str, Any],
     sammen: dict[str, str],
     ledig_etter: dict[str, list[int]] | None = None,
+    sperrer: list[Any] | None = None,
 ) -> dict[str, Any]:
     sak = losning.sak
     sid = s.id
@@ -549,10 +564,11 @@ def _forklar(
         if laas is not None:
             tekst += (
                 "Tildelingen er låst av tildelingsmøtet"
-                + (f" ({laas.laast_av})" if laas.laast_av else "")
+                + _laast_av(laas.laast_av)
                 + (f": {laas.begrunnelse}" if laas.begrunnelse else "")
                 + ". "
             )
+        tekst += _sperretekst(sperrer or [], enheter)
         tekst += f"Vilkårene er oppfylt: {oppfylt} Prioritering: {_prioritet_tekst(pr)}. " + trapp + grunnlag
         data["outcome"] = "tildelt"
         data["unit_id"] = t["unit_id"]
@@ -594,13 +610,18 @@ def _forklar(
         f"Søker {sid} oppfyller vilkårene for {tjeneste} og settes på venteliste. Vilkårene er oppfylt: "
         f"{oppfylt} Prioritering: {_prioritet_tekst(pr)}. " + ektefelle_tekst
     )
-    if not aktuelle:
+    holdt_tilbake = any(x.enhet_id is None for x in sperrer or [])
+    sperret = {x.enhet_id for x in sperrer or [] if x.enhet_id is not None}
+    tekst += _sperretekst(sperrer or [], enheter)
+    if holdt_tilbake:
+        pass  # the meeting's decision is the reason; the places others got are not
+    elif not aktuelle:
         tekst += "Kommunen har ingen enhet som søkeren kan tildeles i planperioden. "
     elif konkurrenter:
         if s.soknad.avlastning is not None:
             tekst += _monsterkollisjon(s, losning, aktuelle, ledig_etter or {})
         hoyere = [(p, a) for p, a, _ in konkurrenter if p >= pr.total]
-        lavere = [(p, a, u) for p, a, u in lavere_alle]
+        lavere = [(p, a, u) for p, a, u in lavere_alle if u not in sperret]
         if hoyere:
             tekst += (
                 f"Plassene søkeren kunne fått i planperioden ({sak.horisont_dager} dager), gikk til søkere med "
@@ -621,8 +642,10 @@ def _forklar(
     else:
         kollisjon = _monsterkollisjon(s, losning, aktuelle, ledig_etter or {})
         tekst += kollisjon or "Det er ingen ledig plass søkeren kan tildeles i planperioden. "
-    kontra = kontra_for.get(sid)
-    if kontra is not None:
+    kontra = None if holdt_tilbake else kontra_for.get(sid)
+    if holdt_tilbake:
+        pass
+    elif kontra is not None:
         data["counterfactual"] = {"extra_place_in_unit": kontra}
         e = enheter[kontra]
         tekst += f"Søkeren kunne fått plass ved én ekstra plass på {e.navn}. "
@@ -647,6 +670,28 @@ def _forklar(
     tekst += trapp + grunnlag + _klage(s, profil, seksjon)
     data["text_nb"] = tekst.strip()
     return data
+
+
+def _laast_av(laast_av: str | None) -> str:
+    """« (who)» after «tildelingsmøtet», unless it only repeats it."""
+    if not laast_av or laast_av.strip().lower() == "tildelingsmøtet":
+        return ""
+    return f" ({laast_av})"
+
+
+def _sperretekst(sperrer: list[Any], enheter: dict[str, Any]) -> str:
+    """The meeting's «ikke tildel» decisions for this søker, with who and why: the whole søker held back, or one
+    unit ruled out."""
+    tekst = ""
+    for x in sorted(sperrer, key=lambda x: x.enhet_id or ""):
+        hvem = _laast_av(x.laast_av)
+        hvorfor = f": {x.begrunnelse.rstrip('. ')}" if x.begrunnelse else ""
+        if x.enhet_id is None:
+            tekst += f"Tildelingsmøtet{hvem} har besluttet at søkeren ikke tildeles plass nå{hvorfor}. "
+        else:
+            navn = enheter[x.enhet_id].navn if x.enhet_id in enheter else "en enhet"
+            tekst += f"Tildelingsmøtet{hvem} har besluttet at søkeren ikke tildeles plass på {navn}{hvorfor}. "
+    return tekst
 
 
 def _oppfolging(s: Soker, profil: Regelprofil) -> str:

@@ -120,7 +120,7 @@ def _alvorlighet(s: Soker) -> Komponent:
     if skarer:
         snitt = sum(skarer.values()) / len(skarer)
         grunn = max(1, min(5, int(snitt)))
-        tekst = f"IPLOS-snitt {snitt:.1f}"
+        tekst = f"IPLOS-snitt {snitt:.1f}".replace(".", ",")
     else:
         grunn, tekst = 3, "ingen IPLOS-skår, satt til middels"
     haster = []
@@ -147,7 +147,7 @@ def hjelpebehov(s: Soker) -> Komponent:
     if not skarer:
         return Komponent(3, "avledet", "ingen IPLOS-skår, satt til middels")
     snitt = sum(skarer.values()) / len(skarer)
-    return Komponent(max(1, min(5, int(snitt))), "avledet", f"IPLOS-snitt {snitt:.1f}")
+    return Komponent(max(1, min(5, int(snitt))), "avledet", f"IPLOS-snitt {snitt:.1f}".replace(".", ","))
 
 
 def er_akutt_innleggelse(s: Soker) -> bool:

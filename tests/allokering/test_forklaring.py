@@ -20,9 +20,11 @@ def test_konkurrentene_i_forklaringen_er_de_hoyest_prioriterte_paa_soekerens_enh
     losning = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
     res = lag_resultat(losning)
     tildelt = res["assignments"]
+    holdt_tilbake = {x.soker_id for x in sak.laaser if x.type.value == "ikke_tildel" and x.enhet_id is None}
+    sperret = {(x.soker_id, x.enhet_id) for x in sak.laaser if x.type.value == "ikke_tildel" and x.enhet_id}
     sjekket = med_lavere = 0
     for f in res["explanations"]:
-        if f["outcome"] != "venteliste":
+        if f["outcome"] != "venteliste" or f["applicant_id"] in holdt_tilbake:
             continue
         sid = f["applicant_id"]
         egne = set(losning.kvalifisering[sid].enheter)
@@ -35,7 +37,7 @@ def test_konkurrentene_i_forklaringen_er_de_hoyest_prioriterte_paa_soekerens_enh
         assert f["outranked_by"] == forventet, sid
         total = losning.prioritet[sid].total
         hoyere = [a for p, a, _ in alle if p >= total][:5]
-        lavere = [a for p, a, _ in alle if p < total][:3]
+        lavere = [a for p, a, u in alle if p < total and (sid, u) not in sperret][:3]
         tekst = f["text_nb"]
         for navn, forste in ((hoyere, "høyere eller lik prioritet: "), (lavere, "Søkere med lavere prioritet")):
             if not navn:
@@ -49,3 +51,22 @@ def test_konkurrentene_i_forklaringen_er_de_hoyest_prioriterte_paa_soekerens_enh
     # Enough waiting søkere, and some with more than three placed below them (so the choice of
     # which three are named matters).
     assert sjekket >= 20 and med_lavere >= 1, (sjekket, med_lavere)
+
+
+def test_en_soeker_tildelingsmoetet_holder_tilbake_faar_moetets_grunn_ikke_andres_plasser():
+    """A søker the meeting holds back («ikke tildel» with no unit) waits because of that decision: the text says who
+    decided and why, and does not blame the places lower-priority søkere got (the bundled Sandefjord case holds back
+    the top of its waiting list, S-000227, «Venter på avklaring med pårørende»)."""
+    from modeller.generator import demo_sti
+    from modeller.lasting import les_sak
+
+    sak = les_sak(demo_sti("sandefjord"))
+    laas = next(x for x in sak.laaser if x.type.value == "ikke_tildel" and x.enhet_id is None)
+    losning = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, laaspriser=False))
+    f = next(f for f in lag_resultat(losning)["explanations"] if f["applicant_id"] == laas.soker_id)
+    assert f["outcome"] == "venteliste"
+    tekst = f["text_nb"]
+    assert f"Tildelingsmøtet har besluttet at søkeren ikke tildeles plass nå: {laas.begrunnelse.rstrip('. ')}" in tekst
+    assert "lavere prioritet" not in tekst and "høyere eller lik prioritet" not in tekst
+    assert f["counterfactual"] is None
+    assert re.search(r"IPLOS-snitt \d,\d", tekst) and not re.search(r"IPLOS-snitt \d\.\d", tekst)  # decimal comma

@@ -32,6 +32,7 @@ const Allokering = (() => {
     const hode = { Accept: "application/json" };
     if (bruker) hode.Authorization = "Bearer " + bruker.token;
     if (valg.formal) hode["X-Formal"] = encodeURIComponent(valg.formal);  // the API decodes it (æøå)
+    if (valg.hode) Object.assign(hode, valg.hode);
     let kropp = valg.kropp;
     if (kropp !== undefined && !(kropp instanceof FormData)) {
       hode["Content-Type"] = "application/json";

@@ -158,7 +158,8 @@
       { navn: "Andel tildelt", verdi: (g) => (g.skjult ? "skjult" : A.prosent(g.andel_tildelt)), tall: true },
       { navn: "Relativt til alle", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.relativ, 2)), tall: true },
       { navn: "Snitt prioritet (vurdert behov)", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.snitt_prioritet, 1)), tall: true },
-    ], d.grupper, `Tildelingsandel etter ${d.dimensjon} (alle: ${A.prosent(rf.andel_tildelt)} av ${rf.kvalifiserte})`);
+    ], d.grupper, rf.skjult ? `Tildelingsandel etter ${d.dimensjon} (alle: skjult, færre enn ${rf.min_gruppe} søkere)`
+      : `Tildelingsandel etter ${d.dimensjon} (alle: ${A.prosent(rf.andel_tildelt)} av ${A.tall(rf.kvalifiserte)})`);
     A.diagram(boks, `Likebehandling etter ${d.dimensjon}`,
       `Andelen søkere med kvalifiserende vurdert behov som får plass, per ${d.dimensjon}, mot andelen for alle (stiplet). Høyeste behov går foran, så se andelen sammen med snittprioriteten. Grupper med færre enn ${rf.min_gruppe} søkere (i alt eller for én tjeneste) er skjult, og så mange til at ingen skjult gruppe kan regnes ut fra totalen${synlige.length ? "" : "; her er derfor alle gruppene skjult"}.`,
       spor, { height: 320, yaxis: { title: { text: "prosent tildelt" }, range: [0, 100] }, xaxis: { type: "category" } }, tabell);

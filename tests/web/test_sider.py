@@ -72,6 +72,13 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.select_option("#demo", "tvedestrand")
     s.click("#last-demo")
     s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
+    # «Last inn demosak» once more opens the same case (the server keeps one per user and demo case)
+    demoer = [x["id"] for x in tjener.api("GET", "/saker?per_side=500", "admin")["elementer"]]
+    valgt = s.input_value("#sak")
+    s.click("#last-demo")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('var allerede lastet inn')")
+    assert [x["id"] for x in tjener.api("GET", "/saker?per_side=500", "admin")["elementer"]] == demoer
+    assert s.input_value("#sak") == valgt
     s.click("#los")
     forste = _vent_kjoring(side)
     assert s.locator(".rutenett tbody tr").count() > 5

@@ -274,7 +274,12 @@ def importer_tabeller(
         "«Idempotency-Key» er kallet idempotent per bruker: første kall med nøkkelen oppretter saken, senere kall "
         "(et klikk til, to samtidige kall) åpner den samme saken (200). Nettsiden sender én nøkkel per demosak."
     ),
-    responses={**eks(SAK_EKS, "Opprettet", 201), 200: {"description": "Demosaken finnes fra før (samme nøkkel)"}},
+    responses=eks(
+        SAK_EKS,
+        "Opprettet",
+        201,
+        {200: {"model": SakUt, "description": "Demosaken finnes fra før (samme nøkkel); den åpnes"}},
+    ),
 )
 def demo(
     request: Request,

@@ -47,7 +47,18 @@ class Celle(BaseModel):
 
 
 class Tabell(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "tittel": "Belegg per plasstype 5. des.",
+                    "kolonner": ["Plasstype", "Plasser", "Belegg"],
+                    "rader": [[{"v": "Korttid"}, {"v": 8, "f": "heltall"}, {"v": 0.625, "f": "prosent"}]],
+                }
+            ]
+        },
+    )
     tittel: str = Field(max_length=300, description="Tabellens overskrift (første rad i arket).")
     kolonner: list[Annotated[str, Field(max_length=300)]] = Field(min_length=1, max_length=200)
     rader: list[Annotated[list[Celle], Field(max_length=200)]] = Field(max_length=20_000)
@@ -94,7 +105,12 @@ def arbeidsbok(t: Tabell) -> bytes:
     responses={
         200: {
             "description": "Excel-filen",
-            "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+            "content": {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "(Excel-fil: arket har tittelen i A1, overskriftene i rad 3 og tallene fra rad 4)",
+                }
+            },
         },
         **FEILSVAR,
     },

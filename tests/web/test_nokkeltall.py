@@ -5,6 +5,7 @@ this month and this year; the order of the decisions does not matter."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from api.web.nokkeltall_api import fra_beslutninger, median, p90
 from modeller.generator import last_demo
@@ -81,3 +82,47 @@ def test_tall_fra_beslutninger_over_tid() -> None:
     # the order of the decisions does not matter; søkere not in the case are ignored
     assert fra_beslutninger(sak, list(reversed(b)), idag, uker=4) == ut
     assert fra_beslutninger(sak, [*b, ("X-1", "venteliste", None, None, uke48)], idag, uker=4) == ut
+
+
+def test_nokkeltall_fra_api_et_folger_vedtakene_ikke_kjoringene(tmp_path: Any) -> None:
+    """A finished run alone moves none of the headline figures; the meeting's decisions do."""
+    import json
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import lag_app
+    from api.auth import opprett_bruker, utsted_token
+
+    app = lag_app(f"sqlite:///{tmp_path / 't.sqlite'}", maks_arbeidere=1)
+    with app.state.fabrikk.begin() as s:
+        sb = opprett_bruker(s, "t-saksbehandler", "saksbehandler", "et langt passord 7")
+        h = {"Authorization": f"Bearer {utsted_token(s, sb)}", "X-Formal": "test av tildeling"}
+        le = opprett_bruker(s, "t-leder", "leder", "et langt passord 7")
+        hl = {"Authorization": f"Bearer {utsted_token(s, le)}"}
+    with TestClient(app) as c:
+        sak = c.post("/saker/demo/tvedestrand", headers=h).json()["id"]
+        k = c.post(f"/saker/{sak}/kjoringer", headers=h, json={}).json()
+        frist = time.monotonic() + 120
+        while k["status"] not in ("done", "failed", "cancelled") and time.monotonic() < frist:
+            time.sleep(0.2)
+            k = c.get(f"/kjoringer/{k['id']}", headers=h).json()
+        assert k["status"] == "done", k
+        nt = c.get(f"/dashbord/nokkeltall?sak_id={sak}", headers=hl).json()
+        assert nt["plan"]["kjoring_id"] == k["id"] and nt["plan"]["venteliste"] > 0
+        assert nt["venter_naa"] == 0 and nt["beslutninger"] == 0 and nt["ventetid"] == []
+        assert all(u["venteliste"] == 0 for u in nt["trend"])
+        venter = c.get(f"/kjoringer/{k['id']}/venteliste?per_side=500", headers=h).json()["elementer"]
+        for v in venter:
+            kropp = {"utfall": "venteliste", "kjoring_id": k["id"], "begrunnelse": "Vedtatt i tildelingsmøtet."}
+            r = c.put(f"/saker/{sak}/beslutninger/{v['applicant_id']}", headers=h, json=kropp)
+            assert r.status_code in (200, 201), r.text
+        nt = c.get(f"/dashbord/nokkeltall?sak_id={sak}", headers=hl).json()
+        assert nt["venter_naa"] == len(venter) == nt["trend"][-1]["venteliste"] and nt["beslutninger"] == len(venter)
+        per_tjeneste = {r["tjeneste"]: r for r in nt["ventetid"]}
+        assert sum(r["venter"] for r in per_tjeneste.values()) == len(venter)
+        for r in per_tjeneste.values():
+            assert (r["median_dager"] is None) == (r["venter"] < nt["min_gruppe"])
+        assert {b["plasstype"] for b in nt["belegg"]} and all(0 <= b["andel"] <= 1.5 for b in nt["belegg"])
+        assert nt["ukp"]["hittil_i_aar"]["kostnad_nok"] == nt["ukp"]["hittil_i_aar"]["dogn"] * nt["ukp"]["dognpris_nok"]
+        assert "S-0" not in json.dumps(nt)

@@ -203,6 +203,21 @@ class LaasRad(Base):
     fjernet_begrunnelse: Mapped[str | None] = mapped_column(Text)
 
 
+class Demonokkel(Base):
+    """«Last inn demosak» is idempotent: the client sends one key per user and demo case
+    (``Idempotency-Key``); the first request with a key creates the case, later ones (a second click, a
+    concurrent double request) open it. The unique constraint makes two concurrent requests create one case."""
+
+    __tablename__ = "demonokler"
+    __table_args__ = (UniqueConstraint("bruker_id", "nokkel", name="uq_demonokkel"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bruker_id: Mapped[int] = mapped_column(ForeignKey("brukere.id", ondelete="CASCADE"), index=True)
+    nokkel: Mapped[str] = mapped_column(String(64))
+    navn: Mapped[str] = mapped_column(String(40))
+    sak_id: Mapped[int] = mapped_column(ForeignKey("saker.id", ondelete="CASCADE"), index=True)
+    opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
+
+
 class Inndatabilde(Base):
     """A run's input snapshot, stored once: every run of the same case version with the same locks
     points to the same row (content-addressed by its SHA-256 within the case)."""

@@ -468,7 +468,8 @@ class Rettferdighet(Ut):
     kjoring_id: int
     tjeneste: str | None
     min_gruppe: int
-    kvalifiserte: int
-    tildelt: int
+    skjult: bool = False
+    kvalifiserte: int | None
+    tildelt: int | None
     andel_tildelt: float | None
     dimensjoner: list[Dimensjon]

@@ -306,9 +306,11 @@ def venteliste_etter_prioritet(kjoring: Kjoring, intervall: int = 100) -> dict[s
     }
 
 
-def _statistikk(verdier: list[int]) -> dict[str, Any]:
-    if not verdier:
-        return {"antall": 0, "gjennomsnitt": None, "median": None, "maks": None}
+def _statistikk(verdier: list[int], min_gruppe: int = 5) -> dict[str, Any]:
+    """Count, mean, median and longest; the three statistics are hidden (None) for fewer than ``min_gruppe`` people
+    (the dashboards' small-group rule: the longest wait of two people is one person's wait)."""
+    if len(verdier) < min_gruppe:
+        return {"antall": len(verdier), "gjennomsnitt": None, "median": None, "maks": None}
     return {
         "antall": len(verdier),
         "gjennomsnitt": round(statistics.fmean(verdier), 1),

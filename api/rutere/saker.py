@@ -6,10 +6,11 @@ import json
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Body, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api import tjenester
@@ -18,6 +19,7 @@ from api.auth import (
 )
 from api.db import (
     Bruker,
+    Demonokkel,
     LaasRad,
     SakRad,
     Sakstilgang,
@@ -267,27 +269,73 @@ def importer_tabeller(
     tags=["saker"],
     status_code=201,
     summary="Last inn en demosak",
-    description="Lagrer en av de syntetiske demosakene (tvedestrand eller sandefjord) som en ny sak.",
-    responses=eks(SAK_EKS, "Opprettet", 201),
+    description=(
+        "Lagrer en av de syntetiske demosakene (tvedestrand eller sandefjord) som en ny sak (201). Med "
+        "«Idempotency-Key» er kallet idempotent per bruker: første kall med nøkkelen oppretter saken, senere kall "
+        "(et klikk til, to samtidige kall) åpner den samme saken (200). Nettsiden sender én nøkkel per demosak."
+    ),
+    responses=eks(
+        SAK_EKS,
+        "Opprettet",
+        201,
+        {200: {"model": SakUt, "description": "Demosaken finnes fra før (samme nøkkel); den åpnes"}},
+    ),
 )
-def demo(request: Request, b: Person, navn: Literal["tvedestrand", "sandefjord"]) -> JSONResponse:
+def demo(
+    request: Request,
+    b: Person,
+    navn: Literal["tvedestrand", "sandefjord"],
+    nokkel: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=8,
+            max_length=64,
+            pattern=r"^[A-Za-z0-9_.:-]+$",
+            description="Valgfri nøkkel som gjør kallet idempotent (8–64 tegn: bokstaver, tall, - _ . :).",
+        ),
+    ] = None,
+) -> JSONResponse:
     from modeller.generator import last_demo
 
+    def finnes() -> JSONResponse | None:
+        if nokkel is None:
+            return None
+        with request.app.state.fabrikk() as s:
+            rad = s.scalar(select(Demonokkel).where(Demonokkel.bruker_id == b.bruker.id, Demonokkel.nokkel == nokkel))
+            if rad is None:
+                return None
+            if rad.navn != navn:
+                raise HTTPException(409, f"Nøkkelen er allerede brukt for demosaken «{rad.navn}».")
+            return JSONResponse(sak_ut(s, hent_sak(s, rad.sak_id, b)), status_code=200)
+
+    if (forrige := finnes()) is not None:
+        return forrige
     sak = last_demo(navn)
+    try:
+        with request.app.state.fabrikk.begin() as s:
+            v = tjenester.lagre_sak(
+                s,
+                sak,
+                navn=f"Demo {navn}",
+                kilde="demo",
+                filnavn=f"{navn}.json",
+                bruker=b.navn,
+                sak_id=None,
+                team=b.bruker.team,
+            )
+            if nokkel is not None:
+                # flushed before anything else is read: a concurrent request with the same key waits here on the
+                # unique constraint and fails when this one commits, so its case is rolled back
+                s.add(Demonokkel(bruker_id=b.bruker.id, nokkel=nokkel, navn=navn, sak_id=v.sak_id))
+                s.flush()
+            ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
+    except IntegrityError:
+        if (forrige := finnes()) is not None:
+            return forrige
+        raise
     b.rorte(x.id for x in sak.sokere)
-    with request.app.state.fabrikk.begin() as s:
-        v = tjenester.lagre_sak(
-            s,
-            sak,
-            navn=f"Demo {navn}",
-            kilde="demo",
-            filnavn=f"{navn}.json",
-            bruker=b.navn,
-            sak_id=None,
-            team=b.bruker.team,
-        )
-        b.sak_id = v.sak_id
-        ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
+    b.sak_id = v.sak_id
     return JSONResponse(ut, status_code=201)
 
 

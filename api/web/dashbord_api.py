@@ -6,14 +6,16 @@ group, sex and district, and that share relative to the share for everyone (1.0 
 The mean priority of each group (the assessed need: nytte, ressurs, alvorlighet, UKP) is shown beside
 it, since «highest need first» (T §3.17) means a lower rate may be explained by lower assessed need.
 Groups with fewer than ``MIN_GRUPPE`` søkere are suppressed (counts and rates hidden) so no one can be
-recognised in a small group, and the suppression is complementary (``skjulte_celler``): no hidden
-group can be recovered from the total minus the shown groups, nor from one service's view against
-all services.
+recognised in a small group; so is a service's own total below ``MIN_GRUPPE`` (with its groups).
+The suppression is complementary (``skjult_tabell``): no hidden group or total can be recovered from
+the total minus the shown groups, from one service's view against all services, nor from the total of
+all services minus the shown services' totals.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import numpy as np
@@ -43,20 +45,36 @@ def _aldersgruppe(alder: int) -> str:
 def skjulte_celler(
     celler: dict[str | None, dict[str, int]], min_gruppe: int = MIN_GRUPPE
 ) -> dict[str | None, set[str]]:
-    """The cells of one dimension to hide, per view, so no small group can be recovered.
+    """The cells of one dimension to hide, per view (see ``skjult_tabell``, which also hides view totals)."""
+    return skjult_tabell(celler, min_gruppe)[0]
+
+
+def skjult_tabell(
+    celler: dict[str | None, dict[str, int]],
+    min_gruppe: int = MIN_GRUPPE,
+    totaler: Iterable[str | None] = (),
+) -> tuple[dict[str | None, set[str]], set[str | None]]:
+    """The cells of one dimension to hide per view, and the views whose total is hidden, so no small group
+    and no small service can be recovered.
 
     ``celler[view][group]`` = the number in the group in that view (``None`` = all services, and one
-    view per service, since ``tjeneste`` filters). The table has two kinds of lines a reader can
-    subtract along: a view (its total is shown) and a group across views (all services = the sum of
-    the services). Primary: every cell with 1 to ``min_gruppe``−1. Complementary, until nothing
-    changes: a view whose hidden cells hold something must have at least two hidden cells holding
-    something and hidden cells summing to at least ``min_gruppe``; a group must have 0 or at least two
-    hidden cells holding something among its views. A line that breaks this gets its smallest shown
-    cell hidden (a cell holding something first; an empty cell only when nothing else is left, so a
-    view with one søker does not show which group the others are not in). Hiding cell by cell instead
-    of whole groups everywhere keeps the large groups of the all-services view visible when one small
-    service is hidden; ``tests/api/test_tilgang.py`` checks with linear programming that no hidden small
-    cell can be pinned down from what is shown."""
+    view per service, since ``tjeneste`` filters). The table has three kinds of lines a reader can
+    subtract along: a view (its total is shown unless hidden), a group across views (all services = the
+    sum of the services) and the totals (all services' total = the sum of the services' totals).
+
+    Primary: every cell with 1 to ``min_gruppe``−1, the views in ``totaler`` (hidden by another dimension's
+    table, since a view's total is the same in every dimension), and every view whose own total is 1 to ``min_gruppe``−1
+    (a view with a hidden total has all its cells hidden: its cells would add up to the total).
+    Complementary, until nothing changes: a view whose hidden cells hold something must have at least two
+    hidden cells holding something and hidden cells summing to at least ``min_gruppe``; a group must have 0
+    or at least two hidden cells holding something among its views; the services' hidden totals likewise
+    (0, or at least two holding something and summing to at least ``min_gruppe``). A line that breaks this
+    gets its smallest shown cell (or total) hidden (one holding something first; an empty cell only when
+    nothing else is left, so a view with one søker does not show which group the others are not in).
+    Hiding cell by cell instead of whole groups everywhere keeps the large groups of the all-services view
+    visible when one small service is hidden. The rules are a heuristic; the audit (``_avslorte``: linear
+    programming over every hidden cell and total) decides, and hides more while a hidden small cell or
+    total can be pinned inside 1..``min_gruppe``−1. ``tests/api/test_tilgang.py`` checks it independently."""
     visninger = list(celler)
     grupper = sorted({g for v in celler.values() for g in v})
     tjenester = [v for v in visninger if v is not None]
@@ -64,7 +82,13 @@ def skjulte_celler(
     def n(v: str | None, g: str) -> int:
         return celler[v].get(g, 0)
 
+    def total(v: str | None) -> int:
+        return sum(celler[v].values())
+
     skjult: dict[str | None, set[str]] = {v: {g for g in grupper if 0 < n(v, g) < min_gruppe} for v in visninger}
+    skjult_total: set[str | None] = {v for v in visninger if 0 < total(v) < min_gruppe} | set(totaler)
+    if None in skjult_total:  # everyone is a small group: nothing of any view is shown
+        skjult_total = set(visninger)
 
     def skjul_minste(linje: list[tuple[str | None, str]], tomme: bool) -> bool:
         kandidater = sorted((n(v, g), str(v), g, v) for v, g in linje if g not in skjult[v] and (n(v, g) > 0 or tomme))
@@ -74,12 +98,23 @@ def skjulte_celler(
         skjult[v].add(g)
         return True
 
+    def skjul_minste_total(tomme: bool) -> bool:
+        kandidater = sorted((total(v), str(v), v) for v in tjenester if v not in skjult_total and (total(v) or tomme))
+        if not kandidater:
+            return False
+        skjult_total.add(kandidater[0][2])
+        return True
+
     endret = True
     while endret:
         endret = False
+        for v in skjult_total:
+            if skjult[v] != set(grupper):
+                skjult[v] = set(grupper)
+                endret = True
         for v in visninger:
             holder = [g for g in skjult[v] if n(v, g) > 0]
-            if holder and (len(holder) < 2 or sum(n(v, g) for g in holder) < min_gruppe):
+            if v not in skjult_total and holder and (len(holder) < 2 or sum(n(v, g) for g in holder) < min_gruppe):
                 linje = [(v, g) for g in grupper]
                 endret |= skjul_minste(linje, False) or skjul_minste(linje, True)
         if None in celler and tjenester:
@@ -88,46 +123,67 @@ def skjulte_celler(
                 i_gruppen = [w for w, _ in linje if g in skjult[w] and n(w, g) > 0]
                 if len(i_gruppen) == 1:
                     endret |= skjul_minste(linje, False) or skjul_minste(linje, True)
+            if None not in skjult_total:
+                holder_t = [v for v in skjult_total if v is not None and total(v) > 0]
+                if holder_t and (len(holder_t) < 2 or sum(total(v) for v in holder_t) < min_gruppe):
+                    endret |= skjul_minste_total(False) or skjul_minste_total(True)
         if not endret:
-            # The rules above are a heuristic; the audit decides. A hidden small cell that the shown cells, the
-            # totals and «all services = the sum» pin inside 1..min_gruppe−1 gets one more cell of its lines hidden.
-            for v, g in _avslorte(celler, skjult, grupper, min_gruppe):
-                linjer = [(v, h) for h in grupper] + [(w, g) for w in visninger]
+            # The rules above are a heuristic; the audit decides. A hidden small cell or total that the shown cells,
+            # the shown totals and «all services = the sum» pin inside 1..min_gruppe−1 gets one more of its lines
+            # hidden.
+            for v, gruppe in _avslorte(celler, skjult, skjult_total, grupper, min_gruppe):
+                if gruppe is None:
+                    if skjul_minste_total(False) or skjul_minste_total(True):
+                        endret = True
+                        break
+                    continue
+                linjer = [(v, h) for h in grupper] + [(w, gruppe) for w in visninger]
                 if skjul_minste(linjer, False) or skjul_minste(linjer, True):
                     endret = True
                     break
-    return skjult
+    return skjult, skjult_total
 
 
 def _avslorte(
-    celler: dict[str | None, dict[str, int]], skjult: dict[str | None, set[str]], grupper: list[str], min_gruppe: int
-) -> list[tuple[str | None, str]]:
-    """The hidden cells with 1..min_gruppe−1 søkere whose least possible value is at least 1 and largest below
-    ``min_gruppe``, given everything shown (linear programming over the hidden cells: every view's total and, with
-    an all-services view, each group's sum over the services; a network's matrix, so the bounds are exact)."""
-    ukjente = [(v, g) for v in celler for g in grupper if g in skjult[v]]
+    celler: dict[str | None, dict[str, int]],
+    skjult: dict[str | None, set[str]],
+    skjult_total: set[str | None],
+    grupper: list[str],
+    min_gruppe: int,
+) -> list[tuple[str | None, str | None]]:
+    """The hidden cells (view, group) and hidden view totals (view, ``None``) with 1..min_gruppe−1 søkere whose
+    least possible value is at least 1 and largest below ``min_gruppe``, given everything shown (linear
+    programming over the hidden cells and totals: every view's cells sum to its total and, with an all-services
+    view, each group's and the totals' sum over the services; a network's matrix, so the bounds are exact)."""
+    ukjente: list[tuple[str | None, str | None]] = [(v, g) for v in celler for g in grupper if g in skjult[v]]
+    ukjente += [(v, None) for v in celler if v in skjult_total]
     if not ukjente:
         return []
     nr = {c: i for i, c in enumerate(ukjente)}
-    linjer: list[tuple[list[tuple[str | None, str, int]], int]] = [
-        ([(v, g, 1) for g in grupper], sum(celler[v].values())) for v in celler
+
+    def verdi(v: str | None, g: str | None) -> int:
+        return sum(celler[v].values()) if g is None else celler[v].get(g, 0)
+
+    tjenester = [v for v in celler if v is not None]
+    linjer: list[list[tuple[str | None, str | None, int]]] = [
+        [*[(v, g, 1) for g in grupper], (v, None, -1)] for v in celler
     ]
-    if None in celler and len(celler) > 1:
-        linjer += [([(None, g, 1), *[(v, g, -1) for v in celler if v is not None]], 0) for g in grupper]
+    if None in celler and tjenester:
+        linjer += [[(None, g, 1), *[(v, g, -1) for v in tjenester]] for g in grupper]
+        linjer.append([(None, None, 1), *[(v, None, -1) for v in tjenester]])
     a = np.zeros((len(linjer), len(ukjente)))
     b = np.zeros(len(linjer))
-    for i, (ledd, hoyre) in enumerate(linjer):
-        b[i] = hoyre
+    for i, ledd in enumerate(linjer):
         for v, g, fortegn in ledd:
             if (v, g) in nr:
                 a[i, nr[(v, g)]] += fortegn
             else:
-                b[i] -= fortegn * celler[v].get(g, 0)
+                b[i] -= fortegn * verdi(v, g)
     brukt = np.any(a != 0, axis=1)
     a, b = a[brukt], b[brukt]
     ut = []
     for c, i in nr.items():
-        if not 0 < celler[c[0]].get(c[1], 0) < min_gruppe:
+        if not 0 < verdi(*c) < min_gruppe:
             continue
         e = np.zeros(len(ukjente))
         e[i] = 1.0
@@ -156,12 +212,34 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
     tildelt = sum(1 for _, t, _ in rader if t)
     andel_alle = tildelt / totalt if totalt else None
 
-    def dimensjon(navn: str, nokkel: Any, rekkefolge: list[str] | None = None) -> dict[str, Any]:
+    def tabell(nokkel: Any) -> dict[str | None, dict[str, int]]:
         celler: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for s, _, _, tj in alle:
             celler[None][nokkel(s)] += 1
             celler[tj][nokkel(s)] += 1
-        skjult = skjulte_celler(celler).get(tjeneste, set())
+        return celler
+
+    dimensjoner: list[tuple[str, Any, list[str] | None]] = [
+        ("aldersgruppe", lambda s: _aldersgruppe(s.alder), [n for _, _, n in ALDERSGRUPPER]),
+        ("kjønn", lambda s: s.kjonn.value, ["kvinne", "mann"]),
+        ("bydel", lambda s: s.bydel, None),
+    ]
+    tabeller = {navn: tabell(nokkel) for navn, nokkel, _ in dimensjoner}
+    # A view's total is the same in every dimension: hide it if any dimension's table hides it, and redo the
+    # tables with that until the hidden totals agree.
+    skjulte_totaler: set[str | None] = set()
+    while True:
+        losning = {navn: skjult_tabell(c, MIN_GRUPPE, skjulte_totaler) for navn, c in tabeller.items()}
+        alle_totaler = set().union(*(tot for _, tot in losning.values()))
+        if alle_totaler == skjulte_totaler:
+            break
+        skjulte_totaler = alle_totaler
+    total_skjult = tjeneste in skjulte_totaler
+
+    def dimensjon(navn: str, nokkel: Any, rekkefolge: list[str] | None = None) -> dict[str, Any]:
+        skjult = losning[navn][0].get(tjeneste, set())
+        if total_skjult:
+            skjult = {g for c in tabeller[navn].values() for g in c}
         grupper: dict[str, list[tuple[bool, int]]] = defaultdict(list)
         for s, t, p in rader:
             grupper[nokkel(s)].append((t, p))
@@ -203,14 +281,11 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
         "kjoring_id": kjoring.id,
         "tjeneste": tjeneste,
         "min_gruppe": MIN_GRUPPE,
-        "kvalifiserte": totalt,
-        "tildelt": tildelt,
-        "andel_tildelt": round(andel_alle, 3) if andel_alle is not None else None,
-        "dimensjoner": [
-            dimensjon("aldersgruppe", lambda s: _aldersgruppe(s.alder), [n for _, _, n in ALDERSGRUPPER]),
-            dimensjon("kjønn", lambda s: s.kjonn.value, ["kvinne", "mann"]),
-            dimensjon("bydel", lambda s: s.bydel),
-        ],
+        "skjult": total_skjult,
+        "kvalifiserte": None if total_skjult else totalt,
+        "tildelt": None if total_skjult else tildelt,
+        "andel_tildelt": round(andel_alle, 3) if andel_alle is not None and not total_skjult else None,
+        "dimensjoner": [dimensjon(navn, nokkel, rekkefolge) for navn, nokkel, rekkefolge in dimensjoner],
     }
 
 

@@ -1,11 +1,13 @@
-"""Headline figures for managers (``GET /dashbord/nokkeltall``), aggregated, no personal identifiers:
+"""Headline figures for managers (``GET /dashbord/nokkeltall``), aggregated, no personal identifiers, all from the
+meeting's decisions over time (stored in ``beslutninger``), not from solver runs:
 
-* people waiting now (the latest finished run's waiting list), in all and per service;
-* the trend per week, from the meeting's decisions over time (not from solver runs): for each of the last
-  weeks, how many søkere had «venteliste» as their current decision at the end of the week;
-* median and p90 wait per service (days waited so far by those on the waiting list);
-* occupancy per place type on the first day of the plan (current stays plus the plan's placements);
-* UKP days and cost in the current plan, and summed over the plans the meeting finalised this month and this year.
+* people waiting now (latest decision «venteliste»), in all and per service, and the trend per week;
+* median and p90 days waited per service, now and per week (hidden for groups under ``MIN_GRUPPE``);
+* occupancy per place type, now and per week (current stays plus granted places that have started);
+* UKP days (utskrivningsklare søkere in hospital without a started place) and their cost, per week, this month and
+  this year to date.
+
+The current plan (the latest finished run) is shown beside them for reference only.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from api import tjenester
-from api.db import Beslutning, Kjoring, Moteavslutning, naa
+from api.db import Beslutning, Kjoring, Moteavslutning, Saksversjon, naa
 from api.dependencies import Aggregert, Ses, hent_sak
 from api.schemas import eks
+from api.web.dashbord_api import MIN_GRUPPE
+from modeller.kodeverk import Oppholdssted
+from modeller.sak import Sak
 
 ruter = APIRouter(tags=["dashbord"])
 
@@ -69,89 +73,218 @@ def ukestrend(beslutninger: list[tuple[str, str, datetime]], idag: date, uker: i
     return ut
 
 
+AVSLAG = frozenset({"ikke_kvalifisert", "mangler_opplysninger", "takket_nei", "avslag"})
+"""Decisions after which a utskrivningsklar søker no longer waits for a municipal place (no UKP days counted)."""
+
+
+def _uke_slutt(mandag: date, idag: date) -> date:
+    """The day a week's figures are taken on: its Sunday, or today for the current week."""
+    return min(mandag + timedelta(days=6), idag)
+
+
+def fra_beslutninger(
+    sak: Sak,
+    beslutninger: list[tuple[str, str, str | None, date | None, datetime]],
+    idag: date,
+    uker: int = UKER,
+    min_gruppe: int = MIN_GRUPPE,
+) -> dict[str, Any]:
+    """The managers' figures from the meeting's decisions over time, not from solver runs.
+
+    ``beslutninger`` = (søker, utfall, enhet, startdato, besluttet). On each week's last day (today for the
+    current week) a søker's state is their latest decision made by the end of that day; the søker's service,
+    søknad date and utskrivningsklar date come from the case (``sak``). Per week: people waiting (per service),
+    median and p90 days waited per service (hidden for fewer than ``min_gruppe`` people: the figure would be
+    one person's wait), occupancy per place type (the case's current stays still running that day, less the
+    stays of søkere who have moved into a place they were granted, plus the granted places started by that day,
+    over the capacity) and UKP days (days a utskrivningsklar søker waited in hospital without a started place
+    and without a refusal). UKP days and cost are also summed for this month and this year up to today."""
+    sokere = {s.id: s for s in sak.sokere}
+    enheter = {e.id: e for e in sak.enheter}
+    kapasitet: Counter[str] = Counter()
+    for e in enheter.values():
+        kapasitet[e.plasstype.value] += e.kapasitet
+    rader = sorted((b for b in beslutninger if b[0] in sokere), key=lambda b: (b[4], b[0], b[1]))
+
+    minne: dict[date, dict[str, tuple[str, str | None, date | None]]] = {}
+
+    def tilstand(dag: date) -> dict[str, tuple[str, str | None, date | None]]:
+        if dag not in minne:
+            slutt = datetime.combine(dag + timedelta(days=1), time.min)
+            ut: dict[str, tuple[str, str | None, date | None]] = {}
+            for soker, utfall, enhet, start, t in rader:
+                if t < slutt:
+                    ut[soker] = (utfall, enhet, start)
+            minne[dag] = ut
+        return minne[dag]
+
+    def plassert(st: tuple[str, str | None, date | None] | None, dag: date) -> bool:
+        return st is not None and st[0] == "tildelt" and st[2] is not None and st[2] <= dag
+
+    def ukp_dager(fra: date, til: date) -> int:
+        n = 0
+        for s in sokere.values():
+            if s.oppholdssted != Oppholdssted.SYKEHUS_UKP or s.utskrivningsklar_dato is None:
+                continue
+            dag = max(fra, s.utskrivningsklar_dato)
+            while dag <= til:
+                st = tilstand(dag).get(s.id)
+                if not plassert(st, dag) and not (st is not None and st[0] in AVSLAG):
+                    n += 1
+                dag += timedelta(days=1)
+        return n
+
+    def ventetider(dag: date, st: dict[str, tuple[str, str | None, date | None]]) -> dict[str, dict[str, Any]]:
+        per: dict[str, list[int]] = defaultdict(list)
+        for soker, (utfall, _, _) in st.items():
+            if utfall == "venteliste":
+                s = sokere[soker]
+                per[s.soknad.tjeneste.value].append(max(0, (dag - s.soknad.soknadsdato).days))
+        return {
+            tj: {
+                "venter": len(v),
+                "median_dager": median(v) if len(v) >= min_gruppe else None,
+                "p90_dager": p90(v) if len(v) >= min_gruppe else None,
+            }
+            for tj, v in sorted(per.items())
+        }
+
+    def belegg(dag: date, st: dict[str, tuple[str, str | None, date | None]]) -> dict[str, dict[str, Any]]:
+        flyttet = {
+            s.naverende_opphold_id for s in sokere.values() if s.naverende_opphold_id and plassert(st.get(s.id), dag)
+        }
+        belagt: Counter[str] = Counter()
+        for o in sak.opphold:
+            if o.id in flyttet or o.enhet_id not in enheter or o.start > dag:
+                continue
+            if o.forventet_slutt is None or o.forventet_slutt >= dag:
+                belagt[enheter[o.enhet_id].plasstype.value] += 1
+        for utfall, enhet, start in st.values():
+            if utfall == "tildelt" and enhet in enheter and start is not None and start <= dag:
+                belagt[enheter[enhet].plasstype.value] += 1
+        return {
+            p: {"belagt": belagt[p], "andel": round(belagt[p] / kapasitet[p], 4) if kapasitet[p] else None}
+            for p in sorted(kapasitet)
+        }
+
+    mandag = idag - timedelta(days=idag.weekday())
+    trend = []
+    for i in range(uker - 1, -1, -1):
+        start = mandag - timedelta(weeks=i)
+        dag = _uke_slutt(start, idag)
+        st = tilstand(dag)
+        aar, uke, _ = start.isocalendar()
+        vt = ventetider(dag, st)
+        trend.append(
+            {
+                "uke": f"{aar}-U{uke:02d}",
+                "fra": start.isoformat(),
+                "dato": dag.isoformat(),
+                "venteliste": sum(1 for u, _, _ in st.values() if u == "venteliste"),
+                "tildelt": sum(1 for u, _, _ in st.values() if u == "tildelt"),
+                "per_tjeneste": vt,
+                "belegg": belegg(dag, st),
+                "ukp_dogn": ukp_dager(start, dag),
+            }
+        )
+    pris = sak.profil.ukp_dognpris_nok
+    maaned = ukp_dager(idag.replace(day=1), idag)
+    aar_ = ukp_dager(idag.replace(month=1, day=1), idag)
+    naa_st = tilstand(idag)
+    return {
+        "dato": idag.isoformat(),
+        "venter_naa": sum(1 for u, _, _ in naa_st.values() if u == "venteliste"),
+        "ventetid_naa": ventetider(idag, naa_st),
+        "belegg_naa": belegg(idag, naa_st),
+        "kapasitet": dict(sorted(kapasitet.items())),
+        "trend": trend,
+        "ukp": {
+            "dognpris_nok": pris,
+            "denne_maaned": {"dogn": maaned, "kostnad_nok": maaned * pris},
+            "hittil_i_aar": {"dogn": aar_, "kostnad_nok": aar_ * pris},
+        },
+    }
+
+
 @ruter.get(
     "/dashbord/nokkeltall",
     summary="Nøkkeltall for ledelsen",
     description=(
-        "Hvor mange som venter nå og utviklingen per uke (fra møtets beslutninger), median og p90 ventetid per "
-        "tjeneste, belegg per plasstype og UKP-døgn og -kostnad. Aggregert; ingen personopplysninger."
+        "Fra møtets beslutninger over tid (ikke fra kjøringene): hvor mange som venter nå og utviklingen per uke, "
+        "median og p90 ventetid per tjeneste (skjult for færre enn fem), belegg per plasstype og UKP-døgn og "
+        "-kostnad denne måneden og hittil i år. Gjeldende plan (siste kjøring) vises for seg. Aggregert; ingen "
+        "personopplysninger."
     ),
     responses=eks(
         {
             "sak_id": 1,
-            "kjoring_id": 7,
-            "startdato": "2026-11-30",
+            "dato": "2026-12-05",
+            "beslutninger": 183,
+            "ferdigbehandlede_moter": 1,
+            "min_gruppe": 5,
             "venter_naa": 12,
-            "ventetid": [{"tjeneste": "langtid", "antall": 8, "median_dager": 41.5, "p90_dager": 120}],
-            "trend": [{"uke": "2026-U49", "fra": "2026-11-30", "venteliste": 12, "tildelt": 30}],
+            "ventetid": [{"tjeneste": "langtid", "venter": 8, "median_dager": 41.5, "p90_dager": 120}],
+            "trend": [
+                {
+                    "uke": "2026-U49",
+                    "fra": "2026-11-30",
+                    "dato": "2026-12-05",
+                    "venteliste": 12,
+                    "tildelt": 30,
+                    "per_tjeneste": {"langtid": {"venter": 8, "median_dager": 41.5, "p90_dager": 120}},
+                    "belegg": {"langtid_somatisk": {"belagt": 39, "andel": 0.975}},
+                    "ukp_dogn": 14,
+                }
+            ],
             "belegg": [{"plasstype": "langtid_somatisk", "plasser": 40, "belagt": 39, "andel": 0.975}],
             "ukp": {
-                "plan_dogn": 69,
-                "plan_kostnad_nok": 396405,
-                "denne_maaned": {"planer": 1, "dogn": 69, "kostnad_nok": 396405},
-                "hittil_i_aar": {"planer": 3, "dogn": 180, "kostnad_nok": 1034100},
+                "dognpris_nok": 5745,
+                "denne_maaned": {"dogn": 14, "kostnad_nok": 80430},
+                "hittil_i_aar": {"dogn": 180, "kostnad_nok": 1034100},
             },
+            "plan": {"kjoring_id": 7, "venteliste": 12, "ukp_dogn": 69, "ukp_kostnad_nok": 396405},
         }
     ),
 )
 def nokkeltall(s: Ses, _b: Aggregert, sak_id: Annotated[int, Query(ge=1, le=2**31 - 1)]) -> dict[str, Any]:
     hent_sak(s, sak_id)
+    v = s.scalar(select(Saksversjon).where(Saksversjon.sak_id == sak_id).order_by(Saksversjon.versjon.desc()).limit(1))
+    if v is None:
+        raise HTTPException(409, f"Saken {sak_id} har ingen versjoner.")
+    sak = Sak.model_validate_json(v.data, context={"utsett_kryssjekk": True})
+    rader = s.execute(
+        select(Beslutning.soker_id, Beslutning.utfall, Beslutning.enhet_id, Beslutning.startdato, Beslutning.besluttet)
+        .where(Beslutning.sak_id == sak_id)
+        .order_by(Beslutning.id)
+    ).all()
+    idag = naa().date()
+    b = fra_beslutninger(sak, [(r[0], r[1], r[2], r[3], r[4]) for r in rader], idag)
     k = s.scalar(
         select(Kjoring).where(Kjoring.sak_id == sak_id, Kjoring.status == "done").order_by(Kjoring.id.desc()).limit(1)
     )
-    if k is None or k.resultat is None:
-        raise HTTPException(409, f"Saken {sak_id} har ingen ferdige kjøringer ennå.")
-    res = k.resultat
-    venter: dict[str, list[int]] = defaultdict(list)
-    for w in res.get("waiting_list", []):
-        venter[w["service"]].append(int(w["waiting_days"]))
-    belegg = tjenester.belegg(k)
-    belagt: Counter[str] = Counter()
-    kapasitet: Counter[str] = Counter()
-    for e in belegg["enheter"]:
-        kapasitet[e["plasstype"]] += e["kapasitet"]
-        belagt[e["plasstype"]] += e["dager"][0]["belagt"] if e["dager"] else 0
-    rader = s.execute(
-        select(Beslutning.soker_id, Beslutning.utfall, Beslutning.besluttet).where(Beslutning.sak_id == sak_id)
-    ).all()
-    idag = naa().date()
-    avsluttet = s.execute(
-        select(Moteavslutning.tidspunkt, Kjoring.ukp_dager, Kjoring.ukp_kostnad)
-        .join(Kjoring, Kjoring.id == Moteavslutning.kjoring_id)
-        .where(Moteavslutning.sak_id == sak_id, Moteavslutning.handling == "ferdigbehandlet")
-    ).all()
-
-    def ukp_sum(fra: date) -> dict[str, int]:
-        valgt = [r for r in avsluttet if r[0].date() >= fra]
-        return {
-            "planer": len(valgt),
-            "dogn": sum(r[1] or 0 for r in valgt),
-            "kostnad_nok": sum(r[2] or 0 for r in valgt),
+    plan = None
+    if k is not None and k.resultat is not None:
+        plan = {
+            "kjoring_id": k.id,
+            "venteliste": len(k.resultat.get("waiting_list", [])),
+            "ukp_dogn": k.ukp_dager,
+            "ukp_kostnad_nok": k.ukp_kostnad,
         }
-
+    avsluttet = s.scalar(
+        select(func.count())
+        .select_from(Moteavslutning)
+        .where(Moteavslutning.sak_id == sak_id, Moteavslutning.handling == "ferdigbehandlet")
+    )
     return {
         "sak_id": sak_id,
-        "kjoring_id": k.id,
-        "startdato": belegg["startdato"],
-        "venter_naa": sum(len(v) for v in venter.values()),
-        "ventetid": [
-            {"tjeneste": t, "antall": len(v), "median_dager": median(v), "p90_dager": p90(v)}
-            for t, v in sorted(venter.items())
-        ],
-        "trend": ukestrend([(r[0], r[1], r[2]) for r in rader], idag),
-        "belegg": [
-            {
-                "plasstype": p,
-                "plasser": kapasitet[p],
-                "belagt": belagt[p],
-                "andel": round(belagt[p] / kapasitet[p], 4) if kapasitet[p] else None,
-            }
-            for p in sorted(kapasitet)
-        ],
-        "ukp": {
-            "plan_dogn": k.ukp_dager,
-            "plan_kostnad_nok": k.ukp_kostnad,
-            "denne_maaned": ukp_sum(idag.replace(day=1)),
-            "hittil_i_aar": ukp_sum(idag.replace(month=1, day=1)),
-        },
+        "dato": b["dato"],
+        "beslutninger": len(rader),
+        "ferdigbehandlede_moter": int(avsluttet or 0),
+        "min_gruppe": MIN_GRUPPE,
+        "venter_naa": b["venter_naa"],
+        "ventetid": [{"tjeneste": tj, **x} for tj, x in b["ventetid_naa"].items()],
+        "trend": b["trend"],
+        "belegg": [{"plasstype": p, "plasser": b["kapasitet"][p], **x} for p, x in b["belegg_naa"].items()],
+        "ukp": b["ukp"],
+        "plan": plan,
     }

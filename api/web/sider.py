@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from api.logg import FORMAL
-from api.web import brev_api, brukeradmin_api, dashbord_api, mote_api, nokkeltall_api, scenario_api
+from api.web import brev_api, brukeradmin_api, dashbord_api, eksport_api, mote_api, nokkeltall_api, scenario_api
 
 MAPPE = Path(__file__).parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -78,5 +78,6 @@ def monter(app: FastAPI) -> None:
     app.include_router(mote_api.ruter)
     app.include_router(nokkeltall_api.ruter)
     app.include_router(brukeradmin_api.ruter)
+    app.include_router(eksport_api.ruter)
     app.include_router(sider)
     app.mount("/web/statisk", StaticFiles(directory=str(MAPPE / "statisk")), name="web-statisk")

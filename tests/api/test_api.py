@@ -193,6 +193,12 @@ def test_kjoring_lagres_med_alt_og_kan_reproduseres(klient: Any, roller: dict[st
             assert "S-0" not in r.text, sti
     ukp = klient.get(f"/dashbord/ukp?sak_id={sak_id}", headers=roller["leder"]).json()
     assert ukp["kjoringer"][0]["ukp_dogn"] == res["ukp"]["days"]
+    # waits of fewer than five people are not shown (the longest of two waits is one person's wait)
+    vt = klient.get(f"/dashbord/ventetid?kjoring_id={st['id']}", headers=roller["leder"]).json()
+    grupper = [g for t in vt["tjenester"] for g in (t["venter_naa"], t["tid_til_plass"])]
+    assert any(g["antall"] >= 5 for g in grupper) and any(0 < g["antall"] < 5 for g in grupper), grupper
+    for g in grupper:
+        assert (g["maks"] is None) == (g["antall"] < 5) and (g["median"] is None) == (g["antall"] < 5), g
 
 
 def test_laaser_beslutninger_og_ny_kjoring(klient: Any, roller: dict[str, Any]) -> None:

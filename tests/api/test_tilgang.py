@@ -11,7 +11,7 @@ from scipy.optimize import linprog
 from sqlalchemy import select
 
 from api.db import Kjoring, Tilgangslogg, naa
-from api.web.dashbord_api import MIN_GRUPPE, skjulte_celler
+from api.web.dashbord_api import MIN_GRUPPE, skjult_tabell, skjulte_celler
 from tests.api.conftest import vent_paa
 
 PW = "et langt passord 7"
@@ -137,15 +137,22 @@ def test_komplementaer_skjuling_eksempelet_fra_saken() -> None:
 
 
 def _spenn(
-    celler: dict[str | None, dict[str, int]], skjult: dict[str | None, set[str]]
+    celler: dict[str | None, dict[str, int]],
+    skjult: dict[str | None, set[str]],
+    skjult_total: set[str | None] = frozenset(),  # type: ignore[assignment]
 ) -> dict[Any, tuple[float, float]]:
-    """What a reader can compute about each hidden cell: its least and largest value consistent with every shown
-    cell, every view's total and «all services = the sum of the services» (linear programming; the constraint
-    matrix is a network's, so the bounds are whole numbers and exact)."""
+    """What a reader can compute about each hidden cell (view, group) and hidden view total (view, None): its
+    least and largest value consistent with every shown cell, every shown view total, «each view's cells sum to
+    its total», «all services = the sum of the services» per group and for the totals (linear programming; the
+    constraint matrix is a network's, so the bounds are whole numbers and exact; unbounded = not pinned)."""
     grupper = sorted({g for v in celler.values() for g in v})
-    ukjente = [(v, g) for v in celler for g in grupper if g in skjult[v]]
+    ukjente: list[Any] = [(v, g) for v in celler for g in grupper if g in skjult[v]]
+    ukjente += [(v, None) for v in celler if v in skjult_total]
     indeks = {c: i for i, c in enumerate(ukjente)}
     a_eq, b_eq = [], []
+
+    def kjent_verdi(v: Any, g: Any) -> int:
+        return sum(celler[v].values()) if g is None else celler[v].get(g, 0)
 
     def rad(ledd: list[tuple[Any, int]], hoyre: float) -> None:
         r = [0.0] * len(ukjente)
@@ -154,16 +161,18 @@ def _spenn(
             if (v, g) in indeks:
                 r[indeks[(v, g)]] += fortegn
             else:
-                kjent += fortegn * celler[v].get(g, 0)
+                kjent += fortegn * kjent_verdi(v, g)
         if any(r):
             a_eq.append(r)
             b_eq.append(hoyre - kjent)
 
+    tjenester = [v for v in celler if v is not None]
     for v in celler:
-        rad([((v, g), 1) for g in grupper], sum(celler[v].values()))
+        rad([*[((v, g), 1) for g in grupper], ((v, None), -1)], 0)
     if None in celler:
         for g in grupper:
-            rad([((None, g), 1), *[((v, g), -1) for v in celler if v is not None]], 0)
+            rad([((None, g), 1), *[((v, g), -1) for v in tjenester]], 0)
+        rad([((None, None), 1), *[((v, None), -1) for v in tjenester]], 0)
     ut = {}
     for c, i in indeks.items():
         mal = [0.0] * len(ukjente)
@@ -171,8 +180,8 @@ def _spenn(
         lav = linprog(mal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
         mal[i] = -1.0
         hoy = linprog(mal, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-        assert lav.status == 0 and hoy.status == 0
-        ut[c] = (round(lav.fun), round(-hoy.fun))
+        assert lav.status == 0 and hoy.status in (0, 3)
+        ut[c] = (round(lav.fun), round(-hoy.fun) if hoy.status == 0 else 10**9)
     return ut
 
 
@@ -195,9 +204,57 @@ def test_skjulte_celler_kan_ikke_regnes_ut_tilfeldige_tabeller() -> None:
         skjult = skjulte_celler(celler)
         for v, c in celler.items():
             assert not [g for g in grupper if g not in skjult[v] and 0 < c[g] < MIN_GRUPPE], (celler, skjult)
-        for (v, g), (lav, hoy) in _spenn(celler, skjult).items():
-            if 0 < celler[v][g] < MIN_GRUPPE:
+        for (v, g), (lav, hoy) in _spenn(celler, skjult, skjult_tabell(celler)[1]).items():
+            if g is not None and 0 < celler[v][g] < MIN_GRUPPE:
                 assert lav == 0 or hoy >= MIN_GRUPPE, (celler, skjult, v, g, lav, hoy)
+
+
+def test_smaa_totaler_skjules_komplementaert() -> None:
+    """A service whose own total is 1–4 has its total (and so every cell) hidden, and so many other services'
+    totals that a reader solving every line of the table (views, groups across services, the totals across
+    services) cannot pin a hidden small total or cell inside 1–4. Random tables weighted towards small services;
+    the old rule hid small cells only and showed every total."""
+    # the case from the issue: akutt has 3 søkere in all; all services 40 − langtid 37 would give it away
+    celler: dict[str | None, dict[str, int]] = {
+        None: {"kvinne": 22, "mann": 18},
+        "langtid": {"kvinne": 20, "mann": 17},
+        "akutt": {"kvinne": 2, "mann": 1},
+    }
+    skjult, totaler = skjult_tabell(celler)
+    assert "akutt" in totaler and skjult["akutt"] == {"kvinne", "mann"}
+    assert "langtid" in totaler  # the complement: otherwise 40 − 37 = 3
+    assert None not in totaler
+    assert (
+        "akutt"
+        not in skjult_tabell({None: {"a": 9, "b": 9}, "langtid": {"a": 4, "b": 5}, "akutt": {"a": 5, "b": 4}})[1]
+    )
+    rng = random.Random(11)
+    provd = 0
+    for _ in range(300):
+        grupper = [f"g{i}" for i in range(rng.randint(2, 4))]
+        tjenester = ["langtid", "korttid", "avlastning", "akutt", "dag"][: rng.randint(1, 5)]
+        celler = {
+            t: {
+                g: rng.choice([0, 0, 1, 1, 2, 3, 6, 12]) if rng.random() < 0.5 else rng.choice([0, 1, 2])
+                for g in grupper
+            }
+            for t in tjenester
+        }
+        celler[None] = {g: sum(celler[t][g] for t in tjenester) for g in grupper}
+        if not all(celler[None].values()):
+            continue
+        skjult, totaler = skjult_tabell(celler)
+        for v, c in celler.items():
+            t = sum(c.values())
+            if 0 < t < MIN_GRUPPE:
+                provd += 1
+                assert v in totaler and skjult[v] == set(grupper), (celler, skjult, totaler)
+            assert not [g for g in grupper if g not in skjult[v] and 0 < c[g] < MIN_GRUPPE], (celler, skjult)
+        for (v, g), (lav, hoy) in _spenn(celler, skjult, totaler).items():
+            verdi = sum(celler[v].values()) if g is None else celler[v][g]
+            if 0 < verdi < MIN_GRUPPE:
+                assert lav == 0 or hoy >= MIN_GRUPPE, (celler, skjult, totaler, v, g, lav, hoy)
+    assert provd > 50  # the random tables did contain small services
 
 
 def test_rettferdighet_fra_api_et_oppfyller_regelen(klient: Any, roller: dict[str, Any]) -> None:
@@ -210,6 +267,11 @@ def test_rettferdighet_fra_api_et_oppfyller_regelen(klient: Any, roller: dict[st
     for tjeneste in [None, *sorted(tjenester)]:
         q = f"/dashbord/rettferdighet?kjoring_id={kid}" + (f"&tjeneste={tjeneste}" if tjeneste else "")
         d = klient.get(q, headers=roller["leder"]).json()
+        if d["skjult"]:  # a small service: its total and every group hidden
+            assert d["kvalifiserte"] is None and d["tildelt"] is None
+            assert all(g["skjult"] for dim in d["dimensjoner"] for g in dim["grupper"])
+            continue
+        assert d["kvalifiserte"] == 0 or d["kvalifiserte"] >= MIN_GRUPPE, (tjeneste, d["kvalifiserte"])
         for dim in d["dimensjoner"]:
             skjulte = {g["gruppe"] for g in dim["grupper"] if g["skjult"]}
             vist = sum(g["kvalifiserte"] for g in dim["grupper"] if not g["skjult"])

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SKJERMBILDER = ROT / "test-output" / "skjermbilder"
+SKJERMBILDER = Path(os.environ.get("ARTEFAKTER") or ROT / "test-output") / "skjermbilder"
+"""Screenshots, kept as test artefacts: ``$ARTEFAKTER/skjermbilder`` (default test-output/, git-ignored)."""
 PASSORD = "passord-for-test"
 ROLLER = ("saksbehandler", "planlegger", "leder", "admin")
 SOKER_ID = re.compile(r"\b(?:S|B|OB)-\d{4,}\b")
 """Søker ids (``S-…``; the scenario simulator's bolig søkere and stays ``B-…``, ``OB-…``): never shown to planners."""
 OSLO_TIDSGRENSE_S = 90
+
+
+KONTRAST_JS = (Path(__file__).parent / "kontrast.js").read_text(encoding="utf-8")
+"""Text contrast from computed styles (WCAG 1.4.3) for every visible text; see ``Side.axe``."""
 
 
 def axe_sti() -> Path | None:
@@ -234,8 +240,22 @@ class Side:
         )
         for v in res["violations"]:
             print(f"  - {v['impact']}: {v['id']} ({len(v['nodes'])} noder): {v['help']}")
-        uavklart = sum(len(v["nodes"]) for v in res.get("incomplete", []) if v["id"] == "color-contrast")
-        print(f"  fargekontrast axe ikke kunne avgjøre: {uavklart} elementer")
+        uavklarte = [n for v in res.get("incomplete", []) if v["id"] == "color-contrast" for n in v["nodes"]]
+        grunner = Counter(
+            (d.get("data") or {}).get("messageKey") or "ukjent" for n in uavklarte for d in n.get("any", [])
+        )
+        print(f"  fargekontrast axe ikke kunne avgjøre: {len(uavklarte)} elementer {dict(grunner)}")
+        # our own check of every visible text, which must also cover each element axe left undecided
+        maal = [n["target"][0] for n in uavklarte if n.get("target") and isinstance(n["target"][0], str)]
+        k = self.side.evaluate(KONTRAST_JS, maal)
+        print(
+            f"  egen kontrastsjekk: {k['antall']} tekster målt, {k['skjult']} skjulte/dekket, {len(k['feil'])} under "
+            f"kravet; {k['uavklartDekket']} av {len(maal)} uavklarte fra axe dekket"
+        )
+        for f in k["feil"][:10]:
+            print(f"  - {f}")
+        assert not k["feil"], k["feil"][:10]
+        assert not k["ikkeDekket"], k["ikkeDekket"][:10]
         return alvorlige
 
     def skjermbilde(self, navn: str) -> Path:

@@ -33,6 +33,30 @@ def _ingen_alvorlige(side: Side, navn: str) -> None:
     assert not alvorlige, [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in alvorlige]
 
 
+def _sjekk_xlsx(sti: Any, forste_overskrift: str) -> Any:
+    """Open a downloaded .xlsx with openpyxl: title in A1, bokmål headers in row 3, and at least one number
+    per data row stored as a number (not text) with a number format; percentages as fractions in 0..1."""
+    import io
+
+    import openpyxl
+
+    ark = openpyxl.load_workbook(io.BytesIO(open(sti, "rb").read())).active  # Playwright's path has no suffix
+    assert ark["A1"].value and ark["A3"].value == forste_overskrift, (ark["A1"].value, ark["A3"].value)
+    rader = list(ark.iter_rows(min_row=4))
+    assert rader
+    for rad in rader:
+        tall = [c for c in rad if isinstance(c.value, (int, float))]
+        assert tall, [c.value for c in rad]
+        assert not [
+            c.value for c in rad if isinstance(c.value, str) and re.fullmatch(r"[−-]?[\d\s\u202f,]+%?", c.value)
+        ]
+        for c in tall:
+            assert c.number_format != "General", (c.coordinate, c.value)
+            if "%" in c.number_format:
+                assert -1 <= c.value <= 1, (c.coordinate, c.value)
+    return ark
+
+
 def _plotly_med_data(side: Side) -> list[int]:
     """Number of plotted points per rendered plotly chart."""
     return side.side.evaluate(
@@ -48,6 +72,13 @@ def test_tildelingsmote_las_los_paa_nytt_endelig(side: Side, tjener: Tjener) -> 
     s.select_option("#demo", "tvedestrand")
     s.click("#last-demo")
     s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
+    # «Last inn demosak» once more opens the same case (the server keeps one per user and demo case)
+    demoer = [x["id"] for x in tjener.api("GET", "/saker?per_side=500", "admin")["elementer"]]
+    valgt = s.input_value("#sak")
+    s.click("#last-demo")
+    s.wait_for_function("() => document.getElementById('melding').textContent.includes('var allerede lastet inn')")
+    assert [x["id"] for x in tjener.api("GET", "/saker?per_side=500", "admin")["elementer"]] == demoer
+    assert s.input_value("#sak") == valgt
     s.click("#los")
     forste = _vent_kjoring(side)
     assert s.locator(".rutenett tbody tr").count() > 5
@@ -237,9 +268,10 @@ def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjene
     s.wait_for_function("() => document.body.dataset.klar === '1'", timeout=60_000)
     s.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 7", timeout=60_000)
     punkter = _plotly_med_data(side)
-    # the first four charts (occupancy, waiting list, waits, UKP) always have data; the fairness charts
-    # (one per dimension) may have every group hidden by the complementary small-group suppression
-    assert len(punkter) >= 7 and all(n > 0 for n in punkter[:4]), punkter
+    # the first four charts (waiting list, occupancy per place type and UKP per week from the decisions, the plan's
+    # occupancy per unit) always have data; the waits per service are hidden under five people, and the fairness
+    # charts (one per dimension) may have every group hidden by the complementary small-group suppression
+    assert len(punkter) >= 8 and all(n > 0 for n in punkter[:4]), punkter
     assert s.locator("details table").count() == len(punkter)
     s.locator("details summary").first.click()
     assert s.locator("details table").first.is_visible()
@@ -248,6 +280,24 @@ def test_ledelse_diagrammer_uten_personidentifikatorer(side: Side, tjener: Tjene
     nokkel = s.inner_text("#nokkeltall")
     for tekst in ("venter på plass nå", "p90", "Belegg per plasstype", "UKP denne måneden", "UKP hittil i år"):
         assert tekst in nokkel, tekst
+    assert "Fra møtets vedtak over tid (1 beslutninger" in nokkel  # the fixture's one decision, not the run
+    diagrammer = s.inner_text("#diagrammer")
+    for tittel in ("Belegg per plasstype per uke", "UKP-døgn og kostnad per uke", "Ventetid per tjeneste"):
+        assert tittel in diagrammer, tittel
+    # readable axes: per cent, kroner and days; dates as «5. des.»
+    akser = s.evaluate("() => [...document.querySelectorAll('.ytick text, .y2tick text')].map(x => x.textContent)")
+    assert any(a.endswith("\u00a0%") for a in akser) and any(a.endswith("\u00a0kr") for a in akser), akser
+    assert not [a for a in akser if re.search(r"\d,\d{3}|\d\.\d{3}|\dk$", a)], akser  # no «1,000», «1.000», «5k»
+    datoer = s.evaluate("() => [...document.querySelectorAll('.xtick text')].map(x => x.textContent)")
+    assert any(re.fullmatch(r"\d{1,2}\. (jan|feb|mar|apr|mai|jun|jul|aug|sep|okt|nov|des)\.?", d) for d in datoer), (
+        datoer
+    )
+    # every table can be downloaded as CSV and as a real Excel file
+    assert s.locator("#diagrammer button.xlsx").count() == s.locator("#diagrammer table").count() > 0
+    with s.expect_download() as nedlasting:
+        s.locator("#nokkeltall button.xlsx").nth(1).click()
+    ark = _sjekk_xlsx(nedlasting.value.path(), "Plasstype")
+    assert [c.value for c in ark[3]] == ["Plasstype", "Plasser", "Belagt", "Belegg"]
     assert s.evaluate("() => document.querySelector('#diagrammer > section').id") == "nokkeltall"
     assert "Ventelisten per uke" in s.inner_text(
         "#diagrammer"
@@ -343,6 +393,17 @@ def test_scenarier_sammenligning_og_planleggers_sider(side: Side, tjener: Tjener
     innhold = open(csv_nedlasting.value.path(), encoding="utf-8-sig").read().splitlines()
     assert innhold[0].startswith('"År";') and len(innhold) >= 2 and "\u202f" not in innhold[1]
     assert re.match(r"\"\d{4}\";\"[\d,]+\";\"[\d,]+\";\"[\d,]+\";", innhold[1]), innhold[1]
+    # … and as a real Excel file: bokmål headers, numbers as numbers with number formats (percent as a fraction)
+    assert s.locator("#resultat button.xlsx").count() == s.locator("#resultat table").count()
+    with s.expect_download() as xlsx_nedlasting:
+        s.locator("#aarstabeller button.xlsx").first.click()
+    assert xlsx_nedlasting.value.suggested_filename.endswith(".xlsx")
+    _sjekk_xlsx(xlsx_nedlasting.value.path(), "År")
+    with s.expect_download() as xlsx_nedlasting:
+        s.locator("#forskjeller-seksjon button.xlsx").first.click()
+    ark = _sjekk_xlsx(xlsx_nedlasting.value.path(), "År")
+    overskrifter = [c.value for c in ark[3]]
+    assert any(str(h).endswith(", nedre grense") for h in overskrifter), overskrifter
     side.skjermbilde("scenarier")
     _ingen_alvorlige(side, "scenarier")
     _ingen_soker_ider(side)

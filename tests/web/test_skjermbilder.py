@@ -1,6 +1,6 @@
-"""Screenshots of every page at 1 440 and 390 px (kept as test artefacts in test-output/skjermbilder), with axe-core
-on each; the page width at 390 px is printed for every page and required to fit for the meeting page and the
-waiting list."""
+"""Screenshots of every page at 1 440 and 390 px (kept as test artefacts in $ARTEFAKTER/skjermbilder, by default
+test-output/skjermbilder, git-ignored), with axe-core and the computed-style contrast check on each; the page width
+at 390 px is printed for every page and required to fit for the meeting page and the waiting list."""
 
 from __future__ import annotations
 
@@ -39,3 +39,17 @@ def test_skjermbilde_av_hver_side(
     side.skjermbilde(f"side-{navn}-{bredde}px")
     _ingen_alvorlige(side, f"{navn} {bredde} px")
     assert not side.feil, side.feil
+
+
+@pytest.mark.parametrize("bredde", [1440, 390])
+def test_skjermbilde_av_innloggingen(side: Side, tjener: Tjener, bredde: int) -> None:
+    s = side.side
+    s.set_viewport_size({"width": bredde, "height": 900})
+    s.goto(tjener.base + "/web/logg-inn")
+    s.wait_for_selector("#brukernavn-felt")
+    sidebredde = s.evaluate("() => document.documentElement.scrollWidth")
+    print(f"\nlogg-inn ved {bredde} px: siden er {sidebredde} px bred")
+    assert sidebredde <= bredde
+    sti = side.skjermbilde(f"side-logg-inn-{bredde}px")
+    assert sti.stat().st_size > 1000
+    _ingen_alvorlige(side, f"logg-inn {bredde} px")

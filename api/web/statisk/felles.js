@@ -32,6 +32,7 @@ const Allokering = (() => {
     const hode = { Accept: "application/json" };
     if (bruker) hode.Authorization = "Bearer " + bruker.token;
     if (valg.formal) hode["X-Formal"] = encodeURIComponent(valg.formal);  // the API decodes it (æøå)
+    if (valg.hode) Object.assign(hode, valg.hode);
     let kropp = valg.kropp;
     if (kropp !== undefined && !(kropp instanceof FormData)) {
       hode["Content-Type"] = "application/json";
@@ -134,47 +135,103 @@ const Allokering = (() => {
     return s;
   }
 
-  /** A «Last ned CSV» button after every table in ``boks`` (semicolon-separated, UTF-8 with BOM, so Excel with
-   * Norwegian settings opens it with the decimal commas as numbers). */
+  const TALL = /^([−-]?\d[\d\u202f\u00a0 ]*(?:,\d+)?)(?:[\u00a0 ](%|kr))?$/;
+  const INTERVALL = /^(.+?) \((.+?) – (.+?)\)$/;
+  /** A cell's text as {v, f}: a number (with its format: heltall, desimal1–3, prosent as a fraction, kr),
+   * empty for «–», or text. */
+  function celle(tekst) {
+    if (tekst === "" || tekst === "–") return { v: null, f: "tekst" };
+    const m = TALL.exec(tekst);
+    if (!m) return { v: tekst, f: "tekst" };
+    const ren = m[1].replace(/[\u202f\u00a0 ]/g, "").replace("−", "-");
+    const des = ren.includes(",") ? ren.split(",")[1].length : 0;
+    const v = Number(ren.replace(",", "."));
+    if (m[2] === "%") return { v: v / 100, f: "prosent" };
+    if (m[2] === "kr") return { v, f: "kr" };
+    return { v, f: des === 0 ? "heltall" : `desimal${Math.min(3, des)}` };
+  }
+
+  /** A table's headers and cells as data: «value (low – high)» columns become three (value, lower, upper). */
+  function tabellData(tab) {
+    const tekst = (c) => c.innerText.replace(/[▲▼]/g, "").replace(/\s+/g, " ").trim();
+    const [hode, ...kropp] = [...tab.rows].map((r) => [...r.cells].map(tekst));
+    const delt = hode.map((_, j) => kropp.length > 0 && kropp.every((r) => r[j] === undefined || r[j] === "–" || INTERVALL.test(r[j])) && kropp.some((r) => INTERVALL.test(r[j] || "")));
+    const kolonner = hode.flatMap((h, j) => (delt[j] ? [h, `${h}, nedre grense`, `${h}, øvre grense`] : [h]));
+    const NUMMER = /^(år|uke|kjøring|sak)$/i;  // years and numbers that are names: no thousands separator
+    const rader = kropp.map((r) => r.flatMap((v, j) => {
+      if (!delt[j]) {
+        const c = celle(v);
+        return [NUMMER.test(hode[j]) && c.f === "heltall" ? { ...c, f: "nummer" } : c];
+      }
+      const m = INTERVALL.exec(v);
+      return m ? [celle(m[1]), celle(m[2]), celle(m[3])] : [celle(v), celle(""), celle("")];
+    }));
+    return { kolonner, rader };
+  }
+
+  function lastNedBlob(blob, filnavn) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = filnavn;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+
+  /** «Last ned CSV» and «Last ned Excel» after every table in ``boks``. CSV: semicolon-separated, UTF-8 with BOM,
+   * decimal commas, so Excel with Norwegian settings reads the numbers as numbers. Excel: a real .xlsx written by
+   * the server from the table's data (numbers as numbers, with percent, kroner and decimal formats). */
   function csvKnapper(boks, prefiks) {
     boks.querySelectorAll("table").forEach((tab, i) => {
       const rull = tab.closest(".tabellrull") || tab;
-      if (rull.nextElementSibling && rull.nextElementSibling.classList.contains("csv")) return;
+      if (rull.nextElementSibling && rull.nextElementSibling.classList.contains("nedlasting")) return;
       const tittel = tab.caption ? tab.caption.textContent.trim() : `tabell ${i + 1}`;
-      const knapp = document.createElement("button");
-      knapp.type = "button";
-      knapp.className = "sekundaer csv";
-      knapp.textContent = `Last ned CSV (for Excel): ${tittel}`;
-      knapp.addEventListener("click", () => {
-        const tekst = (c) => c.innerText.replace(/[▲▼]/g, "").trim();
-        // a number keeps its decimal comma but loses thin spaces and «%», so Excel reads it as a number
-        const TALL = /^[−-]?\d[\d\u202f\u00a0 ]*(,\d+)?(\u00a0%| %)?$/;
-        const tall = (v) => v.replace(/[\u202f\u00a0 ]|%/g, "").replace("−", "-");
-        const INTERVALL = /^(.+?) \((.+?) – (.+?)\)$/;
-        const [hode, ...kropp] = [...tab.rows].map((r) => [...r.cells].map(tekst));
-        // «value (low – high)» becomes three columns: value, lower and upper bound
-        const delt = hode.map((_, j) => kropp.length > 0 && kropp.every((r) => r[j] === undefined || r[j] === "–" || INTERVALL.test(r[j])) && kropp.some((r) => INTERVALL.test(r[j] || "")));
-        const felt = (v) => `"${(TALL.test(v) ? tall(v) : v).replace(/"/g, '""')}"`;
-        const ut = [hode.flatMap((h, j) => (delt[j] ? [h, `${h} nedre`, `${h} øvre`] : [h])).map(felt).join(";")];
-        for (const r of kropp) {
-          ut.push(r.flatMap((v, j) => {
-            if (!delt[j]) return [v];
-            const m = INTERVALL.exec(v);
-            return m ? [m[1], m[2], m[3]] : [v, "", ""];
-          }).map(felt).join(";"));
-        }
-        const rader = ut;
-        const blob = new Blob(["\ufeff" + rader.join("\r\n")], { type: "text/csv;charset=utf-8" });
-        const a = document.createElement("a");
-        a.href = URL.createObjectURL(blob);
-        const slug = tittel.toLocaleLowerCase("nb").replace(/[^a-z0-9æøå]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
-        a.download = `${prefiks}-${slug || i + 1}.csv`;
-        document.body.appendChild(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      const slug = tittel.toLocaleLowerCase("nb").replace(/[^a-z0-9æøå]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+      const filnavn = `${prefiks}-${slug || i + 1}`;
+      const gruppe = document.createElement("div");
+      gruppe.className = "nedlasting";
+      gruppe.setAttribute("role", "group");
+      gruppe.setAttribute("aria-label", `Last ned: ${tittel}`);
+      const csv = document.createElement("button");
+      csv.type = "button";
+      csv.className = "sekundaer csv";
+      csv.textContent = "Last ned CSV";
+      csv.setAttribute("aria-label", `Last ned CSV: ${tittel}`);
+      csv.addEventListener("click", () => {
+        const { kolonner, rader } = tabellData(tab);
+        const tekst = (c) => (c.v === null ? "" : c.f === "tekst" ? String(c.v)
+          : (c.f === "prosent" ? Math.round(c.v * 1e6) / 1e4 : c.v).toString().replace(".", ","));
+        const felt = (v) => `"${String(v).replace(/"/g, '""')}"`;
+        const ut = [kolonner.map((k, j) => (rader.some((r) => r[j] && r[j].f === "prosent") ? `${k} (%)` : k)).map(felt).join(";"),
+          ...rader.map((r) => r.map((c) => felt(tekst(c))).join(";"))];
+        lastNedBlob(new Blob(["\ufeff" + ut.join("\r\n")], { type: "text/csv;charset=utf-8" }), `${filnavn}.csv`);
       });
-      rull.after(knapp);
+      const xlsx = document.createElement("button");
+      xlsx.type = "button";
+      xlsx.className = "sekundaer xlsx";
+      xlsx.textContent = "Last ned Excel";
+      xlsx.setAttribute("aria-label", `Last ned Excel: ${tittel}`);
+      const status = document.createElement("span");
+      status.className = "hjelp";
+      status.setAttribute("role", "status");
+      xlsx.addEventListener("click", async () => {
+        xlsx.disabled = true;
+        status.textContent = "Lager Excel-filen …";
+        try {
+          const svar = await hent("/eksport/tabell.xlsx", { metode: "POST", kropp: { tittel, ...tabellData(tab) }, blob: true });
+          lastNedBlob(await svar.blob(), `${filnavn}.xlsx`);
+          status.textContent = "";
+        } catch (e) { status.textContent = `Excel-filen kunne ikke lages: ${e.message}`; } finally { xlsx.disabled = false; }
+      });
+      gruppe.append(csv, xlsx, status);
+      if (rull.parentElement && rull.parentElement.classList.contains("side-om-side")) {
+        // tables side by side: each keeps its buttons under it
+        const par = document.createElement("div");
+        rull.replaceWith(par);
+        par.append(rull);
+      }
+      rull.after(gruppe);
     });
   }
 

@@ -24,21 +24,21 @@
     }
     const k = kj[0];
     $("kjoring-info").textContent = `Siste kjøring ${k.id} (${A.dato(k.ferdig || k.opprettet)}). Bare aggregerte tall: ingen navn eller id-er for søkere.`;
-    const [belegg, vl, vt, ukp, rf, nt] = await Promise.all([
+    const [belegg, rf, nt] = await Promise.all([
       A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
-      A.hent(`/dashbord/venteliste?kjoring_id=${k.id}`),
-      A.hent(`/dashbord/ventetid?kjoring_id=${k.id}`),
-      A.hent(`/dashbord/ukp?sak_id=${sakId}`),
       A.hent(`/dashbord/rettferdighet?kjoring_id=${k.id}`),
       A.hent(`/dashbord/nokkeltall?sak_id=${sakId}`),
     ]);
     if (g !== generasjon) return;
+    // headline figures and trends from the meeting's decisions over time; then the current plan's charts
     nokkeltall(boks, nt);
+    ventelistePerUke(boks, nt);
+    beleggPerUke(boks, nt);
+    ukpPerUke(boks, nt);
     beleggKart(boks, belegg);
-    ventelisteOverTid(boks, nt.trend);
-    ventetider(boks, vt, vl);
-    ukpDiagram(boks, ukp);
+    ventetidPerTjeneste(boks, nt);
     for (const d of rf.dimensjoner) rettferdighet(boks, rf, d);
+    A.csvKnapper(boks, `ledelse-sak-${sakId}`);
     document.body.dataset.klar = "1";
   }
 
@@ -57,7 +57,14 @@
       { height: Math.max(320, 22 * enheter.length + 100), margin: { l: 320, t: 10, r: 20, b: 60 }, yaxis: { automargin: true, autorange: "reversed" } }, tabell);
   }
 
-  /** Headline figures first: waiting now and the weekly trend, waits, occupancy per place type, UKP. */
+  const PLASSTYPE = (p) => ({ langtid_somatisk: "Langtid somatisk", langtid_skjermet: "Langtid skjermet", korttid: "Korttid",
+    avlastning: "Avlastning", koh: "KØH" }[p] || A.tjeneste(p));
+  const FARGER = [BLA, ORANSJE, GRONN, LILLA, "#8c2d04", "#01665e", "#525252", "#c51b7d", "#35978f", "#4d004b", "#7f3b08"];
+  const ukeNavn = (u) => `Uke ${Number(u.uke.split("-U")[1])} (${A.dato(u.dato)})`;
+  const dogn = (x) => (x === null || x === undefined ? "skjult" : A.tall(x));
+
+  /** Headline figures first, all from the meeting's decisions: waiting now and the change from last week, UKP
+   * this month and this year, waits per service, occupancy per place type. */
   function nokkeltall(boks, nt) {
     const s = document.createElement("section");
     s.className = "kort";
@@ -65,84 +72,111 @@
     s.setAttribute("aria-labelledby", "nokkeltall-tittel");
     const trend = nt.trend;
     const forrige = trend.length > 1 ? trend[trend.length - 2].venteliste : null;
-    const naa = trend.length ? trend[trend.length - 1].venteliste : null;
+    const naa = nt.venter_naa;
     const endring = forrige === null ? "" : naa === forrige ? "uendret fra forrige uke" : `${naa > forrige ? "+" : "−"}${A.tall(Math.abs(naa - forrige))} fra forrige uke`;
-    const PLASSTYPE = (p) => p.replaceAll("_", " ");
+    const plan = nt.plan ? `Gjeldende plan (kjøring ${nt.plan.kjoring_id}): ${A.tall(nt.plan.venteliste)} på venteliste, ${A.tall(nt.plan.ukp_dogn)} UKP-døgn (${A.tall(nt.plan.ukp_kostnad_nok)}\u00a0kr) i planperioden.` : "Saken har ingen ferdig kjøring.";
     s.innerHTML = `<h2 id="nokkeltall-tittel">Nøkkeltall</h2>
+      <p class="hjelp">Fra møtets vedtak over tid (${A.tall(nt.beslutninger)} beslutninger, ${A.tall(nt.ferdigbehandlede_moter)} ferdigbehandlede møter), per ${A.dato(nt.dato)}. ${A.esc(plan)}</p>
       <ul class="nokkeltall">
-        <li><span class="tall-stort">${A.tall(nt.venter_naa)}</span> venter på plass nå <span class="hjelp">(kjøring ${nt.kjoring_id}${endring ? `; ventelistevedtak ${A.esc(endring)}` : ""})</span></li>
-        <li><span class="tall-stort">${A.tall(nt.ukp.plan_dogn)}</span> UKP-døgn i gjeldende plan <span class="hjelp">(${A.tall(nt.ukp.plan_kostnad_nok)} kr)</span></li>
-        <li><span class="tall-stort">${A.tall(nt.ukp.denne_maaned.kostnad_nok)} kr</span> UKP denne måneden <span class="hjelp">(${A.tall(nt.ukp.denne_maaned.dogn)} døgn i ${A.tall(nt.ukp.denne_maaned.planer)} ferdigbehandlede planer)</span></li>
-        <li><span class="tall-stort">${A.tall(nt.ukp.hittil_i_aar.kostnad_nok)} kr</span> UKP hittil i år <span class="hjelp">(${A.tall(nt.ukp.hittil_i_aar.dogn)} døgn i ${A.tall(nt.ukp.hittil_i_aar.planer)} ferdigbehandlede planer)</span></li>
+        <li><span class="tall-stort">${A.tall(naa)}</span> venter på plass nå <span class="hjelp">(gjeldende vedtak «venteliste»${endring ? `; ${A.esc(endring)}` : ""})</span></li>
+        <li><span class="tall-stort">${A.tall(nt.ukp.denne_maaned.kostnad_nok)}\u00a0kr</span> UKP denne måneden <span class="hjelp">(${A.tall(nt.ukp.denne_maaned.dogn)} døgn à ${A.tall(nt.ukp.dognpris_nok)}\u00a0kr)</span></li>
+        <li><span class="tall-stort">${A.tall(nt.ukp.hittil_i_aar.kostnad_nok)}\u00a0kr</span> UKP hittil i år <span class="hjelp">(${A.tall(nt.ukp.hittil_i_aar.dogn)} døgn)</span></li>
       </ul>
       <div class="side-om-side">
         ${A.tabell([
           { navn: "Tjeneste", verdi: (r) => A.tjeneste(r.tjeneste), radhode: true },
-          { navn: "Venter", verdi: (r) => A.tall(r.antall), tall: true },
-          { navn: "Median (døgn)", verdi: (r) => A.tall(r.median_dager), tall: true },
-          { navn: "p90 (døgn)", verdi: (r) => A.tall(r.p90_dager), tall: true },
-        ], nt.ventetid, "Ventetid så langt per tjeneste (p90: 9 av 10 har ventet kortere)")}
+          { navn: "Venter", verdi: (r) => A.tall(r.venter), tall: true },
+          { navn: "Median (døgn)", verdi: (r) => dogn(r.median_dager), tall: true },
+          { navn: "p90 (døgn)", verdi: (r) => dogn(r.p90_dager), tall: true },
+        ], nt.ventetid, `Ventetid så langt per tjeneste (p90: 9 av 10 har ventet kortere; skjult når færre enn ${nt.min_gruppe} venter)`)}
         ${A.tabell([
           { navn: "Plasstype", verdi: (r) => PLASSTYPE(r.plasstype), radhode: true },
           { navn: "Plasser", verdi: (r) => A.tall(r.plasser), tall: true },
           { navn: "Belagt", verdi: (r) => A.tall(r.belagt), tall: true },
           { navn: "Belegg", verdi: (r) => A.prosent(r.andel), tall: true },
-        ], nt.belegg, `Belegg per plasstype ${A.dato(nt.startdato)}`)}
+        ], nt.belegg, `Belegg per plasstype ${A.dato(nt.dato)}`)}
       </div>`;
     boks.appendChild(s);
   }
 
-  function ventelisteOverTid(boks, trend) {
-    const x = trend.map((u) => u.fra);
+  const ukeAkse = { title: { text: "uke (siste dag)" }, type: "date", tickformat: "%-d. %b", dtick: 7 * 86400000 };
+  const bunnForklaring = { orientation: "h", y: -0.3 };
+  /** A count or day axis: whole numbers only (a small range would otherwise get ticks at 0,2 shown as «0»). */
+  const heltall = (tittel, verdier) => ({ title: { text: tittel }, rangemode: "tozero", tickformat: ",d",
+    ...(Math.max(0, ...verdier.filter((v) => v !== null && v !== undefined)) <= 8 ? { dtick: 1 } : {}) });
+
+  function ventelistePerUke(boks, nt) {
+    const trend = nt.trend;
+    const tjenester = [...new Set(trend.flatMap((u) => Object.keys(u.per_tjeneste)))].sort();
+    const x = trend.map((u) => u.dato);
     const spor = [
-      { type: "scatter", mode: "lines+markers", name: "På venteliste", x, y: trend.map((u) => u.venteliste), line: { color: BLA, width: 3 } },
-      { type: "scatter", mode: "lines+markers", name: "Tildelt plass", x, y: trend.map((u) => u.tildelt), line: { color: GRONN } },
+      { type: "scatter", mode: "lines+markers", name: "Alle", x, y: trend.map((u) => u.venteliste), line: { color: "#1a1a1a", width: 3 } },
+      ...tjenester.map((tj, i) => ({ type: "scatter", mode: "lines+markers", name: A.tjeneste(tj), x,
+        y: trend.map((u) => (u.per_tjeneste[tj] || { venter: 0 }).venter), line: { color: FARGER[i % FARGER.length], width: 2 } })),
     ];
     const tabell = A.tabell([
-      { navn: "Uke", verdi: (u) => `Uke ${Number(u.uke.split("-U")[1])} (fra ${A.dato(u.fra)})`, radhode: true },
-      { navn: "På venteliste", verdi: (u) => A.tall(u.venteliste), tall: true },
+      { navn: "Uke", verdi: ukeNavn, radhode: true },
+      { navn: "Alle", verdi: (u) => A.tall(u.venteliste), tall: true },
+      ...tjenester.map((tj) => ({ navn: A.tjeneste(tj), verdi: (u) => A.tall((u.per_tjeneste[tj] || { venter: 0 }).venter), tall: true })),
       { navn: "Tildelt plass", verdi: (u) => A.tall(u.tildelt), tall: true },
-    ], trend, "Møtets gjeldende beslutninger ved slutten av hver uke");
-    A.diagram(boks, "Ventelisten per uke", "Hvor mange som hadde venteliste eller tildelt plass som gjeldende beslutning fra tildelingsmøtet ved slutten av hver uke (de siste åtte ukene).",
-      spor, { height: 340, xaxis: { title: { text: "uke" }, tickformat: "%-d. %b", dtick: 7 * 86400000 }, yaxis: { title: { text: "personer" }, rangemode: "tozero" }, legend: { orientation: "h", y: -0.25 } }, tabell);
+    ], trend, "Personer med venteliste som gjeldende vedtak ved slutten av hver uke");
+    A.diagram(boks, "Ventelisten per uke", "Hvor mange som hadde venteliste som gjeldende vedtak fra tildelingsmøtet ved slutten av hver uke (de siste åtte ukene; denne uken per i dag), i alt og per tjeneste.",
+      spor, { height: 360, xaxis: ukeAkse, yaxis: heltall("personer", spor.flatMap((s) => s.y)), legend: bunnForklaring }, tabell);
   }
 
-  function ventetider(boks, vt, vl) {
-    const t = vt.tjenester;
+  function beleggPerUke(boks, nt) {
+    const trend = nt.trend;
+    const typer = Object.keys(nt.trend.length ? nt.trend[0].belegg : {});
+    const x = trend.map((u) => u.dato);
+    const spor = typer.map((p, i) => ({ type: "scatter", mode: "lines+markers", name: PLASSTYPE(p), x,
+      y: trend.map((u) => (u.belegg[p].andel === null ? null : Math.round(1000 * u.belegg[p].andel) / 10)), line: { color: FARGER[i % FARGER.length] },
+      hovertemplate: "%{y:.1f} %<extra>%{fullData.name}</extra>" }));
+    const tabell = A.tabell([
+      { navn: "Uke", verdi: ukeNavn, radhode: true },
+      ...typer.map((p) => ({ navn: PLASSTYPE(p), verdi: (u) => A.prosent(u.belegg[p].andel), tall: true })),
+    ], trend, "Belegg per plasstype ved slutten av hver uke");
+    const maks = Math.max(100, ...trend.flatMap((u) => typer.map((p) => 100 * (u.belegg[p].andel || 0))));
+    A.diagram(boks, "Belegg per plasstype per uke", "Andel av plassene som er belagt: nåværende opphold som fortsatt varer, pluss tildelte plasser som har startet etter møtets vedtak.",
+      spor, { height: 360, xaxis: ukeAkse, yaxis: { title: { text: "belegg" }, range: [0, Math.ceil(maks / 10) * 10], ticksuffix: "\u00a0%" }, legend: bunnForklaring }, tabell);
+  }
+
+  function ukpPerUke(boks, nt) {
+    const trend = nt.trend;
+    const x = trend.map((u) => u.dato);
+    const pris = nt.ukp.dognpris_nok;
+    const spor = [
+      { type: "bar", name: "UKP-døgn", x, y: trend.map((u) => u.ukp_dogn), marker: { color: BLA }, hovertemplate: "%{y} døgn<extra></extra>" },
+      { type: "scatter", mode: "lines+markers", name: "Kostnad", x, y: trend.map((u) => u.ukp_dogn * pris), yaxis: "y2", line: { color: ORANSJE, width: 3 },
+        hovertemplate: "%{y:,.0f}\u00a0kr<extra></extra>" },
+    ];
+    const tabell = A.tabell([
+      { navn: "Uke", verdi: ukeNavn, radhode: true },
+      { navn: "UKP-døgn", verdi: (u) => A.tall(u.ukp_dogn), tall: true },
+      { navn: "Kostnad", verdi: (u) => `${A.tall(u.ukp_dogn * pris)}\u00a0kr`, tall: true },
+    ], trend, `UKP-døgn og kostnad per uke (${A.tall(pris)}\u00a0kr per døgn)`);
+    A.diagram(boks, "UKP-døgn og kostnad per uke", "Døgn utskrivningsklare pasienter ventet i sykehus uten startet kommunal plass (etter møtets vedtak), og kommunens kostnad.",
+      spor, { height: 360, xaxis: ukeAkse, yaxis: heltall("døgn", spor[0].y),
+        yaxis2: { title: { text: "kostnad" }, overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",.0f", ticksuffix: "\u00a0kr" },
+        margin: { t: 20, r: 110, b: 60, l: 60 }, legend: bunnForklaring }, tabell);
+  }
+
+  function ventetidPerTjeneste(boks, nt) {
+    const t = nt.ventetid;
     const x = t.map((r) => A.tjeneste(r.tjeneste));
     const spor = [
-      { type: "bar", name: "Venter nå: snitt dager", x, y: t.map((r) => r.venter_naa.gjennomsnitt), marker: { color: BLA } },
-      { type: "bar", name: "Venter nå: lengst", x, y: t.map((r) => r.venter_naa.maks), marker: { color: ORANSJE } },
-      { type: "bar", name: "Søknad til plass: snitt dager", x, y: t.map((r) => r.tid_til_plass.gjennomsnitt), marker: { color: GRONN } },
+      { type: "bar", name: "Median", x, y: t.map((r) => r.median_dager), marker: { color: BLA } },
+      { type: "bar", name: "p90", x, y: t.map((r) => r.p90_dager), marker: { color: ORANSJE } },
     ];
+    const tjenester = t.map((r) => r.tjeneste);
     const tabell = A.tabell([
-      { navn: "Tjeneste", verdi: (r) => A.tjeneste(r.tjeneste), radhode: true },
-      { navn: "På venteliste", verdi: (r) => r.venter_naa.antall, tall: true },
-      { navn: "Ventet, snitt", verdi: (r) => A.tall(r.venter_naa.gjennomsnitt, 1), tall: true },
-      { navn: "Ventet, median", verdi: (r) => A.tall(r.venter_naa.median), tall: true },
-      { navn: "Ventet, lengst", verdi: (r) => A.tall(r.venter_naa.maks), tall: true },
-      { navn: "Får plass", verdi: (r) => r.tid_til_plass.antall, tall: true },
-      { navn: "Søknad til plass, snitt", verdi: (r) => A.tall(r.tid_til_plass.gjennomsnitt, 1), tall: true },
-    ], t, `Ventetider i døgn (siste kjøring; ${vl.totalt} på venteliste)`);
-    A.diagram(boks, "Ventetider per tjeneste", "Dager ventet så langt for dem på ventelisten, og dager fra søknad til plass for dem som får plass.",
-      spor, { barmode: "group", height: 360, yaxis: { title: { text: "døgn" } } }, tabell);
-  }
-
-  function ukpDiagram(boks, ukp) {
-    const r = ukp.kjoringer;
-    const x = r.map((k) => `${k.kjoring_id}`);
-    const spor = [
-      { type: "bar", name: "UKP-døgn", x, y: r.map((k) => k.ukp_dogn), marker: { color: BLA } },
-      { type: "scatter", mode: "lines+markers", name: "Kostnad (kr)", x, y: r.map((k) => k.kostnad_nok), yaxis: "y2", line: { color: LILLA } },
-    ];
-    const tabell = A.tabell([
-      { navn: "Kjøring", verdi: (k) => `${k.kjoring_id} (${A.dato(k.tidspunkt)})`, radhode: true },
-      { navn: "UKP-døgn", verdi: (k) => A.tall(k.ukp_dogn), tall: true },
-      { navn: "Kostnad (kr)", verdi: (k) => A.tall(k.kostnad_nok), tall: true },
-    ], r, "Utskrivningsklare pasienter: døgn i sykehus og kostnad per kjøring");
-    A.diagram(boks, "UKP-døgn og kostnad", "Døgn utskrivningsklare pasienter venter i sykehus i planperioden, og kommunens kostnad, per kjøring.",
-      spor, { height: 340, xaxis: { title: { text: "kjøring" }, type: "category" }, yaxis: { title: { text: "døgn" }, rangemode: "tozero" },
-        yaxis2: { title: { text: "kroner" }, overlaying: "y", side: "right", rangemode: "tozero", tickformat: ",.0f", ticksuffix: " kr" }, legend: { orientation: "h", y: -0.25 } }, tabell);
+      { navn: "Uke", verdi: ukeNavn, radhode: true },
+      ...tjenester.flatMap((tj) => [
+        { navn: `${A.tjeneste(tj)}: median`, verdi: (u) => dogn((u.per_tjeneste[tj] || {}).median_dager), tall: true },
+        { navn: `${A.tjeneste(tj)}: p90`, verdi: (u) => dogn((u.per_tjeneste[tj] || {}).p90_dager), tall: true },
+      ]),
+    ], nt.trend, "Ventetid i døgn per tjeneste ved slutten av hver uke (median og p90)");
+    A.diagram(boks, "Ventetid per tjeneste", `Døgn ventet så langt (fra søknadsdato) for dem med venteliste som gjeldende vedtak nå: median og p90. Tjenester der færre enn ${nt.min_gruppe} venter, vises ikke. Tabellen har tallene per uke.`,
+      spor, { barmode: "group", height: 340, yaxis: heltall("døgn", spor.flatMap((s) => s.y)), xaxis: { type: "category" }, legend: bunnForklaring }, tabell);
   }
 
   function rettferdighet(boks, rf, d) {
@@ -158,7 +192,8 @@
       { navn: "Andel tildelt", verdi: (g) => (g.skjult ? "skjult" : A.prosent(g.andel_tildelt)), tall: true },
       { navn: "Relativt til alle", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.relativ, 2)), tall: true },
       { navn: "Snitt prioritet (vurdert behov)", verdi: (g) => (g.skjult ? "skjult" : A.tall(g.snitt_prioritet, 1)), tall: true },
-    ], d.grupper, `Tildelingsandel etter ${d.dimensjon} (alle: ${A.prosent(rf.andel_tildelt)} av ${rf.kvalifiserte})`);
+    ], d.grupper, rf.skjult ? `Tildelingsandel etter ${d.dimensjon} (alle: skjult, færre enn ${rf.min_gruppe} søkere)`
+      : `Tildelingsandel etter ${d.dimensjon} (alle: ${A.prosent(rf.andel_tildelt)} av ${A.tall(rf.kvalifiserte)})`);
     A.diagram(boks, `Likebehandling etter ${d.dimensjon}`,
       `Andelen søkere med kvalifiserende vurdert behov som får plass, per ${d.dimensjon}, mot andelen for alle (stiplet). Høyeste behov går foran, så se andelen sammen med snittprioriteten. Grupper med færre enn ${rf.min_gruppe} søkere (i alt eller for én tjeneste) er skjult, og så mange til at ingen skjult gruppe kan regnes ut fra totalen${synlige.length ? "" : "; her er derfor alle gruppene skjult"}.`,
       spor, { height: 320, yaxis: { title: { text: "prosent tildelt" }, range: [0, 100] }, xaxis: { type: "category" } }, tabell);

@@ -71,15 +71,34 @@
     }
   }
 
+  /** One idempotency key per user and demo case, kept in localStorage: a second click (or a reload and a click)
+   * opens the case the first click created instead of a duplicate; the server enforces it. */
+  function demoNokkel(navn) {
+    const k = `allokering.demonokkel.${(A.bruker && A.bruker.navn) || ""}.${navn}`;
+    let v = localStorage.getItem(k);
+    if (!v) {
+      const b = new Uint8Array(16);
+      crypto.getRandomValues(b);
+      v = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+      localStorage.setItem(k, v);
+    }
+    return v;
+  }
+
   async function lastDemo() {
     if (!krevFormal()) return;
     const navn = $("demo").value;
+    const knapp = $("last-demo");
+    knapp.disabled = true;
     A.melding("Laster inn demosaken …");
     try {
-      const sak = await A.hent(`/saker/demo/${navn}`, pf({ metode: "POST" }));
+      const svar = await A.hent(`/saker/demo/${navn}`, pf({ metode: "POST", blob: true, hode: { "Idempotency-Key": demoNokkel(navn) } }));
+      const sak = await svar.json();
       await lastSaker(sak.id);
-      A.melding(`Demosaken «${sak.navn}» er lastet inn som sak ${sak.id}. Trykk «Løs».`);
-    } catch (e) { A.melding(e.message, true); }
+      A.melding(svar.status === 200
+        ? `Demosaken «${sak.navn}» var allerede lastet inn som sak ${sak.id}, og er åpnet.`
+        : `Demosaken «${sak.navn}» er lastet inn som sak ${sak.id}. Trykk «Løs».`);
+    } catch (e) { A.melding(e.message, true); } finally { knapp.disabled = false; }
   }
 
   let aktivJobb = null;

@@ -163,6 +163,15 @@ class Lp:
         self.h.changeRowBounds(int(rad), lo if np.isfinite(lo) else -inf, hi if np.isfinite(hi) else inf)
         self.lo[rad], self.hi[rad] = lo, hi
 
+    def sett_kolonner(self, kol: np.ndarray, xl: np.ndarray, xu: np.ndarray) -> None:
+        """Change the bounds of some columns (not in a sifted LP)."""
+        assert not self.sikt
+        if len(kol):
+            self.h.changeColsBounds(
+                len(kol), np.asarray(kol, dtype=np.int32), xl.astype(np.float64), xu.astype(np.float64)
+            )
+            self.xl[kol], self.xu[kol] = xl, xu
+
     def sett_radgrense(self, rader: np.ndarray, hi: np.ndarray) -> None:
         """Change the upper bounds of some rows (e.g. one more place in a unit)."""
         inf = self.hs_mod.kHighsInf

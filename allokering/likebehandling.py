@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
 from allokering.kandidater import Delproblem
-from allokering.lp import Lp, heltall_verdi
+from allokering.lp import Lp, Lpresultat, heltall_verdi
 from allokering.modell import Cpsat, Matrisemodell, gjennomforbar, til_cpsat
 
 GRENSE = 2**60
@@ -82,6 +82,7 @@ class Kanonisering:
     x: np.ndarray
     cpsat_steg: int = 0
     lp_steg: int = 0
+    bekreftet: int = 0
 
 
 class Ikkekanonisk(RuntimeError):
@@ -119,6 +120,8 @@ def kanoniser(
     fester: list[tuple[int, int]] = []  # flow column → value
     steg = 0
     lp_steg = 0
+    bekreft = 1  # søkere in the next run to confirm at once
+    bekreftet = 0
     cp: Cpmodell | None = None
 
     def gjeldende(s: str) -> int:
@@ -195,8 +198,31 @@ def kanoniser(
             continue
         if cp is None:
             cp = modellen()
-        # First an LP on the face for the next søkere (warm-started; exact when it proves its
-        # answer), with weights small enough for its certified bound; else CP-SAT.
+        # Most such søkere already have the best outcome any optimal plan can give them (their
+        # better candidates are only excluded jointly). One LP proves that for a run of the
+        # next søkere at once: if no optimal plan with the choices so far gives any of them a
+        # better candidate (certified bound of the number of better candidates below 1), each
+        # keeps its current one — fixing the earlier ones first only removes plans. The run
+        # doubles after a proof and halves after a miss.
+        rekke_k = [s2 for s2 in rekke[i:] if s2 not in valgt][:bekreft]
+        bedre: list[tuple[list[int], list[int], int]] = []
+        for s2 in rekke_k:
+            naa2 = gjeldende(s2)
+            topp = [j for j in (egne[s2] if naa2 < 0 else egne[s2][: egne[s2].index(naa2)]) if mulig[j]]
+            bedre.append((topp, [1] * len(topp), 1))
+        if cp.ingen_bedre(bedre):
+            bekreftet += len(rekke_k)
+            for s2 in rekke_k:
+                if s2 not in valgt:
+                    velg(s2, gjeldende(s2))
+            bekreft *= 2
+            continue
+        if bekreft > 1:
+            bekreft //= 2
+            continue
+        # The first søker can get more: an LP on the face for the next søkere (warm-started;
+        # exact when it proves its answer), with weights small enough for its certified bound;
+        # else CP-SAT.
         gruppe, ledd = gruppe_fra(i, LP_GRENSE)
         ny = cp.lp_maksimer(ledd, x)
         if ny is not None:
@@ -247,7 +273,7 @@ def kanoniser(
                 cp.fest_kolonne(c2, v2)
                 igjen -= v2
             pos += len(bruk)
-    return Kanonisering(x, steg, lp_steg)
+    return Kanonisering(x, steg, lp_steg, bekreftet)
 
 
 def _stromledd(kol: list[int], grunn: int, grense: int) -> tuple[list[int], list[tuple[list[int], list[int], int]]]:
@@ -337,7 +363,7 @@ class Cpmodell:
     def fest_kolonne(self, j: int, v: int) -> None:
         self._fest([(j, v, v)])
 
-    def _bygg_lp(self, x: np.ndarray) -> Lp:
+    def _bygg_lp(self) -> Lp:
         """The LP over the columns not yet fixed (by the face or a choice), with the rows that
         hold any of them and their bounds less what the fixed columns use."""
         mm = self.mm
@@ -380,6 +406,29 @@ class Cpmodell:
         lp.h.setOptionValue("simplex_strategy", 4)
         return lp
 
+    def ingen_bedre(self, ledd: list[tuple[list[int], list[int], int]]) -> bool:
+        """Whether the LP on the face proves that no optimal plan with the choices so far has
+        Σ vekt·poeng·x ≥ 1 (certified bound below 1)."""
+        if not any(k for k, _, _ in ledd):
+            return True
+        if self._lp_feil >= LP_FEIL_MAKS:
+            return False
+        r, c = self._lp_loes(ledd)
+        if r.status != "OPTIMAL":
+            self._lp_feil += 1
+            return False
+        return bool(r.grense + float(c @ self._xfast) < 1 - 1e-6)
+
+    def _lp_loes(self, ledd: list[tuple[list[int], list[int], int]]) -> tuple[Lpresultat, np.ndarray]:
+        mm = self.mm
+        if self._lp is None:
+            self._lp = self._bygg_lp()
+        c = np.zeros(mm.n)
+        for kolonner, poeng, vekt in ledd:
+            c[np.asarray(kolonner, dtype=np.int64)] = np.asarray(poeng, dtype=np.float64) * vekt
+        self._lp.sett_kost(c[self._fri])
+        return self._lp.loes(), c
+
     def lp_maksimer(self, ledd: list[tuple[list[int], list[int], int]], x: np.ndarray) -> np.ndarray | None:
         """The plan that maximises Σ vekt·poeng·x (``ledd`` as in ``maksimer``) over the optimal
         plans with every choice so far, from one LP on the face (warm-started in HiGHS from the
@@ -389,14 +438,9 @@ class Cpmodell:
         if not any(k for k, _, _ in ledd) or self._lp_feil >= LP_FEIL_MAKS:
             return None
         mm = self.mm
-        if self._lp is None:
-            self._lp = self._bygg_lp(x)
+        r, c = self._lp_loes(ledd)
         lp, sub = self._lp, self._sub
-        c = np.zeros(mm.n)
-        for kolonner, poeng, vekt in ledd:
-            c[np.asarray(kolonner, dtype=np.int64)] = np.asarray(poeng, dtype=np.float64) * vekt
-        lp.sett_kost(c[self._fri])
-        r = lp.loes()
+        assert lp is not None
         ny = self._xfast.copy()
         ny[self._fri] = r.x
         fast_del = float(c @ self._xfast)

@@ -152,3 +152,13 @@ def test_store_familier_beholder_planen_uten_likebehandling() -> None:
         assert fr.kanonisk == (fr.kandidater < storst), fam
         assert fasit.familier[fam].kanonisk
         assert [n.verdi for n in fr.nivaaer] == [n.verdi for n in fasit.familier[fam].nivaaer]
+
+
+def test_resultatet_sier_om_planen_er_regelens() -> None:
+    from allokering.kjoring import kjor
+
+    sak = _sak(3, 30, 5, 1)
+    res = kjor(sak, _p())
+    assert res["families"] and all(f["canonical"] is True for f in res["families"])
+    av = kjor(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, likebehandling=False))
+    assert all(f["canonical"] is False for f in av["families"] if f["candidates"])

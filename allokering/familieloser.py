@@ -68,12 +68,16 @@ def loes_familie(
     ``Loserparametre.likebehandling``, the plan is then the unique one of the last level
     (``allokering.likebehandling``)."""
     fl = _loes_familie(dp, p, tving_sammen, bare_nivaa1, tosteg, fremdrift, mm, fangst)
+    if not dp.kandidater and fl.status == "OPTIMAL":
+        fl.kanonisk = True  # nobody to place: the one plan
+        return fl
     if (
         not p.likebehandling
         or bare_nivaa1
         or fl.status != "OPTIMAL"
         or fl.x is None
         or not all(n.bevist for n in fl.nivaaer)
+        or len(dp.kandidater) > p.strategi.likebehandling_til
     ):
         return fl
     return _likebehandling(dp, p, fl, tving_sammen)

@@ -359,6 +359,7 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
                 "seconds": round(fr.sekunder, 4),
                 "candidates": fr.kandidater,
                 "method": fr.metode,
+                "canonical": fr.kanonisk,
             }
             for fam, fr in losning.familier.items()
         ],

@@ -345,10 +345,13 @@ def bygg_delproblem(
     alle_startdager: bool = False,
     aggreger: bool = True,
     kandidat_kapasitet: int = 0,
-    utelat_laas: int | None = None,
+    utelat_laas: int | frozenset[int] | None = None,
+    eksplisitte: frozenset[str] = frozenset(),
 ) -> Delproblem:
     """Build the candidates of one family. ``utelat_laas``: the case as if lock number
-    ``utelat_laas`` of ``sak.laaser`` were not there (the price of a lock, ``laaspriser``). ``ekstra_ledig`` adds
+    ``utelat_laas`` (or every lock in the set) of ``sak.laaser`` were not there (the price of a
+    lock, ``laaspriser``); ``eksplisitte``: søkere given one candidate per unit even where a
+    class would do (so a lock on them can be set as column bounds). ``ekstra_ledig`` adds
     free places per unit and day
     (released by an earlier family's decisions); ``ekstra_kapasitet`` adds places to units
     (used for marginal values); ``alle_startdager`` turns off the event-day reduction (the
@@ -376,8 +379,9 @@ def bygg_delproblem(
 
     ikke: dict[str, set[str] | None] = {}
     laast_til: dict[str, str] = {}
+    utelatt = utelat_laas if isinstance(utelat_laas, frozenset) else frozenset({utelat_laas})
     for nr, laas in enumerate(sak.laaser):
-        if laas.soker_id not in soker_by_id or nr == utelat_laas:
+        if laas.soker_id not in soker_by_id or nr in utelatt:
             continue
         if laas.type == Laastype.TILDEL:
             laast_til[laas.soker_id] = str(laas.enhet_id)
@@ -454,7 +458,7 @@ def bygg_delproblem(
             and frigjort_i.get(s.id) != u
             and laast_til.get(s.id, u) == u
         ]
-        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i
+        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i or s.id in eksplisitte
         monster = _monster(s, kv, h)
         if eksplisitt:
             for u in enh:

@@ -36,10 +36,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
 from allokering.kandidater import Delproblem
-from allokering.modell import Matrisemodell, til_cpsat
+from allokering.lp import Lp, Lpresultat, heltall_verdi
+from allokering.modell import Cpsat, Matrisemodell, gjennomforbar, til_cpsat
 
 GRENSE = 2**60
 """The sum of |coefficient| × domain of one CP-SAT step's objective stays below this (CP-SAT
@@ -64,12 +66,23 @@ def kandidatnokkel(dp: Delproblem) -> Callable[[int], tuple[int, int, int, str, 
     return nokkel
 
 
+LP_GRENSE = 2**20
+"""The same for one LP step: its objective must stay small for the certified bound (``lp``) to
+be within 1 of the optimum in double precision."""
+
+LP_FEIL_MAKS = 20
+"""After this many LP steps that did not prove their answer in one family, the rest go straight to
+CP-SAT (an LP that is fractional on this face tends to stay so)."""
+
+
 @dataclass
 class Kanonisering:
     """What ``kanoniser`` did (for tests and measurements)."""
 
     x: np.ndarray
     cpsat_steg: int = 0
+    lp_steg: int = 0
+    bekreftet: int = 0
 
 
 class Ikkekanonisk(RuntimeError):
@@ -106,6 +119,9 @@ def kanoniser(
     valgt: dict[str, int] = {}  # søker → chosen candidate, −1 = not placed
     fester: list[tuple[int, int]] = []  # flow column → value
     steg = 0
+    lp_steg = 0
+    bekreft = 1  # søkere in the next run to confirm at once
+    bekreftet = 0
     cp: Cpmodell | None = None
 
     def gjeldende(s: str) -> int:
@@ -140,6 +156,35 @@ def kanoniser(
             ny.fest_kolonne(c2, v2)
         return ny
 
+    def gruppe_fra(i: int, grense: int) -> tuple[list[str], list[tuple[list[int], list[int], int]]]:
+        """The next søkere in order from ``rekke[i]``, as many as their outcome ranges fit in one
+        objective with |coefficient| × domain summed below ``grense``: adding a søker with n
+        candidates still possible multiplies the earlier weights by n + 1 and adds 1 + … + n.
+        Each søker's candidates score n, n − 1, … in its order, not placed 0."""
+        gruppe: list[str] = []
+        produkt = 1
+        sum_abs = 0
+        kandidater_av: dict[str, list[int]] = {}
+        for s2 in rekke[i:]:
+            if s2 in valgt:
+                continue
+            # Only the candidates still possible (the face excludes the rest from every optimum).
+            kandidater_av[s2] = [j for j in egne[s2] if mulig[j]]
+            omfang = len(kandidater_av[s2]) + 1
+            ny_sum = sum_abs * omfang + omfang * (omfang - 1) // 2
+            if gruppe and ny_sum >= grense:
+                break
+            gruppe.append(s2)
+            produkt *= omfang
+            sum_abs = ny_sum
+        ledd: list[tuple[list[int], list[int], int]] = []
+        vekt = produkt
+        for s2 in gruppe:
+            n2 = len(kandidater_av[s2])
+            vekt //= n2 + 1
+            ledd.append((kandidater_av[s2], [n2 - r for r in range(n2)], vekt))
+        return gruppe, ledd
+
     i = 0
     while i < len(rekke):
         s = rekke[i]
@@ -153,31 +198,41 @@ def kanoniser(
             continue
         if cp is None:
             cp = modellen()
-        # The next søkere in order, as many as their outcome ranges fit in one objective.
-        # (CP-SAT needs the sum of |coefficient| × domain in int64: adding a søker with n
-        # candidates multiplies the earlier weights by n + 1 and adds 1 + … + n.)
-        gruppe: list[str] = []
-        produkt = 1
-        sum_abs = 0
-        kandidater_av: dict[str, list[int]] = {}
-        for s2 in rekke[i:]:
-            if s2 in valgt:
-                continue
-            # Only the candidates still possible (the face excludes the rest from every optimum).
-            kandidater_av[s2] = [j for j in egne[s2] if mulig[j]]
-            omfang = len(kandidater_av[s2]) + 1
-            ny_sum = sum_abs * omfang + omfang * (omfang - 1) // 2
-            if gruppe and ny_sum >= GRENSE:
-                break
-            gruppe.append(s2)
-            produkt *= omfang
-            sum_abs = ny_sum
-        ledd: list[tuple[list[int], list[int], int]] = []
-        vekt = produkt
-        for s2 in gruppe:
-            n2 = len(kandidater_av[s2])
-            vekt //= n2 + 1
-            ledd.append((kandidater_av[s2], [n2 - r for r in range(n2)], vekt))
+        # Most such søkere already have the best outcome any optimal plan can give them (their
+        # better candidates are only excluded jointly). One LP proves that for a run of the
+        # next søkere at once: if no optimal plan with the choices so far gives any of them a
+        # better candidate (certified bound of the number of better candidates below 1), each
+        # keeps its current one — fixing the earlier ones first only removes plans. The run
+        # doubles after a proof and halves after a miss.
+        rekke_k = [s2 for s2 in rekke[i:] if s2 not in valgt][:bekreft]
+        bedre: list[tuple[list[int], list[int], int]] = []
+        for s2 in rekke_k:
+            naa2 = gjeldende(s2)
+            topp = [j for j in (egne[s2] if naa2 < 0 else egne[s2][: egne[s2].index(naa2)]) if mulig[j]]
+            bedre.append((topp, [1] * len(topp), 1))
+        if cp.ingen_bedre(bedre):
+            bekreftet += len(rekke_k)
+            for s2 in rekke_k:
+                if s2 not in valgt:
+                    velg(s2, gjeldende(s2))
+            bekreft *= 2
+            continue
+        if bekreft > 1:
+            bekreft //= 2
+            continue
+        # The first søker can get more: an LP on the face for the next søkere (warm-started;
+        # exact when it proves its answer), with weights small enough for its certified bound;
+        # else CP-SAT.
+        gruppe, ledd = gruppe_fra(i, LP_GRENSE)
+        ny = cp.lp_maksimer(ledd, x)
+        if ny is not None:
+            x = ny
+            lp_steg += 1
+            for s2 in gruppe:
+                if s2 not in valgt:
+                    velg(s2, gjeldende(s2))
+            continue
+        gruppe, ledd = gruppe_fra(i, GRENSE)
         x = cp.maksimer(ledd, x)
         steg += 1
         for s2 in gruppe:
@@ -201,34 +256,49 @@ def kanoniser(
                 continue
             if cp is None:
                 cp = modellen()
-            # This group's next flows in unit order at once (radix: members + 1).
-            bruk: list[int] = []
-            vekt = 1
-            sum_abs = 0
-            for c2 in kol[pos:]:
-                ny_sum = sum_abs * grunn + grunn
-                if bruk and ny_sum >= GRENSE:
-                    break
-                bruk.append(c2)
-                vekt *= grunn
-                sum_abs = ny_sum
-            ledd = []
-            for c2 in bruk:
-                vekt //= grunn
-                ledd.append(([c2], [1], vekt))
-            x = cp.maksimer(ledd, x)
-            steg += 1
+            # This group's next flows in unit order at once (radix: members + 1): an LP step
+            # when it proves its answer, else CP-SAT.
+            bruk, ledd = _stromledd(kol[pos:], grunn, LP_GRENSE)
+            ny = cp.lp_maksimer(ledd, x)
+            if ny is not None:
+                x = ny
+                lp_steg += 1
+            else:
+                bruk, ledd = _stromledd(kol[pos:], grunn, GRENSE)
+                x = cp.maksimer(ledd, x)
+                steg += 1
             for c2 in bruk:
                 v2 = round(x[c2])
                 fester.append((c2, v2))
                 cp.fest_kolonne(c2, v2)
                 igjen -= v2
             pos += len(bruk)
-    return Kanonisering(x, steg)
+    return Kanonisering(x, steg, lp_steg, bekreftet)
+
+
+def _stromledd(kol: list[int], grunn: int, grense: int) -> tuple[list[int], list[tuple[list[int], list[int], int]]]:
+    """The first flow columns of ``kol`` whose radix-``grunn`` weights (the first highest) fit
+    below ``grense``, and the objective terms that fill them in that order."""
+    bruk: list[int] = []
+    vekt = 1
+    sum_abs = 0
+    for c2 in kol:
+        ny_sum = sum_abs * grunn + grunn
+        if bruk and ny_sum >= grense:
+            break
+        bruk.append(c2)
+        vekt *= grunn
+        sum_abs = ny_sum
+    ledd: list[tuple[list[int], list[int], int]] = []
+    for c2 in bruk:
+        vekt //= grunn
+        ledd.append(([c2], [1], vekt))
+    return bruk, ledd
 
 
 class Cpmodell:
-    """The family's CP-SAT model with levels 1–4 held at the values of the plan it starts from."""
+    """The family's model with levels 1–4 held at the values of the plan it starts from: an LP on
+    the face of the optimum for single steps, and CP-SAT (built when first needed) for the rest."""
 
     def __init__(
         self,
@@ -241,31 +311,155 @@ class Cpmodell:
     ):
         self.mm = mm
         self.fast = fast
-        self.cp = til_cpsat(mm, fast=fast, lo=lo, hi=hi)
+        self.lo, self.hi = lo, hi
         self.tid = tidsgrense_s
-        self.indeks = np.array([v.index for v in self.cp.x], dtype=np.int64)
-        self.fri_kol = np.array([j for j in range(mm.n) if j not in fast], dtype=np.int64)
-        self.fri = self.indeks[self.fri_kol]
-        m = self.cp.m
-        for k in range(mm.nivaa.shape[0]):
-            c = mm.nivaa[k]
-            nz = np.flatnonzero(c)
-            if nz.size:
-                v = int(sum(int(c[j]) * round(x[j]) for j in nz))
-                m.add(cp_model.LinearExpr.weighted_sum([self.cp.x[j] for j in nz], [int(c[j]) for j in nz]) == v)
+        self.verdier = [heltall_verdi(mm.nivaa[k], x) for k in range(mm.nivaa.shape[0])]
+        self.fester: list[tuple[int, int, int]] = []  # (column, lower, upper) since the start
+        self._cp: Cpsat | None = None
+        self._lp: Lp | None = None
+        self._lp_feil = 0
+
+    @property
+    def cp(self) -> Cpsat:
+        if self._cp is None:
+            self._cp = cp = til_cpsat(self.mm, fast=self.fast, lo=self.lo, hi=self.hi)
+            self.indeks = np.array([v.index for v in cp.x], dtype=np.int64)
+            self.fri_kol = np.array([j for j in range(self.mm.n) if j not in self.fast], dtype=np.int64)
+            self.fri = self.indeks[self.fri_kol]
+            m = cp.m
+            for k in range(self.mm.nivaa.shape[0]):
+                c = self.mm.nivaa[k]
+                nz = np.flatnonzero(c)
+                if nz.size:
+                    m.add(
+                        cp_model.LinearExpr.weighted_sum([cp.x[j] for j in nz], [int(c[j]) for j in nz])
+                        == self.verdier[k]
+                    )
+            for j, nedre, ovre in self.fester:
+                if nedre == ovre:
+                    m.add(cp.x[j] == nedre)
+                else:
+                    m.add(cp.x[j] <= ovre)
+        return self._cp
+
+    def _fest(self, fester: list[tuple[int, int, int]]) -> None:
+        """Fix columns: (column, lower, upper)."""
+        self.fester.extend(fester)
+        if self._lp is not None and fester:
+            f = np.asarray(fester, dtype=np.int64)
+            pos = self._pos[f[:, 0]]
+            i_lp = pos >= 0
+            self._lp.sett_kolonner(pos[i_lp], f[i_lp, 1].astype(np.float64), f[i_lp, 2].astype(np.float64))
+        if self._cp is not None:
+            for j, nedre, ovre in fester:
+                if nedre == ovre:
+                    self._cp.m.add(self._cp.x[j] == nedre)
+                else:
+                    self._cp.m.add(self._cp.x[j] <= ovre)
 
     def fest_soker(self, kolonner: list[int], j: int) -> None:
-        m, xv = self.cp.m, self.cp.x
-        if j >= 0:
-            m.add(xv[j] == 1)
-        elif kolonner:
-            m.add(sum(xv[i] for i in kolonner) == 0)
+        self._fest([(i, 1, 1) if i == j else (i, 0, 0) for i in kolonner])
 
     def fest_kolonne(self, j: int, v: int) -> None:
-        self.cp.m.add(self.cp.x[j] == v)
+        self._fest([(j, v, v)])
+
+    def _bygg_lp(self) -> Lp:
+        """The LP over the columns not yet fixed (by the face or a choice), with the rows that
+        hold any of them and their bounds less what the fixed columns use."""
+        mm = self.mm
+        xl, xu = (np.asarray(v, dtype=np.float64).copy() for v in mm.grenser()[:2])
+        for j, v in self.fast.items():
+            xl[j] = xu[j] = v
+        for j, nedre, ovre in self.fester:
+            xl[j], xu[j] = nedre, ovre
+        fri = np.flatnonzero(xl < xu)
+        self._fri = fri
+        self._pos = np.full(mm.n, -1, dtype=np.int64)
+        self._pos[fri] = np.arange(fri.size)
+        self._xfast = np.where(xl < xu, 0.0, xl)
+        indptr, indices, data = mm.csr()
+        a = sp.csr_matrix((data, indices, indptr), shape=(len(mm.lo), mm.n))
+        brukt = a @ self._xfast
+        af = a[:, fri].tocsr()
+        rader = np.flatnonzero(np.diff(af.indptr) > 0)
+        af = af[rader]
+        rlo = np.asarray(mm.lo if self.lo is None else self.lo, dtype=np.float64)[rader] - brukt[rader]
+        rhi = np.asarray(mm.hi if self.hi is None else self.hi, dtype=np.float64)[rader] - brukt[rader]
+        sub = Matrisemodell(
+            mm.dp,
+            int(fri.size),
+            [mm.navn[j] for j in fri],
+            mm.nivaa[:, fri].copy(),
+            mm.vekter,
+            ovre=[int(v) for v in xu[fri]],
+            nedre=[int(v) for v in xl[fri]],
+        )
+        sub.indptr = af.indptr.astype(np.int64).tolist()
+        sub._kol = [af.indices.astype(np.int64)]
+        sub._koef = [af.data.astype(np.float64)]
+        sub.lo, sub.hi = rlo.tolist(), rhi.tolist()
+        sub.art = [mm.art[r] for r in rader]
+        self._sub = sub
+        lp = Lp(sub, np.zeros(sub.n))
+        # Each step changes only the objective and fixes columns at values the current plan
+        # has, so the basis stays primal feasible: primal simplex from it.
+        lp.h.setOptionValue("simplex_strategy", 4)
+        return lp
+
+    def ingen_bedre(self, ledd: list[tuple[list[int], list[int], int]]) -> bool:
+        """Whether the LP on the face proves that no optimal plan with the choices so far has
+        Σ vekt·poeng·x ≥ 1 (certified bound below 1)."""
+        if not any(k for k, _, _ in ledd):
+            return True
+        if self._lp_feil >= LP_FEIL_MAKS:
+            return False
+        r, c = self._lp_loes(ledd)
+        if r.status != "OPTIMAL":
+            self._lp_feil += 1
+            return False
+        return bool(r.grense + float(c @ self._xfast) < 1 - 1e-6)
+
+    def _lp_loes(self, ledd: list[tuple[list[int], list[int], int]]) -> tuple[Lpresultat, np.ndarray]:
+        mm = self.mm
+        if self._lp is None:
+            self._lp = self._bygg_lp()
+        c = np.zeros(mm.n)
+        for kolonner, poeng, vekt in ledd:
+            c[np.asarray(kolonner, dtype=np.int64)] = np.asarray(poeng, dtype=np.float64) * vekt
+        self._lp.sett_kost(c[self._fri])
+        return self._lp.loes(), c
+
+    def lp_maksimer(self, ledd: list[tuple[list[int], list[int], int]], x: np.ndarray) -> np.ndarray | None:
+        """The plan that maximises Σ vekt·poeng·x (``ledd`` as in ``maksimer``) over the optimal
+        plans with every choice so far, from one LP on the face (warm-started in HiGHS from the
+        last step), or None when the LP does not prove it: its vertex must be integral, satisfy
+        every row, bound and choice, hold levels 1–4 at their values, and reach the certified
+        bound. Every optimal plan lies on the face, so then no optimal plan scores more."""
+        if not any(k for k, _, _ in ledd) or self._lp_feil >= LP_FEIL_MAKS:
+            return None
+        mm = self.mm
+        r, c = self._lp_loes(ledd)
+        lp, sub = self._lp, self._sub
+        assert lp is not None
+        ny = self._xfast.copy()
+        ny[self._fri] = r.x
+        fast_del = float(c @ self._xfast)
+        if (
+            r.status != "OPTIMAL"
+            or not r.heltallig
+            or np.any(r.x < lp.xl - 1e-9)
+            or np.any(r.x > lp.xu + 1e-9)
+            or not gjennomforbar(sub, r.x, lp.lo, lp.hi)
+            or any(heltall_verdi(mm.nivaa[k], ny) != v for k, v in enumerate(self.verdier))
+            or np.floor(r.grense + fast_del + 1e-6) > heltall_verdi(c, ny)
+        ):
+            self._lp_feil += 1
+            return None
+        return ny
 
     def maksimer(self, ledd: list[tuple[list[int], list[int], int]], x: np.ndarray) -> np.ndarray:
-        m, xv = self.cp.m, self.cp.x
+        cp = self.cp
+        m, xv = cp.m, cp.x
         kol: list[int] = []
         koef: list[int] = []
         for kolonner, poeng, vekt in ledd:
@@ -273,7 +467,6 @@ class Cpmodell:
                 kol.append(j)
                 koef.append(p * vekt)
         # Hint and read by variable index on the proto (per-variable calls cost more than the solve).
-        hint = m.proto.solution_hint
         m.clear_hints()
         hint = m.proto.solution_hint
         hint.vars.extend(self.fri.tolist())

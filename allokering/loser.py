@@ -108,7 +108,7 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
         if status == "UNKNOWN":
             raise RuntimeError(f"Fant ingen løsning for {fam.value} innen tidsgrensen på {p.tidsgrense_s} s")
         familier[fam] = Familieresultat(
-            fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), fl.plasseringer, fl.metode
+            fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), fl.plasseringer, fl.metode, fl.kanonisk
         )
         if fremdrift is not None:
             fremdrift.familie_ferdig(fam, status, nivaaer)

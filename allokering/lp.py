@@ -163,6 +163,24 @@ class Lp:
         self.h.changeRowBounds(int(rad), lo if np.isfinite(lo) else -inf, hi if np.isfinite(hi) else inf)
         self.lo[rad], self.hi[rad] = lo, hi
 
+    def sett_kost(self, c: np.ndarray) -> None:
+        """Change the objective (not in a sifted LP); the next solve starts from the basis."""
+        assert not self.sikt
+        c = np.asarray(c, dtype=np.float64)
+        endret = np.flatnonzero(c != self.c)
+        if endret.size:
+            self.h.changeColsCost(endret.size, endret.astype(np.int32), c[endret])
+            self.c = c.copy()
+
+    def sett_kolonner(self, kol: np.ndarray, xl: np.ndarray, xu: np.ndarray) -> None:
+        """Change the bounds of some columns (not in a sifted LP)."""
+        assert not self.sikt
+        if len(kol):
+            self.h.changeColsBounds(
+                len(kol), np.asarray(kol, dtype=np.int32), xl.astype(np.float64), xu.astype(np.float64)
+            )
+            self.xl[kol], self.xu[kol] = xl, xu
+
     def sett_radgrense(self, rader: np.ndarray, hi: np.ndarray) -> None:
         """Change the upper bounds of some rows (e.g. one more place in a unit)."""
         inf = self.hs_mod.kHighsInf

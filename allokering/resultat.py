@@ -29,7 +29,9 @@ class Loserparametre:
     traader: int = 2  # threads for the marginal-value re-solves; the result is the same for any value
     strategi: Strategi = STANDARD  # thresholds between the exact routes, timing hook (``allokering.strategi``)
     laaspriser: bool = True  # the price of every lock at level 1 (``allokering.laaspriser``)
-    likebehandling: bool = False  # level 5: the unique plan of ``allokering.likebehandling`` (exact, costly)
+    likebehandling: bool = (
+        True  # level 5: the unique plan of ``allokering.likebehandling`` (``Strategi.likebehandling_til``)
+    )
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Familieresultat:
     kandidater: int
     plasseringer: list[Plassering]
     metode: str = "lp"
+    kanonisk: bool = False  # the unique plan of likebehandling (level 5, ``allokering.likebehandling``)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -1436,9 +1436,10 @@ def _cachemappe() -> Path:
     return Path(basis) / "allokering"
 
 
-def demo_sti(navn: str, seed: int = DEMO_FRO) -> Path:
+def demo_sti(navn: str, seed: int = DEMO_FRO, lag: Callable[[str, int], Sak] | None = None) -> Path:
     """Path of a demo case file. Bundled for tvedestrand/sandefjord; for oslo the cached file,
-    generated (and written atomically) on first use."""
+    generated (and written atomically) on first use. ``lag`` makes a case that is not cached
+    (``generer_sak``; tests pass their own to check the cache)."""
     navn = navn.strip().lower()
     if navn in INNEBYGDE:
         return DATAMAPPE / f"{navn}.json"
@@ -1446,24 +1447,26 @@ def demo_sti(navn: str, seed: int = DEMO_FRO) -> Path:
         raise UkjentKommune(f"ukjent kommune «{navn}»; kjente er {', '.join(KOMMUNER)}")
     sti = _cachemappe() / f"{navn}-{seed}-g{GENERATORVERSJON}.json"
     if not sti.exists():
-        skriv_atomisk(sti, sak_til_json(generer_sak(navn, seed)))
+        skriv_atomisk(sti, sak_til_json((lag or generer_sak)(navn, seed)))
     return sti
 
 
-def last_demo(navn: str, seed: int = DEMO_FRO) -> Sak:
-    """Load a demo case: the bundled file (tvedestrand, sandefjord) or the cached/generated oslo."""
+def last_demo(navn: str, seed: int = DEMO_FRO, lag: Callable[[str, int], Sak] | None = None) -> Sak:
+    """Load a demo case: the bundled file (tvedestrand, sandefjord) or the cached/generated oslo
+    (``lag`` as in ``demo_sti``)."""
+    lag = lag or generer_sak
     navn = navn.strip().lower()
     if navn in INNEBYGDE and seed == DEMO_FRO:
         return les_sak(demo_sti(navn))
     if navn in INNEBYGDE:
-        return generer_sak(navn, seed)
+        return lag(navn, seed)
     try:
-        return les_sak(demo_sti(navn, seed))
+        return les_sak(demo_sti(navn, seed, lag))
     except OSError:  # read-only home or similar: generate without caching
-        return generer_sak(navn, seed)
+        return lag(navn, seed)
     except Exception:  # a corrupt cache file: regenerate it
         sti = _cachemappe() / f"{navn}-{seed}-g{GENERATORVERSJON}.json"
-        sak = generer_sak(navn, seed)
+        sak = lag(navn, seed)
         try:
             skriv_atomisk(sti, sak_til_json(sak))
         except OSError:

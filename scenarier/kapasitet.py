@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from modeller.kodeverk import Familie, Plasstype
 from scenarier.behov import erlang_b
 from scenarier.dask_backend import Backend
-from scenarier.montecarlo import Nokkeltall, kjor
+from scenarier.montecarlo import Nokkeltall, Resultat, kjor
 from scenarier.scenariofil import Kapasitetsendring, Scenario
 
 TJENESTE_FOR = {
@@ -120,7 +120,9 @@ def finn_kapasitet(
     start: int = 4,
     maks_plasser: int = 512,
     logg: Callable[[str], None] | None = None,
+    simuler: Callable[[list[Scenario], Backend | None], list[Resultat]] = kjor,
 ) -> Kapasitetssvar:
+    """``simuler`` runs the scenarios (``montecarlo.kjor``; tests pass a stand-in)."""
     tj = TJENESTE_FOR.get(plasstype, plasstype.value if plasstype.er_bolig else None)
     if tj is None:
         raise Kapasitetsfeil(
@@ -133,7 +135,7 @@ def finn_kapasitet(
 
     def p90(n: int) -> float:
         if n not in proevd:
-            res = kjor([med_ekstra(sc, institusjon, plasstype, n, fra_aar)], backend)[0]
+            res = simuler([med_ekstra(sc, institusjon, plasstype, n, fra_aar)], backend)[0]
             proevd[n] = res.p90_vent(tj, aar)
             if logg:
                 m, lo, hi = proevd[n]

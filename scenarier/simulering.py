@@ -802,7 +802,9 @@ class Replikasjon:
 class Simulator:
     """Runs one replication of a scenario."""
 
-    def __init__(self, modell: Modell, rep: int, rep_seed: int):
+    def __init__(self, modell: Modell, rep: int, rep_seed: int, ved_sak: Callable[[Sak], None] | None = None):
+        """``ved_sak`` is called with every case the engine is given (tests read them)."""
+        self.ved_sak = ved_sak
         self.m = modell
         self.sc = modell.scenario
         self.rep = rep
@@ -1167,6 +1169,8 @@ class Simulator:
 
     # -- the week ----------------------------------------------------------------------------------
     def _losning(self, sak: Sak) -> list[dict[str, Any]]:
+        if self.ved_sak is not None:
+            self.ved_sak(sak)
         t = time.perf_counter()
         if self.sc.motor.praksis == "manuell":
             ut = manuell_tildeling(sak)

@@ -8,7 +8,7 @@ import pytest
 from allokering.kjoring import kjor
 from allokering.loser import Loserparametre, loes
 from modeller.generator import generer
-from modeller.kodeverk import Laastype
+from modeller.kodeverk import Familie, Laastype
 from modeller.regelprofil import SANDEFJORD, TVEDESTRAND
 from modeller.sak import Laas, Sak
 
@@ -79,3 +79,48 @@ def test_fortrengte_soekere_faar_prisen_i_forklaringen() -> None:
     for d in laas["displaced"]:
         assert forkl[d]["lock_costs"][0]["price_level1"] == laas["price_level1"]
         assert f"låsen koster {laas['price_level1']} poeng" in forkl[d]["text_nb"]
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5, 6])
+def test_varm_lp_gir_samme_pris_som_omlosning_per_laas(seed: int) -> None:
+    """The warm-started LP of each family (``laaspriser._varmt``) proves the price of every lock
+    on these cases, and each equals the family re-solved without that lock (``_del``: the
+    route used before, and still the fallback). The fortrengte come from one plan without the lock;
+    another equally good plan may displace others, so they are only checked to be søkere the
+    engine's plan leaves out."""
+    from allokering import loser
+    from allokering.laaspriser import _del, _varmt
+    from allokering.resultat import plassert
+
+    profil = SANDEFJORD if seed % 2 else TVEDESTRAND
+    sak = generer(
+        60_000,
+        profil,
+        seed=seed,
+        antall_sokere=150,
+        antall_enheter=14,
+        andel_laast=0.15,
+        andel_ektepar=0.1,
+        horisont_dager=14,
+    )
+    losning = loes(sak, UTEN)
+    ekstra: dict[str, list[int]] = {}
+    for fam in loser.SOLVE_ORDER:  # the places earlier families release, as in ``loes``
+        for u, rad in loser.frigjort_etter(sak, fam, losning.familier[fam].plasseringer).items():
+            eks = ekstra.setdefault(u, [0] * sak.horisont_dager)
+            for d, v in enumerate(rad):
+                eks[d] += v
+    har = plassert(losning)
+    soker = {s.id: s for s in sak.sokere}
+    per_familie: dict[Familie, list[int]] = {}
+    for nr, laas in enumerate(sak.laaser):
+        per_familie.setdefault(soker[laas.soker_id].soknad.tjeneste.familie, []).append(nr)
+    varme = _varmt(losning, ekstra, None, per_familie, har, sorted(per_familie, key=loser.SOLVE_ORDER.index))
+    assert sorted(lp.nr for lp in varme) == list(range(len(sak.laaser)))
+    kalde = {lp.nr: lp for lp in _del(losning, ekstra, None, har, list(range(len(sak.laaser)))) if lp}
+    assert any(lp.pris for lp in varme)
+    for lp in varme:
+        k = kalde[lp.nr]
+        assert (lp.soker, lp.pris, lp.bevist) == (k.soker, k.pris, k.bevist), (lp, k)
+        assert not set(lp.fortrengt) & set(har) and lp.soker not in lp.fortrengt
+        assert bool(lp.fortrengt) <= bool(lp.pris)

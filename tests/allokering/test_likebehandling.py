@@ -2,7 +2,8 @@
 
 Equal input must give byte-identical placements whatever route proves the optimum (the
 engine's choice, the whole LP, sifting, CP-SAT alone), whatever the thread count and the
-order of the input rows; and a lock that only confirms the proposal must move nobody."""
+order of the input rows; and a lock that only confirms the proposal must move nobody. All of it
+on the default parameters (likebehandling is on by default)."""
 
 from __future__ import annotations
 
@@ -23,19 +24,26 @@ VEIER = (None, "lp", "sifting", "cpsat")
 
 
 def _p(vei: str | None = None, traader: int = 2) -> Loserparametre:
+    """The default parameters, with only the route and the thread count forced."""
     return Loserparametre(
         marginalverdier=False,
         ektepar_kostnad=False,
-        likebehandling=True,
         traader=traader,
         strategi=Strategi(vei=vei),  # type: ignore[arg-type]
     )
+
+
+def test_likebehandling_er_paa_som_standard() -> None:
+    assert Loserparametre().likebehandling
+    assert Strategi().likebehandling_til >= 5_000
 
 
 def _plan(sak: Sak, p: Loserparametre) -> list[tuple[str, str, int, tuple[tuple[int, int], ...]]]:
     losning = loes(sak, p)
     assert losning.status == "OPTIMAL"
     assert all(fr.status == "OPTIMAL" for fr in losning.familier.values())
+    if p.likebehandling:
+        assert all(fr.kanonisk for fr in losning.familier.values())
     return sorted(
         (s, pl.enhet, pl.kandidat.start, pl.kandidat.perioder)
         for fr in losning.familier.values()
@@ -105,7 +113,15 @@ def test_uten_likebehandling_kan_veiene_velge_ulikt() -> None:
     for seed in range(6):
         sak = _sak(seed, 50, 8, seed % 2)
         uten = [
-            _plan(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(vei=v)))  # type: ignore[arg-type]
+            _plan(
+                sak,
+                Loserparametre(
+                    marginalverdier=False,
+                    ektepar_kostnad=False,
+                    likebehandling=False,
+                    strategi=Strategi(vei=v),  # type: ignore[arg-type]
+                ),
+            )
             for v in VEIER
         ]
         ulik += any(u != uten[0] for u in uten[1:])
@@ -119,3 +135,30 @@ def test_innebygde_saker_gir_samme_plan_paa_lp_og_cpsat(navn: str) -> None:
 
     sak = les_sak(demo_sti(navn))
     assert _plan(sak, _p()) == _plan(sak, _p("lp")) == _plan(_stokket(sak, 3), _p("sifting"))
+
+
+def test_store_familier_beholder_planen_uten_likebehandling() -> None:
+    """Above ``Strategi.likebehandling_til`` candidates a family keeps the plan as solved and says
+    so (``kanonisk`` False); at or below it the plan is the rule's."""
+    sak = _sak(7, 40, 6, 0)
+    fasit = loes(sak, _p())
+    storst = max(fr.kandidater for fr in fasit.familier.values())
+    assert storst > 0
+    grense = loes(
+        sak,
+        Loserparametre(marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(likebehandling_til=storst - 1)),
+    )
+    for fam, fr in grense.familier.items():
+        assert fr.kanonisk == (fr.kandidater < storst), fam
+        assert fasit.familier[fam].kanonisk
+        assert [n.verdi for n in fr.nivaaer] == [n.verdi for n in fasit.familier[fam].nivaaer]
+
+
+def test_resultatet_sier_om_planen_er_regelens() -> None:
+    from allokering.kjoring import kjor
+
+    sak = _sak(3, 30, 5, 1)
+    res = kjor(sak, _p())
+    assert res["families"] and all(f["canonical"] is True for f in res["families"])
+    av = kjor(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, likebehandling=False))
+    assert all(f["canonical"] is False for f in av["families"] if f["candidates"])

@@ -76,14 +76,20 @@ def test_innebygde_filer_er_lik_generatorens_utdata(navn: str, tvedestrand: Sak,
 
 def test_oslo_genereres_og_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, oslo: Sak) -> None:
     monkeypatch.setenv("ALLOKERING_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(g, "generer_sak", lambda navn, seed=0, **kw: oslo)
-    sak = g.last_demo("oslo")
+    laget: list[tuple[str, int]] = []
+
+    def lag(navn: str, seed: int) -> Sak:
+        laget.append((navn, seed))
+        return oslo
+
+    sak = g.last_demo("oslo", lag=lag)
     filer = list(tmp_path.iterdir())
     assert [f.name for f in filer] == [f"oslo-{g.DEMO_FRO}-g{g.GENERATORVERSJON}.json"]
     assert sak_til_json(sak) == sak_til_json(oslo)
+    assert laget == [("oslo", g.DEMO_FRO)]
     # Second call reads the cache (the generator is not needed any more).
-    monkeypatch.setattr(g, "generer_sak", lambda *a, **kw: pytest.fail("cache ble ikke brukt"))
-    assert g.demo_sti("oslo") == filer[0]
+    assert g.demo_sti("oslo", lag=lambda *a: pytest.fail("cache ble ikke brukt")) == filer[0]
+    assert sak_til_json(g.last_demo("oslo", lag=lambda *a: pytest.fail("cache ble ikke brukt"))) == sak_til_json(oslo)
 
 
 def test_ukjent_kommune() -> None:

@@ -312,7 +312,7 @@ def test_bolig_i_aarstabellen() -> None:
     assert set(res.belegg_aar["plasstype"]) >= {"hdo", "hdou", "omsorgsbolig_psykisk", "trygghetsbolig"}
 
 
-def test_kapasitetssok_for_boligtype(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kapasitetssok_for_boligtype() -> None:
     """The capacity search runs on the wait for the housing service (the simulations are replaced by
     a stand-in whose p90 wait falls with the number of new flats)."""
     import scenarier.kapasitet as kapasitet
@@ -331,9 +331,10 @@ def test_kapasitetssok_for_boligtype(monkeypatch: pytest.MonkeyPatch) -> None:
         (sc,) = scs
         return [Svar(sum(k.endring for k in sc.kapasitetsplan if k.plasstype is Plasstype.SENTERLEILIGHET))]
 
-    monkeypatch.setattr(kapasitet, "kjor", kjor_stand_in)
     sc = _sc("sandefjord", 52)
-    svar = kapasitet.finn_kapasitet(sc, "I-BUG", Plasstype.SENTERLEILIGHET, 2027, maks_dager=180.0)
+    svar = kapasitet.finn_kapasitet(
+        sc, "I-BUG", Plasstype.SENTERLEILIGHET, 2027, maks_dager=180.0, simuler=kjor_stand_in
+    )
     assert svar.plasser == 8  # 400 − 30·8 = 160 ≤ 180 < 190
     assert {tj for tj, _ in sett} == {"senterleilighet"}
     with pytest.raises(ValueError, match="støtter ikke"):

@@ -218,8 +218,29 @@ def kjoringer(
     ),
     responses=eks(KJORING_EKS),
 )
-def kjoring(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
-    return _kjoring_ut(hent_kjoring(s, kjoring_id))
+def kjoring(
+    request: Request,
+    s: Ses,
+    _b: Aggregert,
+    kjoring_id: Id,
+    vent: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=10,
+            description=(
+                "Vent høyst så mange sekunder på at en kjøring i kø eller under arbeid blir ferdig før svaret "
+                "(lang spørring): svaret kommer straks kjøringen er ferdig. 0 = svar straks."
+            ),
+        ),
+    ] = 0,
+) -> dict[str, Any]:
+    k = hent_kjoring(s, kjoring_id)
+    if vent > 0 and k.status not in TERMINALE:
+        s.rollback()  # give the connection back while waiting
+        request.app.state.koordinator.vent(kjoring_id, frist=vent)
+        k = hent_kjoring(s, kjoring_id)
+    return _kjoring_ut(k)
 
 
 @ruter.get(

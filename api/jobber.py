@@ -176,16 +176,20 @@ def _lag_fremdrift(t: _Tilstand) -> Any:
 _tilstand: _Tilstand | None = None
 _motorer: dict[str, Engine] = {}
 _forelder: int | None = None
+_sperre: Any = None
+"""The pool's barrier (``multiprocessing.Barrier`` of ``maks_arbeidere``): each warm-up task waits at it, so the
+warm-up tasks run one in each worker."""
 
 
-def _arbeider_init() -> None:
+def _arbeider_init(sperre: Any = None) -> None:
     """Runs once in each worker process: never outlive the server, busy or idle. A small thread checks
     the parent every half second (an idle worker waits on a queue its siblings keep open, so it would
     not notice otherwise) and exits when the server is gone. (Not PR_SET_PDEATHSIG: Linux sends that
     when the *thread* that started the worker ends, and workers are started from request threads
     that come and go.)"""
-    global _forelder
+    global _forelder, _sperre
     _forelder = os.getppid()
+    _sperre = sperre
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_vokt_forelder, args=(_forelder,), name="foreldrevakt", daemon=True).start()
 
@@ -197,9 +201,21 @@ def _varm_arbeider(url: str) -> int:
 
     for modul in ("allokering.kjoring", "allokering.loser", "modeller.lasting", "api.web.scenario_api"):
         importlib.import_module(modul)
-
     with _motor(url).connect():
         pass
+    try:  # one small solve (the bundled tvedestrand case, ~0.2 s): the engine's first-call costs are paid here
+        from allokering.kjoring import kjor
+        from allokering.loser import Loserparametre
+        from modeller.generator import last_demo
+
+        kjor(last_demo("tvedestrand"), Loserparametre(tidsgrense_s=5.0))
+    except Exception as exc:  # warming is an optimisation only
+        log.warning("oppvarming av arbeideren: %s", exc)
+    if _sperre is not None:
+        try:  # hold this worker until every worker has taken a warm-up task: one each
+            _sperre.wait(20)
+        except Exception:  # a broken or timed-out barrier: the warm-up is done anyway
+            pass
     return os.getpid()
 
 
@@ -562,6 +578,7 @@ class Koordinator:
         self._vakt: threading.Thread | None = None
         self._forsok: dict[Nokkel, int] = {}
         self._endret = threading.Condition()
+        self._varme: list[Future[int]] = []
 
     # -- lifecycle
 
@@ -584,8 +601,13 @@ class Koordinator:
         self._start_vakt()
         with self._lock:
             pool = self._hent_pool()
-            for _ in range(self.maks_arbeidere):
-                pool.submit(_varm_arbeider, self.url)
+            self._varme = [pool.submit(_varm_arbeider, self.url) for _ in range(self.maks_arbeidere)]
+
+    def antall_varme(self) -> int:
+        """Workers warmed by ``varm`` (distinct processes whose warm-up has finished)."""
+        with self._lock:
+            varme = list(self._varme)
+        return len({f.result() for f in varme if f.done() and not f.cancelled() and f.exception() is None})
 
     def _start_vakt(self) -> None:
         with self._lock:
@@ -626,8 +648,12 @@ class Koordinator:
     def _hent_pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
+                ctx = get_context("spawn")
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.maks_arbeidere, mp_context=get_context("spawn"), initializer=_arbeider_init
+                    max_workers=self.maks_arbeidere,
+                    mp_context=ctx,
+                    initializer=_arbeider_init,
+                    initargs=(ctx.Barrier(self.maks_arbeidere),),
                 )
             return self._pool
 

@@ -249,11 +249,18 @@ def sak_av_bilde(kjoring: Kjoring) -> Sak:
             _BILDER.move_to_end(kjoring.input_sha256)
             return sak
     sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
+    husk_bilde(kjoring.input_sha256, sak)
+    return sak
+
+
+def husk_bilde(sha: str, sak: Sak) -> None:
+    """Keep a parsed snapshot (``sak_av_bilde``): a new run stores the case it already parsed, so the page's
+    reads after the solve find it."""
     with _BILDELAAS:
-        _BILDER[kjoring.input_sha256] = sak
+        _BILDER[sha] = sak
+        _BILDER.move_to_end(sha)
         while len(_BILDER) > 4:
             _BILDER.popitem(last=False)
-    return sak
 
 
 def belegg(kjoring: Kjoring, steg: int = 1) -> dict[str, Any]:

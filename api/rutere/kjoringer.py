@@ -81,6 +81,7 @@ def opprett_kjoring(
         raise HTTPException(429, f"For mange kjøringer i kø ({aktive}); prøv igjen senere.")
     if sak_ is None:
         sak_ = Sak.model_validate_json(inndata, context={"utsett_kryssjekk": True})
+    tjenester.husk_bilde(sha, sak_)
     bilde = s.scalar(select(Inndatabilde).where(Inndatabilde.sak_id == sak_id, Inndatabilde.sha256 == sha))
     if bilde is None:  # stored once per case and content: a new version or new locks
         try:

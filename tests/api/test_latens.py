@@ -71,3 +71,7 @@ def test_inndatabildet_leses_en_gang_for_sidens_oppslag() -> None:
     assert tjenester.sak_av_bilde(b) is sak_a and b.lest == 0  # type: ignore[arg-type]
     annen = Bilde("b" * 64, tekst)
     assert tjenester.sak_av_bilde(annen) is not sak_a and annen.lest == 1  # type: ignore[arg-type]
+    # a new run puts the case it parsed for the snapshot in place: the page's reads do not parse it again
+    tjenester.husk_bilde("c" * 64, sak_a)
+    ny = Bilde("c" * 64, tekst)
+    assert tjenester.sak_av_bilde(ny) is sak_a and ny.lest == 0  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ from api.auth import Innloggingsvakt
 from api.db import db_url, lag_motor, lag_sesjonsfabrikk, migrer
 from api.grenser import MAKS_FEIL, ForDyp, norsk_melding, skann
 from api.jobber import Koordinator
-from api.rutere import beslutninger, brukere, dashbord, drift, kjoringer, saker, tilgangslogg
+from api.rutere import beslutninger, brukere, dashbord, drift, jobber, kjoringer, saker, tilgangslogg
 from api.sikkerhet import Sikkerhetshoder, monter_dokumentasjon
 from modeller.lasting import Inndatafeil
 from modeller.sak import Feil
@@ -253,14 +253,19 @@ RUTERE = [
     brukere.ruter,
     saker.ruter,
     kjoringer.ruter,
+    jobber.ruter,
     beslutninger.ruter,
     dashbord.ruter,
     tilgangslogg.ruter,
 ]
 
 
-def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None) -> FastAPI:
-    """Build the API on a database (default: ``DATABASE_URL`` or the SQLite file)."""
+def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None, varm: bool | None = None) -> FastAPI:
+    """Build the API on a database (default: ``DATABASE_URL`` or the SQLite file). ``varm``: start and warm
+    the job workers when the server starts (default: ``ALLOKERING_VARM_POOL``, on unless ``0``; the tests
+    turn it off where they start many apps)."""
+    if varm is None:
+        varm = os.environ.get("ALLOKERING_VARM_POOL", "1") != "0"
     url = db_url(db_url_inn)
     motor = lag_motor(url)
     migrer(motor)
@@ -271,6 +276,8 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None)
 
     @asynccontextmanager
     async def levetid(app: FastAPI) -> Any:
+        if varm:
+            koordinator.varm()
         yield
         koordinator.stopp()
         motor.dispose()

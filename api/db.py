@@ -278,8 +278,9 @@ class Kjoring(Base):
 
 
 class Scenariokjoring(Base):
-    """A scenario run (multi-year simulation) started from the web page: state, the aggregated result
-    and the HTML report are stored, so a finished run survives a restart of the server."""
+    """A scenario run (multi-year simulation) started from the web page: a job of the same job system
+    as the solve jobs (``api.jobber``: queue, worker pool, progress, stopping, restart recovery); its
+    order, state, the aggregated result and the HTML report are stored."""
 
     __tablename__ = "scenariokjoringer"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -298,6 +299,14 @@ class Scenariokjoring(Base):
     rapport: Mapped[str | None] = mapped_column(Text)
     opprettet: Mapped[datetime] = mapped_column(DateTime, default=naa)
     ferdig: Mapped[datetime | None] = mapped_column(DateTime)
+    # the job system's columns (as on ``Kjoring``; see ``api.jobber``)
+    fase: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    bestilling: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """The scenarios as ordered (``Scenario.model_dump``): the worker reads them from here."""
+    avbryt_bedt: Mapped[datetime | None] = mapped_column(DateTime)
+    startet: Mapped[datetime | None] = mapped_column(DateTime)
+    sist_livstegn: Mapped[datetime | None] = mapped_column(DateTime)
+    pid: Mapped[int | None] = mapped_column(Integer)
 
 
 class TildelingRad(Base):

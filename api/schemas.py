@@ -203,6 +203,8 @@ class Helse(Ut):
     status: str
     database: str | None = None
     aktive_jobber: int | None = None
+    arbeidere_klare: int | None = None
+    """Job workers started and warmed (``Koordinator.varm``)."""
 
 
 class TokenUt(Ut):

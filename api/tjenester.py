@@ -10,7 +10,8 @@ import json
 import re
 import statistics
 import tempfile
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -235,9 +236,36 @@ def snapshot(sak: Sak) -> tuple[str, str]:
 # --- Dashboards (aggregated; never a søker id) ------------------------------------------------------
 
 
+_BILDER: OrderedDict[str, Sak] = OrderedDict()
+_BILDELAAS = threading.Lock()
+
+
+def sak_av_bilde(kjoring: Kjoring) -> Sak:
+    """The run's input snapshot, parsed; the last 4 are kept parsed by content hash (a snapshot never changes),
+    so the meeting page's reads after each re-solve do not parse the same 0.7 MB again. Read only."""
+    with _BILDELAAS:
+        sak = _BILDER.get(kjoring.input_sha256)
+        if sak is not None:
+            _BILDER.move_to_end(kjoring.input_sha256)
+            return sak
+    sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
+    husk_bilde(kjoring.input_sha256, sak)
+    return sak
+
+
+def husk_bilde(sha: str, sak: Sak) -> None:
+    """Keep a parsed snapshot (``sak_av_bilde``): a new run stores the case it already parsed, so the page's
+    reads after the solve find it."""
+    with _BILDELAAS:
+        _BILDER[sha] = sak
+        _BILDER.move_to_end(sha)
+        while len(_BILDER) > 4:
+            _BILDER.popitem(last=False)
+
+
 def belegg(kjoring: Kjoring, steg: int = 1) -> dict[str, Any]:
     """Occupancy per unit per day of the horizon: current stays still running plus the run's assignments."""
-    sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
+    sak = sak_av_bilde(kjoring)
     res = kjoring.resultat or {}
     h = sak.horisont_dager
     flyttet = {a["applicant_id"] for a in res.get("assignments", [])}
@@ -322,7 +350,7 @@ def _statistikk(verdier: list[int], min_gruppe: int = 5) -> dict[str, Any]:
 def ventetider(kjoring: Kjoring) -> dict[str, Any]:
     """Waits per service: days waited so far for those on the waiting list, and days from application
     to the start of the place for those placed."""
-    sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
+    sak = sak_av_bilde(kjoring)
     res = kjoring.resultat or {}
     soknad = {s.id: s.soknad for s in sak.sokere}
     venter: dict[str, list[int]] = defaultdict(list)

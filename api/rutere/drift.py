@@ -29,9 +29,9 @@ ruter = APIRouter()
     summary="Helsesjekk",
     description=(
         'Svarer straks, også mens løsejobber går. Uten innlogging bare `{"status": "ok"}`; '
-        "en innlogget bruker ser også databasetype og antall aktive jobber."
+        "en innlogget bruker ser også databasetype, antall aktive jobber og antall oppvarmede arbeidsprosesser."
     ),
-    responses=eks({"status": "ok", "database": "sqlite", "aktive_jobber": 1}),
+    responses=eks({"status": "ok", "database": "sqlite", "aktive_jobber": 1, "arbeidere_klare": 2}),
 )
 def helse(request: Request, s: Ses, token: Annotated[str | None, Depends(oauth2)]) -> dict[str, Any]:
     if not token or bruker_for_token(s, token) is None:
@@ -40,4 +40,5 @@ def helse(request: Request, s: Ses, token: Annotated[str | None, Depends(oauth2)
         "status": "ok",
         "database": request.app.state.motor.dialect.name,
         "aktive_jobber": request.app.state.koordinator.antall_i_prosess(),
+        "arbeidere_klare": request.app.state.koordinator.antall_varme(),
     }

@@ -1,11 +1,14 @@
 """Scenario runs for planners and managers: ``/scenarier/...`` (role planlegger or leder).
 
 A run simulates one scenario, or two compared with common random numbers (``scenarier.montecarlo.
-sammenlign``), in a background thread whose replications run in a small local process pool, so the
-API stays responsive. To keep a run short from the page, the number of weeks and replications are
-capped (``MAKS_UKER``, ``MAKS_REPLIKASJONER``) and the warm-up is shortened; the full horizon is for
-``allokering scenario run``. Runs are stored in the database with their result and HTML report (the
-latest ``BEHOLD``), so they survive a restart. Uploaded scenario files may not name a population file on the server.
+sammenlign``), as a job of the server's one job system (``api.jobber``, kind ``scenario``): stored with its
+order, queued in the same worker pool as the solve jobs, with the same progress, stopping (``DELETE``),
+watchdog and restart recovery; its replications run in a small process pool of the worker (``simuler``).
+Starting and stopping are logged in the access log like solve jobs. To keep a run short from the page,
+the number of weeks and replications are capped (``MAKS_UKER``, ``MAKS_REPLIKASJONER``) and the warm-up
+is shortened; the full horizon is for ``allokering scenario run``. Runs are stored in the database with
+their result and HTML report (the latest ``BEHOLD`` ended ones), so they survive a restart.
+Uploaded scenario files may not name a population file on the server.
 
 Omsorgsboliger are served like the institution families: ``venteliste_bolig`` and ``belegg_bolig`` (all
 housing types together) as fan charts and, per year, waiting list, occupancy, p90 wait and number of
@@ -17,10 +20,7 @@ housing type of the rule profile, exactly as for beds.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +31,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from api.auth import Rolle
+from api.dependencies import Tilgang, tilgangskontroll
+from api.jobber import SCENARIO, TERMINALE, Koordinator
 from api.schemas import FEILSVAR, Objekt
 from api.web.tilgang import krev_rolle
 from modeller.lasting import Inndatafeil
@@ -88,32 +90,42 @@ JOBB_EKS = {
     "replikasjoner": 3,
     "feilmelding": None,
     "sekunder": None,
+    "fase": "simulerer: 3 av 6 replikasjoner ferdige",
+    "avbryt_bedt": False,
 }
-Planlegger = Annotated[dict[str, Any], Depends(krev_rolle(frozenset({Rolle.PLANLEGGER, Rolle.LEDER})))]
+SCENARIOROLLER = frozenset({Rolle.PLANLEGGER, Rolle.LEDER})
+Planlegger = Annotated[dict[str, Any], Depends(krev_rolle(SCENARIOROLLER))]
+Scenariokjorer = Annotated[Tilgang, Depends(tilgangskontroll(SCENARIOROLLER, False, "scenariosimulering"))]
+"""Starting and stopping a scenario run: role check and an access-log row, as for solve jobs."""
+
+
+def simuler(scenarier: list[Scenario], backend: Any, fremdrift: Any) -> tuple[dict[str, Any], str]:
+    """Simulate the scenarios (common random numbers) and build what is stored: the page's data (fan
+    charts, yearly table, paired differences for two) and the HTML report. Runs in a job worker."""
+    from scenarier.montecarlo import sammenlign
+    from scenarier.rapport import lag_rapport
+
+    try:
+        res = sammenlign(scenarier, backend, fremdrift)
+    finally:
+        backend.lukk()
+    with tempfile.TemporaryDirectory(prefix="allokering-scenario-") as mappe:
+        sti = Path(mappe) / "rapport.html"
+        lag_rapport(res, sti)
+        rapport = sti.read_text(encoding="utf-8")
+    data: dict[str, Any] = {"scenarier": [_sammendrag(r) for r in res]}
+    if len(res) == 2:
+        data["forskjeller"] = parvise_forskjeller(res[0].uker, res[1].uker)
+    return data, rapport
 
 
 class Scenariojobber:
-    """The scenario runs of one server, stored in the database (``Scenariokjoring``: state, result and
-    HTML report), so a finished run and its report survive a restart; one run at a time, in a thread
-    with its own process backend. Runs left queued or running by an earlier server process are
-    marked failed when this one starts. The latest ``BEHOLD`` runs are kept."""
+    """The scenario runs, stored in ``scenariokjoringer`` (order, state, result and HTML report) and run by
+    the server's job system (``Koordinator``, kind ``scenario``). The latest ``BEHOLD`` runs are kept."""
 
-    def __init__(self, fabrikk: Any) -> None:
-        from uuid import uuid4
-
-        from sqlalchemy import update
-
-        from api.db import Scenariokjoring, naa
-
+    def __init__(self, fabrikk: Any, koordinator: Koordinator) -> None:
         self.fabrikk = fabrikk
-        self.instans = str(uuid4())
-        self.en_om_gangen = threading.Semaphore(1)
-        with fabrikk.begin() as s:
-            s.execute(
-                update(Scenariokjoring)
-                .where(Scenariokjoring.status.in_(("queued", "running")))
-                .values(status="failed", feilmelding=MELDING_OMSTART, ferdig=naa())
-            )
+        self.koordinator = koordinator
 
     def ny(self, scenarier: list[Scenario], bestilt_av: str) -> dict[str, Any]:
         from sqlalchemy import delete, select
@@ -124,71 +136,30 @@ class Scenariojobber:
             rad = Scenariokjoring(
                 status="queued",
                 fremdrift=0.0,
+                fase="i kø",
                 ferdige=0,
                 totalt=sum(sc.replikasjoner for sc in scenarier),
                 scenarier=[sc.navn for sc in scenarier],
+                bestilling=[sc.model_dump(mode="json") for sc in scenarier],
                 uker=scenarier[0].antall_uker,
                 replikasjoner=scenarier[0].replikasjoner,
                 bestilt_av=bestilt_av[:100],
-                instans=self.instans,
+                instans=self.koordinator.instans,
             )
             s.add(rad)
             s.flush()
             jid = rad.id
-            gamle = s.scalars(select(Scenariokjoring.id).order_by(Scenariokjoring.id.desc()).offset(BEHOLD)).all()
+            gamle = s.scalars(
+                select(Scenariokjoring.id)
+                .where(Scenariokjoring.status.in_(TERMINALE))
+                .order_by(Scenariokjoring.id.desc())
+                .offset(BEHOLD)
+            ).all()
             if gamle:
                 s.execute(delete(Scenariokjoring).where(Scenariokjoring.id.in_(gamle)))
             ut = self.ut(self._som_dict(rad))
-        threading.Thread(target=self._kjor, args=(jid, scenarier), name=f"scenario-{jid}", daemon=True).start()
+        self.koordinator.send_inn(jid, SCENARIO)
         return ut
-
-    def _oppdater(self, jid: int, **felt: Any) -> None:
-        from sqlalchemy import update
-
-        from api.db import Scenariokjoring
-
-        with self.fabrikk.begin() as s:
-            s.execute(update(Scenariokjoring).where(Scenariokjoring.id == jid).values(**felt))
-
-    def _kjor(self, jid: int, scenarier: list[Scenario]) -> None:
-        from api.db import naa
-        from scenarier.dask_backend import ProsessBackend
-        from scenarier.montecarlo import sammenlign
-        from scenarier.rapport import lag_rapport
-
-        with self.en_om_gangen:
-            self._oppdater(jid, status="running", fremdrift=0.01)
-            t = time.perf_counter()
-            backend = ProsessBackend(max(2, min(4, mp.cpu_count())))
-            try:
-                res = sammenlign(
-                    scenarier,
-                    backend,
-                    lambda n, tot: self._oppdater(jid, ferdige=n, fremdrift=round(0.95 * n / max(1, tot), 3)),
-                )
-                with tempfile.TemporaryDirectory(prefix="allokering-scenario-") as mappe:
-                    sti = Path(mappe) / "rapport.html"
-                    lag_rapport(res, sti)
-                    rapport = sti.read_text(encoding="utf-8")
-                data = {"scenarier": [_sammendrag(r) for r in res]}
-                if len(res) == 2:
-                    data["forskjeller"] = parvise_forskjeller(res[0].uker, res[1].uker)
-            except Exception as exc:
-                self._oppdater(
-                    jid, status="failed", feilmelding=f"Simuleringen feilet: {exc}", fremdrift=1.0, ferdig=naa()
-                )
-                return
-            finally:
-                backend.lukk()
-            self._oppdater(
-                jid,
-                status="done",
-                fremdrift=1.0,
-                resultat=data,
-                rapport=rapport,
-                sekunder=round(time.perf_counter() - t, 1),
-                ferdig=naa(),
-            )
 
     @staticmethod
     def _som_dict(rad: Any) -> dict[str, Any]:
@@ -196,6 +167,8 @@ class Scenariojobber:
             "id": rad.id,
             "status": rad.status,
             "fremdrift": rad.fremdrift,
+            "fase": rad.fase,
+            "avbryt_bedt": rad.avbryt_bedt is not None,
             "ferdige": rad.ferdige,
             "totalt": rad.totalt,
             "scenarier": list(rad.scenarier),
@@ -208,10 +181,13 @@ class Scenariojobber:
         }
 
     def hent(self, jid: int) -> dict[str, Any]:
+        from sqlalchemy import select
+
         from api.db import Scenariokjoring
 
+        kolonner = [c for c in Scenariokjoring.__table__.columns if c.name not in ("rapport", "bestilling")]
         with self.fabrikk() as s:
-            rad = s.get(Scenariokjoring, jid)
+            rad = s.execute(select(*kolonner).where(Scenariokjoring.id == jid)).one_or_none()
             if rad is None:
                 raise HTTPException(404, f"Scenariokjøringen {jid} finnes ikke.")
             return self._som_dict(rad)
@@ -227,9 +203,6 @@ class Scenariojobber:
     @staticmethod
     def ut(jobb: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in jobb.items() if not k.startswith("_") and k != "bestilt_av"}
-
-
-MELDING_OMSTART = "Scenariokjøringen ble avbrutt fordi tjenesten startet på nytt. Start den på nytt."
 
 
 PARVIS = {
@@ -320,10 +293,7 @@ def _sammendrag(r: Any) -> dict[str, Any]:
 
 
 def _jobber(request: Request) -> Scenariojobber:
-    j = getattr(request.app.state, "scenariojobber", None)
-    if j is None:
-        j = request.app.state.scenariojobber = Scenariojobber(request.app.state.fabrikk)
-    return j
+    return Scenariojobber(request.app.state.fabrikk, request.app.state.koordinator)
 
 
 def _eksempler() -> dict[str, Path]:
@@ -418,7 +388,7 @@ def eksempler(_b: Planlegger) -> list[dict[str, Any]]:
 )
 async def start(
     request: Request,
-    b: Planlegger,
+    b: Scenariokjorer,
     a_eksempel: Annotated[str | None, Form(max_length=200)] = None,
     b_eksempel: Annotated[str | None, Form(max_length=200)] = None,
     a_fil: Annotated[UploadFile | None, File(description="Scenariofil A (YAML).")] = None,
@@ -437,7 +407,7 @@ async def start(
             valgt.append(les_scenario(eks[navn]))
     if not valgt:
         raise Inndatafeil([Feil("forespørsel", "", "a_eksempel", "velg en eksempelfil eller last opp en scenariofil")])
-    jobb = _jobber(request).ny([_kort(s, uker, replikasjoner) for s in valgt], b["navn"])
+    jobb = _jobber(request).ny([_kort(s, uker, replikasjoner) for s in valgt], b.navn)
     return JSONResponse(jobb, status_code=202)
 
 
@@ -453,6 +423,28 @@ Jid = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 )
 def status(request: Request, _b: Planlegger, jid: Jid) -> dict[str, Any]:
     return Scenariojobber.ut(_jobber(request).hent(jid))
+
+
+@ruter.delete(
+    "/kjoringer/{jid}",
+    response_model=Objekt,
+    status_code=202,
+    summary="Stopp en scenariokjøring",
+    description=(
+        "Som for løsejobber: en kjøring i kø avbrytes straks; en som går, stoppes (status blir «cancelled» i løpet "
+        "av kort tid). Planlegger eller leder, bare egne kjøringer."
+    ),
+    responses=_eks(JOBB_EKS | {"status": "running", "avbryt_bedt": True}, 202),
+)
+def stopp(request: Request, b: Scenariokjorer, jid: Jid) -> JSONResponse:
+    j = _jobber(request)
+    jobb = j.hent(jid)
+    if jobb["bestilt_av"] != b.navn:
+        raise HTTPException(403, f"Scenariokjøringen {jid} ble bestilt av en annen; du kan bare stoppe dine egne.")
+    if jobb["status"] in TERMINALE:
+        raise HTTPException(409, f"Scenariokjøringen {jid} er allerede avsluttet (status «{jobb['status']}»).")
+    j.koordinator.avbryt(jid, SCENARIO)
+    return JSONResponse(Scenariojobber.ut(j.hent(jid)), status_code=202)
 
 
 @ruter.get(

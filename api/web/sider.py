@@ -71,7 +71,6 @@ def plotly_js() -> FileResponse:
 
 def monter(app: FastAPI) -> None:
     """Mount the pages, static files and the web module's JSON endpoints on the API app."""
-    app.state.scenariojobber = scenario_api.Scenariojobber(app.state.fabrikk)  # marks runs cut off by a restart
     app.include_router(dashbord_api.ruter)
     app.include_router(scenario_api.ruter)
     app.include_router(brev_api.ruter)

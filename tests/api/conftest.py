@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+# Most API tests start an app and never run a job: no warm worker pool at startup (``lag_app(varm=...)``).
+os.environ.setdefault("ALLOKERING_VARM_POOL", "0")
+
 DATABASER = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

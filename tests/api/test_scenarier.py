@@ -1,6 +1,6 @@
 """The scenario endpoints (``/scenarier/...``): a short comparison where scenario B is an uploaded file whose
 capacity plan adds omsorgsboliger; the result serves bolig as a whole and per housing type, and no
-person-level ids. One short run (4 weeks, 2 replications) on SQLite only: the runs live in memory."""
+person-level ids. One short run (4 weeks, 2 replications) on SQLite only, in the app's job system."""
 
 from __future__ import annotations
 
@@ -93,6 +93,7 @@ def test_scenariokjoring_viser_omsorgsboliger_samlet_og_per_boligtype(tmp_path: 
 def test_avbrutt_scenariokjoring_merkes_feilet_ved_oppstart(tmp_path: Path) -> None:
     from api.app import lag_app
     from api.db import Scenariokjoring
+    from api.jobber import MELDING_OMSTART
 
     url = f"sqlite:///{tmp_path / 'omstart.sqlite'}"
     app = lag_app(url, maks_arbeidere=1)
@@ -106,5 +107,6 @@ def test_avbrutt_scenariokjoring_merkes_feilet_ved_oppstart(tmp_path: Path) -> N
     app2 = lag_app(url, maks_arbeidere=1)
     with app2.state.fabrikk() as s:
         rad = s.get(Scenariokjoring, 1)
-        assert rad is not None and rad.status == "failed" and "startet på nytt" in (rad.feilmelding or "")
+        assert rad is not None and rad.status == "failed" and rad.fase == "feilet"
+        assert rad.feilmelding == MELDING_OMSTART  # the same as for solve jobs
     app2.state.motor.dispose()

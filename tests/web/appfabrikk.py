@@ -8,4 +8,4 @@ from api.app import lag_app
 
 
 def lag() -> FastAPI:
-    return lag_app(os.environ["ALLOKERING_WEBTEST_DB"], maks_arbeidere=2)
+    return lag_app(os.environ["ALLOKERING_WEBTEST_DB"], maks_arbeidere=2, varm=True)

@@ -178,10 +178,12 @@ def tvedestrand(tjener: Tjener) -> int:
 
 
 @pytest.fixture(scope="package")
-def nettleser(tjener: Tjener) -> Iterator[Any]:
+def nettleser() -> Iterator[Any]:
     """Chromium for the browser tests. Package scope: Playwright's sync API keeps an asyncio loop running in
     this thread while it is open, which would break later tests that call ``asyncio.run`` (tests/api when
-    run after tests/web)."""
+    run after tests/web). Independent of the shared server (``tjener``), so a test with a server of its own
+    (``test_latens``) does not start it and its background oslo solve."""
+    _hopp_over_uten_verktoy()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

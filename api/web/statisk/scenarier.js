@@ -39,14 +39,14 @@
       let j = await A.hent("/scenarier/kjoringer", { metode: "POST", kropp: fd });
       jobbId = j.id;
       A.melding(`Scenariokjøring ${j.id} er startet: ${j.scenarier.join(" mot ")}.`);
-      while (!["done", "failed"].includes(j.status)) {
+      while (!["done", "failed", "cancelled"].includes(j.status)) {
         $("fremdrift").value = j.fremdrift;
         $("fase").textContent = `${j.ferdige} av ${j.totalt} simuleringer`;
         await new Promise((r) => setTimeout(r, 500));
         j = await A.hent(`/scenarier/kjoringer/${j.id}`);
       }
       $("fremdrift").value = 1;
-      if (j.status === "failed") { A.melding(j.feilmelding || "Simuleringen feilet.", true); $("fase").textContent = "Feilet"; return; }
+      if (j.status !== "done") { A.melding(j.feilmelding || "Simuleringen feilet.", true); $("fase").textContent = j.status === "cancelled" ? "Stoppet" : "Feilet"; return; }
       $("fase").textContent = `Ferdig på ${A.tall(j.sekunder, 1)} s`;
       await vis(await A.hent(`/scenarier/kjoringer/${j.id}/resultat`), j);
       A.melding(`Scenariokjøring ${j.id} er ferdig.`);

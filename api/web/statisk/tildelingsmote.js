@@ -111,13 +111,11 @@
       let k = await A.hent(`/saker/${tilstand.sakId}/kjoringer`, { metode: "POST", kropp: {} });
       aktivJobb = k.id;
       A.melding(`Kjøring ${k.id} er startet.`);
-      let forsok = 0;
       while (!["done", "failed", "cancelled"].includes(k.status)) {
         $("fremdrift").value = k.fremdrift || 0;
         $("fase").textContent = `${Math.round(100 * (k.fremdrift || 0))} % – ${k.fase || k.status}`;
-        // poll often at first (a re-solve of a case this size takes well under a second), then less often
-        await new Promise((r) => setTimeout(r, Math.min(400, 100 + 50 * forsok++)));
-        k = await A.hent(`/kjoringer/${k.id}`);
+        // long polling: the server answers the moment the job ends, else after 2 s with its progress
+        k = await A.hent(`/kjoringer/${k.id}?vent=2`);
       }
       $("fremdrift").value = 1;
       $("fase").textContent = k.status === "done" ? "Ferdig" : k.status === "cancelled" ? "Stoppet" : "Feilet";

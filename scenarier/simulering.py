@@ -841,6 +841,7 @@ class Simulator:
         self.akutt_teller = {"ankomster": [0] * modell.uker, "avvist": [0] * modell.uker}
         self.avlastning_opphold = 0
         self.motor_uke: list[float] = []
+        self.tilgang_langtid = [0] * (modell.uker + 1)  # persons joining the langtid list per week (Little)
         self._akutt_obj: dict[str, Stay] = {}
         self.familie_av = {p.id: p.plasstype.familie for p in modell.enheter}
 
@@ -1270,10 +1271,12 @@ class Simulator:
                 akutt.append(p)
             else:
                 self.venter[p.id] = p
+                self.tilgang_langtid[uke] += p.tjeneste == "langtid"
         # Korttid patients whose langtid application is due.
         for p in [q for q in self.planlagt if q.ankomst < t0]:
             self.planlagt.remove(p)
             self.venter[p.id] = p
+            self.tilgang_langtid[uke] += 1
             self.personer[p.id] = p
             s = self.opphold.get(p.korttid_opphold or "")
             if s is not None:  # the korttid bed is held until a langtid place (no known end)
@@ -1487,6 +1490,7 @@ class Simulator:
                 uker[f"belegg_{gruppe}"].append(brukt / kapsum if kapsum else float("nan"))
                 uker[f"plasser_{gruppe}"].append(kapsum / 7)
             uker["motor_sekunder"].append(self.motor_uke[w])
+            uker["tilgang_langtid"].append(float(self.tilgang_langtid[w]))
         plasseringer = [
             (*x[:5], x[5] - m.oppvarming_dager, x[6] - m.oppvarming_dager, *x[7:])
             for x in self.plasseringer

@@ -221,3 +221,20 @@ def test_boligspaken_beholder_felles_tilfeldige_tall() -> None:
             assert sb == sa and len(ekstra) >= 2
         # The other services' arrivals are untouched by the bolig lever.
         assert [x for x in rb.ankomster if x[1].startswith("S-")] == [x for x in ra.ankomster if x[1].startswith("S-")]
+
+
+def test_tid_paa_liste_er_littles_lov() -> None:
+    """tid_paa_liste:langtid:ÅR = person-days on the langtid list / persons who joined it that year (all
+    who join are counted: the initial queue is not, korttid → langtid transitions are)."""
+    import numpy as np
+
+    sc = _sc(uker=30, replikasjoner=2)
+    res = kjor([sc], Backend())[0]
+    n = Nokkeltall.les("tid_paa_liste:langtid:2026")
+    x = n.per_rep(res)
+    u = res.uker[res.uker["aar"] == 2026].groupby("rep")
+    forventet = 7 * u["venteliste_langtid"].sum() / u["tilgang_langtid"].sum()
+    assert (x > 0).all() and np.allclose(x.to_numpy(), forventet.to_numpy())
+    assert res.uker["tilgang_langtid"].sum() > 0
+    with pytest.raises(Nokkelfeil, match="bare for langtid"):
+        Nokkeltall.les("tid_paa_liste:korttid:2026").per_rep(res)

@@ -8,16 +8,21 @@ Parts (``--deler``, default all, in this order):
   UKP days per 1 000 inhabitants against the national 13.1 (*derived*).
 * ``ab`` — the bundled Sandefjord A (``sandefjord_dagens_kapasitet.yaml``) against B
   (``sandefjord_skjermet_2029.yaml``) over 10 years (2026–2035) on a 2-process pool: common random
-  numbers and precision stopping (``montecarlo.kjor_til_presisjon``) on the p90 langtid wait in 2033,
-  target half-width ``--ab-halvbredde`` days, batches of 2 replications, stopping before a batch that
-  would end after ``--ab-sekunder`` (default 300 s = the issue's 5 minutes) — the wall time reported
-  is the whole run, and it ends with the sentence a planner reads out, and the paired against the
-  unpaired half-width of the same replications.
+  numbers and precision stopping (``montecarlo.kjor_til_presisjon``) on the mean time on the langtid
+  list in 2033 by Little's law (``tid_paa_liste:langtid:2033``), target half-width ``--ab-halvbredde``
+  days (4), batches of 2 replications, stopping before a batch that would end after ``--ab-sekunder``
+  (default 300 s = the issue's 5 minutes) — the wall time reported is the whole run, and it ends with
+  the sentence a planner reads out, the paired against the unpaired half-width of the same
+  replications, and the same for the langtid waiting list, the mean and the p90 wait of the year's
+  placements (the p90 is too noisy to stop on: CRN hardly narrows it).
 * ``klynge`` — a real multi-process Dask cluster: ``dask scheduler`` and ``dask worker`` started as
   separate processes; the same tasks (``--klynge-rep`` replications × 2 years of Sandefjord) with
-  1 worker and then 2; core-seconds per replication-year from the 1-worker run; the 1 → 2 speed-up;
-  and an **extrapolation** (not a measurement) of 20 years × 100 replications on 32 and 64 workers:
-  core-s per replication-year × 2 000 / (workers × the measured 2-worker efficiency).
+  1 worker and then 2, ``--klynge-runder`` alternating rounds; core-seconds per replication-year from
+  the 1-worker run; the 1 → 2 speed-up; where the time goes (from Dask's task stream: compute per
+  task with 1 and 2 workers busy, the imbalance at the end, the time outside the tasks, transfer);
+  the load average at each run; and an **extrapolation** (not a measurement) of 20 years × 100
+  replications on 32 and 64 workers: core-s per replication-year × 2 000 / (workers × the measured
+  2-worker efficiency).
 * ``praksis`` — Sandefjord 2026–2035 with the engine and with manual practice (greedy, highest
   priority first, same rules), ``--praksis-rep`` replications, paired differences for 2033.
 

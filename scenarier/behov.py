@@ -41,12 +41,27 @@ band and ``r_tj`` a level calibrated in the start year:
   (``Laas`` «ikke_tildel»), as the allocation meeting would, so they wait for a skjermet place and
   never take a somatic one. Dementia without that behaviour lives in somatic units (the figure:
   most residents with dementia do).
-* **UKP** (utskrivningsklare pasienter, hol § 11-4): a share ``andel_ukp`` of langtid and korttid
-  applicants wait in hospital. National level: 71 800 UKP days in 2022 (Helsedirektoratet,
+* **UKP** (utskrivningsklare pasienter, hol § 11-4): a share ``andel_ukp`` of korttid applicants
+  wait in hospital for their korttid place; their UKP days are the days until they get it (the weekly
+  meeting and the free beds decide). National level: 71 800 UKP days in 2022 (Helsedirektoratet,
   public-figures.md) / ≈ 5.5 M inhabitants = **13.1 UKP days per 1 000 inhabitants per year**
-  (*derived*). The default shares (langtid 0.13, korttid 0.11; *modelling choice*, tuned once on
-  the bundled cases; before issue 23 0.20/0.35 gave ≈ 27 per 1 000) give the figures measured in
-  ``benchmarks/README.md`` (test ``tests/scenarier/test_kalibrering.py``).
+  (*derived*). How long a UKP waits, nationally (Helsedirektoratet, SAMDATA spesialisthelsetjenesten,
+  «Utskrivningsklare pasienter etter bosted – somatikk», 2021): about 82 500 UKP patients, 80 % of
+  them discharged without a single overliggerdøgn; about 18 000 stays with overliggerdøgn, 63 700
+  overliggerdøgn, **3.5 døgn on average** per such stay — nobody waits months in hospital.
+  **Langtid søkere are not UKP by default** (``andel_ukp["langtid"] = 0``): a patient who is ready
+  for discharge and needs langtid is received into a korttid place and applies for langtid from
+  there (``andel_langtid_via_korttid``: the korttid → langtid path, where the korttid søker carries
+  the korttid UKP share). Before this (issue 23), 13 % of langtid applicants waited in hospital for
+  a langtid bed: in Tvedestrand (32 langtid beds, about 0.3 free per week, highest need first) one or
+  two a year waited 62–343 days in hospital, 10–48 UKP days per 1 000 inhabitants on their own
+  (measured 4.12.2026, 3 replications of 2026) — the cause of its 32.6 per 1 000, 2.5 times the
+  national level. The korttid share 0.13 (*modelling choice*, one share for both municipalities,
+  tuned once on the bundled cases against the 13.1 above) gives 2.6 (Sandefjord) and 2.7
+  (Tvedestrand) UKP søkere per 1 000 inhabitants a year who wait at all, against SAMDATA's
+  18 000 / 5.4 M ≈ 3.3 stays with overliggerdøgn per 1 000 (2021, *derived*), and the start-year
+  UKP days in ``benchmarks/README.md`` (test ``tests/scenarier/test_kalibrering.py``: within 25 %
+  of 13.1 for both municipalities). A municipality with its own figures sets ``andel_ukp``.
 * **Korttid / avlastning**: flatter gradients (doubling per 10 years; avlastning also for younger care
   receivers), calibrated on occupancy as above.
 * **Akutt (ØHD/KØH)**: a loss system, so the level is set by Erlang B: the arrival rate λ such that
@@ -283,8 +298,11 @@ class Behovsmodell(BaseModel):
         ),
     )
     andel_ukp: dict[str, float] = Field(
-        default_factory=lambda: {"langtid": 0.13, "korttid": 0.11},
-        description="Andel søkere som er utskrivningsklare pasienter på sykehus.",
+        default_factory=lambda: {"langtid": 0.0, "korttid": 0.13},
+        description=(
+            "Andel søkere som venter som utskrivningsklare pasienter på sykehus (langtid 0: de tas imot på "
+            "korttidsplass og søker langtid derfra)."
+        ),
     )
     andel_langtid_via_korttid: float = Field(
         0.4, ge=0, le=1, description="Andel langtidsinnleggelser som kommer fra et korttidsopphold (startåret)."

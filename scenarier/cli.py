@@ -63,7 +63,10 @@ def run(
     nokkeltall: str | None = typer.Option(
         None,
         "--nokkeltall",
-        help="Nøkkeltall for sammenligning og --presisjon: NAVN:TJENESTE:ÅR (standard p90_vent:langtid:<sluttår>).",
+        help=(
+            "Nøkkeltall for sammenligning og --presisjon: NAVN:TJENESTE:ÅR (standard tid_paa_liste:langtid:<sluttår>, "
+            "snitt tid på langtidslisten etter Littles lov; p90_vent av årets plasseringer har mye mer støy)."
+        ),
     ),
     maks_sekunder: float | None = typer.Option(
         None, "--maks-sekunder", help="Med --presisjon: ikke start en ny runde som ville ende etter så mange sekunder."
@@ -77,7 +80,7 @@ def run(
     if replikasjoner:
         scs = [s.model_copy(update={"replikasjoner": replikasjoner}) for s in scs]
     try:
-        nokkel = Nokkeltall.les(nokkeltall) if nokkeltall else Nokkeltall("p90_vent", "langtid", scs[0].sluttaar)
+        nokkel = Nokkeltall.les(nokkeltall) if nokkeltall else Nokkeltall("tid_paa_liste", "langtid", scs[0].sluttaar)
         if not scs[0].startaar <= nokkel.aar <= scs[0].sluttaar:
             raise Nokkelfeil(
                 f"året {nokkel.aar} er utenfor scenariets horisont ({scs[0].startaar}–{scs[0].sluttaar}); velg et år "

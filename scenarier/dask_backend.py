@@ -43,9 +43,14 @@ def _modell(scenario_json: str) -> Modell:
 
 
 def varm(scenario_json: str) -> None:
-    """Build (and keep) a scenario's model in this process: run on every worker before a timed run
-    (``client.run(varm, …)``), so no replication pays for it."""
-    _modell(scenario_json)
+    """Build (and keep) a scenario's model in this process and simulate one week of it (discarded):
+    run on every worker before a timed run (``client.run(varm, …)``), so no replication pays for the
+    model, the imports or the engine's first solves (loading OR-Tools: measured as a 6× slower first
+    task on a cold worker, benchmarks/README.md)."""
+    m = _modell(scenario_json)
+    sim = Simulator(m, 0, 0)
+    sim.initier()
+    sim.uke(0)
 
 
 def kjor_oppgave(oppgave: Oppgave) -> tuple[int, Utdrag]:

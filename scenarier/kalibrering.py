@@ -4,7 +4,13 @@ national level, and the waits per service — the numbers a planner shows before
 
 ``UKP_DOGN_PER_1000`` = 71 800 UKP days in 2022 (Helsedirektoratet, «Utskrivningsklare pasienter»,
 public-figures.md) / ≈ 5.5 M inhabitants (the figure ``modeller.generator.SYKEHJEMSANDEL`` uses) =
-13.1 per 1 000 inhabitants per year (*derived*).
+13.1 per 1 000 inhabitants per year (*derived*). How long UKP wait nationally (Helsedirektoratet, SAMDATA
+spesialisthelsetjenesten, «Utskrivningsklare pasienter etter bosted – somatikk», 2021): 80 % of about
+82 500 UKP patients had no overliggerdøgn; about 18 000 stays had some, 3.5 døgn on average. The
+simulator's UKP are korttid søkere who wait in hospital for a korttid place (``scenarier.behov``: why
+langtid søkere are not UKP by default). Measured start year 2026 (seed 2026): Sandefjord 10.8 (95 % KI
+9.9–11.7, 4 replications), Tvedestrand 14.7 (12.9–16.7, 12 replications) per 1 000; before the
+langtid fix 10.6 and 32.6.
 """
 
 from __future__ import annotations

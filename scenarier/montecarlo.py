@@ -271,6 +271,7 @@ def _like(scenarier: Sequence[Scenario]) -> list[Scenario]:
 NOKKELTALL = {
     "p90_vent": ("p90 ventetid", "døgn"),
     "snitt_vent": ("snitt ventetid", "døgn"),
+    "tid_paa_liste": ("snitt tid på ventelisten (Littles lov)", "døgn"),
     "ukp_dogn": ("UKP-døgn", "døgn"),
     "ukp_kostnad_nok": ("UKP-kostnad", "kr"),
     "venteliste": ("venteliste", "personer"),
@@ -288,7 +289,8 @@ class Nokkelfeil(ValueError):
 @dataclass(frozen=True)
 class Nokkeltall:
     """One key figure of one year, measured per replication: ``p90_vent:langtid:2033``,
-    ``snitt_vent:korttid:2030``, ``ukp_dogn::2033``, ``venteliste:langtid:2033``, ``belegg:langtid:2033``,
+    ``snitt_vent:korttid:2030``, ``tid_paa_liste:langtid:2033``,
+    ``ukp_dogn::2033``, ``venteliste:langtid:2033``, ``belegg:langtid:2033``,
     ``akutt_avvist_andel::2030``, ``ektepar_splittet::2033`` (the middle part is the service; couples are
     counted over the whole run, the year only has to lie in the horizon)."""
 
@@ -336,6 +338,14 @@ class Nokkeltall:
             v = pl[er_tjeneste(pl["tjeneste"], tj) & (pl["start_aar"] == self.aar)].groupby("rep")["vent_dager"]
             x = v.quantile(0.9) if self.navn == "p90_vent" else v.mean()
             return x.reindex(reps)
+        if self.navn == "tid_paa_liste":
+            # Little's law over the year: person-days on the langtid list / persons who joined it.
+            # Counts everyone on the list (also those who withdraw or are still waiting), not only the
+            # placed; far less noisy than the waits of the year's placements (issue 23, benchmark ab).
+            if (self.tjeneste or "langtid") != "langtid" or "tilgang_langtid" not in u:
+                raise Nokkelfeil("tid_paa_liste finnes bare for langtid")
+            g = u.groupby("rep")[["venteliste_langtid", "tilgang_langtid"]].sum()
+            return (7.0 * g["venteliste_langtid"] / g["tilgang_langtid"].where(g["tilgang_langtid"] > 0)).reindex(reps)
         if self.navn in ("ukp_dogn", "ukp_kostnad_nok"):
             return u.groupby("rep")[self.navn].sum().reindex(reps)
         if self.navn == "akutt_avvist_andel":
@@ -396,6 +406,8 @@ class Parvis:
         ting = {
             "p90_vent": f"{faerre} dager p90 ventetid {tj}",
             "snitt_vent": f"{faerre} dager snitt ventetid {tj}",
+            "tid_paa_liste": f"{faerre} dager snitt tid på ventelisten for {tj} (Littles lov: personer som venter / "
+            "nye på listen)",
             "ukp_dogn": f"{faerre} UKP-døgn",
             "ukp_kostnad_nok": f"kr {lavere} UKP-kostnad",
             "venteliste": f"{faerre} personer på ventelisten for {tj}",

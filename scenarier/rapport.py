@@ -280,6 +280,7 @@ def _tabell(resultater: Sequence[Resultat]) -> str:
 
 
 AB_NOKKELTALL = (
+    "tid_paa_liste:langtid",
     "p90_vent:langtid",
     "snitt_vent:langtid",
     "p90_vent:korttid",

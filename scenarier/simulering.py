@@ -161,6 +161,7 @@ STROMMER = {
     "korttid_ekstra": 9,
     "avlastning_ekstra": 10,
     "akutt_ekstra": 11,
+    "bolig_ekstra": 12,
 }
 INSTITUSJONSFAMILIER = (Familie.LANGTID, Familie.KORTTID, Familie.AVLASTNING, Familie.AKUTT)
 SIMULERTE_FAMILIER = (*INSTITUSJONSFAMILIER, Familie.BOLIG)
@@ -830,6 +831,7 @@ class Simulator:
         self.n_opphold = 0
         self.n_bolig = 0  # bolig søkere and stays have their own ids (B-…, OB-…): the others' ids are
         self.n_bolig_opphold = 0  # the same with and without bolig
+        self.n_bolig_ekstra = 0  # bolig søkere the bolig_okning lever adds (BX-…)
         self.plasseringer: list[tuple] = []
         self.intervaller: list[tuple[str, int, int, bool]] = []  # (tjeneste, from, to, ukp) waiting
         self.flyt: dict[tuple[str, str], int] = defaultdict(int)
@@ -841,6 +843,7 @@ class Simulator:
         self.akutt_teller = {"ankomster": [0] * modell.uker, "avvist": [0] * modell.uker}
         self.avlastning_opphold = 0
         self.motor_uke: list[float] = []
+        self.tilgang_langtid = [0] * (modell.uker + 1)  # persons joining the langtid list per week (Little)
         self._akutt_obj: dict[str, Stay] = {}
         self.familie_av = {p.id: p.plasstype.familie for p in modell.enheter}
 
@@ -982,10 +985,22 @@ class Simulator:
                 self.personer[p.id] = p
 
     def _boligsokere(
-        self, rng: np.random.Generator, tj: str, dag: np.ndarray, bef: np.ndarray, frafall_fra: int, uke: int
+        self,
+        rng: np.random.Generator,
+        tj: str,
+        dag: np.ndarray,
+        bef: np.ndarray,
+        frafall_fra: int,
+        uke: int,
+        behold: float = 1.0,
+        ekstra: bool = False,
     ) -> list[Person]:
         """Bolig søkere of one housing type who applied on ``dag``: age, IPLOS level, sex, withdrawal
-        (``frafall_fra`` + Exp(mean frafall)) and tenancy length, in this order from ``rng``."""
+        (``frafall_fra`` + Exp(mean frafall)), tenancy length and — drawn last — whether the
+        ``bolig_okning`` lever keeps the person (probability ``behold``), in this order from ``rng``.
+        Every person uses the same draws and an id whether kept or not, so a lever that lowers the need
+        removes persons without changing anyone else (common random numbers, as ``ankomster``);
+        persons a raising lever adds (``ekstra``) come from their own stream with ids ``BX-…``."""
         bb = self.sc.behov.bolig
         pt = Plasstype(tj)
         n = len(dag)
@@ -994,11 +1009,19 @@ class Simulator:
         kvinne = rng.random(n) < np.where(alder >= 80, 0.67, np.where(alder >= 70, 0.55, 0.5))
         frafall = rng.exponential(bb.frafall_middel_dager[pt], size=n)
         lengde = self.sc.liggetid.bolig(rng, tj, n)
+        beholdt = rng.random(n) < behold
         ut = []
         for i in range(n):
-            self.n_bolig += 1
+            if ekstra:
+                self.n_bolig_ekstra += 1
+                pid = f"BX-{self.n_bolig_ekstra:07d}"
+            else:
+                self.n_bolig += 1
+                pid = f"B-{self.n_bolig:07d}"
+            if not beholdt[i]:
+                continue
             p = Person(
-                id=f"B-{self.n_bolig:07d}",
+                id=pid,
                 tjeneste=tj,
                 ankomst=int(dag[i]),
                 alder=int(alder[i]),
@@ -1150,15 +1173,29 @@ class Simulator:
     def _boligankomster(self, uke: int, bef: np.ndarray, faktor: float) -> list[Person]:
         """Bolig applications of week ``uke`` (days t0−7 … t0−1), all from the week's own ``bolig``
         stream, housing type by housing type in sorted order: the draws of the other services are
-        untouched. No UKP, no couples; the tenancy length is drawn now (open-ended for the engine)."""
+        untouched. No UKP, no couples; the tenancy length is drawn now (open-ended for the engine).
+
+        The ``bolig_okning`` lever keeps common random numbers as the other levers do (``ankomster``):
+        the persons are drawn at the rate without the lever; a lower need keeps each with probability
+        ``faktor`` (a uniform drawn last), a higher need adds Poisson((faktor − 1)·rate) persons per
+        type from the week's ``bolig_ekstra`` stream (ids ``BX-…``). Before this, the lever changed
+        the Poisson counts and with them every later bolig draw, so A/B differences were unpaired."""
         t0 = 7 * uke
         rng = strom(self.seed, self.rep, uke, "bolig")
         ut: list[Person] = []
-        for tj, lam in ukerate_bolig(self.sc.behov.bolig, self.m.bolig_nivaa, bef, faktor).items():
+        rater = ukerate_bolig(self.sc.behov.bolig, self.m.bolig_nivaa, bef, 1.0)
+        for tj, lam in rater.items():
             n = int(rng.poisson(lam))
             if n:
                 dag = np.sort(t0 - 7 + rng.integers(0, 7, size=n))
-                ut.extend(self._boligsokere(rng, tj, dag, bef, t0 - 7, uke))
+                ut.extend(self._boligsokere(rng, tj, dag, bef, t0 - 7, uke, behold=min(1.0, faktor)))
+        if faktor > 1.0:
+            rng_x = strom(self.seed, self.rep, uke, "bolig_ekstra")
+            for tj, lam in rater.items():
+                n = int(rng_x.poisson(lam * (faktor - 1.0)))
+                if n:
+                    dag = np.sort(t0 - 7 + rng_x.integers(0, 7, size=n))
+                    ut.extend(self._boligsokere(rng_x, tj, dag, bef, t0 - 7, uke, ekstra=True))
         return ut
 
     # -- søker objects -------------------------------------------------------------------------
@@ -1238,10 +1275,12 @@ class Simulator:
                 akutt.append(p)
             else:
                 self.venter[p.id] = p
+                self.tilgang_langtid[uke] += p.tjeneste == "langtid"
         # Korttid patients whose langtid application is due.
         for p in [q for q in self.planlagt if q.ankomst < t0]:
             self.planlagt.remove(p)
             self.venter[p.id] = p
+            self.tilgang_langtid[uke] += 1
             self.personer[p.id] = p
             s = self.opphold.get(p.korttid_opphold or "")
             if s is not None:  # the korttid bed is held until a langtid place (no known end)
@@ -1455,6 +1494,7 @@ class Simulator:
                 uker[f"belegg_{gruppe}"].append(brukt / kapsum if kapsum else float("nan"))
                 uker[f"plasser_{gruppe}"].append(kapsum / 7)
             uker["motor_sekunder"].append(self.motor_uke[w])
+            uker["tilgang_langtid"].append(float(self.tilgang_langtid[w]))
         plasseringer = [
             (*x[:5], x[5] - m.oppvarming_dager, x[6] - m.oppvarming_dager, *x[7:])
             for x in self.plasseringer

@@ -23,6 +23,7 @@ def test_raske_gir_fire_result_linjer_sist(scenario_bench, capsys) -> None:
     for linje, monster in zip(ut[-4:], LINJER, strict=True):
         assert re.match(monster, linje), linje
     assert any("EKSTRAPOLERT (ikke målt)" in linje for linje in ut)
+    assert any(linje.startswith("Hvor tiden går") and "ubalanse" in linje for linje in ut)
     assert any(linje.startswith("| ") and "motoren − manuell" in linje for linje in ut)
     assert any(" gir " in linje and "replikasjoner med felles tilfeldige tall" in linje for linje in ut)
 

@@ -139,3 +139,22 @@ def test_notatbok_kjorer(monkeypatch: pytest.MonkeyPatch) -> None:
     nb = nbformat.read(ROT / "notebooks" / "02_kapasitetsplanlegging.ipynb", as_version=4)
     monkeypatch.setenv("SCENARIO_NOTATBOK_HURTIG", "1")
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROT)}}).execute()
+
+
+def test_crn_startbestanden_er_lik_med_nye_enheter() -> None:
+    """B's new units (capacity 0 until their year) do not shift the start-state draws: today's residents,
+    their stays and today's waiting list are the same as A's (the arrivals are checked above)."""
+    a = _lite()
+    b = _lite(
+        kapasitetsplan=(
+            Kapasitetsendring(fra_aar=2027, institusjon="I-STR", plasstype=Plasstype.LANGTID_SKJERMET, endring=8),
+            Kapasitetsendring(fra_aar=2027, institusjon="I-STR", plasstype=Plasstype.KORTTID, endring=4),
+        )
+    )
+    sa, sb = Simulator(bygg_modell(a), 0, 11), Simulator(bygg_modell(b), 0, 11)
+    sa.initier()
+    sb.initier()
+    assert len(sb.m.enheter) == len(sa.m.enheter) + 2
+    stays_a = sorted((s.id, s.enhet, s.start, s.slutt) for s in sa.opphold.values())
+    assert stays_a and stays_a == sorted((s.id, s.enhet, s.start, s.slutt) for s in sb.opphold.values())
+    assert {p.id: p.lengde for p in sa.venter.values()} == {p.id: p.lengde for p in sb.venter.values()}

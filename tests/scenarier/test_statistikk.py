@@ -196,3 +196,45 @@ def test_tiltak_beholder_felles_tilfeldige_tall() -> None:
     ekstra = [i for i, x in sb.items() if i.startswith("X-")]
     assert ekstra and all(sb[i][2] == "avlastning" for i in ekstra)
     assert all(x[2] == "langtid" for i, x in sa.items() if i not in sb)  # only the LEON lever removes
+
+
+def test_boligspaken_beholder_felles_tilfeldige_tall() -> None:
+    """The bolig_okning lever thins (lower need) or adds persons from their own stream (higher need):
+    every other bolig søker of B is exactly A's, also after the lever starts (before the fix the lever
+    changed the Poisson counts and with them every later bolig draw)."""
+    from scenarier.scenariofil import Tiltak
+    from scenarier.simulering import Simulator, bygg_modell
+
+    a = _sc(uker=20)
+    ra = Simulator(bygg_modell(a), 0, 7).kjor()
+    sa = {x[1]: x for x in ra.ankomster if x[1].startswith("B-")}
+    assert len(sa) > 10
+    for okning in (-0.5, 1.0):
+        b = a.model_copy(update={"tiltak": Tiltak(bolig_okning=okning, bolig_fra_aar=2026)})
+        rb = Simulator(bygg_modell(b), 0, 7).kjor()
+        sb = {x[1]: x for x in rb.ankomster if x[1].startswith("B-")}
+        assert all(sb[i] == sa[i] for i in sb)  # same id, week, type, day, age, tenancy
+        ekstra = [x for x in rb.ankomster if x[1].startswith("BX-")]
+        if okning < 0:
+            assert 0.3 < len(sb) / len(sa) < 0.8 and not ekstra
+        else:
+            assert sb == sa and len(ekstra) >= 2
+        # The other services' arrivals are untouched by the bolig lever.
+        assert [x for x in rb.ankomster if x[1].startswith("S-")] == [x for x in ra.ankomster if x[1].startswith("S-")]
+
+
+def test_tid_paa_liste_er_littles_lov() -> None:
+    """tid_paa_liste:langtid:ÅR = person-days on the langtid list / persons who joined it that year (all
+    who join are counted: the initial queue is not, korttid → langtid transitions are)."""
+    import numpy as np
+
+    sc = _sc(uker=30, replikasjoner=2)
+    res = kjor([sc], Backend())[0]
+    n = Nokkeltall.les("tid_paa_liste:langtid:2026")
+    x = n.per_rep(res)
+    u = res.uker[res.uker["aar"] == 2026].groupby("rep")
+    forventet = 7 * u["venteliste_langtid"].sum() / u["tilgang_langtid"].sum()
+    assert (x > 0).all() and np.allclose(x.to_numpy(), forventet.to_numpy())
+    assert res.uker["tilgang_langtid"].sum() > 0
+    with pytest.raises(Nokkelfeil, match="bare for langtid"):
+        Nokkeltall.les("tid_paa_liste:korttid:2026").per_rep(res)

@@ -409,21 +409,33 @@ def bygg_delproblem(
             if iv is not None:
                 frigjoringer.append(Frigjoring(s.id, o.enhet_id, iv[1]))
     frigjort_i = {f.soker: f.enhet for f in frigjoringer}
-    mover_units = {f.enhet for f in frigjoringer}
-    # Level 4 counts moves within the søker's own family (a korttid bed left for langtid is none).
-    flytter = {
+    # Movers within their own family; level 4 counts only them (a korttid bed left for langtid
+    # is no move).
+    flytter_i_familie = {
         f.soker
         for f in frigjoringer
         if enhet_by_id[f.enhet].plasstype.familie == soker_by_id[f.soker].soknad.tjeneste.familie
     }
+    mover_units = {f.enhet for f in frigjoringer if f.soker in flytter_i_familie}
+    flytter = flytter_i_familie
 
     kand_ledig = {u: [v + kandidat_kapasitet for v in rad] for u, rad in ledig.items()}
+    # In a joint model (several families) a unit of another family that a søker would leave is
+    # not a mover unit for its candidates: they are built as if every such place were freed
+    # from day 0 (an upper bound of any plan's releases), which keeps korttid's candidates few.
+    egne = {f.enhet for f in frigjoringer if f.soker in flytter_i_familie}
+    for f in frigjoringer:
+        if f.enhet not in egne:
+            rad = kand_ledig[f.enhet]
+            for d in range(f.til_dag + 1):
+                rad[d] += 1
     # Largest free count from each day to the end (open-ended stays need a place some day on).
     sufmaks = {u: np.maximum.accumulate(np.asarray(rad)[::-1])[::-1].tolist() for u, rad in kand_ledig.items()}
     hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
-    if mover_units and not alle_startdager:
+    frigjort_enheter = {f.enhet for f in frigjoringer}  # a release may begin on any event day
+    if frigjort_enheter and not alle_startdager:
         alle = sorted({d for u in ledig for d in hendelser[u]})
-        for u in mover_units:
+        for u in frigjort_enheter:
             hendelser[u] = alle
 
     kandidater: list[Kandidat] = []

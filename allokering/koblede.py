@@ -20,25 +20,29 @@ places first) and proves the result, or solves the group as one joint model:
 
 1. Each family is solved in turn with the places the earlier ones' plans free (the engine's
    fast per-family routes: flow sifting for langtid and so on).
-2. Certificate. For each family that receives places, its levels are also solved with the
-   *most* places the others could free (every søker who holds a place there placed on day 0,
-   ``kandidater.mulig_frigjort``). More free places only relax a family, so these levels bound
-   what the family can reach under any plan of the others; and the releasing families are at
-   their own lexicographic optimum. If every family's levels equal its bound, no joint plan can
-   be better at any level (the sum of the families' bounds is reached, level by level), so the
-   sequential plan is a lexicographic optimum of the whole case. When the plan that reaches the
-   bound fits the places actually freed, it is taken as is, so the check costs no extra solve.
+2. Certificate. Each family that receives places is solved with the *most* places the
+   others could free (every søker who holds a place there placed on day 0,
+   ``kandidater.mulig_frigjort``). More free places only relax a family, so its levels there
+   bound what it can reach under any plan of the others, and the families before it are at
+   their own lexicographic optimum. If that plan also fits the places the others' plans
+   actually free (checked row by row, ``_passer``), every family reaches its bound, so no joint
+   plan is better at any level (the sum of the bounds is reached level by level): the plan is a
+   lexicographic optimum of the whole case, at the cost of one solve per family. This is the
+   common case when places are not scarce (the simulator's weekly cases).
 3. Otherwise the group is solved as one model (``bygg_delproblem`` with several families): a
    søker's current stay in another family's unit is a release in the capacity rows, exactly
-   like a mover's within a family, and every route (LP proof, CP-SAT) solves it as any family.
-   Its plan is split back into the families, with each family's levels summed over its own
-   columns.
+   like a mover's within a family, and every route (LP proof, CP-SAT) solves it as any family
+   (whole, without sifting). Its plan is split back into the families, each family's levels
+   summed over its own columns. (Re-solving the receiving family with the places actually
+   freed could reach the bound by another plan, but on the cases measured it never did and the
+   joint solve was needed anyway, so step 3 follows at once.)
 
-Why not always the joint model: on oslo-stress 132 søkere on korttid apply for langtid, and a
-joint langtid + korttid model loses langtid's flow sifting (the langtid solve dominates); the
-certificate holds there, so the case costs one more korttid solve at most. Why not only the
-certificate: it can fail (two langtid plans equal for langtid, different korttid beds freed),
-and then only a joint solve is exact.
+Why not only the joint model: it costs more than the families alone (oslo-stress, where 132
+søkere on korttid apply for langtid: the joint LP about 2–3 s against about 1 s for langtid
+and 2 s for korttid), and in a week with room for all the certificate is enough. Why not only
+the certificate: it fails whenever the places freed matter — on the bundled Sandefjord case the
+joint optimum places less in langtid (−6 992) to free korttid beds worth more (+18 050), and on
+oslo-stress −25 022 against +86 100 — and then only a joint solve is exact.
 
 The result does not depend on the order of the families (``Strategi.rekkefolge``): groups are
 independent, and within a group the order is the release order.
@@ -91,14 +95,12 @@ def loes_koblet(
             fl_maks = loes(dp_maks, False)
             with p.strategi.maal("delproblem"):
                 dp = bygg_delproblem(sak, fam, kval, prio, ekstra)
-            if all(n.bevist for n in fl_maks.nivaaer) and _passer(dp_maks, fl_maks, dp):
-                fl = _flytt(fl_maks)  # the bound's plan fits the places actually freed
-            else:
-                fl = loes(dp, True)
-                if [n.verdi for n in fl.nivaaer] != [n.verdi for n in fl_maks.nivaaer] or not all(
-                    n.bevist for n in fl.nivaaer + fl_maks.nivaaer
-                ):
-                    return _samlet(sak, gruppe, kval, prio, p, loes)
+            if not (all(n.bevist for n in fl_maks.nivaaer) and _passer(dp_maks, fl_maks, dp)):
+                # The bound's plan needs places the others' plan does not free. Another plan
+                # of this family might still reach the bound, but the joint model is needed
+                # whenever none does (Sandefjord, oslo-stress), so it is solved at once.
+                return _samlet(sak, gruppe, kval, prio, p, loes)
+            fl = _flytt(fl_maks)  # the bound's plan fits the places actually freed
         else:
             with p.strategi.maal("delproblem"):
                 dp = bygg_delproblem(sak, fam, kval, prio, ekstra)

@@ -7,9 +7,10 @@ without the lock places and the plan with it does not are the lock's «fortrengt
 costs nothing displaces nobody: a plan without it that differs is only another equally good
 plan (which one is not fixed unless likebehandling is on).
 
-Scope, stated plainly: the price is taken over the lock's own family, with the other
-families' plans and the places they release held as solved. A lock in langtid or bolig can
-change which korttid beds are released, and that effect on korttid is not in the price.
+Scope: the price is taken over the lock's group of families (``kandidater.koblede_familier``):
+a lock in langtid that changes which korttid beds are freed is priced with its effect on
+korttid (the group is one joint model). No other family can change, so this is the price over
+the whole case.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import partial
 
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import Plassering, bygg_delproblem, saksindeks
+from allokering.kandidater import Plassering, bygg_delproblem, koblede_familier, saksindeks
 from allokering.marginalverdier import _i_deler
 from allokering.resultat import Laaspris, Losning, plassert
 
@@ -57,15 +58,18 @@ def _del(
         if fam is None or fam not in losning.familier or not losning.familier[fam].nivaaer:
             ut.append(None)
             continue
-        med = losning.familier[fam]
-        dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, utelat_laas=nr)
+        gruppe = next(g for g in koblede_familier(sak, p.strategi.rekkefolge) if fam in g)
+        med_verdi = sum(losning.familier[f].nivaaer[0].verdi for f in gruppe)
+        med_bevist = all(losning.familier[f].nivaaer[0].bevist for f in gruppe)
+        hva = gruppe if len(gruppe) > 1 else fam
+        dp = bygg_delproblem(sak, hva, losning.kvalifisering, losning.prioritet, ekstra_ledig, utelat_laas=nr)
         fl = loes_familie(dp, p, bare_nivaa1=True, fremdrift=fremdrift)
         if fl.status not in ("OPTIMAL", "FEASIBLE") or not fl.nivaaer:
             ut.append(Laaspris(nr, laas.soker_id, None, False, ()))
             continue
-        pris = max(0, fl.nivaaer[0].verdi - med.nivaaer[0].verdi)
+        pris = max(0, fl.nivaaer[0].verdi - med_verdi)
         uten = {s for pl in fl.plasseringer for s in pl.kandidat.personer}
         fortrengt = tuple(sorted(s for s in uten if s not in har and s != laas.soker_id)) if pris else ()
-        bevist = fl.status == "OPTIMAL" and med.nivaaer[0].bevist
+        bevist = fl.status == "OPTIMAL" and med_bevist
         ut.append(Laaspris(nr, laas.soker_id, pris, bevist, fortrengt))
     return ut

@@ -161,7 +161,7 @@ def orakel(sak: Sak) -> list[int]:
         hs.run()
         assert hs.getModelStatus() == highspy.HighsModelStatus.kOptimal
         x = np.rint(np.array(hs.getSolution().col_value))
-        v = int(round(float(c @ x)))
+        v = round(float(c @ x))
         verdier.append(v if k < 3 else -v)
         # Hold this level at its optimum for the later ones.
         nz = np.flatnonzero(c)

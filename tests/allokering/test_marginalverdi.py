@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from allokering.kandidater import bygg_delproblem
+from allokering.kandidater import bygg_delproblem, koblede_familier
 from allokering.loser import Loserparametre, loes, plassert
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
 from allokering.marginalverdier import _hevet_kapasitet
@@ -70,13 +70,16 @@ def test_marginalverdier_er_deterministiske(pivoter: bool):
 
 def test_ekteparkostnad_mot_highs_med_paret_tvunget_sammen():
     """What keeping a split couple together costs, checked against HiGHS as a MIP on the model
-    with that couple forced together; the same with one thread and with two."""
+    with that couple forced together (langtid's group: the whole case's level 1); the same with
+    one thread and with two."""
     sak = generer(60_000, SANDEFJORD, seed=3, antall_sokere=300, antall_enheter=16, andel_ektepar=0.25)
     to = loes(sak, Loserparametre(marginalverdier=False))
     en = loes(sak, Loserparametre(marginalverdier=False, traader=1))
     assert to.ektepar_kostnad == en.ektepar_kostnad
-    dp = to.delproblemer[Familie.LANGTID]
-    base = to.familier[Familie.LANGTID].nivaaer[0].verdi
+    # Over langtid's group: with søkere on korttid who apply for langtid, the joint model.
+    gruppe = next(g for g in koblede_familier(sak) if Familie.LANGTID in g)
+    dp = bygg_delproblem(sak, gruppe, to.kvalifisering, to.prioritet)
+    base = sum(to.familier[f].nivaaer[0].verdi for f in gruppe)
     sjekket = 0
     for (a, b), kost in to.ektepar_kostnad.items():
         if a not in dp.prioritet:

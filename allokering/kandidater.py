@@ -123,11 +123,12 @@ class Ektepar:
 
 @dataclass(frozen=True)
 class Frigjoring:
-    """A søker's current stay in a unit of this family, released if the søker is placed."""
+    """A søker's current stay in a unit of this model, released if the søker is placed."""
 
     soker: str
     enhet: str
     til_dag: int  # last day it would otherwise occupy (H−1 when open-ended)
+    annen_familie: bool = False  # the unit is of another family than the søker's (a joint model)
 
 
 @dataclass
@@ -407,15 +408,12 @@ def bygg_delproblem(
         if o.enhet_id in enhet_by_id:
             iv = _dekker(sak.dag(o.start), None if o.forventet_slutt is None else sak.dag(o.forventet_slutt), h)
             if iv is not None:
-                frigjoringer.append(Frigjoring(s.id, o.enhet_id, iv[1]))
+                annen = enhet_by_id[o.enhet_id].plasstype.familie != s.soknad.tjeneste.familie
+                frigjoringer.append(Frigjoring(s.id, o.enhet_id, iv[1], annen))
     frigjort_i = {f.soker: f.enhet for f in frigjoringer}
     # Movers within their own family; level 4 counts only them (a korttid bed left for langtid
     # is no move).
-    flytter_i_familie = {
-        f.soker
-        for f in frigjoringer
-        if enhet_by_id[f.enhet].plasstype.familie == soker_by_id[f.soker].soknad.tjeneste.familie
-    }
+    flytter_i_familie = {f.soker for f in frigjoringer if not f.annen_familie}
     mover_units = {f.enhet for f in frigjoringer if f.soker in flytter_i_familie}
     flytter = flytter_i_familie
 

@@ -89,11 +89,12 @@ def orakel(sak: Sak) -> list[int]:
     kol: list[tuple[str, str, int, tuple[tuple[int, int], ...]]] = []
     nivaa: list[list[int]] = [[], [], [], []]
     frigjor: dict[str, tuple[str, int]] = {}  # søker → (unit of the current stay, its last day)
+    familie: dict[str, Familie] = {}
     for s in sorted(sak.sokere, key=lambda s: s.id):
         kv = kval.get(s.id)
         if kv is None or kv.utfall != Utfall.KVALIFISERT:
             continue
-        fam = s.soknad.tjeneste.familie
+        fam = familie[s.id] = s.soknad.tjeneste.familie
         naa = opphold.get(s.naverende_opphold_id) if s.naverende_opphold_id else None
         naa_enhet = naa.enhet_id if naa is not None and naa.enhet_id in enheter else None
         if naa is not None and naa_enhet is not None:
@@ -138,16 +139,18 @@ def orakel(sak: Sak) -> list[int]:
     for u, e in sorted(enheter.items()):
         for d in range(h):
             ny = dekker.get((u, d), [])
+            fri = int(e.kapasitet - brukt[u][d])
+            # A place left in another family's unit counts only on days it is not over-occupied
+            # (a release must never force its holder's placement).
             rel = [
                 j
                 for sid, (v, slutt) in frigjor.items()
-                if v == u and d <= slutt
+                if v == u and d <= slutt and (fri >= 0 or familie[sid] == e.plasstype.familie)
                 for j in per_soker[sid]
                 if kol[j][2] <= d
             ]
             if not ny:
                 continue
-            fri = int(e.kapasitet - brukt[u][d])
             # Over-occupied days admit no new stay unless a release comes.
             cap = fri if rel else max(0, fri)
             idx = np.array(ny + rel, dtype=np.int32)

@@ -260,6 +260,26 @@ def test_korttidsseng_frigjores_naar_pasient_far_langtid():
     assert p["K"]["start_day"] == 0
 
 
+def test_langtid_regner_med_korttidssengen_den_frigjor():
+    """H at home has a higher priority than L, who lies on the only korttid bed, for the only
+    langtid place. Langtid alone would take H; the whole case is better with L in langtid, which
+    frees the bed for K (``allokering.koblede``). Solved one family after the other, K waited."""
+    s = sak(
+        [
+            soker("H", iplos={"spise": 4}),
+            soker("L", naverende_opphold_id="ok", oppholdssted="korttid", iplos={"spise": 3}),
+            soker("K", "korttid"),
+        ],
+        [enhet("U", "I", "langtid_somatisk", 1), enhet("KT", "I", "korttid", 1)],
+        [opphold("ok", "KT", 27, start_dag=-5)],
+    )
+    prio = prioriter_alle(s)
+    assert prio["H"].total > prio["L"].total
+    p = _plass(kjor(s, RASK))
+    assert set(p) == {"L", "K"}
+    assert (p["L"]["unit_id"], p["K"]["unit_id"]) == ("U", "KT")
+
+
 def test_laas_tildel_og_ikke_tildel():
     soks = [soker("A", iplos={"spise": 5}), soker("B", iplos={"spise": 3}), soker("C", iplos={"spise": 4})]
     enh = [enhet("U1", "I", "langtid_somatisk", 1), enhet("U2", "I", "langtid_somatisk", 1)]

@@ -34,8 +34,9 @@ places first) and proves the result, or solves the group as one joint model:
    like a mover's within a family, and every route (LP proof, CP-SAT) solves it as any family
    (whole, without sifting). Its plan is split back into the families, each family's levels
    summed over its own columns. (Re-solving the receiving family with the places actually
-   freed could reach the bound by another plan, but on the cases measured it never did and the
-   joint solve was needed anyway, so step 3 follows at once.)
+   freed could reach the bound by another plan; this is tried only when the bound was proven
+   by the cheap greedy route — room for all — since on the scarce cases measured it never
+   reached the bound and the joint solve was needed anyway.)
 
 Why not only the joint model: it costs more than the families alone (oslo-stress, where 132
 søkere on korttid apply for langtid: the joint LP about 2–3 s against about 1 s for langtid
@@ -95,12 +96,22 @@ def loes_koblet(
             fl_maks = loes(dp_maks, False)
             with p.strategi.maal("delproblem"):
                 dp = bygg_delproblem(sak, fam, kval, prio, ekstra)
-            if not (all(n.bevist for n in fl_maks.nivaaer) and _passer(dp_maks, fl_maks, dp)):
-                # The bound's plan needs places the others' plan does not free. Another plan
-                # of this family might still reach the bound, but the joint model is needed
-                # whenever none does (Sandefjord, oslo-stress), so it is solved at once.
+            bevist = all(n.bevist for n in fl_maks.nivaaer)
+            if bevist and _passer(dp_maks, fl_maks, dp):
+                fl = _flytt(fl_maks)  # the bound's plan fits the places actually freed
+            elif bevist and fl_maks.metode == "gradig":
+                # Room for all with the most places freed (the greedy proof, cheap): another plan
+                # may reach the same levels with the places actually freed, so try it first.
+                fl = loes(dp, True)
+                if [n.verdi for n in fl.nivaaer] != [n.verdi for n in fl_maks.nivaaer] or not all(
+                    n.bevist for n in fl.nivaaer
+                ):
+                    return _samlet(sak, gruppe, kval, prio, p, loes)
+            else:
+                # The bound's plan needs places the others' plan does not free. Another plan of
+                # this family might still reach the bound, but the joint model is needed whenever
+                # none does (Sandefjord, oslo-stress), so it is solved at once.
                 return _samlet(sak, gruppe, kval, prio, p, loes)
-            fl = _flytt(fl_maks)  # the bound's plan fits the places actually freed
         else:
             with p.strategi.maal("delproblem"):
                 dp = bygg_delproblem(sak, fam, kval, prio, ekstra)

@@ -745,20 +745,19 @@ def koblede_familier(sak: Sak, rekkefolge: Sequence[Familie] = SOLVE_ORDER) -> l
     return ut
 
 
-def mulig_frigjort(sak: Sak, fra: Sequence[Delproblem], til: Familie) -> dict[str, list[int]]:
-    """The most places the søkere of ``fra`` (families other than ``til``) could free in units
+def mulig_frigjort(sak: Sak, fra: Sequence[str], til: Familie) -> dict[str, list[int]]:
+    """The most places the søkere ``fra`` (of families other than ``til``) could free in units
     of ``til``: every one placed on day 0. An upper bound of what any of their plans frees."""
     ix = saksindeks(sak)
     h = sak.horisont_dager
     ekstra: dict[str, list[int]] = {}
-    for dp in fra:
-        for sid in dp.sokere:
-            s = ix.soker[sid]
-            o = ix.opphold.get(s.naverende_opphold_id) if s.naverende_opphold_id is not None else None
-            if o is None or o.enhet_id not in ix.enhet or ix.enhet[o.enhet_id].plasstype.familie != til:
-                continue
-            slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
-            rad = ekstra.setdefault(o.enhet_id, [0] * h)
-            for d in range(max(0, sak.dag(o.start)), slutt + 1):
-                rad[d] += 1
+    for sid in sorted(set(fra)):
+        s = ix.soker[sid]
+        o = ix.opphold.get(s.naverende_opphold_id) if s.naverende_opphold_id is not None else None
+        if o is None or o.enhet_id not in ix.enhet or ix.enhet[o.enhet_id].plasstype.familie != til:
+            continue
+        slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+        rad = ekstra.setdefault(o.enhet_id, [0] * h)
+        for d in range(max(0, sak.dag(o.start)), slutt + 1):
+            rad[d] += 1
     return ekstra

@@ -20,16 +20,19 @@ places first) and proves the result, or solves the group as one joint model:
 
 1. Each family is solved in turn with the places the earlier ones' plans free (the engine's
    fast per-family routes: flow sifting for langtid and so on).
-2. Certificate. Each family that receives places is solved with the *most* places the
+2. Scarcity check (cheap, made before step 1). A family that receives places and has no room for all even with
+   the most places the others could free (the greedy «room for all» test, no LP) depends on
+   which places are freed; the certificate below never held on such cases measured, so the
+   group goes straight to step 4 (Sandefjord, oslo-stress and most of the simulator's weeks).
+3. Certificate. Each family that receives places is solved with the *most* places the
    others could free (every søker who holds a place there placed on day 0,
    ``kandidater.mulig_frigjort``). More free places only relax a family, so its levels there
    bound what it can reach under any plan of the others, and the families before it are at
    their own lexicographic optimum. If that plan also fits the places the others' plans
    actually free (checked row by row, ``_passer``), every family reaches its bound, so no joint
    plan is better at any level (the sum of the bounds is reached level by level): the plan is a
-   lexicographic optimum of the whole case, at the cost of one solve per family. This is the
-   common case when places are not scarce (the simulator's weekly cases).
-3. Otherwise the group is solved as one model (``bygg_delproblem`` with several families): a
+   lexicographic optimum of the whole case, at the cost of one solve per family.
+4. Otherwise the group is solved as one model (``bygg_delproblem`` with several families): a
    søker's current stay in another family's unit is a release in the capacity rows, exactly
    like a mover's within a family, and every route (LP proof, CP-SAT) solves it as any family
    (whole, without sifting). Its plan is split back into the families, each family's levels
@@ -56,11 +59,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from allokering.familieloser import _enkel, _uten_konkurranse_direkte
 from allokering.kandidater import Delproblem, Plassering, bygg_delproblem, frigjort_etter, mulig_frigjort, saksindeks
 from allokering.lp import heltall_verdi
 from allokering.modell import NIVAER, Matrisemodell, bygg_modell
 from allokering.prioritet import Prioritet
-from allokering.regler import Kvalifisering
+from allokering.regler import Kvalifisering, Utfall
 from allokering.resultat import Familieloesning, Loserparametre, Nivaaresultat
 from modeller.kodeverk import Familie
 from modeller.sak import Sak
@@ -85,15 +89,28 @@ def loes_koblet(
     dps: dict[Familie, Delproblem] = {}
     fls: dict[Familie, Familieloesning] = {}
     sek: dict[Familie, float] = {}
+    # Step 2 of the module docstring: scarcity first, before any family is solved.
+    for fam in gruppe:
+        maks = _mulig(sak, gruppe, fam, kval)
+        if not maks:
+            continue
+        with p.strategi.maal("delproblem"):
+            dp_maks = bygg_delproblem(sak, fam, kval, prio, maks)
+        if not _enkel(dp_maks):
+            continue
+        with p.strategi.maal("gradig"):
+            plass_til_alle = _uten_konkurranse_direkte(dp_maks, len(NIVAER))
+        if plass_til_alle is None:
+            return _samlet(sak, gruppe, kval, prio, p, loes)
     for fam in gruppe:
         t = time.perf_counter()
-        maks = mulig_frigjort(sak, [dps[f] for f in dps], fam) if dps else {}
+        maks = _mulig(sak, gruppe, fam, kval)
         dp = None
         if maks and maks != {u: ekstra[u] for u in maks if u in ekstra}:
             # The bound: this family with every place the others could free.
             with p.strategi.maal("delproblem"):
                 dp_maks = bygg_delproblem(sak, fam, kval, prio, _pluss(ekstra, maks, fam, sak))
-            fl_maks = loes(dp_maks, False)
+            fl_maks = loes(dp_maks, False)  # its own route (and likebehandling), not the check's plan
             with p.strategi.maal("delproblem"):
                 dp = bygg_delproblem(sak, fam, kval, prio, ekstra)
             bevist = all(n.bevist for n in fl_maks.nivaaer)
@@ -120,6 +137,20 @@ def loes_koblet(
         sek[fam] = time.perf_counter() - t
         _legg_til(ekstra, frigjort_etter(sak, fam, fl.plasseringer), sak.horisont_dager)
     return dps, fls, sek, "rekkefolge"
+
+
+def _kvalifiserte(sak: Sak, fam: Familie, kval: dict[str, Kvalifisering]) -> list[str]:
+    """The søkere of a family who qualify (a superset of those with a candidate)."""
+    return [
+        so.id
+        for so in saksindeks(sak).sokere.get(fam, [])
+        if (kv := kval.get(so.id)) is not None and kv.utfall == Utfall.KVALIFISERT
+    ]
+
+
+def _mulig(sak: Sak, gruppe: tuple[Familie, ...], fam: Familie, kval: dict[str, Kvalifisering]) -> dict[str, list[int]]:
+    i = gruppe.index(fam)
+    return mulig_frigjort(sak, [s for f in gruppe[:i] for s in _kvalifiserte(sak, f, kval)], fam)
 
 
 def _pluss(ekstra: dict[str, list[int]], maks: dict[str, list[int]], fam: Familie, sak: Sak) -> dict[str, list[int]]:

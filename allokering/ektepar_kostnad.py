@@ -9,7 +9,7 @@ import numpy as np
 
 from allokering.familieloser import _sikt, loes_familie
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import Delproblem, Ektepar
+from allokering.kandidater import Delproblem, Ektepar, bygg_delproblem, koblede_familier
 from allokering.lp import Lp, heltall_verdi, lag_basis
 from allokering.marginalverdier import _i_deler
 from allokering.modell import INF, Matrisemodell, bygg_modell, gjennomforbar
@@ -24,7 +24,6 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
     The couples are re-solved in threads like the marginal values (``_i_deler``)."""
     har = plassert(losning)
     for fam, dp in losning.delproblemer.items():
-        fr = losning.familier[fam]
         delt = []
         for par in dp.ektepar:
             pa, pb = har.get(par.a), har.get(par.b)
@@ -35,7 +34,13 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
             delt.append(par)
         if not delt:
             continue
-        g = losning.grunnlag.get(fam)
+        gruppe = next(g for g in koblede_familier(losning.sak, losning.parametre.strategi.rekkefolge) if fam in g)
+        g = losning.grunnlag.get(fam) if len(gruppe) == 1 else None
+        base = sum(losning.familier[f].nivaaer[0].verdi for f in gruppe)
+        if len(gruppe) > 1:
+            # Coupled families (``koblede``): the cost over the group's joint model, as over the
+            # whole case (keeping a couple together may free other korttid beds).
+            dp = bygg_delproblem(losning.sak, gruppe, losning.kvalifisering, losning.prioritet)
         # The family's own model (no couple forced) when the solve kept it, with its LP basis.
         mm = g.mm if g is not None else bygg_modell(dp)
         # Built once here; the threads only read them.
@@ -43,7 +48,7 @@ def _ektepar_kostnad(losning: Losning, fremdrift: Fremdrift | None = None) -> No
         mm.rad_av()
         mm.grenser()
         start = lag_basis(g.kol, g.rad) if g is not None else None
-        arbeid = partial(_ektepar_del, losning, fremdrift, dp, mm, fr.nivaaer[0].verdi, start)
+        arbeid = partial(_ektepar_del, losning, fremdrift, dp, mm, base, start)
         kost = dict(_i_deler(arbeid, delt, losning.parametre.traader, losning.parametre.strategi.marginal_traader))
         for par in delt:
             losning.ektepar_kostnad[(par.a, par.b)] = kost[par]

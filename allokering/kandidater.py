@@ -43,9 +43,10 @@ SOLVE_ORDER: tuple[Familie, ...] = (
     Familie.KORTTID,
     Familie.AKUTT,
 )
-"""Families are solved in this order. They share no capacity; the only coupling is that a
-søker on a korttid stay who is placed in langtid or bolig frees the korttid bed, which the
-later korttid solve then uses."""
+"""The canonical order of the families (results, reports). They share no capacity; the only
+coupling is that a søker with a current stay in a unit of another family (a korttid bed,
+typically) frees it when placed. Coupled families are solved together (``koblede_familier``,
+``allokering.loser``), so the order changes nothing in the result."""
 
 PREF_BONUS = (3, 2, 1)
 """Level-3 points for a place at the søker's 1st, 2nd, 3rd preferred institution."""
@@ -122,11 +123,12 @@ class Ektepar:
 
 @dataclass(frozen=True)
 class Frigjoring:
-    """A søker's current stay in a unit of this family, released if the søker is placed."""
+    """A søker's current stay in a unit of this model, released if the søker is placed."""
 
     soker: str
     enhet: str
     til_dag: int  # last day it would otherwise occupy (H−1 when open-ended)
+    annen_familie: bool = False  # the unit is of another family than the søker's (a joint model)
 
 
 @dataclass
@@ -154,6 +156,7 @@ class Delproblem:
     per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     strom_per_klasse_start: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     soknadsdag: dict[str, int] = field(default_factory=dict)  # day of the søknad (before day 0: negative)
+    familier: tuple[Familie, ...] = ()  # every family in it: more than one in a joint model
     _rang: dict[str, int] | None = None
 
     def rang(self) -> dict[str, int]:
@@ -337,7 +340,7 @@ def _avlastningsperioder(offset: int, dager: int, periode: int, h: int) -> tuple
 
 def bygg_delproblem(
     sak: Sak,
-    familie: Familie,
+    familie: Familie | tuple[Familie, ...],
     kvalifisering: dict[str, Kvalifisering],
     prioritet: dict[str, Prioritet],
     ekstra_ledig: dict[str, list[int]] | None = None,
@@ -359,10 +362,16 @@ def bygg_delproblem(
     søkere whose unit does not matter to any level in classes (see Klasse) instead of one
     candidate per unit; ``kandidat_kapasitet`` generates candidates as if every unit had that
     many more places (the capacity rows keep the real numbers) — the marginal-value re-solves
-    use it so one model serves every unit's «one more place»."""
+    use it so one model serves every unit's «one more place».
+
+    ``familie`` may be several families (``koblede_familier``): one joint model of their units
+    and søkere, where a søker's current stay in a unit of another of them is a release
+    (``Frigjoring``) like a mover's within a family. The first family names it."""
+    fams = (familie,) if isinstance(familie, Familie) else tuple(familie)
+    familie = fams[0]
     h = sak.horisont_dager
     ix = saksindeks(sak)
-    enheter = ix.enheter.get(familie, [])
+    enheter = sorted((e for f in fams for e in ix.enheter.get(f, [])), key=lambda e: e.id)
     ledig, ledig_2r, dobbel = kapasitetsprofil(sak, enheter, ekstra_ledig)
     if ekstra_kapasitet:
         for u, n in ekstra_kapasitet.items():
@@ -372,9 +381,11 @@ def bygg_delproblem(
     inst = {e.id: e.institusjon_id for e in enheter}
     opphold_by_id = ix.opphold
 
-    sokere = ix.sokere.get(familie, [])
+    sokere = sorted((so for f in fams for so in ix.sokere.get(f, [])), key=lambda so: so.id)
     if not sokere:
-        return Delproblem(familie, h, [e.id for e in enheter], inst, ledig, ledig_2r, dobbel, [], [], {}, [], [], {})
+        return Delproblem(
+            familie, h, [e.id for e in enheter], inst, ledig, ledig_2r, dobbel, [], [], {}, [], [], {}, familier=fams
+        )
     soker_by_id = {s.id: s for s in sokere}
 
     ikke: dict[str, set[str] | None] = {}
@@ -401,17 +412,32 @@ def bygg_delproblem(
         if o.enhet_id in enhet_by_id:
             iv = _dekker(sak.dag(o.start), None if o.forventet_slutt is None else sak.dag(o.forventet_slutt), h)
             if iv is not None:
-                frigjoringer.append(Frigjoring(s.id, o.enhet_id, iv[1]))
+                annen = enhet_by_id[o.enhet_id].plasstype.familie != s.soknad.tjeneste.familie
+                frigjoringer.append(Frigjoring(s.id, o.enhet_id, iv[1], annen))
     frigjort_i = {f.soker: f.enhet for f in frigjoringer}
-    mover_units = {f.enhet for f in frigjoringer}
+    # Movers within their own family; level 4 counts only them (a korttid bed left for langtid
+    # is no move).
+    flytter_i_familie = {f.soker for f in frigjoringer if not f.annen_familie}
+    mover_units = {f.enhet for f in frigjoringer if f.soker in flytter_i_familie}
+    flytter = flytter_i_familie
 
     kand_ledig = {u: [v + kandidat_kapasitet for v in rad] for u, rad in ledig.items()}
+    # In a joint model (several families) a unit of another family that a søker would leave is
+    # not a mover unit for its candidates: they are built as if every such place were freed
+    # from day 0 (an upper bound of any plan's releases), which keeps korttid's candidates few.
+    egne = {f.enhet for f in frigjoringer if f.soker in flytter_i_familie}
+    for f in frigjoringer:
+        if f.enhet not in egne:
+            rad = kand_ledig[f.enhet]
+            for d in range(f.til_dag + 1):
+                rad[d] += 1
     # Largest free count from each day to the end (open-ended stays need a place some day on).
     sufmaks = {u: np.maximum.accumulate(np.asarray(rad)[::-1])[::-1].tolist() for u, rad in kand_ledig.items()}
     hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
-    if mover_units and not alle_startdager:
+    frigjort_enheter = {f.enhet for f in frigjoringer}  # a release may begin on any event day
+    if frigjort_enheter and not alle_startdager:
         alle = sorted({d for u in ledig for d in hendelser[u]})
-        for u in mover_units:
+        for u in frigjort_enheter:
             hendelser[u] = alle
 
     kandidater: list[Kandidat] = []
@@ -421,7 +447,11 @@ def bygg_delproblem(
             Kandidat(len(kandidater), personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms, klasse)
         )
 
-    ektepar = _ektepar(sokere, kvalifisering, familie, ikke, laast_til)
+    ektepar = [
+        par
+        for f in fams
+        for par in _ektepar([so for so in sokere if so.soknad.tjeneste.familie == f], kvalifisering, f, ikke, laast_til)
+    ]
     i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
     klasse_antall: dict[int, int] = defaultdict(int)
@@ -449,7 +479,7 @@ def bygg_delproblem(
         if s.id in ikke and forbudt is None:
             continue
         total = prioritet[s.id].total
-        flytting = int(s.oppholdssted == Oppholdssted.LANGTID and s.id in frigjort_i)
+        flytting = int(s.oppholdssted == Oppholdssted.LANGTID and s.id in flytter)
         enh = [
             u
             for u in kv.enheter
@@ -518,7 +548,7 @@ def bygg_delproblem(
                 maks = n_medl if u in mover_units else min(n_medl, max(1, sufmaks[u][start]))
                 strommer.append(Strom(len(strommer), u, kl.id, start, perioder, maks))
 
-    if familie == Familie.BOLIG:
+    if Familie.BOLIG in fams:
         _felles_leiligheter(
             ektepar,
             soker_by_id,
@@ -550,6 +580,7 @@ def bygg_delproblem(
         laast_til=laast_til,
         klasser=sorted(klasse_ix.values(), key=lambda k: k.id),
         strommer=strommer,
+        familier=fams,
     )
     dp.indekser()
     return dp
@@ -672,4 +703,65 @@ def frigjort_etter(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -
             rad = ekstra.setdefault(e.id, [0] * h)
             for d in range(max(0, p.kandidat.start, sak.dag(o.start)), slutt + 1):
                 rad[d] += 1
+    return ekstra
+
+
+def koblinger(sak: Sak) -> set[tuple[Familie, Familie]]:
+    """(family of a søker, family of the unit of its current stay) wherever they differ: a
+    placement of the søker frees a place in the other family (a korttid bed left for langtid)."""
+    ix = saksindeks(sak)
+    ut: set[tuple[Familie, Familie]] = set()
+    for s in ix.soker.values():
+        o = ix.opphold.get(s.naverende_opphold_id) if s.naverende_opphold_id is not None else None
+        e = ix.enhet.get(o.enhet_id) if o is not None else None
+        if e is not None and e.plasstype.familie != s.soknad.tjeneste.familie:
+            ut.add((s.soknad.tjeneste.familie, e.plasstype.familie))
+    return ut
+
+
+def koblede_familier(sak: Sak, rekkefolge: Sequence[Familie] = SOLVE_ORDER) -> list[tuple[Familie, ...]]:
+    """The families in groups that share nothing: families joined by a release (``koblinger``)
+    are in one group. A group's families are in release order (a family before those it frees
+    places in; the canonical order ``SOLVE_ORDER`` between others), whatever ``rekkefolge``
+    says; ``rekkefolge`` orders only the independent groups, which changes no result."""
+    kanten = koblinger(sak)
+    gruppe = {f: {f} for f in rekkefolge}
+    for a, b in kanten:
+        if a in gruppe and b in gruppe and gruppe[a] is not gruppe[b]:
+            ny = gruppe[a] | gruppe[b]
+            for f in ny:
+                gruppe[f] = ny
+    ut: list[tuple[Familie, ...]] = []
+    sett: list[set[Familie]] = []
+    for f in rekkefolge:
+        g = gruppe[f]
+        if any(g is x for x in sett):
+            continue
+        sett.append(g)
+        rest = sorted(g, key=SOLVE_ORDER.index)
+        ordnet: list[Familie] = []
+        while rest:  # release order; a cycle (never in practice) keeps the canonical order
+            fri = [f2 for f2 in rest if not any((a, f2) in kanten for a in rest if a != f2)]
+            neste = fri[0] if fri else rest[0]
+            ordnet.append(neste)
+            rest.remove(neste)
+        ut.append(tuple(ordnet))
+    return ut
+
+
+def mulig_frigjort(sak: Sak, fra: Sequence[str], til: Familie) -> dict[str, list[int]]:
+    """The most places the søkere ``fra`` (of families other than ``til``) could free in units
+    of ``til``: every one placed on day 0. An upper bound of what any of their plans frees."""
+    ix = saksindeks(sak)
+    h = sak.horisont_dager
+    ekstra: dict[str, list[int]] = {}
+    for sid in sorted(set(fra)):
+        s = ix.soker[sid]
+        o = ix.opphold.get(s.naverende_opphold_id) if s.naverende_opphold_id is not None else None
+        if o is None or o.enhet_id not in ix.enhet or ix.enhet[o.enhet_id].plasstype.familie != til:
+            continue
+        slutt = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
+        rad = ekstra.setdefault(o.enhet_id, [0] * h)
+        for d in range(max(0, sak.dag(o.start)), slutt + 1):
+            rad[d] += 1
     return ekstra

@@ -1,13 +1,14 @@
 """The price of every lock from the allocation meeting: what it costs at level 1.
 
-For lock L on søker s: the price is the level-1 value of s's family solved without L minus the
-value with every lock (the engine's solve). It is proven like any solve (certified bound, CP-SAT
+For lock L on søker s: the price is the level-1 value of s's group of families solved without L
+minus the value with every lock (the engine's solve). It is proven like any solve (certified bound, CP-SAT
 if needed). When the price is above 0, the søkere (other than the lock's own) whom the plan
 without the lock places and the plan with it does not are the lock's «fortrengte». A lock that
 costs nothing displaces nobody: a plan without it that differs is only another equally good
 plan.
 
-Fewer solves than locks, with the same prices (``_varmt``). Per family, one model is built
+Fewer solves than locks, with the same prices (``_varmt``). Per group of families (one family,
+or the joint model of coupled families), one model is built
 without any of its locks, with the locked søkere given one candidate per unit. Each lock is then a
 set of column bounds (candidates outside a «tildel» unit or in an «ikke_tildel» unit at 0) and,
 for «tildel», a row «placed exactly once» — the same restrictions the model built with the lock
@@ -19,9 +20,10 @@ bound (``lp``) is within 1 of it: then it is the level-1 optimum without the loc
 re-solve would give. Any other lock is re-solved as before (``_del``). A test compares every
 price with a full re-solve of the case without the lock.
 
-Scope, stated plainly: the price is taken over the lock's own family, with the other
-families' plans and the places they release held as solved. A lock in langtid or bolig can
-change which korttid beds are released, and that effect on korttid is not in the price.
+Scope: the price is taken over the lock's group of families (``kandidater.koblede_familier``):
+a lock in langtid that changes which korttid beds are freed is priced with its effect on
+korttid (the group is one joint model). No other family can change, so this is the price over
+the whole case.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import numpy as np
 
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, saksindeks
+from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, koblede_familier, saksindeks
 from allokering.lp import INF, Lp, heltall_verdi
 from allokering.marginalverdier import _i_deler
 from allokering.modell import bygg_modell, gjennomforbar
@@ -43,25 +45,26 @@ from modeller.sak import Laas
 
 def laaspriser(losning: Losning, ekstra_ledig: dict[str, list[int]], fremdrift: Fremdrift | None = None) -> None:
     """Fill ``losning.laaspriser``: one ``Laaspris`` per lock, in the order of ``sak.laaser``.
-    The families, then the locks left, are split in fixed parts over threads like the marginal
-    values (``marginalverdier._i_deler``), so the result does not depend on the thread count."""
+    The groups of families, then the locks left, are split in fixed parts over threads like the
+    marginal values (``marginalverdier._i_deler``), so the result does not depend on the thread count."""
     sak = losning.sak
     if not sak.laaser:
         return
     ix = saksindeks(sak)
     p = losning.parametre
-    per_familie: dict[Familie, list[int]] = {}
+    grupper = koblede_familier(sak, p.strategi.rekkefolge)
+    per_gruppe: dict[tuple[Familie, ...], list[int]] = {}
     for nr, laas in enumerate(sak.laaser):
         soker = ix.soker.get(laas.soker_id)
         fam = soker.soknad.tjeneste.familie if soker is not None else None
         if fam is not None and fam in losning.familier and losning.familier[fam].nivaaer:
-            per_familie.setdefault(fam, []).append(nr)
+            per_gruppe.setdefault(next(g for g in grupper if fam in g), []).append(nr)
     har = plassert(losning)
-    familier = sorted(per_familie, key=SOLVE_ORDER.index)
-    varme = partial(_varmt, losning, ekstra_ledig, fremdrift, per_familie, har)
-    priser = [lp for lp in _i_deler(varme, familier, p.traader, p.strategi.marginal_traader) if lp.pris is not None]
+    rekke = sorted(per_gruppe, key=lambda g: SOLVE_ORDER.index(g[0]))
+    varme = partial(_varmt, losning, ekstra_ledig, fremdrift, per_gruppe, har)
+    priser = [lp for lp in _i_deler(varme, rekke, p.traader, p.strategi.marginal_traader) if lp.pris is not None]
     ferdig = {lp.nr for lp in priser}
-    igjen = [nr for fam in familier for nr in per_familie[fam] if nr not in ferdig]
+    igjen = [nr for g in rekke for nr in per_gruppe[g] if nr not in ferdig]
     if igjen:
         arbeid = partial(_del, losning, ekstra_ledig, fremdrift, har)
         priser.extend(lp for lp in _i_deler(arbeid, igjen, p.traader, p.strategi.marginal_traader) if lp is not None)
@@ -72,27 +75,28 @@ def _varmt(
     losning: Losning,
     ekstra_ledig: dict[str, list[int]],
     fremdrift: Fremdrift | None,
-    per_familie: dict[Familie, list[int]],
+    per_gruppe: dict[tuple[Familie, ...], list[int]],
     har: dict[str, Plassering],
-    familier: list[Familie],
+    grupper: list[tuple[Familie, ...]],
 ) -> list[Laaspris]:
-    """The prices proven by the warm-started LP of each family (see the module docstring);
-    a lock missing from the answer is re-solved by ``_del``."""
+    """The prices proven by the warm-started LP of each group of families (one family, or the
+    joint model of coupled families; see the module docstring); a lock missing from the answer
+    is re-solved by ``_del``."""
     sak = losning.sak
     ut: list[Laaspris] = []
-    for fam in familier:
+    for gruppe in grupper:
         _sjekk_avbrudd(fremdrift)
         if fremdrift is not None:
             fremdrift.tillegg_startet("laaspris")
-        med = losning.familier[fam].nivaaer[0]
-        if not med.bevist:
+        med_verdi = sum(losning.familier[f].nivaaer[0].verdi for f in gruppe if losning.familier[f].nivaaer)
+        if not all(losning.familier[f].nivaaer[0].bevist for f in gruppe if losning.familier[f].nivaaer):
             continue
-        nrs = per_familie[fam]
+        nrs = per_gruppe[gruppe]
         laaser = {nr: sak.laaser[nr] for nr in nrs}
         sokere = sorted({la.soker_id for la in laaser.values()})
         dp = bygg_delproblem(
             sak,
-            fam,
+            gruppe if len(gruppe) > 1 else gruppe[0],
             losning.kvalifisering,
             losning.prioritet,
             ekstra_ledig,
@@ -101,13 +105,13 @@ def _varmt(
         )
         lm = _Laasmodell(dp, laaser)
         alle = lm.los(nrs)
-        if alle is None or alle[0] != med.verdi:
+        if alle is None or alle[0] != med_verdi:
             continue  # not the engine's value: these locks are re-solved one by one
         for nr in nrs:
             _sjekk_avbrudd(fremdrift)
             uten = lm.los([n for n in nrs if n != nr])
-            if uten is not None and uten[0] >= med.verdi:
-                ut.append(_pris(nr, laaser[nr], uten[0] - med.verdi, True, dp.dekomponer(uten[1]), har))
+            if uten is not None and uten[0] >= med_verdi:
+                ut.append(_pris(nr, laaser[nr], uten[0] - med_verdi, True, dp.dekomponer(uten[1]), har))
     return ut
 
 
@@ -203,12 +207,15 @@ def _del(
         if fam is None or fam not in losning.familier or not losning.familier[fam].nivaaer:
             ut.append(None)
             continue
-        med = losning.familier[fam]
-        dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, utelat_laas=nr)
+        gruppe = next(g for g in koblede_familier(sak, p.strategi.rekkefolge) if fam in g)
+        med_verdi = sum(losning.familier[f].nivaaer[0].verdi for f in gruppe)
+        med_bevist = all(losning.familier[f].nivaaer[0].bevist for f in gruppe)
+        hva = gruppe if len(gruppe) > 1 else fam
+        dp = bygg_delproblem(sak, hva, losning.kvalifisering, losning.prioritet, ekstra_ledig, utelat_laas=nr)
         fl = loes_familie(dp, p, bare_nivaa1=True, fremdrift=fremdrift)
         if fl.status not in ("OPTIMAL", "FEASIBLE") or not fl.nivaaer:
             ut.append(Laaspris(nr, laas.soker_id, None, False, ()))
             continue
-        pris = max(0, fl.nivaaer[0].verdi - med.nivaaer[0].verdi)
-        ut.append(_pris(nr, laas, pris, fl.status == "OPTIMAL" and med.nivaaer[0].bevist, fl.plasseringer, har))
+        pris = max(0, fl.nivaaer[0].verdi - med_verdi)
+        ut.append(_pris(nr, laas, pris, fl.status == "OPTIMAL" and med_bevist, fl.plasseringer, har))
     return ut

@@ -6,8 +6,11 @@ Modules: ``familieloser`` (one family: routes and likebehandling), ``marginalver
 (observer and stop), ``resultat`` (parameters and results), ``strategi`` (thresholds between
 the exact routes). This module runs a case through them.
 
-Families are independent except for korttid beds freed by placements in langtid/bolig, so they
-are solved in ``SOLVE_ORDER``. A level with no terms (no couples, preferences, movers) reports 0.
+Families are independent except for places freed by placements in another family (a korttid
+bed left for langtid): such families are one group, solved to the whole case's lexicographic
+optimum (``koblede``: in release order with a certificate, else one joint model), so no order
+of the families changes the result. A level with no terms (no couples, preferences, movers)
+reports 0.
 
 
 Determinism: with ``deterministisk=True`` (the default) CP-SAT runs one worker with a fixed
@@ -26,7 +29,8 @@ import time
 from allokering.ektepar_kostnad import _ektepar_kostnad
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Avbrutt, Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import SOLVE_ORDER, Delproblem, bygg_delproblem, frigjort_etter
+from allokering.kandidater import SOLVE_ORDER, Delproblem, bygg_delproblem, koblede_familier
+from allokering.koblede import loes_koblet
 from allokering.laaser import Laaskonflikt, Ugyldiglaas, _diagnoser_laaser, _sjekk_laaser_mot_regler
 from allokering.laaspriser import laaspriser
 from allokering.marginalverdier import _marginalverdier
@@ -84,20 +88,18 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
     familier: dict[Familie, Familieresultat] = {}
     delproblemer: dict[Familie, Delproblem] = {}
     grunnlag: dict[Familie, Lpgrunnlag] = {}
-    ekstra_ledig: dict[str, list[int]] = {}
-    for fam in SOLVE_ORDER:
-        t = time.perf_counter()
-        with p.strategi.maal("delproblem"):
-            dp = bygg_delproblem(sak, fam, kval, prio, ekstra_ledig)
-        delproblemer[fam] = dp
+
+    def loes_en(dp: Delproblem, egen: bool) -> Familieloesning:
+        """One family's (or a joint group's) model, solved; its LP basis kept for the couple
+        costs when it is the family's own model. Raises when the locks cannot hold."""
         _sjekk_avbrudd(fremdrift)
-        fangst: list[Lpgrunnlag] | None = [] if p.ektepar_kostnad and dp.ektepar else None
+        fam = dp.familie
+        fangst: list[Lpgrunnlag] | None = [] if egen and p.ektepar_kostnad and dp.ektepar else None
         with p.strategi.maal(f"familie:{fam.value}"):
             fl = loes_familie(dp, p, fremdrift=fremdrift, fangst=fangst)
         if fangst:
             grunnlag[fam] = fangst[-1]
-        status, nivaaer = fl.status, fl.nivaaer
-        if status == "INFEASIBLE":
+        if fl.status == "INFEASIBLE":
             konflikt = _diagnoser_laaser(dp, p)
             tekst = ", ".join(f"«{s}» → «{u}»" for s, u in konflikt)
             raise Laaskonflikt(
@@ -105,17 +107,42 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
                 konflikt,
                 f"Låsene for {fam.value} kan ikke oppfylles samtidig (for få ledige plasser): {tekst}",
             )
-        if status == "UNKNOWN":
+        if fl.status == "UNKNOWN":
             raise RuntimeError(f"Fant ingen løsning for {fam.value} innen tidsgrensen på {p.tidsgrense_s} s")
-        familier[fam] = Familieresultat(
-            fam, status, nivaaer, time.perf_counter() - t, len(dp.kandidater), fl.plasseringer, fl.metode, fl.kanonisk
-        )
-        if fremdrift is not None:
-            fremdrift.familie_ferdig(fam, status, nivaaer)
-        for u, rad in frigjort_etter(sak, fam, fl.plasseringer).items():
-            eks = ekstra_ledig.setdefault(u, [0] * sak.horisont_dager)
-            for d, v in enumerate(rad):
-                eks[d] += v
+        return fl
+
+    # Groups of families coupled by released places (``koblede``); groups share nothing.
+    for gruppe in koblede_familier(sak, p.strategi.rekkefolge):
+        if len(gruppe) == 1:
+            fam = gruppe[0]
+            t = time.perf_counter()
+            with p.strategi.maal("delproblem"):
+                dp = bygg_delproblem(sak, fam, kval, prio)
+            dps, fls, sek = {fam: dp}, {fam: loes_en(dp, True)}, {fam: time.perf_counter() - t}
+        else:
+            dps, fls, sek, _ = loes_koblet(sak, gruppe, kval, prio, p, loes_en)
+            for fam in gruppe:
+                if fls[fam].metode.startswith("samlet") or fls[fam].x is None:
+                    grunnlag.pop(fam, None)  # the basis kept is not of this family's own model
+        for fam in gruppe:
+            dp, fl = dps[fam], fls[fam]
+            delproblemer[fam] = dp
+            familier[fam] = Familieresultat(
+                fam,
+                fl.status,
+                fl.nivaaer,
+                sek[fam],
+                len(dp.kandidater),
+                fl.plasseringer,
+                fl.metode,
+                fl.kanonisk,
+            )
+            if fremdrift is not None:
+                fremdrift.familie_ferdig(fam, fl.status, fl.nivaaer)
+    # In the canonical order, whatever order the groups were solved in.
+    familier = {f: familier[f] for f in SOLVE_ORDER if f in familier}
+    delproblemer = {f: delproblemer[f] for f in SOLVE_ORDER if f in delproblemer}
+    ekstra_ledig: dict[str, list[int]] = {}  # no group frees places in another
     losning = Losning(sak, p, kval, prio, delproblemer, familier, 0.0, grunnlag=grunnlag)
     if p.marginalverdier:
         with p.strategi.maal("marginalverdier"):

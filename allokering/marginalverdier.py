@@ -1,5 +1,8 @@
-"""«Verdien av én ekstra plass» per unit: the level-1 gain when the unit gets one more place,
-re-solved exactly per unit (see ``marginalverdier``), in fixed parts over threads."""
+"""«Verdien av én ekstra plass» per unit: the whole case's level-1 gain when the unit gets one
+more place, re-solved exactly per unit (see ``_marginalverdier``), in fixed parts over threads.
+Families coupled by released places (``kandidater.koblede_familier``) are re-solved as one
+joint model, so a langtid place that frees a korttid bed is valued with the korttid gain; no
+other family changes, so the gain equals a full re-solve of the case at level 1."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ import numpy as np
 
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
-from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, frigjort_etter
+from allokering.kandidater import Delproblem, Plassering, bygg_delproblem, koblede_familier
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
 from allokering.modell import Matrisemodell, bygg_modell, gjennomforbar
 from allokering.resultat import Losning, plassert
@@ -52,18 +55,18 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
     threads, each with its own LP."""
     sak = losning.sak
     har = plassert(losning)
-    # The later families' gain per change of released places: many units' extra place moves the
-    # same søker out of the same korttid bed, and the gain depends on nothing else.
-    senere_kjent: dict[object, int] = {}
-    for fam, dp0 in losning.delproblemer.items():
-        fr = losning.familier[fam]
-        if not dp0.enheter:
+    for gruppe in koblede_familier(sak, losning.parametre.strategi.rekkefolge):
+        gruppe = tuple(f for f in gruppe if f in losning.delproblemer)
+        if not gruppe or not any(losning.delproblemer[f].enheter for f in gruppe):
             continue
+        # Families coupled by released places are one model (``koblede``): one more place in
+        # langtid that frees a korttid bed is valued in both, as a re-solve of the case would.
+        fam: Familie | tuple[Familie, ...] = gruppe[0] if len(gruppe) == 1 else gruppe
         # Candidates as if every unit had one more place: a family whose units are all full
         # has no candidates in the solve (a full KØH/ØHD unit) but may have some here.
         dp = bygg_delproblem(sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, kandidat_kapasitet=1)
         if not dp.sokere:
-            for u in dp0.enheter:
+            for u in dp.enheter:
                 losning.marginalverdi[u] = 0
             continue
         mm = bygg_modell(dp)
@@ -71,7 +74,7 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
         mm.csr()
         mm.rad_av()
         mm.grenser()
-        base = fr.nivaaer[0].verdi
+        base = sum(losning.familier[f].nivaaer[0].verdi for f in gruppe)
         rader: dict[str, list[tuple[int, int]]] = {}
         for r, art in enumerate(mm.art):
             if art.startswith("kapasitet:"):
@@ -123,74 +126,20 @@ def _marginalverdier(losning: Losning, ekstra_ledig: dict[str, list[int]], fremd
             lp0_for=aktuelle[0],
             forskyvning=forskyvning,
         )
-        for u, verdi, nye_pl, plan in sorted(
+        for u, verdi, nye_pl in sorted(
             _i_deler(kjor_del, aktuelle, losning.parametre.traader, losning.parametre.strategi.marginal_traader),
             key=lambda r: r[0],
         ):
-            if plan is not None:
-                verdi += _gevinst_senere(losning, ekstra_ledig, fam, plan, fremdrift, senere_kjent)
             losning.marginalverdi[u] = verdi
             if nye_pl:
                 losning.ekstra_plass_gir[u] = nye_pl
-
-
-def _gevinst_senere(
-    losning: Losning,
-    ekstra_ledig: dict[str, list[int]],
-    fam: Familie,
-    plan: list[Plassering],
-    fremdrift: Fremdrift | None,
-    kjent: dict[object, int],
-) -> int:
-    """The level-1 change in the families solved after ``fam`` when ``fam`` gets ``plan``
-    instead of its plan in the solve: its placements release other places (a søker who moves
-    from korttid into langtid frees the korttid bed), so each later family whose free places
-    change is re-solved at level 1 with them, in ``SOLVE_ORDER``, its own new plan's releases
-    passed on in turn. Nothing changes (0, no solve) when the releases are the same."""
-    sak = losning.sak
-    ledig = {u: list(r) for u, r in ekstra_ledig.items()}
-    endret: set[str] = set()
-
-    def bytt(familie: Familie, gammel: list[Plassering], ny: list[Plassering]) -> None:
-        for tegn, pl in ((-1, gammel), (1, ny)):
-            for u, rad in frigjort_etter(sak, familie, pl).items():
-                eks = ledig.setdefault(u, [0] * sak.horisont_dager)
-                for d, v in enumerate(rad):
-                    if v:
-                        eks[d] += tegn * v
-                        endret.add(u)
-
-    bytt(fam, losning.familier[fam].plasseringer, plan)
-    tom = [0] * sak.horisont_dager
-    endring = tuple(sorted((u, tuple(ledig[u])) for u in endret if ledig.get(u) != ekstra_ledig.get(u, tom)))
-    if not endring:
-        return 0
-    nokkel = (fam, endring)
-    if nokkel in kjent:
-        return kjent[nokkel]
-    gevinst = 0
-    etter = list(SOLVE_ORDER)[list(SOLVE_ORDER).index(fam) + 1 :]
-    p = losning.parametre
-    for senere in etter:
-        dp0 = losning.delproblemer.get(senere)
-        if dp0 is None or not any(u in endret for u in dp0.enheter):
-            continue
-        _sjekk_avbrudd(fremdrift)
-        dp = bygg_delproblem(sak, senere, losning.kvalifisering, losning.prioritet, ledig)
-        fl = loes_familie(dp, p, bare_nivaa1=True, fremdrift=fremdrift)
-        if fl.status not in ("OPTIMAL", "FEASIBLE") or not fl.nivaaer:
-            continue
-        gevinst += fl.nivaaer[0].verdi - losning.familier[senere].nivaaer[0].verdi
-        bytt(senere, losning.familier[senere].plasseringer, fl.plasseringer)
-    kjent[nokkel] = gevinst
-    return gevinst
 
 
 def _marginal_del(
     losning: Losning,
     ekstra_ledig: dict[str, list[int]],
     fremdrift: Fremdrift | None,
-    fam: Familie,
+    fam: Familie | tuple[Familie, ...],
     dp: Delproblem,
     mm: Matrisemodell,
     rader: dict[str, list[tuple[int, int]]],
@@ -201,7 +150,7 @@ def _marginal_del(
     lp0: Lp | None = None,
     lp0_for: str | None = None,
     forskyvning: Basisforskyvning | None = None,
-) -> list[tuple[str, int, list[str], list[Plassering] | None]]:
+) -> list[tuple[str, int, list[str]]]:
     """Marginal values of some units of one family: read off the base basis when it stays
     optimal (``forskyvning``), else re-solved in turn on one LP of their own (``lp0`` for the
     part that starts with unit ``lp0_for``, created when first needed), each from ``basis``.
@@ -209,7 +158,7 @@ def _marginal_del(
     l1 = mm.nivaa[0]
     lp: Lp | None = lp0 if lp0 is not None and enheter and enheter[0] == lp0_for else None
     nk = len(dp.kandidater)
-    ut: list[tuple[str, int, list[str], list[Plassering] | None]] = []
+    ut: list[tuple[str, int, list[str]]] = []
     for u in enheter:
         _sjekk_avbrudd(fremdrift)
         if fremdrift is not None:
@@ -238,19 +187,17 @@ def _marginal_del(
         if x is not None:
             ny_verdi = heltall_verdi(l1, x)
             nye_pl = {s for i in np.flatnonzero(x[:nk] > 0.5) for s in dp.kandidater[i].personer} - set(har)
-            plan = dp.dekomponer(x) if ny_verdi > base else None
         else:
             dp1 = bygg_delproblem(
                 losning.sak, fam, losning.kvalifisering, losning.prioritet, ekstra_ledig, ekstra_kapasitet={u: 1}
             )
             fl = loes_familie(dp1, losning.parametre, bare_nivaa1=True, fremdrift=fremdrift)
             if fl.status not in ("OPTIMAL", "FEASIBLE"):
-                ut.append((u, 0, [], None))
+                ut.append((u, 0, []))
                 continue
             ny_verdi = fl.nivaaer[0].verdi
             nye_pl = {s for p in fl.plasseringer for s in p.kandidat.personer} - set(har)
-            plan = fl.plasseringer if ny_verdi > base else None
-        ut.append((u, max(0, ny_verdi - base), sorted(nye_pl) if ny_verdi > base else [], plan))
+        ut.append((u, max(0, ny_verdi - base), sorted(nye_pl) if ny_verdi > base else []))
     return ut
 
 

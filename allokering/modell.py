@@ -234,8 +234,16 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
             rader = np.flatnonzero(dekning[:, d])
             if rader.size == 0:
                 continue
+            # A place left in another family's unit (a joint model, ``koblede``) counts only on
+            # days the unit is not over-occupied: there «new − released ≤ free < 0» would force
+            # its holder's placement even with no new stay. Such a day admits no new stay
+            # through these releases (conservative; the generated and bundled cases have none).
             rel = [
-                i for f in frig if d <= f.til_dag for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d
+                i
+                for f in frig
+                if d <= f.til_dag and not (f.annen_familie and dp.ledig[u][d] < 0)
+                for i in dp.per_soker.get(f.soker, [])
+                if dp.kandidater[i].start <= d
             ]
             cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
             if not rel and int((bruk[rader] * maks[rader]).sum()) <= cap:

@@ -95,7 +95,9 @@ class Familieloesning:
     status: str  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
     nivaaer: list[Nivaaresultat]
     plasseringer: list[Plassering]
-    metode: str  # "gradig" (greedy reaches the no-competition bound) | "lp" (certified LP bound) | "cp-sat"
+    # "gradig" (greedy reaches the no-competition bound) | "lp" (certified LP bound) | "cp-sat";
+    # "samlet:<one of them>" for a family solved in a joint model with others (``koblede``)
+    metode: str
     x: np.ndarray | None = None  # the solution vector (candidates, flows, helper columns)
     mm: Matrisemodell | None = None
     flate: Flate | None = None  # the face of the optimum the certified bound proves, if any

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from allokering.kandidater import SOLVE_ORDER
 from allokering.lp import Lp
+from modeller.kodeverk import Familie
 
 Vei = Literal["cpsat", "lp", "sifting"]
 
@@ -88,6 +90,11 @@ class Strategi:
     """The LP relaxation's class for a family's own solve (``familieloser``). Only tests change
     it (a subclass that reports a chosen outcome, to reach a route that real cases seldom take);
     the proof never rests on it, as every LP answer is checked against the model's rows."""
+
+    rekkefolge: tuple[Familie, ...] = SOLVE_ORDER
+    """The order the independent groups of families are solved in (``kandidater.koblede_familier``).
+    It changes no result — families coupled by released places are solved together — and is
+    here so the tests can show that."""
 
     maaling: Callable[[str, float], None] | None = None
     """Timing hook: called with (step, seconds) when a measured step ends. Steps of the case:

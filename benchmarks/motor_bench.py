@@ -50,7 +50,7 @@ import numpy as np
 
 from allokering import loser
 from allokering.forklaring import lag_resultat
-from allokering.kandidater import Delproblem
+from allokering.kandidater import Delproblem, bygg_delproblem, koblede_familier
 from allokering.kjoring import Valideringsfeil, kjor
 from allokering.loser import Loserparametre, loes
 from allokering.modell import bygg_modell
@@ -648,9 +648,37 @@ def kjor_sak(
             _profilert_kjoring(les_sak(fil) if hele else sak, full_p if hele else los_p, tider, hele)
             res.profil = dict(tider)
 
-    for fam, dp in los0.delproblemer.items():
-        fr = los0.familier[fam]
-        logg(f"{oppsett.navn}: referanser for {fam.value}")
+    # Families coupled by released places are solved by the engine as one joint model
+    # (``allokering.koblede``): the references solve the same joint model, one row per group.
+    for gruppe in koblede_familier(los0.sak):
+        gruppe = tuple(f for f in gruppe if f in los0.delproblemer)
+        if not gruppe:
+            continue
+        fam = gruppe[0]
+        if len(gruppe) == 1:
+            dp, fr = los0.delproblemer[fam], los0.familier[fam]
+        else:
+            dp = bygg_delproblem(los0.sak, gruppe, los0.kvalifisering, los0.prioritet)
+            frs = [los0.familier[f] for f in gruppe]
+            fr = loser.Familieresultat(
+                fam,
+                frs[0].status,
+                [
+                    loser.Nivaaresultat(
+                        n.navn,
+                        sum(x.nivaaer[k].verdi for x in frs),
+                        sum(x.nivaaer[k].grense for x in frs),
+                        all(x.nivaaer[k].bevist for x in frs),
+                    )
+                    for k, n in enumerate(frs[0].nivaaer)
+                ],
+                sum(x.sekunder for x in frs),
+                len(dp.kandidater),
+                [pl for x in frs for pl in x.plasseringer],
+                frs[0].metode,
+            )
+        navn = "+".join(f.value for f in gruppe)
+        logg(f"{oppsett.navn}: referanser for {navn}")
         t = time.perf_counter()
         mm = bygg_modell(dp)
         modell_s = time.perf_counter() - t
@@ -660,7 +688,7 @@ def kjor_sak(
         n1 = fr.nivaaer[0] if fr.nivaaer else None
         res.familier.append(
             Familiemaal(
-                familie=fam.value,
+                familie=navn,
                 kandidater=len(dp.kandidater),
                 kolonner=mm.n,
                 rader=len(mm.lo),

@@ -3,9 +3,8 @@ the engine's path when its time is spent (no CP-SAT model without time to search
 
 ``loes`` computes them on one model per family, re-solved in two threads (``Strategi.marginal_traader``).
 Here every unit's value is recomputed the plain way: the same case with that unit's capacity
-raised by one, solved from scratch; the gain of the unit's family at level 1 must be the
-marginal value exactly (both are proven optima). Earlier families do not see the unit, so the
-places they release into its family are the same in both solves.
+raised by one, solved from scratch; the whole case's gain at level 1 must be the marginal
+value exactly (both are proven optima; families coupled by released places are one model).
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from allokering.kandidater import bygg_delproblem
+from allokering.kandidater import bygg_delproblem, koblede_familier
 from allokering.loser import Loserparametre, loes, plassert
 from allokering.lp import Basisforskyvning, Lp, heltall_verdi
 from allokering.marginalverdier import _hevet_kapasitet
@@ -41,12 +40,13 @@ def test_marginalverdi_er_gevinsten_ved_full_omlosning(pivoter: bool):
     har = plassert(losning)
     positive = 0
     for e in sak.enheter:
-        fam = e.plasstype.familie
         enheter = tuple(x.model_copy(update={"kapasitet": x.kapasitet + 1}) if x.id == e.id else x for x in sak.enheter)
         stor = sak.model_copy(update={"enheter": enheter})
         ny = loes(stor, UTEN)
-        assert ny.familier[fam].status == "OPTIMAL"
-        gevinst = ny.familier[fam].nivaaer[0].verdi - losning.familier[fam].nivaaer[0].verdi
+        assert ny.status == "OPTIMAL"
+        gevinst = sum(f.nivaaer[0].verdi for f in ny.familier.values()) - sum(
+            f.nivaaer[0].verdi for f in losning.familier.values()
+        )
         assert losning.marginalverdi[e.id] == gevinst, (e.id, losning.marginalverdi[e.id], gevinst)
         positive += gevinst > 0
         # Who one more place would place: søkere waiting in the base solution.
@@ -70,13 +70,16 @@ def test_marginalverdier_er_deterministiske(pivoter: bool):
 
 def test_ekteparkostnad_mot_highs_med_paret_tvunget_sammen():
     """What keeping a split couple together costs, checked against HiGHS as a MIP on the model
-    with that couple forced together; the same with one thread and with two."""
+    with that couple forced together (langtid's group: the whole case's level 1); the same with
+    one thread and with two."""
     sak = generer(60_000, SANDEFJORD, seed=3, antall_sokere=300, antall_enheter=16, andel_ektepar=0.25)
     to = loes(sak, Loserparametre(marginalverdier=False))
     en = loes(sak, Loserparametre(marginalverdier=False, traader=1))
     assert to.ektepar_kostnad == en.ektepar_kostnad
-    dp = to.delproblemer[Familie.LANGTID]
-    base = to.familier[Familie.LANGTID].nivaaer[0].verdi
+    # Over langtid's group: with søkere on korttid who apply for langtid, the joint model.
+    gruppe = next(g for g in koblede_familier(sak) if Familie.LANGTID in g)
+    dp = bygg_delproblem(sak, gruppe, to.kvalifisering, to.prioritet)
+    base = sum(to.familier[f].nivaaer[0].verdi for f in gruppe)
     sjekket = 0
     for (a, b), kost in to.ektepar_kostnad.items():
         if a not in dp.prioritet:

@@ -119,12 +119,15 @@ def test_fremdrift_rapporteres_og_kan_avbryte():
     s = generer_sak("tvedestrand", seed=1)
     logg = _Logg()
     kjor(s, Loserparametre(), logg)
-    assert logg.familier == [f.value for f in SOLVE_ORDER]
+    # Each family once, as its group is solved (coupled families together: langtid, korttid).
+    assert sorted(logg.familier) == sorted(f.value for f in SOLVE_ORDER)
+    assert logg.familier.index("korttid") == logg.familier.index("langtid") + 1
     assert "marginalverdi" in logg.tillegg
     stopp = _Logg(stopp_etter=1)
     with pytest.raises(Avbrutt):
         loes(s, Loserparametre(), stopp)
-    assert stopp.familier == [SOLVE_ORDER[0].value]
+    # Stopped after the first group (langtid with the korttid it frees beds in), not later.
+    assert stopp.familier == ["langtid", "korttid"]
 
 
 def test_plass_som_frigjores_brukes_fra_dagen_den_er_ledig():
@@ -255,6 +258,26 @@ def test_korttidsseng_frigjores_naar_pasient_far_langtid():
     p = _plass(res)
     assert p["L"]["start_day"] == 0
     assert p["K"]["start_day"] == 0
+
+
+def test_langtid_regner_med_korttidssengen_den_frigjor():
+    """H at home has a higher priority than L, who lies on the only korttid bed, for the only
+    langtid place. Langtid alone would take H; the whole case is better with L in langtid, which
+    frees the bed for K (``allokering.koblede``). Solved one family after the other, K waited."""
+    s = sak(
+        [
+            soker("H", iplos={"spise": 4}),
+            soker("L", naverende_opphold_id="ok", oppholdssted="korttid", iplos={"spise": 3}),
+            soker("K", "korttid"),
+        ],
+        [enhet("U", "I", "langtid_somatisk", 1), enhet("KT", "I", "korttid", 1)],
+        [opphold("ok", "KT", 27, start_dag=-5)],
+    )
+    prio = prioriter_alle(s)
+    assert prio["H"].total > prio["L"].total
+    p = _plass(kjor(s, RASK))
+    assert set(p) == {"L", "K"}
+    assert (p["L"]["unit_id"], p["K"]["unit_id"]) == ("U", "KT")
 
 
 def test_laas_tildel_og_ikke_tildel():

@@ -70,12 +70,13 @@ class Strategi:
     place per søker», class-flow and capacity rows (``familieloser._uten_konkurranse_direkte``:
     about a third of the simulator's weekly engine call). False: the same test on the model."""
 
-    likebehandling_til: int = 5_000
+    likebehandling_til: int = 10_000
     """Likebehandling (level 5, ``allokering.likebehandling``) is applied to families with at
     most this many candidates; a larger family keeps the optimal plan as solved (deterministic,
     but not the unique plan of the rule: ``Familieresultat.kanonisk`` is False). Measured
-    (likebehandling alone): the bundled Sandefjord case 0.1–0.17 s for all five families (korttid
-    3 150 candidates the largest); oslo-stress bolig (16 121) 4 s, avlastning (7 606) 1.5 s,
+    (likebehandling alone): the bundled Sandefjord case 0.1–0.17 s for all five families, of which the
+    joint langtid+korttid model (5 478 candidates, ``koblede``) 0.07 s; oslo-stress avlastning (7 606)
+    0.5 s (5.12.2026, warm LPs; 1.5 s before), bolig (16 121) 4 s,
     korttid (42 388) 47 s and langtid (56 307) more than its time limit — too slow to be on by
     default there. The rule's steps are warm LPs on the face of the optimum (CP-SAT only when an
     LP does not prove its step); their number grows with the søkere whose best candidate is

@@ -84,12 +84,13 @@ def test_fortrengte_soekere_faar_prisen_i_forklaringen() -> None:
 
 @pytest.mark.parametrize("seed", [1, 3, 5, 6])
 def test_varm_lp_gir_samme_pris_som_omlosning_per_laas(seed: int) -> None:
-    """The warm-started LP of each family (``laaspriser._varmt``) proves the price of every lock
-    on these cases, and each equals the family re-solved without that lock (``_del``: the
+    """The warm-started LP of each group of families (``laaspriser._varmt``) proves the price of every lock
+    on these cases, and each equals the group re-solved without that lock (``_del``: the
     route used before, and still the fallback). The fortrengte come from one plan without the lock;
     another equally good plan may displace others, so they are only checked to be søkere the
     engine's plan leaves out."""
     from allokering import loser
+    from allokering.kandidater import koblede_familier
     from allokering.laaspriser import _del, _varmt
     from allokering.resultat import plassert
 
@@ -105,18 +106,16 @@ def test_varm_lp_gir_samme_pris_som_omlosning_per_laas(seed: int) -> None:
         horisont_dager=14,
     )
     losning = loes(sak, UTEN)
-    ekstra: dict[str, list[int]] = {}
-    for fam in loser.SOLVE_ORDER:  # the places earlier families release, as in ``loes``
-        for u, rad in loser.frigjort_etter(sak, fam, losning.familier[fam].plasseringer).items():
-            eks = ekstra.setdefault(u, [0] * sak.horisont_dager)
-            for d, v in enumerate(rad):
-                eks[d] += v
+    ekstra: dict[str, list[int]] = {}  # no group of families frees places in another, as in ``loes``
     har = plassert(losning)
     soker = {s.id: s for s in sak.sokere}
-    per_familie: dict[Familie, list[int]] = {}
+    grupper = koblede_familier(sak)
+    per_gruppe: dict[tuple[Familie, ...], list[int]] = {}
     for nr, laas in enumerate(sak.laaser):
-        per_familie.setdefault(soker[laas.soker_id].soknad.tjeneste.familie, []).append(nr)
-    varme = _varmt(losning, ekstra, None, per_familie, har, sorted(per_familie, key=loser.SOLVE_ORDER.index))
+        fam = soker[laas.soker_id].soknad.tjeneste.familie
+        per_gruppe.setdefault(next(g for g in grupper if fam in g), []).append(nr)
+    rekke = sorted(per_gruppe, key=lambda g: loser.SOLVE_ORDER.index(g[0]))
+    varme = _varmt(losning, ekstra, None, per_gruppe, har, rekke)
     assert sorted(lp.nr for lp in varme) == list(range(len(sak.laaser)))
     kalde = {lp.nr: lp for lp in _del(losning, ekstra, None, har, list(range(len(sak.laaser)))) if lp}
     assert any(lp.pris for lp in varme)

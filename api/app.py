@@ -295,6 +295,7 @@ def lag_app(db_url_inn: str | None = None, *, maks_arbeidere: int | None = None,
     app.state.innloggingsvakt = vakt
     app.state.fabrikk = fabrikk
     app.state.motor = motor
+    app.state.demolaster = None  # «Last inn demosak»: None is ``modeller.generator.last_demo`` (a test sets its own)
     app.add_middleware(Storrelsesgrense, maks=MAKS_FORESPORSEL_BYTES)
     app.add_middleware(Sikkerhetshoder)
     monter_dokumentasjon(app)

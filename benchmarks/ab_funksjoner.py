@@ -134,11 +134,7 @@ def arbeid(navn: str) -> tuple[Callable[[], object], int]:
             fanget.append((sak, p))
         return ekte(sak, p)
 
-    sim.loes = fang  # type: ignore[assignment]
-    try:
-        sim.Simulator(modell, 0, 123).kjor()
-    finally:
-        sim.loes = ekte
+    sim.Simulator(modell, 0, 123, loeser=fang).kjor()
     uker = fanget[20:]
 
     def spill() -> object:

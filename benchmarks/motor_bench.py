@@ -98,7 +98,7 @@ def ukeloop(uker: tuple[int, int]) -> tuple[list[Sak], list[float], list[float]]
     saker: list[Sak] = []
     uke_s: list[float] = []
     akutt_s: list[float] = []
-    opprinnelig = sim.loes
+    opprinnelig = loser.loes
     teller = {"uke": 0}
 
     def tidtatt(sak: Sak, p: Loserparametre) -> loser.Losning:
@@ -118,11 +118,7 @@ def ukeloop(uker: tuple[int, int]) -> tuple[list[Sak], list[float], list[float]]
                 akutt_s.append(dt)
         return los
 
-    sim.loes = tidtatt  # type: ignore[assignment]
-    try:
-        sim.Simulator(sim.bygg_modell(sc), 0, sim.replikasjonsfro(sc.seed, 1)[0]).kjor()
-    finally:
-        sim.loes = opprinnelig
+    sim.Simulator(sim.bygg_modell(sc), 0, sim.replikasjonsfro(sc.seed, 1)[0], loeser=tidtatt).kjor()
     return saker, uke_s, akutt_s
 
 

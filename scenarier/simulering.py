@@ -97,7 +97,7 @@ from typing import Any
 import numpy as np
 
 from allokering.forklaring import lag_tildelinger
-from allokering.loser import Loserparametre, loes
+from allokering.loser import Loserparametre, Losning, loes
 from allokering.regler import Utfall, kvalifiser_alle
 from modeller.generator import generer_sak
 from modeller.institusjon import Enhet, Institusjon, Opphold
@@ -803,9 +803,18 @@ class Replikasjon:
 class Simulator:
     """Runs one replication of a scenario."""
 
-    def __init__(self, modell: Modell, rep: int, rep_seed: int, ved_sak: Callable[[Sak], None] | None = None):
-        """``ved_sak`` is called with every case the engine is given (tests read them)."""
+    def __init__(
+        self,
+        modell: Modell,
+        rep: int,
+        rep_seed: int,
+        ved_sak: Callable[[Sak], None] | None = None,
+        loeser: Callable[[Sak, Loserparametre], Losning] | None = None,
+    ):
+        """``ved_sak`` is called with every case the engine is given (tests read them); ``loeser`` is the
+        engine call (default ``allokering.loser.loes``; the benchmarks pass a timed wrapper)."""
         self.ved_sak = ved_sak
+        self.loeser = loeser or loes
         self.m = modell
         self.sc = modell.scenario
         self.rep = rep
@@ -1212,7 +1221,7 @@ class Simulator:
         if self.sc.motor.praksis == "manuell":
             ut = manuell_tildeling(sak)
         else:
-            ut = lag_tildelinger(loes(sak, self.p))
+            ut = lag_tildelinger(self.loeser(sak, self.p))
         self.motor_s.append(time.perf_counter() - t)
         self.motor_kall += 1
         return ut

@@ -125,14 +125,16 @@ STOLTE_PROXYER = frozenset(x.strip() for x in os.environ.get("ALLOKERING_STOLTE_
 client behind one proxy would share one login limit."""
 
 
-def klientadresse(request: Request) -> str:
-    """The client's address for login throttling: the socket peer, or, when that is a trusted proxy,
-    the right-most X-Forwarded-For hop that is not itself a trusted proxy."""
+def klientadresse(request: Request, stolte: frozenset[str] | None = None) -> str:
+    """The client's address for login throttling: the socket peer, or, when that is a trusted proxy
+    (``stolte``, default ``STOLTE_PROXYER``), the right-most X-Forwarded-For hop that is not itself a
+    trusted proxy."""
+    stolte = STOLTE_PROXYER if stolte is None else stolte
     adresse = request.client.host if request.client else "ukjent"
-    if adresse in STOLTE_PROXYER:
+    if adresse in stolte:
         for hopp in reversed(request.headers.get("x-forwarded-for", "").split(",")):
             hopp = hopp.strip()
-            if hopp and hopp not in STOLTE_PROXYER:
+            if hopp and hopp not in stolte:
                 return hopp[:64]
     return adresse
 

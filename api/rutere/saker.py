@@ -311,7 +311,7 @@ def demo(
 
     if (forrige := finnes()) is not None:
         return forrige
-    sak = last_demo(navn)
+    sak = (getattr(request.app.state, "demolaster", None) or last_demo)(navn)
     try:
         with request.app.state.fabrikk.begin() as s:
             v = tjenester.lagre_sak(

@@ -117,6 +117,8 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
             for d, v in enumerate(rad):
                 eks[d] += v
     losning = Losning(sak, p, kval, prio, delproblemer, familier, 0.0, grunnlag=grunnlag)
+    if fremdrift is not None:  # the proposal is final here; the analyses below only add figures
+        fremdrift.forslag_klart(losning)
     if p.marginalverdier:
         with p.strategi.maal("marginalverdier"):
             _marginalverdier(losning, ekstra_ledig, fremdrift)

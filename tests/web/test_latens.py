@@ -54,7 +54,8 @@ def start_egen_tjener(mappe: Path, miljo: dict[str, str] | None = None) -> Itera
     prosess = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "tests.web.appfabrikk:lag", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
-        cwd=ROT, env={**os.environ, "ALLOKERING_WEBTEST_DB": url, **(miljo or {})}, stdout=logg, stderr=subprocess.STDOUT,
+        cwd=ROT, env={**os.environ, "ALLOKERING_WEBTEST_DB": url, **(miljo or {})},
+        stdout=logg, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     start = time.monotonic()

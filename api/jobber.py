@@ -76,6 +76,8 @@ TERMINALE = ("done", "failed", "cancelled")
 MAKS_ARBEIDERE = int(os.environ.get("ALLOKERING_ARBEIDERE", "2"))
 AVBRYT_FRIST_S = 20.0
 FORSLAG_SJEKK_S = 0.03
+ANALYSETRAADER = max(1, min(2, (os.cpu_count() or 2) - 1))
+"""Threads for a solve job's analyses (``Loserparametre.traader``): one core is left to the server and the page."""
 LIVSTEGN_FRIST_S = 120.0
 MELDING_OMSTART = (
     "Kjøringen ble avbrutt fordi tjenesten stoppet (krasj eller omstart) mens den sto i kø eller pågikk. "
@@ -326,6 +328,10 @@ def _analyseparametre(parametre: dict[str, Any], t: _Tilstand) -> Any:
     from allokering.loser import Loserparametre
     from allokering.strategi import STANDARD
 
+    # the analyses leave one core to the server and the page fetching the proposal meanwhile (two cores: one
+    # thread; the result does not depend on it): measured on Sandefjord with two cores, the proposal was visible
+    # sooner and the analyses ended no later than with two threads competing with the page
+    parametre = {"traader": ANALYSETRAADER, **parametre}
     sekunder = float(os.environ.get("ALLOKERING_ANALYSE_FORSINKELSE_S", "0") or 0)
     if sekunder <= 0:
         return Loserparametre(**parametre)

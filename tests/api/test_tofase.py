@@ -54,6 +54,8 @@ def test_forslaget_kommer_foer_analysene(treg_analyse: Any) -> None:
     # finalising needs the final run
     r = klient.post(f"/saker/{sak_id}/ferdigbehandle", headers=h, json={"kjoring_id": kid, "begrunnelse": "Møtet."})
     assert r.status_code == 409 and "beregner fortsatt" in r.json()["detail"]
+    r = klient.get(f"/kjoringer/{kid}/eksport?format=csv", headers=h)  # the export is of the final run
+    assert r.status_code == 409 and "beregner fortsatt" in r.json()["detail"]
     st = vent_paa(klient, kid, h, 60)
     assert st["status"] == "done" and st["analyser_ferdig"] and st["fase"] == "ferdig"
     slutt = klient.get(f"/kjoringer/{kid}/resultat", headers=h).json()

@@ -224,7 +224,7 @@
   function visAnalysestatus(nyss = false) {
     const k = tilstand.kjoring;
     if (analyserPaagaar()) {
-      svar("analyser-status", "Beregner verdien av ekstra plasser og låspriser … Forslaget under er ferdig og endres ikke.");
+      svar("analyser-status", "Beregner verdien av ekstra plasser og låspriser … Forslaget under er ferdig og endres ikke; «Stopp løsingen» nå stopper bare denne beregningen og beholder forslaget.");
       $("ekstraplass-innhold").innerHTML = "<p>Beregnes …</p>";
     } else if (!k.analyser_ferdig) {
       svar("analyser-status", "Verdien av ekstra plasser og låsprisene ble ikke beregnet (kjøringen ble stoppet under beregningen). Forslaget er gyldig.");

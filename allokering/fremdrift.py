@@ -9,7 +9,7 @@ from ortools.sat.python import cp_model
 from modeller.kodeverk import Familie
 
 if TYPE_CHECKING:
-    from allokering.resultat import Nivaaresultat
+    from allokering.resultat import Losning, Nivaaresultat
 
 
 class Avbrutt(Exception):
@@ -33,6 +33,12 @@ class Fremdrift:
 
     def familie_ferdig(self, familie: Familie, status: str, nivaaer: list[Nivaaresultat]) -> None:
         """A place family of the main solve is done."""
+
+    def forslag_klart(self, losning: Losning) -> None:
+        """Every family is solved: the assignments, the waiting list and the objective in ``losning`` are
+        final. Called once, before the analyses (marginal values, couple costs, lock prices), which only
+        fill in ``losning.marginalverdi``, ``ektepar_kostnad`` and ``laaspriser``; there is no second solve.
+        The API's jobs store and show the proposal here (``allokering.kjoring.forslag``)."""
 
     def tillegg_startet(self, hva: str) -> None:
         """One extra computation begins: «marginalverdi» (one unit) or «ektepar» (one split couple)."""

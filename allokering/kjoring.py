@@ -39,6 +39,21 @@ def kjor(sak: Sak, parametre: Loserparametre | None = None, fremdrift: Fremdrift
     return resultat
 
 
+def forslag(losning: Losning) -> dict[str, Any]:
+    """The proposal as a result, from a solution whose families are solved but whose analyses are not done yet
+    (``Fremdrift.forslag_klart``): assignments, waiting list, objective and explanations, validated as in
+    ``kjor``, without the analyses' figures (``unit_marginal_value`` empty, no couple costs, every lock's price
+    None). The API shows it while the analyses run. Raises Valideringsfeil as ``kjor`` does."""
+    with faerre_gc_runder():
+        resultat = lag_resultat(losning)
+        legg_til_laaspriser(resultat, losning)
+        brudd = valider(losning.sak, resultat, losning.kvalifisering)
+    resultat["validation"] = {"violations": [str(b) for b in brudd], "ok": not brudd}
+    if brudd:
+        raise Valideringsfeil(brudd)
+    return resultat
+
+
 def legg_til_laaspriser(resultat: dict[str, Any], losning: Losning) -> None:
     """Put each lock's price (``allokering.laaspriser``) in ``locks[]`` and in the explanation
     of every søker the lock displaces (the meeting needs it to judge an override)."""

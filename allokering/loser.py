@@ -144,6 +144,8 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
     delproblemer = {f: delproblemer[f] for f in SOLVE_ORDER if f in delproblemer}
     ekstra_ledig: dict[str, list[int]] = {}  # no group frees places in another
     losning = Losning(sak, p, kval, prio, delproblemer, familier, 0.0, grunnlag=grunnlag)
+    if fremdrift is not None:  # the proposal is final here; the analyses below only add figures
+        fremdrift.forslag_klart(losning)
     if p.marginalverdier:
         with p.strategi.maal("marginalverdier"):
             _marginalverdier(losning, ekstra_ledig, fremdrift)

@@ -254,8 +254,16 @@ def hent_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None) -> Kjorin
     return rad
 
 
-def ferdig_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None) -> Kjoring:
+def ferdig_kjoring(s: Session, kjoring_id: Id, t: Tilgang | None = None, forslag: bool = False) -> Kjoring:
+    """A run with a result. ``forslag``: a running run whose proposal is stored while its analyses run
+    (``analyser_ferdig`` False in the result) is accepted too; otherwise only a done run."""
     k = hent_kjoring(s, kjoring_id, t)
-    if k.status != "done" or k.resultat is None:
+    if k.resultat is not None and k.status == "running" and not forslag:
+        raise HTTPException(
+            409,
+            f"Kjøringen {kjoring_id} beregner fortsatt verdien av ekstra plasser og låspriser; forslaget kan vises, "
+            "men dette krever den ferdige kjøringen. Prøv igjen om litt.",
+        )
+    if k.resultat is None or not (k.status == "done" or (forslag and k.status == "running")):
         raise HTTPException(409, f"Kjøringen {kjoring_id} har ikke noe resultat (status «{k.status}»).")
     return k

@@ -18,6 +18,16 @@ Stopping (DELETE): a queued job is cancelled at once; a running one gets ``avbry
 worker's watcher sees it, stops the CP-SAT search in progress and the job ends as cancelled. A worker
 that does not stop within ``AVBRYT_FRIST_S`` is killed.
 
+Two phases (issue 21, latency): a solve job stores its result twice. As soon as the families are solved
+(``Fremdrift.forslag_klart``) the proposal (assignments, waiting list, objective, explanations without the
+analyses' figures) is stored with ``resultat["analyser_ferdig"] = False`` and the phase ``FASE_ANALYSER``;
+the job stays «running» while the analyses (marginal values, couple costs, lock prices) run, and long polls
+waiting for the proposal are answered. Then the final result replaces it (``analyser_ferdig`` True, the
+explanations rewritten with the analyses' figures) and the job is «done». Stopping or a failure *during the
+analyses* does not throw the proposal away: it is valid and validated, so the job ends «done» with the
+proposal and ``analyser_ferdig`` False (``analyser_stoppet`` says why, the phase too) — what a saksbehandler
+who stops a slow run in the meeting expects. Only the finalising of the meeting needs the job to be «done».
+
 Crash safety: a worker whose parent (the server) dies exits at once (it polls its parent pid). On the
 next startup every queued/running row is marked failed (``rydd_ved_oppstart``): one API server process
 per database. While running, a watchdog thread marks a job failed when its worker died (kill -9,
@@ -48,7 +58,7 @@ from multiprocessing import get_context
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -65,11 +75,18 @@ sist_livstegn, instans, startet, ferdig, feilmelding, bestilt_av)."""
 TERMINALE = ("done", "failed", "cancelled")
 MAKS_ARBEIDERE = int(os.environ.get("ALLOKERING_ARBEIDERE", "2"))
 AVBRYT_FRIST_S = 20.0
+FORSLAG_SJEKK_S = 0.03
+ANALYSETRAADER = max(1, min(2, (os.cpu_count() or 2) - 1))
+"""Threads for a solve job's analyses (``Loserparametre.traader``): one core is left to the server and the page."""
 LIVSTEGN_FRIST_S = 120.0
 MELDING_OMSTART = (
     "Kjøringen ble avbrutt fordi tjenesten stoppet (krasj eller omstart) mens den sto i kø eller pågikk. "
     "Start en ny kjøring."
 )
+FASE_ANALYSER = "forslag klart, beregner tilleggsanalyser"
+"""The phase of a solve job whose proposal is stored while its analyses run."""
+FASE_UTEN_ANALYSER_AVBRUTT = "ferdig uten tilleggsanalyser (stoppet på forespørsel)"
+FASE_UTEN_ANALYSER_FEIL = "ferdig uten tilleggsanalyser (de feilet)"
 MELDING_ARBEIDER_DOD = (
     "Arbeidsprosessen som løste saken stoppet uventet (f.eks. drept eller tom for minne). Start en ny kjøring."
 )
@@ -96,6 +113,7 @@ class _Tilstand:
         self.antall_ekstra = max(1, antall_ekstra)
         self.hoved = 0
         self.ekstra = 0
+        self.forslag: dict[str, Any] | None = None  # the stored proposal (two-phase delivery)
 
     def verdier(self) -> dict[str, Any]:
         """What the watcher writes to the row every second (under ``lock``)."""
@@ -119,7 +137,7 @@ class _Tilstand:
             else:
                 self.ekstra += 1
                 self.fremdrift = min(0.97, 0.8 + 0.17 * self.ekstra / self.antall_ekstra)
-                self.fase = "beregner verdien av ekstra plasser og ektepar"
+                self.fase = FASE_ANALYSER if self.forslag is not None else "beregner tilleggsanalyser"
 
 
 class _Scenariotilstand:
@@ -146,9 +164,11 @@ class _Scenariotilstand:
         return {"fremdrift": round(self.fremdrift, 3), "fase": self.fase, "ferdige": self.ferdige}
 
 
-def _lag_fremdrift(t: _Tilstand) -> Any:
+def _lag_fremdrift(t: _Tilstand, lagre_forslag: Any = None) -> Any:
     """The engine's progress hooks (``allokering.loser.Fremdrift``) feeding the job's state. Built
-    here, not at import, so the API server process never imports the engine."""
+    here, not at import, so the API server process never imports the engine. ``lagre_forslag(res)``:
+    stores the proposal when the families are solved (two-phase delivery)."""
+    from allokering.kjoring import forslag
     from allokering.loser import Fremdrift
 
     class JobbFremdrift(Fremdrift):
@@ -169,6 +189,16 @@ def _lag_fremdrift(t: _Tilstand) -> Any:
 
         def tillegg_startet(self, hva: str) -> None:
             self.t.registrer(hva, True, "", [])
+
+        def forslag_klart(self, losning: Any) -> None:
+            if lagre_forslag is None:
+                return
+            res = forslag(losning)
+            with self.t.lock:
+                self.t.forslag = res
+                self.t.fremdrift = 0.8
+                self.t.fase = FASE_ANALYSER
+            lagre_forslag(res)
 
     return JobbFremdrift(t)
 
@@ -289,11 +319,39 @@ def _forsinkelse(t: Any) -> None:
         time.sleep(0.05)
 
 
+def _analyseparametre(parametre: dict[str, Any], t: _Tilstand) -> Any:
+    """The run's engine parameters. ``ALLOKERING_ANALYSE_FORSINKELSE_S``: the analyses take this much longer
+    (tests and demonstrations of the two-phase delivery, independent of how fast the engine is): a wait,
+    stoppable, when the marginal values are done, through the engine's timing hook (``Strategi.maaling``)."""
+    from dataclasses import replace
+
+    from allokering.loser import Loserparametre
+    from allokering.strategi import STANDARD
+
+    # the analyses leave one core to the server and the page fetching the proposal meanwhile (two cores: one
+    # thread; the result does not depend on it): measured on Sandefjord with two cores, the proposal was visible
+    # sooner and the analyses ended no later than with two threads competing with the page
+    parametre = {"traader": ANALYSETRAADER, **parametre}
+    sekunder = float(os.environ.get("ALLOKERING_ANALYSE_FORSINKELSE_S", "0") or 0)
+    if sekunder <= 0:
+        return Loserparametre(**parametre)
+
+    def maaling(steg: str, _sek: float) -> None:
+        if steg != "marginalverdier":
+            return
+        slutt = time.monotonic() + sekunder
+        while time.monotonic() < slutt:
+            if t.avbryt:
+                raise Avbrutt()
+            time.sleep(0.05)
+
+    return Loserparametre(**parametre, strategi=replace(STANDARD, maaling=maaling))
+
+
 def kjor_jobb(url: str, kid: int, instans: str) -> str:
     """Run one job in a worker process. Returns the final status."""
     global _tilstand
     from allokering.kjoring import kjor
-    from allokering.loser import Loserparametre
     from modeller.lasting import sak_fra_data
 
     motor = _motor(url)
@@ -321,7 +379,14 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
         _tilstand = t
         vakt.start()
         _forsinkelse(t)
-        resultat = kjor(sak, Loserparametre(**rad.parametre), _lag_fremdrift(t))
+        start = time.perf_counter()
+
+        def lagre_forslag(res: dict[str, Any]) -> None:
+            res["solve_seconds"] = round(time.perf_counter() - start, 3)
+            if _lagre_resultat(motor, kid, pid, res, endelig=False) != "lagret":
+                raise Avbrutt()  # the row is no longer this worker's running job
+
+        resultat = kjor(sak, _analyseparametre(rad.parametre, t), _lag_fremdrift(t, lagre_forslag))
     except BaseException as exc:
         _tilstand = None
         stopp.set()
@@ -330,6 +395,24 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
         from allokering.loser import Avbrutt as MotorAvbrutt
 
         avbrutt = isinstance(exc, Avbrutt | MotorAvbrutt) or t.avbryt
+        if t.forslag is not None and isinstance(exc, Exception):
+            # stopped or failed during the analyses: the stored proposal stands, the job ends done without them
+            if not avbrutt:
+                log.warning("tilleggsanalysene for kjøring %s feilet: %s", kid, exc)
+            res = {**t.forslag, "analyser_ferdig": False, "analyser_stoppet": "avbrutt" if avbrutt else "feilet"}
+            with motor.begin() as c:
+                r = c.execute(
+                    update(Kjoring)
+                    .where(Kjoring.id == kid, Kjoring.status == "running", Kjoring.pid == pid)
+                    .values(
+                        status="done",
+                        fremdrift=1.0,
+                        fase=FASE_UTEN_ANALYSER_AVBRUTT if avbrutt else FASE_UTEN_ANALYSER_FEIL,
+                        resultat=res,
+                        ferdig=naa(),
+                    )
+                )
+            return "done" if r.rowcount == 1 else "foreldet"
         with motor.begin() as c:
             c.execute(
                 update(Kjoring)
@@ -347,7 +430,7 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
     _tilstand = None
     stopp.set()
     vakt.join()
-    return _lagre_resultat(motor, kid, pid, resultat)
+    return _lagre_resultat(motor, kid, pid, resultat, endelig=True, forslag_lagret=t.forslag is not None)
 
 
 def _scenariobackend(t: _Scenariotilstand) -> Any:
@@ -465,18 +548,26 @@ class _Foreldet(Exception):
     pass
 
 
-def _lagre_resultat(motor: Engine, kid: int, pid: int, res: dict[str, Any]) -> str:
-    """Write the result in one transaction, only if the row is still this worker's running job."""
+def _lagre_resultat(
+    motor: Engine, kid: int, pid: int, res: dict[str, Any], endelig: bool = True, forslag_lagret: bool = False
+) -> str:
+    """Write the result in one transaction, only if the row is still this worker's running job. ``endelig``
+    False: the proposal (the job stays running, phase ``FASE_ANALYSER``; returns «lagret»); True: the final
+    result (the job is done). ``forslag_lagret``: the proposal's rows are stored already (the assignments are
+    the same, the explanations are replaced)."""
+    res = {**res, "analyser_ferdig": endelig}
+    slutt: dict[str, Any] = (
+        {"status": "done", "fremdrift": 1.0, "fase": "ferdig", "ferdig": naa()}
+        if endelig
+        else {"fremdrift": 0.8, "fase": FASE_ANALYSER, "sist_livstegn": naa()}
+    )
     try:
         with motor.begin() as c:
             r = c.execute(
                 update(Kjoring)
                 .where(Kjoring.id == kid, Kjoring.status == "running", Kjoring.pid == pid)
                 .values(
-                    status="done",
-                    fremdrift=1.0,
-                    fase="ferdig",
-                    ferdig=naa(),
+                    **slutt,
                     losningsstatus=res["status"],
                     objective=res["objective"],
                     best_bound=res["best_bound"],
@@ -495,7 +586,9 @@ def _lagre_resultat(motor: Engine, kid: int, pid: int, res: dict[str, Any]) -> s
             )
             if r.rowcount != 1:
                 raise _Foreldet()
-            if res["assignments"]:
+            if forslag_lagret:
+                c.execute(delete(ForklaringRad).where(ForklaringRad.kjoring_id == kid))
+            if res["assignments"] and not forslag_lagret:
                 c.execute(
                     insert(TildelingRad),
                     [
@@ -531,7 +624,7 @@ def _lagre_resultat(motor: Engine, kid: int, pid: int, res: dict[str, Any]) -> s
                 )
     except _Foreldet:
         return "foreldet"
-    return "done"
+    return "done" if endelig else "lagret"
 
 
 def _dato(s: str) -> Any:
@@ -783,11 +876,13 @@ class Koordinator:
             rad = s.get(modell, kid)
             return rad.status if rad else "ukjent"
 
-    def vent(self, kid: int, art: str = LOSING, frist: float = 2.0) -> None:
+    def vent(self, kid: int, art: str = LOSING, frist: float = 2.0, til_forslag: bool = False) -> None:
         """Wait (at most ``frist`` seconds) until this server's job ends: long polling for the status
         endpoints, so a client learns that its job is done the moment the worker returns, without
         sleeping between polls. A job this server is not running (ended, or another server's) waits
-        a quarter of a second at most, so a polling client never spins."""
+        a quarter of a second at most, so a polling client never spins. ``til_forslag``: also return as
+        soon as the solve job's proposal is stored (two-phase delivery; the worker stores it in another
+        process, so the row is looked at every ``FORSLAG_SJEKK_S``)."""
         slutt = time.monotonic() + max(0.0, frist)
         nokkel = (art, kid)
         with self._endret:
@@ -798,7 +893,21 @@ class Koordinator:
                 rest = slutt - time.monotonic()
                 if rest <= 0:
                     return
-                self._endret.wait(rest)
+                if not til_forslag:
+                    self._endret.wait(rest)
+                    continue
+                self._endret.wait(min(rest, FORSLAG_SJEKK_S))
+                if self._har_forslag(kid):
+                    return
+
+    def _har_forslag(self, kid: int) -> bool:
+        """Whether the solve job's proposal (or its final result) is stored."""
+        try:
+            with self.fabrikk() as s:
+                return s.scalar(select(Kjoring.losningsstatus).where(Kjoring.id == kid)) is not None
+        except Exception as exc:  # a busy database: keep waiting
+            log.warning("vent på forslaget i kjøring %s: %s", kid, exc)
+            return False
 
     def antall_i_prosess(self) -> int:
         """Jobs submitted by this server and not yet finished (no database access)."""

@@ -317,6 +317,18 @@ class KjoringUt(Ut):
     solve_seconds: float | None
     ukp_dogn: int | None
     ukp_kostnad_nok: int | None
+    forslag_klart: bool = Field(
+        description=(
+            "Forslaget (tildelinger, venteliste, målfunksjon, forklaringer) er lagret og kan hentes, også mens "
+            "kjøringen fortsatt går (fase «forslag klart, beregner tilleggsanalyser»)."
+        )
+    )
+    analyser_ferdig: bool = Field(
+        description=(
+            "Tilleggsanalysene (verdien av én ekstra plass, kostnaden ved å holde ektepar samlet, låspriser) er "
+            "med i resultatet. False mens de beregnes, og i en kjøring som ble stoppet under dem."
+        )
+    )
     feilmelding: str | None = Field(description="Uten personopplysninger; hele teksten i /kjoringer/{id}/feil.")
     advarsler: list[str]
     opprettet: str | None
@@ -338,6 +350,7 @@ class Marginalverdi(Ut):
 
 class Marginalverdier(Ut):
     kjoring_id: int
+    analyser_ferdig: bool = Field(description="False: verdiene beregnes fortsatt (listen er tom så lenge).")
     enheter: list[Marginalverdi]
 
 

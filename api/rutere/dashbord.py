@@ -54,7 +54,7 @@ KjoringQ = Annotated[int, Query(ge=1, le=2**31 - 1, description="Kjøringen tall
 def dash_belegg(
     s: Ses, _b: Aggregert, kjoring_id: KjoringQ, steg: Annotated[int, Query(ge=1, le=366)] = 1
 ) -> dict[str, Any]:
-    return tjenester.belegg(ferdig_kjoring(s, kjoring_id), steg)
+    return tjenester.belegg(ferdig_kjoring(s, kjoring_id, forslag=True), steg)
 
 
 @ruter.get(

@@ -54,6 +54,14 @@ def offentlig_feilmelding(k: Kjoring) -> str | None:
     )
 
 
+def analyser_ferdig(k: Kjoring) -> bool:
+    """Whether the run's analyses (marginal values, couple costs, lock prices) are in its result (runs stored
+    before the two-phase delivery have them when done)."""
+    if k.resultat is None:
+        return False
+    return bool(k.resultat.get("analyser_ferdig", k.status == "done"))
+
+
 def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
     """A run without personal data (status, progress, best-so-far, metadata; the error redacted)."""
     return {
@@ -79,6 +87,8 @@ def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
         "solve_seconds": k.solve_seconds,
         "ukp_dogn": k.ukp_dager,
         "ukp_kostnad_nok": k.ukp_kostnad,
+        "forslag_klart": k.resultat is not None,
+        "analyser_ferdig": analyser_ferdig(k),
         "feilmelding": offentlig_feilmelding(k),
         "advarsler": k.advarsler or [],
         "opprettet": _iso(k.opprettet),
@@ -111,6 +121,8 @@ KJORING_EKS = {
     "solve_seconds": None,
     "ukp_dogn": None,
     "ukp_kostnad_nok": None,
+    "forslag_klart": False,
+    "analyser_ferdig": False,
     "feilmelding": None,
     "advarsler": [],
     "opprettet": "2026-11-27T09:00:00",

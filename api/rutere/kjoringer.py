@@ -37,7 +37,7 @@ from api.dependencies import (
     side_ut,
 )
 from api.jobber import TERMINALE
-from api.rutere.felles import KJORING_EKS, MAKS_I_KO, _kjoring_ut, resultatets_sokere
+from api.rutere.felles import KJORING_EKS, MAKS_I_KO, _kjoring_ut, analyser_ferdig, resultatets_sokere
 from api.schemas import (
     FEILSVAR,
     KjoringBestilling,
@@ -235,15 +235,17 @@ def kjoring(
             le=10,
             description=(
                 "Vent høyst så mange sekunder på at en kjøring i kø eller under arbeid blir ferdig før svaret "
-                "(lang spørring): svaret kommer straks kjøringen er ferdig. 0 = svar straks."
+                "(lang spørring): svaret kommer straks kjøringen er ferdig, eller straks forslaget er lagret "
+                "(`forslag_klart`) om det ikke var det da spørringen kom. 0 = svar straks."
             ),
         ),
     ] = 0,
 ) -> dict[str, Any]:
     k = hent_kjoring(s, kjoring_id)
     if vent > 0 and k.status not in TERMINALE:
+        har_forslag = k.resultat is not None
         s.rollback()  # give the connection back while waiting
-        request.app.state.koordinator.vent(kjoring_id, frist=vent)
+        request.app.state.koordinator.vent(kjoring_id, frist=vent, til_forslag=not har_forslag)
         k = hent_kjoring(s, kjoring_id)
     return _kjoring_ut(k)
 
@@ -301,6 +303,7 @@ RESULTAT_EKS: dict[str, Any] = {
     ],
     "unit_marginal_value": {"E-STR-1": 520},
     "ukp": {"days": 69, "cost_nok": 396405},
+    "analyser_ferdig": True,
 }
 
 
@@ -311,14 +314,16 @@ RESULTAT_EKS: dict[str, Any] = {
     summary="Hele resultatet",
     description=(
         "RESULT.json for kjøringen: tildelinger, venteliste, forklaringer, "
-        "marginalverdier, ektepar, UKP. Saksbehandler, med formål."
+        "marginalverdier, ektepar, UKP. Saksbehandler, med formål. Mens tilleggsanalysene beregnes "
+        "(kjøringen går fortsatt, `forslag_klart` i statusen) er dette forslaget med `analyser_ferdig: false`: "
+        "`unit_marginal_value` er tom, ekteparenes kostnad og låsenes pris mangler (null)."
     ),
     responses=eks(RESULTAT_EKS),
 )
 def resultat(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
-    k = ferdig_kjoring(s, kjoring_id, b)
+    k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
     b.rorte(resultatets_sokere(k.resultat or {}))
-    return {"kjoring_id": k.id, **(k.resultat or {})}
+    return {"kjoring_id": k.id, **(k.resultat or {}), "analyser_ferdig": analyser_ferdig(k)}
 
 
 @ruter.get(
@@ -330,7 +335,7 @@ def resultat(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
     responses=eks({"antall": 1, "side": 1, "per_side": 100, "elementer": [RESULTAT_EKS["assignments"][0]]}),
 )
 def tildelinger(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
-    k = ferdig_kjoring(s, kjoring_id, b)
+    k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
     alle = (k.resultat or {}).get("assignments", [])
     b.rorte(x.get("applicant_id") for x in alle[(side - 1) * per_side : side * per_side])
     return side_ut(alle[(side - 1) * per_side : side * per_side], len(alle), side, per_side)
@@ -347,7 +352,7 @@ def tildelinger(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: Per
     responses=eks({"antall": 1, "side": 1, "per_side": 100, "elementer": RESULTAT_EKS["waiting_list"]}),
 )
 def venteliste(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
-    k = ferdig_kjoring(s, kjoring_id, b)
+    k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
     alle = (k.resultat or {}).get("waiting_list", [])
     b.rorte(x.get("applicant_id") for x in alle[(side - 1) * per_side : side * per_side])
     return side_ut(alle[(side - 1) * per_side : side * per_side], len(alle), side, per_side)
@@ -373,7 +378,7 @@ def venteliste(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerS
     ),
 )
 def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> dict[str, Any]:
-    ferdig_kjoring(s, kjoring_id, b)
+    ferdig_kjoring(s, kjoring_id, b, forslag=True)
     r = s.scalar(
         select(ForklaringRad).where(ForklaringRad.kjoring_id == kjoring_id, ForklaringRad.soker_id == soker_id)
     )
@@ -390,12 +395,16 @@ def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> dict[str
     description=(
         "Hvor mye målfunksjonen (nivå 1) ville økt med én ekstra plass på hver enhet. Aggregert; alle roller."
     ),
-    responses=eks({"kjoring_id": 7, "enheter": [{"enhet_id": "E-STR-1", "verdi": 520}]}),
+    responses=eks({"kjoring_id": 7, "analyser_ferdig": True, "enheter": [{"enhet_id": "E-STR-1", "verdi": 520}]}),
 )
 def marginalverdier(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
-    k = ferdig_kjoring(s, kjoring_id)
+    k = ferdig_kjoring(s, kjoring_id, forslag=True)
     mv = (k.resultat or {}).get("unit_marginal_value", {})
-    return {"kjoring_id": k.id, "enheter": [{"enhet_id": u, "verdi": v} for u, v in mv.items()]}
+    return {
+        "kjoring_id": k.id,
+        "analyser_ferdig": analyser_ferdig(k),
+        "enheter": [{"enhet_id": u, "verdi": v} for u, v in mv.items()],
+    }
 
 
 @ruter.get(

@@ -25,6 +25,7 @@ from allokering.regler import kvalifiser
 from api import tjenester
 from api.db import Beslutning, LaasRad, Moteavslutning
 from api.dependencies import Id, Person, Ses, SokerId, ferdig_kjoring, hent_sak
+from api.rutere.felles import analyser_ferdig
 from api.schemas import eks
 from modeller.kodeverk import Laastype
 from modeller.lasting import Inndatafeil
@@ -256,6 +257,7 @@ def laasvalg(s: Ses, b: Person, sak_id: Id, soker_id: SokerId) -> dict[str, Any]
 
 class Laaspriser(BaseModel):
     kjoring_id: int
+    analyser_ferdig: bool = Field(description="False: prisene beregnes fortsatt (`price_level1` er null så lenge).")
     locks: list[dict[str, Any]]
     objective: dict[str, Any]
 
@@ -272,6 +274,7 @@ class Laaspriser(BaseModel):
     responses=eks(
         {
             "kjoring_id": 7,
+            "analyser_ferdig": True,
             "locks": [
                 {
                     "applicant_id": "S-000014",
@@ -290,11 +293,16 @@ class Laaspriser(BaseModel):
     ),
 )
 def laaspriser(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
-    k = ferdig_kjoring(s, kjoring_id, b)
+    k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
     res = k.resultat or {}
     locks = list(res.get("locks", []))
     b.rorte({x["applicant_id"] for x in locks} | {d for x in locks for d in x.get("displaced", [])})
-    return {"kjoring_id": k.id, "locks": locks, "objective": res.get("objective", {})}
+    return {
+        "kjoring_id": k.id,
+        "analyser_ferdig": analyser_ferdig(k),
+        "locks": locks,
+        "objective": res.get("objective", {}),
+    }
 
 
 # --- finalising the meeting: one request, a state the page can show after a reload, and a logged reopening
@@ -406,7 +414,13 @@ def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[st
         raise HTTPException(
             409, f"Saken er allerede ferdigbehandlet med kjøring {lukket.kjoring_id}. Gjenåpne saken først."
         )
-    k = ferdig_kjoring(s, inn.kjoring_id, b)
+    k = ferdig_kjoring(s, inn.kjoring_id, b, forslag=True)
+    if k.status != "done":  # the decisions use the final run, with the analyses the meeting judged by
+        raise HTTPException(
+            409,
+            f"Kjøring {k.id} beregner fortsatt verdien av ekstra plasser og låspriser. Vent til den er ferdig "
+            "før beslutningene markeres som endelige.",
+        )
     if k.sak_id != sak_id:
         raise HTTPException(409, f"Kjøringen {inn.kjoring_id} hører ikke til sak {sak_id}.")
     res = k.resultat or {}

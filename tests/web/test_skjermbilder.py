@@ -12,7 +12,7 @@ from tests.web.test_sider import _ingen_alvorlige
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 SIDER = [
-    ("saksbehandler", "tildelingsmote", "() => document.body.dataset.kjoring"),
+    ("saksbehandler", "tildelingsmote", "() => document.body.dataset.analyser"),
     ("saksbehandler", "venteliste", "() => document.body.dataset.klar === '1'"),
     ("leder", "ledelse", "() => document.body.dataset.klar === '1'"),
     ("planlegger", "scenarier", "() => document.querySelectorAll('#a-eksempel option').length >= 2"),

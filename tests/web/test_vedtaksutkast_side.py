@@ -22,7 +22,7 @@ def test_lag_vedtaksutkast_laster_ned_zip(side: Side, tjener: Tjener) -> None:
     s.click("#last-demo")
     s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
     s.click("#los")
-    s.wait_for_function("() => document.body.dataset.kjoring", timeout=120_000)
+    s.wait_for_function("() => document.body.dataset.analyser", timeout=120_000)
     kid = s.evaluate("document.body.dataset.kjoring")
     s.click("#endelig")
     s.click("#bekreft-ja")

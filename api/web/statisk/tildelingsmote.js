@@ -65,7 +65,9 @@
       tilstand.tildelinger = [];
       tilstand.venteliste = [];
       delete document.body.dataset.kjoring;
-      for (const id of ["resultat", "avslutt", "endringer", "nivaaer"]) $(id).hidden = true;
+      delete document.body.dataset.analyser;
+      for (const id of ["resultat", "avslutt", "endringer", "nivaaer", "ekstraplass"]) $(id).hidden = true;
+      svar("analyser-status", "");
       $("kjoring-info").textContent = "Saken er ikke løst ennå. Trykk «Løs».";
       await lastLaaser();
     }
@@ -111,15 +113,26 @@
       let k = await A.hent(`/saker/${tilstand.sakId}/kjoringer`, { metode: "POST", kropp: {} });
       aktivJobb = k.id;
       A.melding(`Kjøring ${k.id} er startet.`);
+      let forslagVist = null; // the generation the proposal was drawn in (two-phase delivery)
       while (!["done", "failed", "cancelled"].includes(k.status)) {
+        if (k.forslag_klart && forslagVist === null) {
+          // the proposal is stored while the analyses run: show it now, fill in their figures when they come
+          forslagVist = ++generasjon;
+          await visKjoring(k, forslagVist);
+        }
         $("fremdrift").value = k.fremdrift || 0;
         $("fase").textContent = `${Math.round(100 * (k.fremdrift || 0))} % – ${k.fase || k.status}`;
-        // long polling: the server answers the moment the job ends, else after 2 s with its progress
+        // long polling: the server answers the moment the proposal is stored or the job ends, else after 2 s
         k = await A.hent(`/kjoringer/${k.id}?vent=2`);
       }
       $("fremdrift").value = 1;
       $("fase").textContent = k.status === "done" ? "Ferdig" : k.status === "cancelled" ? "Stoppet" : "Feilet";
-      if (k.status === "done") {
+      if (k.status === "done" && forslagVist !== null) {
+        if (forslagVist === generasjon) await visAnalyser(k, forslagVist);
+        A.melding(`Kjøring ${k.id} er ferdig${k.analyser_ferdig ? "" : " uten tilleggsanalysene"}. ${k.losningsstatus === "OPTIMAL"
+          ? "Ingen annen fordeling gir høyere prioritet totalt."
+          : "Fordelingen oppfyller alle vilkår, men tidsgrensen nådde ut før det var vist at ingen annen gir høyere prioritet totalt."}`);
+      } else if (k.status === "done") {
         await visKjoring(k, ++generasjon);
         A.melding(`Kjøring ${k.id} er ferdig. ${k.losningsstatus === "OPTIMAL"
           ? "Ingen annen fordeling gir høyere prioritet totalt."
@@ -140,12 +153,13 @@
 
   async function visKjoring(k, g) {
     if (!krevFormal()) return;
-    const [belegg, tild, vente, laaser, priser] = await Promise.all([
+    const [belegg, tild, vente, laaser, priser, mv] = await Promise.all([
       A.hent(`/dashbord/belegg?kjoring_id=${k.id}&steg=1`),
       alleSider(`/kjoringer/${k.id}/tildelinger`),
       alleSider(`/kjoringer/${k.id}/venteliste`),
       A.hent(`/saker/${k.sak_id}/laaser/oversikt`, pf()),
       A.hent(`/kjoringer/${k.id}/laaspriser`, pf()),
+      k.analyser_ferdig ? A.hent(`/kjoringer/${k.id}/marginalverdier`) : null,
     ]);
     if (g !== generasjon) return;
     const t0 = performance.now();
@@ -155,6 +169,8 @@
     tilstand.priser = priser.locks || [];
     tilstand.objektiv = priser.objective || null;
     tilstand.kjoring = k;
+    tilstand.forrige = forrige;
+    tilstand.marginal = mv ? mv.enheter : [];
     tilstand.enheter = belegg.enheter;
     tilstand.start = belegg.startdato;
     tilstand.horisont = belegg.horisont_dager;
@@ -164,6 +180,7 @@
     if (forrige) visEndringer(forrige);
     else $("endringer").hidden = true;
     visNivaaer(forrige);
+    visAnalysestatus();
     fyllFiltre();
     visRutenett();
     visVenteliste();
@@ -178,6 +195,49 @@
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     document.body.dataset.gjengivelseMs = String(Math.round(performance.now() - t0));
     document.body.dataset.kjoring = String(k.id);
+    if (k.analyser_ferdig || k.status === "done") document.body.dataset.analyser = String(k.id);
+  }
+
+  /** The analyses of the run shown (value of an extra place, couple costs, lock prices) came after its proposal:
+   * fill in their figures (the lock prices, the changes' reasons, an open explanation) without redrawing the rest. */
+  async function visAnalyser(k, g) {
+    const [priser, mv] = await Promise.all([
+      A.hent(`/kjoringer/${k.id}/laaspriser`, pf()),
+      A.hent(`/kjoringer/${k.id}/marginalverdier`),
+    ]);
+    if (g !== generasjon || !tilstand.kjoring || tilstand.kjoring.id !== k.id) return;
+    tilstand.kjoring = k;
+    tilstand.priser = priser.locks || [];
+    tilstand.objektiv = priser.objective || tilstand.objektiv;
+    tilstand.marginal = mv.enheter || [];
+    visLaaser();
+    if (tilstand.forrige) visEndringer(tilstand.forrige);
+    visAnalysestatus(true);
+    if (tilstand.valgt && !$("forklaring").hidden) await visForklaring(tilstand.valgt, false);
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    document.body.dataset.analyser = String(k.id);
+  }
+
+  const analyserPaagaar = () => tilstand.kjoring && !tilstand.kjoring.analyser_ferdig && tilstand.kjoring.status === "running";
+
+  /** Where the analyses' figures go: a note (announced) while they are computed, then the value of an extra place. */
+  function visAnalysestatus(nyss = false) {
+    const k = tilstand.kjoring;
+    if (analyserPaagaar()) {
+      svar("analyser-status", "Beregner verdien av ekstra plasser og låspriser … Forslaget under er ferdig og endres ikke; «Stopp løsingen» nå stopper bare denne beregningen og beholder forslaget.");
+      $("ekstraplass-innhold").innerHTML = "<p>Beregnes …</p>";
+    } else if (!k.analyser_ferdig) {
+      svar("analyser-status", "Verdien av ekstra plasser og låsprisene ble ikke beregnet (kjøringen ble stoppet under beregningen). Forslaget er gyldig.");
+      $("ekstraplass-innhold").innerHTML = "<p>Ikke beregnet.</p>";
+    } else {
+      svar("analyser-status", nyss ? "Verdien av ekstra plasser og låsprisene er beregnet og fylt inn." : "");
+      const rader = (tilstand.marginal || []).filter((e) => e.verdi > 0).sort((x, y) => y.verdi - x.verdi || x.enhet_id.localeCompare(y.enhet_id, "nb")).slice(0, 8);
+      $("ekstraplass-innhold").innerHTML = rader.length ? A.tabell([
+        { navn: "Enhet", verdi: (r) => enhetsnavn(r.enhet_id), radhode: true },
+        { navn: "Prioritetspoeng", verdi: (r) => A.tall(r.verdi), tall: true },
+      ], rader, `Enhetene der én ekstra plass gir mest, kjøring ${k.id}`) : "<p>Én ekstra plass på en enhet ville ikke gitt høyere prioritet totalt.</p>";
+    }
+    $("ekstraplass").hidden = false;
   }
 
   const NIVAAER = [["plassering", "Prioritet (nivå 1)"], ["ektepar", "Ektepar samlet (nivå 2)"], ["preferanser", "Ønsket institusjon (nivå 3)"], ["flyttinger", "Flyttinger (nivå 4)"]];
@@ -364,6 +424,8 @@
     if (!l.aktiv) return "–";
     const p = prisFor(l);
     if (!p) return "Beregnes ved neste kjøring";
+    if (analyserPaagaar()) return "Beregnes …";
+    if (!tilstand.kjoring.analyser_ferdig) return "Ikke beregnet (kjøringen ble stoppet)";
     if (p.price_level1 === null || p.price_level1 === undefined) return "Ikke beregnet innen tidsgrensen";
     if (p.price_level1 === 0) return "0 – låsen koster ingen prioritet (en like god plan)";
     const hvem = (p.displaced || []).length ? `; uten låsen ville ${p.displaced.join(", ")} fått plass` : "";
@@ -452,7 +514,7 @@
         { navn: "Enhet", verdi: (o) => enhetsnavn(o.unit_id) },
         { navn: "Prioritet", verdi: (o) => o.priority, tall: true },
       ], forbi) : "<p>Ingen.</p>"}
-      <h3>Hva som skulle til</h3><p>${kfTekst.length ? kfTekst.map(A.esc).join("<br>") : "Ikke aktuelt."}</p>
+      <h3>Hva som skulle til</h3><p>${kfTekst.length ? kfTekst.map(A.esc).join("<br>") : analyserPaagaar() ? "Beregnes …" : "Ikke aktuelt."}</p>
       <h3>Låser for søkeren</h3><div id="forklaring-laaser"></div>`;
     visSokerLaaser(id);
     fyllLaasvalg(valg, a ? a.unit_id : "");
@@ -538,6 +600,10 @@
     const k = tilstand.kjoring;
     if (!k || !krevFormal()) return;
     if (tilstand.avslutning && tilstand.avslutning.ferdigbehandlet) return;  // a second click does nothing
+    if (analyserPaagaar()) {  // the decisions use the final run: wait for its analyses (the server refuses too)
+      svar("endelig-status", "Vent til verdien av ekstra plasser og låsprisene er beregnet (noen sekunder); så kan beslutningene markeres som endelige.", true);
+      return;
+    }
     const begrunnelse = $("endelig-begrunnelse").value.trim();
     if (begrunnelse.length < 3) { svar("endelig-status", "Skriv en begrunnelse for beslutningene.", true); $("endelig-begrunnelse").focus(); return; }
     const laaser = tilstand.laaser.filter((l) => l.aktiv).length;

@@ -348,6 +348,17 @@ def _analyseparametre(parametre: dict[str, Any], t: _Tilstand) -> Any:
     return Loserparametre(**parametre, strategi=replace(STANDARD, maaling=maaling))
 
 
+def _gjor_krav(c: Any, modell: Any, jid: int, instans: str, pid: int) -> bool:
+    """Claim a queued job of this server instance for this worker (queued → running), for solve and scenario
+    jobs alike. False when another worker, a cancel or a restart got there first."""
+    r = c.execute(
+        update(modell)
+        .where(modell.id == jid, modell.status == "queued", modell.instans == instans)
+        .values(status="running", pid=pid, startet=naa(), sist_livstegn=naa(), fase="starter", fremdrift=0.01)
+    )
+    return bool(r.rowcount == 1)
+
+
 def kjor_jobb(url: str, kid: int, instans: str) -> str:
     """Run one job in a worker process. Returns the final status."""
     global _tilstand
@@ -357,12 +368,7 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
     motor = _motor(url)
     pid = os.getpid()
     with motor.begin() as c:
-        r = c.execute(
-            update(Kjoring)
-            .where(Kjoring.id == kid, Kjoring.status == "queued", Kjoring.instans == instans)
-            .values(status="running", pid=pid, startet=naa(), sist_livstegn=naa(), fase="starter", fremdrift=0.01)
-        )
-        if r.rowcount != 1:
+        if not _gjor_krav(c, Kjoring, kid, instans, pid):
             return "hoppet over"
         rad = c.execute(
             select(Inndatabilde.data.label("inndata"), Kjoring.parametre)
@@ -475,12 +481,7 @@ def kjor_scenariojobb(url: str, jid: int, instans: str) -> str:
     motor = _motor(url)
     pid = os.getpid()
     with motor.begin() as c:
-        r = c.execute(
-            update(Scenariokjoring)
-            .where(Scenariokjoring.id == jid, Scenariokjoring.status == "queued", Scenariokjoring.instans == instans)
-            .values(status="running", pid=pid, startet=naa(), sist_livstegn=naa(), fase="starter", fremdrift=0.01)
-        )
-        if r.rowcount != 1:
+        if not _gjor_krav(c, Scenariokjoring, jid, instans, pid):
             return "hoppet over"
         rad = c.execute(
             select(Scenariokjoring.bestilling, Scenariokjoring.totalt).where(Scenariokjoring.id == jid)

@@ -49,7 +49,7 @@ ROT = Path(__file__).resolve().parents[1]
 if str(ROT) not in sys.path:
     sys.path.insert(0, str(ROT))
 
-from distributed import get_task_stream  # noqa: E402
+from dask.distributed import get_task_stream  # noqa: E402
 
 from scenarier.dask_backend import DaskBackend, ProsessBackend, varm  # noqa: E402
 from scenarier.kalibrering import kalibreringsscenario, sjekk_kalibrering, tekst  # noqa: E402

@@ -81,3 +81,31 @@ def test_forslaget_vises_foer_analysene_som_fylles_inn_etterpaa(nettleser: Any, 
         assert not side.feil, side.feil
     finally:
         side.lukk()
+
+
+def test_siden_lastet_paa_nytt_under_analysene_viser_forslaget_og_folger_kjoringen(
+    nettleser: Any, treg_tjener: Tjener
+) -> None:
+    """Reloading the page while the analyses run shows the running run's proposal (not the previous finished run)
+    and follows it to the end, as «Løs» would."""
+    side = Side(nettleser, treg_tjener)
+    s = side.side
+    try:
+        side.logg_inn("saksbehandler")
+        s.select_option("#demo", "tvedestrand")
+        s.click("#last-demo")
+        s.wait_for_function("() => document.getElementById('melding').textContent.includes('Demosaken')")
+        s.click("#los")
+        kid = _forslag_uten_analyser(s, "")
+        assert treg_tjener.api("GET", f"/kjoringer/{kid}")["status"] == "running"
+        s.reload()
+        s.wait_for_function("k => document.body.dataset.kjoring === k", arg=kid, timeout=60_000)
+        assert treg_tjener.api("GET", f"/kjoringer/{kid}")["status"] == "running"  # shown while it still ran
+        assert s.locator(".rutenett [data-s]").count() > 0
+        assert "Beregner verdien av ekstra plasser" in s.inner_text("#analyser-status")
+        assert s.is_visible("#stopp")
+        s.wait_for_function("k => document.body.dataset.analyser === k", arg=kid, timeout=60_000)
+        assert "er beregnet" in s.inner_text("#analyser-status") and s.is_hidden("#stopp")
+        assert not side.feil, side.feil
+    finally:
+        side.lukk()

@@ -71,6 +71,12 @@
       $("kjoring-info").textContent = "Saken er ikke løst ennå. Trykk «Løs».";
       await lastLaaser();
     }
+    if (g === generasjon && !avs.ferdigbehandlet && aktivJobb === null) {
+      // opened (or reloaded) while a run of this case is still going: follow it to its end, as «Løs» would
+      const pagar = await A.hent(`/kjoringer?sak_id=${tilstand.sakId}&status=running&per_side=1`);
+      const j = pagar.elementer[0];
+      if (g === generasjon && aktivJobb === null && j && (!k || j.id > k.id)) fortsett(j);
+    }
   }
 
   /** One idempotency key per user and demo case, kept in localStorage: a second click (or a reload and a click)
@@ -110,9 +116,20 @@
     $("fremdrift-boks").hidden = false;
     $("stopp").hidden = false;
     try {
-      let k = await A.hent(`/saker/${tilstand.sakId}/kjoringer`, { metode: "POST", kropp: {} });
-      aktivJobb = k.id;
+      const k = await A.hent(`/saker/${tilstand.sakId}/kjoringer`, { metode: "POST", kropp: {} });
       A.melding(`Kjøring ${k.id} er startet.`);
+      await folg(k);
+    } catch (e) { A.melding(e.message, true); }
+    finally { $("los").disabled = false; $("stopp").hidden = true; aktivJobb = null; }
+  }
+
+  // Follows a run until it ends: the proposal is drawn as soon as it is stored, the analyses when they are done.
+  // Used by «Løs» and when the page is opened (or reloaded) while a run of the case is still going.
+  async function folg(k) {
+    aktivJobb = k.id;
+    $("fremdrift-boks").hidden = false;
+    $("stopp").hidden = false;
+    {
       let forslagVist = null; // the generation the proposal was drawn in (two-phase delivery)
       while (!["done", "failed", "cancelled"].includes(k.status)) {
         if (k.forslag_klart && forslagVist === null) {
@@ -138,7 +155,12 @@
           ? "Ingen annen fordeling gir høyere prioritet totalt."
           : "Fordelingen oppfyller alle vilkår, men tidsgrensen nådde ut før det var vist at ingen annen gir høyere prioritet totalt."}`);
       } else A.melding(k.feilmelding || "Kjøringen ble ikke fullført.", true);
-    } catch (e) { A.melding(e.message, true); }
+    }
+  }
+
+  async function fortsett(k) {
+    $("los").disabled = true;
+    try { await folg(k); } catch (e) { A.melding(e.message, true); }
     finally { $("los").disabled = false; $("stopp").hidden = true; aktivJobb = null; }
   }
 

@@ -159,6 +159,19 @@ VEKT_NB = {
 """The weights' names in the summary."""
 
 
+STATUS_NB = {
+    "OPTIMAL": "optimal (bevist)",
+    "FEASIBLE": "gyldig, ikke bevist optimal",
+    "INFEASIBLE": "ingen gyldig fordeling",
+    "UNKNOWN": "ingen løsning innen tidsgrensen",
+}
+
+
+def _tall(n: Any) -> str:
+    """A whole number with spaces between thousands (bokmål), as in the UKP cost line."""
+    return f"{n:,}".replace(",", " ") if isinstance(n, int) else str(n)
+
+
 def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
     """A readable summary table (bokmål) of one run."""
     from rich.console import Console
@@ -207,13 +220,13 @@ def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
 
         def v(navn: str, lv: dict[str, Any] = lv) -> str:
             n = lv.get(navn)
-            return "–" if n is None else f"{n['value']}{'' if n['proven'] else ' (ikke bevist)'}"
+            return "–" if n is None else f"{_tall(n['value'])}{'' if n['proven'] else ' (ikke bevist)'}"
 
         fam.add_row(
             navn_nb(Familie(f["family"])).capitalize(),
-            "optimal (bevist)" if f["status"] == "OPTIMAL" else f["status"].lower(),
+            STATUS_NB.get(f["status"], f["status"]),
             v("plassering"),
-            str(lv["plassering"]["bound"]) if "plassering" in lv else "–",
+            _tall(lv["plassering"]["bound"]) if "plassering" in lv else "–",
             v("ektepar"),
             v("preferanser"),
             v("flyttinger"),
@@ -224,7 +237,7 @@ def sammendrag(sak: Sak, resultat: dict[str, Any]) -> str:
     con.print(fam)
     delt = [c for c in resultat["couples"] if c["split"]]
     linjer = [
-        f"Status: {'optimal, bevist' if resultat['status'] == 'OPTIMAL' else resultat['status']}; "
+        f"Status: {'optimal, bevist' if resultat['status'] == 'OPTIMAL' else STATUS_NB.get(resultat['status'], '–')}; "
         f"løsetid {str(round(resultat['solve_seconds'], 3)).replace('.', ',')} s; uavhengig kontroll: "
         f"{'ingen brudd' if resultat['validation']['ok'] else 'BRUDD'}.",
         f"Ektepar: {sum(c['together'] for c in resultat['couples'])} sammen, {len(delt)} delt.",

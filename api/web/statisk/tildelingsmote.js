@@ -125,13 +125,15 @@
 
   // Follows a run until it ends: the proposal is drawn as soon as it is stored, the analyses when they are done.
   // Used by «Løs» and when the page is opened (or reloaded) while a run of the case is still going.
-  async function folg(k) {
+  async function folg(k, bareForSak = null) {
     aktivJobb = k.id;
     $("fremdrift-boks").hidden = false;
     $("stopp").hidden = false;
     {
       let forslagVist = null; // the generation the proposal was drawn in (two-phase delivery)
       while (!["done", "failed", "cancelled"].includes(k.status)) {
+        // a run followed because the page opened on its case is left when the user picks another case
+        if (bareForSak !== null && tilstand.sakId !== bareForSak) return;
         if (k.forslag_klart && forslagVist === null) {
           // the proposal is stored while the analyses run: show it now, fill in their figures when they come
           forslagVist = ++generasjon;
@@ -160,7 +162,7 @@
 
   async function fortsett(k) {
     $("los").disabled = true;
-    try { await folg(k); } catch (e) { A.melding(e.message, true); }
+    try { await folg(k, tilstand.sakId); } catch (e) { A.melding(e.message, true); }
     finally { $("los").disabled = false; $("stopp").hidden = true; aktivJobb = null; }
   }
 

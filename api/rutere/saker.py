@@ -58,7 +58,7 @@ from api.schemas import (
 )
 from api.schemas import Side as SideUt
 from modeller.lasting import Inndatafeil
-from modeller.sak import Feil
+from modeller.sak import Feil, Sak
 
 ruter = APIRouter()
 
@@ -169,12 +169,20 @@ async def importer_json(request: Request, b: Person, navn: NavnQ = "", sak_id: S
 def _importer_json(request: Request, innhold: bytes, b: Tilgang, navn: str, sak_id: Id | None) -> JSONResponse:
     sak = tjenester.les_json_sak(innhold, "forespørsel")
     b.rorte(x.id for x in sak.sokere)
+    return _ny_versjon(request, b, sak, navn, "json", "", sak_id)
+
+
+def _ny_versjon(
+    request: Request, b: Tilgang, sak: Sak, navn: str, kilde: str, filnavn: str, sak_id: Id | None
+) -> JSONResponse:
+    """Store an imported case as a new case, or as a new version of ``sak_id`` (which the user must be able to
+    open): 201 with the case, 404 when the case is gone."""
     with request.app.state.fabrikk.begin() as s:
         if sak_id is not None:
             hent_sak(s, sak_id, b)
         try:
             v = tjenester.lagre_sak(
-                s, sak, navn=navn, kilde="json", filnavn="", bruker=b.navn, sak_id=sak_id, team=b.bruker.team
+                s, sak, navn=navn, kilde=kilde, filnavn=filnavn, bruker=b.navn, sak_id=sak_id, team=b.bruker.team
             )
         except LookupError as exc:
             raise HTTPException(404, str(exc).capitalize() + ".") from None
@@ -242,25 +250,7 @@ def importer_tabeller(
     )
     b.rorte(x.id for x in sak.sokere)
     kilde = "xlsx" if any(n.lower().endswith((".xlsx", ".xlsm")) for n, _ in filer.values()) else "csv"
-    with request.app.state.fabrikk.begin() as s:
-        if sak_id is not None:
-            hent_sak(s, sak_id, b)
-        try:
-            v = tjenester.lagre_sak(
-                s,
-                sak,
-                navn=navn,
-                kilde=kilde,
-                filnavn=", ".join(n for n, _ in filer.values()),
-                bruker=b.navn,
-                sak_id=sak_id,
-                team=b.bruker.team,
-            )
-        except LookupError as exc:
-            raise HTTPException(404, str(exc).capitalize() + ".") from None
-        b.sak_id = v.sak_id
-        ut = sak_ut(s, s.get(SakRad, v.sak_id))  # type: ignore[arg-type]
-    return JSONResponse(ut, status_code=201)
+    return _ny_versjon(request, b, sak, navn, kilde, ", ".join(n for n, _ in filer.values()), sak_id)
 
 
 @ruter.post(

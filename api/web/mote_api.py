@@ -360,23 +360,24 @@ def _avslutning_ut(s: Session, sak_id: int) -> dict[str, Any]:
     return {"ferdigbehandlet": True, **{k: v for k, v in hist[0].items() if k != "handling"}, "historikk": hist}
 
 
+AVSLUTNING_EKS = {
+    "ferdigbehandlet": True,
+    "kjoring_id": 7,
+    "antall": 49,
+    "av": "kari",
+    "tidspunkt": "2026-12-04T11:00:00",
+    "begrunnelse": "Vedtatt i tildelingsmøtet.",
+    "historikk": [],
+}
+
+
 @ruter.get(
     "/saker/{sak_id}/avslutning",
     response_model=Avslutning,
     tags=["beslutninger"],
     summary="Er saken ferdigbehandlet i møtet?",
     description="Sakens tilstand (ferdigbehandlet med kjøringen, eller åpen) og historikken med gjenåpninger.",
-    responses=eks(
-        {
-            "ferdigbehandlet": True,
-            "kjoring_id": 7,
-            "antall": 49,
-            "av": "kari",
-            "tidspunkt": "2026-12-04T11:00:00",
-            "begrunnelse": "Vedtatt i tildelingsmøtet.",
-            "historikk": [],
-        }
-    ),
+    responses=eks(AVSLUTNING_EKS),
 )
 def avslutning(s: Ses, b: Person, sak_id: Id) -> dict[str, Any]:
     hent_sak(s, sak_id, b)
@@ -393,17 +394,7 @@ def avslutning(s: Ses, b: Person, sak_id: Id) -> dict[str, Any]:
         "markerer saken som ferdigbehandlet med kjøringen. Er saken allerede ferdigbehandlet med samme kjøring, "
         "skjer ingenting (samme svar); med en annen kjøring svarer den 409 (gjenåpne først)."
     ),
-    responses=eks(
-        {
-            "ferdigbehandlet": True,
-            "kjoring_id": 7,
-            "antall": 49,
-            "av": "kari",
-            "tidspunkt": "2026-12-04T11:00:00",
-            "begrunnelse": "Vedtatt i tildelingsmøtet.",
-            "historikk": [],
-        }
-    ),
+    responses=eks(AVSLUTNING_EKS),
 )
 def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[str, Any]:
     hent_sak(s, sak_id, b)
@@ -483,17 +474,7 @@ def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[st
         "Gjør det mulig å løse saken på nytt. Hvem, når og hvorfor lagres i sakens historikk (og tilgangsloggen). "
         "Beslutningene som er lagret, står til møtet markerer nye som endelige."
     ),
-    responses=eks(
-        {
-            "ferdigbehandlet": True,
-            "kjoring_id": 7,
-            "antall": 49,
-            "av": "kari",
-            "tidspunkt": "2026-12-04T11:00:00",
-            "begrunnelse": "Vedtatt i tildelingsmøtet.",
-            "historikk": [],
-        }
-    ),
+    responses=eks(AVSLUTNING_EKS),
 )
 def gjenapne(s: Ses, b: Person, sak_id: Id, inn: GjenapneInn) -> dict[str, Any]:
     hent_sak(s, sak_id, b)

@@ -238,62 +238,67 @@ def kanoniser(
         for s2 in gruppe:
             if s2 not in valgt:
                 velg(s2, gjeldende(s2))
-    # The class flows: per class and start day, fill the lowest unit id first.
-    for (kl, st), idx in sorted(dp.strom_per_klasse_start.items()):
-        kol = [nk + j for j in sorted(idx, key=lambda j: dp.strommer[j].enhet)]
-        igjen = round(sum(x[i] for i in dp.per_klasse_start.get((kl, st), [])))
-        grunn = igjen + 1
-        pos = 0
-        while pos < len(kol):
-            c = kol[pos]
-            tak = min(igjen, int(dp.strommer[c - nk].maks), fast.get(c, igjen))
-            if round(x[c]) == tak:
-                fester.append((c, tak))
-                if cp is not None:
-                    cp.fest_kolonne(c, tak)
-                igjen -= tak
-                pos += 1
-                continue
-            if cp is None:
-                cp = modellen()
-            # This group's next flows in unit order at once (radix: members + 1): an LP step
-            # when it proves its answer, else CP-SAT.
-            bruk, ledd = _stromledd(kol[pos:], grunn, LP_GRENSE)
-            ny = cp.lp_maksimer(ledd, x)
-            if ny is not None:
-                x = ny
-                lp_steg += 1
-            else:
-                bruk, ledd = _stromledd(kol[pos:], grunn, GRENSE)
-                x = cp.maksimer(ledd, x)
-                steg += 1
-            for c2 in bruk:
-                v2 = round(x[c2])
-                fester.append((c2, v2))
-                cp.fest_kolonne(c2, v2)
-                igjen -= v2
-            pos += len(bruk)
+    # The class flows: per class and start day, fill the lowest unit id first. The candidates are
+    # all fixed by now, so each group's total is too; the flows of all groups form one sequence
+    # (groups in order, units in order) maximised lexicographically.
+    rekkef: list[tuple[tuple[int, int], int]] = []  # (group, flow column)
+    igjen: dict[tuple[int, int], int] = {}
+    grunn: dict[tuple[int, int], int] = {}
+    for g, idx in sorted(dp.strom_per_klasse_start.items()):
+        rekkef.extend((g, nk + j) for j in sorted(idx, key=lambda j: dp.strommer[j].enhet))
+        igjen[g] = round(sum(x[i] for i in dp.per_klasse_start.get(g, [])))
+        grunn[g] = igjen[g] + 1
+    pos = 0
+    while pos < len(rekkef):
+        g, c = rekkef[pos]
+        tak = min(igjen[g], int(dp.strommer[c - nk].maks), fast.get(c, igjen[g]))
+        if round(x[c]) == tak:
+            fester.append((c, tak))
+            if cp is not None:
+                cp.fest_kolonne(c, tak)
+            igjen[g] -= tak
+            pos += 1
+            continue
+        if cp is None:
+            cp = modellen()
+        # The next flows in order at once (mixed radix: the group's members + 1), across
+        # groups: an LP step when it proves its answer, else CP-SAT.
+        rest = [(c2, grunn[g2]) for g2, c2 in rekkef[pos:]]
+        bruk, ledd = _stromledd(rest, LP_GRENSE)
+        ny = cp.lp_maksimer(ledd, x)
+        if ny is not None:
+            x = ny
+            lp_steg += 1
+        else:
+            bruk, ledd = _stromledd(rest, GRENSE)
+            x = cp.maksimer(ledd, x)
+            steg += 1
+        for g2, c2 in rekkef[pos : pos + len(bruk)]:
+            v2 = round(x[c2])
+            fester.append((c2, v2))
+            cp.fest_kolonne(c2, v2)
+            igjen[g2] -= v2
+        pos += len(bruk)
     return Kanonisering(x, steg, lp_steg, bekreftet)
 
 
-def _stromledd(kol: list[int], grunn: int, grense: int) -> tuple[list[int], list[tuple[list[int], list[int], int]]]:
-    """The first flow columns of ``kol`` whose radix-``grunn`` weights (the first highest) fit
-    below ``grense``, and the objective terms that fill them in that order."""
-    bruk: list[int] = []
-    vekt = 1
-    sum_abs = 0
-    for c2 in kol:
-        ny_sum = sum_abs * grunn + grunn
-        if bruk and ny_sum >= grense:
+def _stromledd(kol: list[tuple[int, int]], grense: int) -> tuple[list[int], list[tuple[list[int], list[int], int]]]:
+    """The first flow columns of ``kol`` ((column, radix): a column's values lie in 0 … radix − 1)
+    whose mixed-radix weights (the first highest) fit below ``grense`` (Σ weight × (radix − 1)
+    = Π radix − 1), and the objective terms that fill them in that order."""
+    bruk: list[tuple[int, int]] = []
+    produkt = 1
+    for c2, g2 in kol:
+        if bruk and produkt * g2 > grense:
             break
-        bruk.append(c2)
-        vekt *= grunn
-        sum_abs = ny_sum
+        bruk.append((c2, g2))
+        produkt *= g2
     ledd: list[tuple[list[int], list[int], int]] = []
-    for c2 in bruk:
-        vekt //= grunn
+    vekt = produkt
+    for c2, g2 in bruk:
+        vekt //= g2
         ledd.append(([c2], [1], vekt))
-    return bruk, ledd
+    return [c2 for c2, _ in bruk], ledd
 
 
 class Cpmodell:
@@ -315,6 +320,7 @@ class Cpmodell:
         self.tid = tidsgrense_s
         self.verdier = [heltall_verdi(mm.nivaa[k], x) for k in range(mm.nivaa.shape[0])]
         self.fester: list[tuple[int, int, int]] = []  # (column, lower, upper) since the start
+        self._ventende = 0  # how many of ``fester`` (from the end) the LP has not been given yet
         self._cp: Cpsat | None = None
         self._lp: Lp | None = None
         self._lp_feil = 0
@@ -343,13 +349,11 @@ class Cpmodell:
         return self._cp
 
     def _fest(self, fester: list[tuple[int, int, int]]) -> None:
-        """Fix columns: (column, lower, upper)."""
+        """Fix columns: (column, lower, upper). The LP gets them in one call before its next solve
+        (one HiGHS call per søker or flow column cost more than the LP steps on Sandefjord)."""
         self.fester.extend(fester)
-        if self._lp is not None and fester:
-            f = np.asarray(fester, dtype=np.int64)
-            pos = self._pos[f[:, 0]]
-            i_lp = pos >= 0
-            self._lp.sett_kolonner(pos[i_lp], f[i_lp, 1].astype(np.float64), f[i_lp, 2].astype(np.float64))
+        if self._lp is not None:
+            self._ventende += len(fester)
         if self._cp is not None:
             for j, nedre, ovre in fester:
                 if nedre == ovre:
@@ -419,10 +423,24 @@ class Cpmodell:
             return False
         return bool(r.grense + float(c @ self._xfast) < 1 - 1e-6)
 
+    def _gi_lp_festene(self) -> None:
+        """Give the LP the fixes made since its last solve (``_fest``)."""
+        if self._lp is None or not self._ventende:
+            return
+        f = np.asarray(self.fester[-self._ventende :], dtype=np.int64)
+        self._ventende = 0
+        _, siste = np.unique(f[::-1, 0], return_index=True)  # one entry per column: its last fix
+        f = f[::-1][siste]
+        pos = self._pos[f[:, 0]]
+        i_lp = pos >= 0
+        self._lp.sett_kolonner(pos[i_lp], f[i_lp, 1].astype(np.float64), f[i_lp, 2].astype(np.float64))
+
     def _lp_loes(self, ledd: list[tuple[list[int], list[int], int]]) -> tuple[Lpresultat, np.ndarray]:
         mm = self.mm
         if self._lp is None:
-            self._lp = self._bygg_lp()
+            self._lp = self._bygg_lp()  # built with every fix so far
+            self._ventende = 0
+        self._gi_lp_festene()
         c = np.zeros(mm.n)
         for kolonner, poeng, vekt in ledd:
             c[np.asarray(kolonner, dtype=np.int64)] = np.asarray(poeng, dtype=np.float64) * vekt

@@ -57,7 +57,9 @@ independent, and within a group the order is the release order.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -67,8 +69,8 @@ from allokering.lp import heltall_verdi
 from allokering.modell import NIVAER, Matrisemodell, bygg_modell
 from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Utfall
-from allokering.resultat import Familieloesning, Loserparametre, Nivaaresultat
-from modeller.kodeverk import Familie
+from allokering.resultat import Delproblemkilde, Familieloesning, Loserparametre, Nivaaresultat
+from modeller.kodeverk import Familie, Laastype
 from modeller.sak import Sak
 
 Loeser = Callable[[Delproblem, bool], Familieloesning]
@@ -83,19 +85,25 @@ def loes_koblet(
     prio: dict[str, Prioritet],
     p: Loserparametre,
     loes: Loeser,
-) -> tuple[dict[Familie, Delproblem], dict[Familie, Familieloesning], dict[Familie, float], str]:
+) -> tuple[dict[Familie, Delproblemkilde], dict[Familie, Familieloesning], dict[Familie, float], str]:
     """Solve a group of coupled families (see the module docstring). Returns per family its
     model (with the places the final plan frees), its solution and seconds, and the route:
     «rekkefolge» (sequential, certified), «samlet» (joint model)."""
     ekstra: dict[str, list[int]] = {}
-    dps: dict[Familie, Delproblem] = {}
+    dps: dict[Familie, Delproblemkilde] = {}
     fls: dict[Familie, Familieloesning] = {}
     sek: dict[Familie, float] = {}
     # Step 2 of the module docstring: scarcity first, before any family is solved.
+    ix = saksindeks(sak)
     for fam in gruppe:
         maks = _mulig(sak, gruppe, fam, kval)
         if not maks:
             continue
+        egne = {so.id for so in ix.sokere.get(fam, [])}
+        if any(laas.type == Laastype.TILDEL and laas.soker_id in egne for laas in sak.laaser):
+            # A «tildel» lock makes the family not ``_enkel`` (its model's ``laast_til``): known
+            # without building the model (Sandefjord korttid: 6 ms).
+            return _samlet(sak, gruppe, kval, prio, p, loes)
         with p.strategi.maal("delproblem"):
             dp_maks = bygg_delproblem(sak, fam, kval, prio, maks)
         if not _enkel(dp_maks):
@@ -228,7 +236,7 @@ def _samlet(
     prio: dict[str, Prioritet],
     p: Loserparametre,
     loes: Loeser,
-) -> tuple[dict[Familie, Delproblem], dict[Familie, Familieloesning], dict[Familie, float], str]:
+) -> tuple[dict[Familie, Delproblemkilde], dict[Familie, Familieloesning], dict[Familie, float], str]:
     """The group as one joint model, its plan split back into the families."""
     t = time.perf_counter()
     with p.strategi.maal("delproblem"):
@@ -239,15 +247,24 @@ def _samlet(
     fam_av = {s: ix.soker[s].soknad.tjeneste.familie for s in dpj.sokere}
     per_fam = _nivaaer_per_familie(dpj, mm, flj, fam_av, gruppe)
     ekstra: dict[str, list[int]] = {}
-    dps: dict[Familie, Delproblem] = {}
+    dps: dict[Familie, Delproblemkilde] = {}
     fls: dict[Familie, Familieloesning] = {}
     sek: dict[Familie, float] = {}
     sekunder = time.perf_counter() - t
+    antall = Counter(fam_av[k.personer[0]] for k in dpj.kandidater)
     for fam in gruppe:
         pl = [x for x in flj.plasseringer if fam_av[x.kandidat.personer[0]] == fam]
-        with p.strategi.maal("delproblem"):
-            dps[fam] = bygg_delproblem(sak, fam, kval, prio, ekstra)
-        fls[fam] = Familieloesning(flj.status, per_fam[fam], pl, f"samlet:{flj.metode}", kanonisk=flj.kanonisk)
+        # The family's own model (with the places the plan frees before it) serves only the
+        # explanations and analyses: built when first read (``resultat.Delproblemer``).
+        dps[fam] = partial(bygg_delproblem, sak, fam, kval, prio, {u: list(r) for u, r in ekstra.items()})
+        fls[fam] = Familieloesning(
+            flj.status,
+            per_fam[fam],
+            pl,
+            f"samlet:{flj.metode}",
+            kanonisk=flj.kanonisk,
+            kandidater=antall[fam],
+        )
         sek[fam] = sekunder / len(gruppe)
         _legg_til(ekstra, frigjort_etter(sak, fam, pl), sak.horisont_dager)
     return dps, fls, sek, "samlet"

@@ -38,6 +38,8 @@ from allokering.modell import gjennomforbar
 from allokering.prioritet import prioriter_alle
 from allokering.regler import kvalifiser_alle
 from allokering.resultat import (
+    Delproblemer,
+    Delproblemkilde,
     Familieloesning,
     Familieresultat,
     Loserparametre,
@@ -86,7 +88,7 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
         prio = prioriter_alle(sak)
     _sjekk_laaser_mot_regler(sak, kval)
     familier: dict[Familie, Familieresultat] = {}
-    delproblemer: dict[Familie, Delproblem] = {}
+    delproblemer = Delproblemer()
     grunnlag: dict[Familie, Lpgrunnlag] = {}
 
     def loes_en(dp: Delproblem, egen: bool) -> Familieloesning:
@@ -118,21 +120,22 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
             t = time.perf_counter()
             with p.strategi.maal("delproblem"):
                 dp = bygg_delproblem(sak, fam, kval, prio)
-            dps, fls, sek = {fam: dp}, {fam: loes_en(dp, True)}, {fam: time.perf_counter() - t}
+            dps: dict[Familie, Delproblemkilde] = {fam: dp}
+            fls, sek = {fam: loes_en(dp, True)}, {fam: time.perf_counter() - t}
         else:
             dps, fls, sek, _ = loes_koblet(sak, gruppe, kval, prio, p, loes_en)
             for fam in gruppe:
                 if fls[fam].metode.startswith("samlet") or fls[fam].x is None:
                     grunnlag.pop(fam, None)  # the basis kept is not of this family's own model
         for fam in gruppe:
-            dp, fl = dps[fam], fls[fam]
-            delproblemer[fam] = dp
+            fl = fls[fam]
+            delproblemer.sett(fam, dps[fam])
             familier[fam] = Familieresultat(
                 fam,
                 fl.status,
                 fl.nivaaer,
                 sek[fam],
-                len(dp.kandidater),
+                fl.kandidater if fl.kandidater is not None else len(delproblemer[fam].kandidater),
                 fl.plasseringer,
                 fl.metode,
                 fl.kanonisk,
@@ -141,7 +144,7 @@ def _loes(sak: Sak, parametre: Loserparametre | None, fremdrift: Fremdrift | Non
                 fremdrift.familie_ferdig(fam, fl.status, fl.nivaaer)
     # In the canonical order, whatever order the groups were solved in.
     familier = {f: familier[f] for f in SOLVE_ORDER if f in familier}
-    delproblemer = {f: delproblemer[f] for f in SOLVE_ORDER if f in delproblemer}
+    delproblemer = delproblemer.ordnet(SOLVE_ORDER)
     ekstra_ledig: dict[str, list[int]] = {}  # no group frees places in another
     losning = Losning(sak, p, kval, prio, delproblemer, familier, 0.0, grunnlag=grunnlag)
     if fremdrift is not None:  # the proposal is final here; the analyses below only add figures

@@ -70,17 +70,17 @@ class Strategi:
     place per søker», class-flow and capacity rows (``familieloser._uten_konkurranse_direkte``:
     about a third of the simulator's weekly engine call). False: the same test on the model."""
 
-    likebehandling_til: int = 10_000
+    likebehandling_til: int = 20_000
     """Likebehandling (level 5, ``allokering.likebehandling``) is applied to families with at
     most this many candidates; a larger family keeps the optimal plan as solved (deterministic,
     but not the unique plan of the rule: ``Familieresultat.kanonisk`` is False). Measured
-    (likebehandling alone): the bundled Sandefjord case 0.1–0.17 s for all five families, of which the
-    joint langtid+korttid model (5 478 candidates, ``koblede``) 0.07 s; oslo-stress avlastning (7 606)
-    0.5 s (5.12.2026, warm LPs; 1.5 s before), bolig (16 121) 4 s,
-    korttid (42 388) 47 s and langtid (56 307) more than its time limit — too slow to be on by
+    (likebehandling alone, 5.12.2026, 2 cores): the bundled Sandefjord case 0.05 s for all five
+    families, of which the joint langtid+korttid model (5 478 candidates, ``koblede``) 0.04 s;
+    oslo-stress avlastning (7 606) 0.13–0.2 s, bolig (16 121) 0.35 s; the joint langtid+korttid
+    model of oslo-stress (149 791) 36 s without finishing every step — too slow to be on by
     default there. The rule's steps are warm LPs on the face of the optimum (CP-SAT only when an
-    LP does not prove its step); their number grows with the søkere whose best candidate is
-    excluded only jointly, and each costs about one HiGHS re-solve of the face."""
+    LP does not prove its step); their number grows with the søkere whose outcome the plan a
+    solver returns does not already give them, and each costs about one HiGHS re-solve of the face."""
 
     vei: Vei | None = None
     """Force one route on every family: «cpsat» (CP-SAT from the greedy start, no LP proof),

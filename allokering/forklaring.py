@@ -173,7 +173,6 @@ def lag_tildelinger(losning: Losning) -> list[dict[str, Any]]:
     enheter = {e.id: e for e in sak.enheter}
     tildelinger: list[dict[str, Any]] = []
     for fam, fr in losning.familier.items():
-        dp = losning.delproblemer[fam]
         for pl in fr.plasseringer:
             k = pl.kandidat
             for sid in k.personer:
@@ -181,7 +180,7 @@ def lag_tildelinger(losning: Losning) -> list[dict[str, Any]]:
                 t = {
                     "applicant_id": sid,
                     "unit_id": pl.enhet,
-                    "institution_id": dp.institusjon[pl.enhet],
+                    "institution_id": enheter[pl.enhet].institusjon_id,
                     "place_type": enheter[pl.enhet].plasstype.value,
                     "start_day": k.start,
                     "end_day": k.perioder[0][1],

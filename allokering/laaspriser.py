@@ -14,7 +14,8 @@ lock — the same routes as ``loes`` (one family: ``familieloser.loes_familie``;
 ``koblede.loes_koblet``), all four levels, then the unique plan of likebehandling
 (``likebehandling.kanoniser`` through ``loes_familie``). So the fortrengte are exactly the søkere
 a saksbehandler would see placed after removing the lock and solving again, and they do not
-depend on the LP route, the candidate order or the input order (``Laaspris.kanonisk`` is True).
+depend on the LP route, the candidate order or the input order (``Laaspris.kanonisk`` is True,
+as it is for a lock that costs nothing).
 That costs one more solve of the group per lock with a price above 0, made only where the
 engine's own plan is canonical (every family of the group within ``Strategi.likebehandling_til``,
 likebehandling on). Elsewhere (oslo-stress size) the list comes from the level-1 optimal plan the
@@ -247,8 +248,8 @@ def _pris(
     """The lock's price, with the søkere the plan ``uten`` (without the lock) places and the
     engine's plan does not (only when the price is above 0); ``kanonisk``: ``uten`` is the
     canonical plan without the lock (``_kanonisk_uten``)."""
-    if not pris:
-        return Laaspris(nr, laas.soker_id, pris, bevist, ())
+    if not pris:  # a lock that costs nothing displaces nobody: the list is the same for every plan
+        return Laaspris(nr, laas.soker_id, pris, bevist, (), True)
     plassert_uten = {s for pl in uten for s in pl.kandidat.personer}
     fortrengt = tuple(sorted(s for s in plassert_uten if s not in har and s != laas.soker_id))
     return Laaspris(nr, laas.soker_id, pris, bevist, fortrengt, kanonisk)

@@ -175,3 +175,7 @@ def test_fortrengte_er_entydige_og_de_samme_som_ved_omlosning(seed: int) -> None
     for vei, s in (("cpsat", sak), ("lp", stokket)):
         annen = loes(s, Loserparametre(marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(vei=vei)))
         assert annen.laaspriser == losning.laaspriser, vei
+    # Without likebehandling the prices stay, and the list says it is from one plan, not the canonical one.
+    uten_regel = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, likebehandling=False))
+    assert [(lp.nr, lp.pris) for lp in uten_regel.laaspriser] == [(lp.nr, lp.pris) for lp in losning.laaspriser]
+    assert not any(lp.kanonisk for lp in uten_regel.laaspriser if lp.pris)

@@ -801,6 +801,27 @@ class Plasseringsrad(NamedTuple):
     alder: int
 
 
+class Ankomst(NamedTuple):
+    """One person joining a waiting list (``Replikasjon.ankomster``: the common-random-numbers check)."""
+
+    uke: int  # −1: on the list when the simulation starts
+    soker_id: str
+    tjeneste: str
+    dag: int  # simulation day of the application
+    alder: int
+    lengde: int  # drawn length of the stay or tenancy (days)
+    ukp: bool
+
+
+class Venteintervall(NamedTuple):
+    """A person's time on a waiting list: from the application to a place, withdrawal or the end."""
+
+    tjeneste: str
+    fra: int
+    til: int
+    ukp: bool
+
+
 @dataclass
 class Replikasjon:
     """Raw outputs of one replication (plain lists/arrays: cheap to pickle between processes)."""
@@ -811,7 +832,7 @@ class Replikasjon:
     belegg: dict[str, np.ndarray]  # unit → occupied beds per day
     kapasitet: dict[str, np.ndarray]
     flyt: dict[tuple[str, str], int]
-    ankomster: list[tuple]  # (week, id, tjeneste, day, alder, lengde, ukp): the CRN check
+    ankomster: list[Ankomst]  # the common-random-numbers check
     motor_sekunder: list[float]
     motor_kall: int
 
@@ -858,9 +879,9 @@ class Simulator:
         self.n_bolig_opphold = 0  # the same with and without bolig
         self.n_bolig_ekstra = 0  # bolig søkere the bolig_okning lever adds (BX-…)
         self.plasseringer: list[Plasseringsrad] = []
-        self.intervaller: list[tuple[str, int, int, bool]] = []  # (tjeneste, from, to, ukp) waiting
+        self.intervaller: list[Venteintervall] = []
         self.flyt: dict[tuple[str, str], int] = defaultdict(int)
-        self.ankomstlogg: list[tuple] = []
+        self.ankomstlogg: list[Ankomst] = []
         self.motor_s: list[float] = []
         self.motor_kall = 0
         self.plassert_inst: dict[str, str] = {}
@@ -966,7 +987,7 @@ class Simulator:
             )
             self.venter[p.id] = p
             self.personer[p.id] = p
-            self.ankomstlogg.append((-1, p.id, "langtid", p.ankomst, p.alder, p.lengde, p.ukp))
+            self.ankomstlogg.append(Ankomst(-1, p.id, "langtid", p.ankomst, p.alder, p.lengde, p.ukp))
 
     def _initier_bolig(self) -> None:
         """Current tenants of the housing units and today's bolig waiting list, from their own stream
@@ -1059,7 +1080,7 @@ class Simulator:
                 frafall=int(max(dag[i], frafall_fra) + frafall[i]),
             )
             ut.append(p)
-            self.ankomstlogg.append((uke, p.id, tj, p.ankomst, p.alder, p.lengde, False))
+            self.ankomstlogg.append(Ankomst(uke, p.id, tj, p.ankomst, p.alder, p.lengde, False))
         return ut
 
     # -- arrivals --------------------------------------------------------------------------------
@@ -1192,7 +1213,7 @@ class Simulator:
                 nye.append(q)
             if beholdt[i]:  # a removed person still used its ids and draws: the others stay the same
                 ut.extend(nye)
-                self.ankomstlogg.extend((uke, x.id, tj, x.ankomst, x.alder, x.lengde, x.ukp) for x in nye)
+                self.ankomstlogg.extend(Ankomst(uke, x.id, tj, x.ankomst, x.alder, x.lengde, x.ukp) for x in nye)
         return ut
 
     def _boligankomster(self, uke: int, bef: np.ndarray, faktor: float) -> list[Person]:
@@ -1282,7 +1303,7 @@ class Simulator:
 
     def _avslutt(self, p: Person, dag: int, grunn: str) -> None:
         self.venter.pop(p.id, None)
-        self.intervaller.append((p.tjeneste, p.ankomst, dag, p.ukp))
+        self.intervaller.append(Venteintervall(p.tjeneste, p.ankomst, dag, p.ukp))
         self.flyt[(p.fra, f"{grunn} bolig" if p.tjeneste in _BOLIG else grunn)] += 1
         if p.korttid_opphold and p.korttid_opphold in self.opphold:
             s = self.opphold[p.korttid_opphold]
@@ -1380,7 +1401,7 @@ class Simulator:
     def _realiser(self, p: Person, t: Tildeling, start: int, uke: int) -> None:
         u = t.enhet_id
         self.venter.pop(p.id, None)
-        self.intervaller.append((p.tjeneste, p.ankomst, start, p.ukp))
+        self.intervaller.append(Venteintervall(p.tjeneste, p.ankomst, start, p.ukp))
         plasstype = t.plasstype
         # Placements against the rules (should be 0 for the engine and for manual practice): a place
         # type the rules do not give this søker, or a somatic place for one locked to skjermet.
@@ -1458,7 +1479,7 @@ class Simulator:
         ndager = 7 * n
         slutt = ndager
         for p in self.venter.values():
-            self.intervaller.append((p.tjeneste, p.ankomst, slutt, p.ukp))
+            self.intervaller.append(Venteintervall(p.tjeneste, p.ankomst, slutt, p.ukp))
         # Waiting per day and UKP days per day (difference arrays over intervals).
         vent = {tj: np.zeros(ndager + 1) for tj in ("langtid", "korttid", "avlastning", *m.boligtyper)}
         ukp = np.zeros(ndager + 1)
@@ -1553,10 +1574,12 @@ def kjor_replikasjon(
 
 __all__ = [
     "UKER_PER_AAR",
+    "Ankomst",
     "Modell",
     "Plasseringsrad",
     "Replikasjon",
     "Simulator",
+    "Venteintervall",
     "akutt_ankomst",
     "bygg_modell",
     "forste_ledige",

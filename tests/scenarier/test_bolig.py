@@ -174,7 +174,7 @@ def test_bolig_endrer_ikke_de_andre_tjenestenes_trekk() -> None:
         enhet_cache={},
     )
     uten = Simulator(uten_m, 0, FRO).kjor()
-    assert [a for a in med.ankomster if a[2] not in BOLIG] == uten.ankomster
+    assert [a for a in med.ankomster if a.tjeneste not in BOLIG] == uten.ankomster
     assert [x for x in med.plasseringer if x.tjeneste not in BOLIG] == uten.plasseringer
     assert any(x.tjeneste in BOLIG for x in med.plasseringer)
     for k, v in uten.uker.items():

@@ -7,6 +7,22 @@ without the lock places and the plan with it does not are the lock's «fortrengt
 costs nothing displaces nobody: a plan without it that differs is only another equally good
 plan.
 
+**Which plan without the lock.** The price is unique, but several plans without the lock are often
+equally good, and each may leave out other søkere. The list is therefore read from the canonical
+plan without the lock (``_kanonisk_uten``): the plan the engine itself gives the case without this
+lock — the same routes as ``loes`` (one family: ``familieloser.loes_familie``; coupled families:
+``koblede.loes_koblet``), all four levels, then the unique plan of likebehandling
+(``likebehandling.kanoniser`` through ``loes_familie``). So the fortrengte are exactly the søkere
+a saksbehandler would see placed after removing the lock and solving again, and they do not
+depend on the LP route, the candidate order or the input order (``Laaspris.kanonisk`` is True,
+as it is for a lock that costs nothing).
+That costs one more solve of the group per lock with a price above 0, made only where the
+engine's own plan is canonical (every family of the group within ``Strategi.likebehandling_til``,
+likebehandling on). Elsewhere (oslo-stress size) the list comes from the level-1 optimal plan the
+price was proven with (``Laaspris.kanonisk`` is False): these søkere are placed by *one* plan that
+is best on level 1 without the lock, which is deterministic for the same case and version, but
+another equally good plan without the lock could displace other søkere instead.
+
 Fewer solves than locks, with the same prices (``_varmt``). Per group of families (one family,
 or the joint model of coupled families), one model is built
 without any of its locks, with the locked søkere given one candidate per unit. Each lock is then a
@@ -35,10 +51,11 @@ import numpy as np
 from allokering.familieloser import loes_familie
 from allokering.fremdrift import Fremdrift, _sjekk_avbrudd
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem, koblede_familier, saksindeks
+from allokering.koblede import loes_koblet
 from allokering.lp import INF, Lp, heltall_verdi
 from allokering.marginalverdier import _i_deler
 from allokering.modell import bygg_modell, gjennomforbar
-from allokering.resultat import Laaspris, Losning, plassert
+from allokering.resultat import Familieloesning, Laaspris, Losning, plassert
 from modeller.kodeverk import Familie, Laastype
 from modeller.sak import Laas
 
@@ -69,6 +86,7 @@ def laaspriser(losning: Losning, ekstra_ledig: dict[str, list[int]], fremdrift: 
         arbeid = partial(_del, losning, ekstra_ledig, fremdrift, har)
         priser.extend(lp for lp in _i_deler(arbeid, igjen, p.traader, p.strategi.marginal_traader) if lp is not None)
     losning.laaspriser.extend(sorted(priser, key=lambda lp: lp.nr))
+    saksindeks(sak)  # the case's own index back in the one-entry cache (``_kanonisk_uten`` may replace it)
 
 
 def _varmt(
@@ -111,8 +129,49 @@ def _varmt(
             _sjekk_avbrudd(fremdrift)
             uten = lm.los([n for n in nrs if n != nr])
             if uten is not None and uten[0] >= med_verdi:
-                ut.append(_pris(nr, laaser[nr], uten[0] - med_verdi, True, dp.dekomponer(uten[1]), har))
+                pris = uten[0] - med_verdi
+                kanonisk = _kanonisk_uten(losning, ekstra_ledig, fremdrift, gruppe, nr, uten[0]) if pris else None
+                plan = kanonisk if kanonisk is not None else dp.dekomponer(uten[1])
+                ut.append(_pris(nr, laaser[nr], pris, True, plan, har, kanonisk is not None))
     return ut
+
+
+def _kanonisk_uten(
+    losning: Losning,
+    ekstra_ledig: dict[str, list[int]],
+    fremdrift: Fremdrift | None,
+    gruppe: tuple[Familie, ...],
+    nr: int,
+    verdi_uten: int,
+) -> list[Plassering] | None:
+    """The canonical plan of the lock's group of families without lock ``nr`` (module docstring):
+    the engine's own plan for the case without the lock, by the routes of ``loes``. None when
+    likebehandling is off, when the engine's plan of the group is not canonical (a family above
+    ``Strategi.likebehandling_til``: the plan without the lock would not be either, and the solve is
+    not made), or when the plan found is not canonical in every family or not at level 1
+    ``verdi_uten`` (the proven value without the lock; e.g. a time limit)."""
+    p = losning.parametre
+    if not p.likebehandling or not all(losning.familier[f].kanonisk for f in gruppe if f in losning.familier):
+        return None
+    sak = losning.sak
+    kval, prio = losning.kvalifisering, losning.prioritet
+
+    def loes_en(dp: Delproblem, _egen: bool) -> Familieloesning:
+        return loes_familie(dp, p, fremdrift=fremdrift)
+
+    if len(gruppe) == 1:
+        dp = bygg_delproblem(sak, gruppe[0], kval, prio, ekstra_ledig, utelat_laas=nr)
+        fls = [loes_en(dp, True)]
+    else:
+        # The coupled families by the engine's own route (certificate or joint model), on the case
+        # without the lock.
+        uten = sak.model_copy(update={"laaser": sak.laaser[:nr] + sak.laaser[nr + 1 :]})
+        fls = list(loes_koblet(uten, gruppe, kval, prio, p, loes_en)[1].values())
+    if not all(fl.status == "OPTIMAL" and fl.kanonisk and fl.nivaaer for fl in fls):
+        return None
+    if sum(fl.nivaaer[0].verdi for fl in fls) != verdi_uten:
+        return None
+    return [pl for fl in fls for pl in fl.plasseringer]
 
 
 class _Laasmodell:
@@ -177,12 +236,23 @@ def _holder(laas: Laas, plan: dict[str, Plassering]) -> bool:
     return pl is None or pl.enhet != laas.enhet_id
 
 
-def _pris(nr: int, laas: Laas, pris: int, bevist: bool, uten: list[Plassering], har: dict[str, Plassering]) -> Laaspris:
+def _pris(
+    nr: int,
+    laas: Laas,
+    pris: int,
+    bevist: bool,
+    uten: list[Plassering],
+    har: dict[str, Plassering],
+    kanonisk: bool = False,
+) -> Laaspris:
     """The lock's price, with the søkere the plan ``uten`` (without the lock) places and the
-    engine's plan does not (only when the price is above 0)."""
+    engine's plan does not (only when the price is above 0); ``kanonisk``: ``uten`` is the
+    canonical plan without the lock (``_kanonisk_uten``)."""
+    if not pris:  # a lock that costs nothing displaces nobody: the list is the same for every plan
+        return Laaspris(nr, laas.soker_id, pris, bevist, (), True)
     plassert_uten = {s for pl in uten for s in pl.kandidat.personer}
-    fortrengt = tuple(sorted(s for s in plassert_uten if s not in har and s != laas.soker_id)) if pris else ()
-    return Laaspris(nr, laas.soker_id, pris, bevist, fortrengt)
+    fortrengt = tuple(sorted(s for s in plassert_uten if s not in har and s != laas.soker_id))
+    return Laaspris(nr, laas.soker_id, pris, bevist, fortrengt, kanonisk)
 
 
 def _del(
@@ -217,5 +287,12 @@ def _del(
             ut.append(Laaspris(nr, laas.soker_id, None, False, ()))
             continue
         pris = max(0, fl.nivaaer[0].verdi - med_verdi)
-        ut.append(_pris(nr, laas, pris, fl.status == "OPTIMAL" and med_bevist, fl.plasseringer, har))
+        bevist = fl.status == "OPTIMAL" and med_bevist
+        kanonisk = (
+            _kanonisk_uten(losning, ekstra_ledig, fremdrift, gruppe, nr, fl.nivaaer[0].verdi)
+            if pris and bevist
+            else None
+        )
+        plan = kanonisk if kanonisk is not None else fl.plasseringer
+        ut.append(_pris(nr, laas, pris, bevist, plan, har, kanonisk is not None))
     return ut

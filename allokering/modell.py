@@ -208,7 +208,8 @@ def _kontrolldager(
 
 def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
     """Per unit and day: new placements − released current stays ≤ free places.
-    Over-occupied days (negative free places) admit no new stay unless a release comes."""
+    Over-occupied days (negative free places) admit a new stay only where releases make room
+    for it (``_overbelagt_dag``)."""
     dp = mm.dp
     mover_starts: dict[str, set[int]] = defaultdict(set)
     for f in dp.frigjoringer:
@@ -234,19 +235,19 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
             rader = np.flatnonzero(dekning[:, d])
             if rader.size == 0:
                 continue
-            # A place left in another family's unit (a joint model, ``koblede``) counts only on
-            # days the unit is not over-occupied: there «new − released ≤ free < 0» would force
-            # its holder's placement even with no new stay. Such a day admits no new stay
-            # through these releases (conservative; the generated and bundled cases have none).
-            rel = [
-                i
+            fri = dp.ledig[u][d]
+            rel_per_soker = [
+                [i for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d]
                 for f in frig
-                if d <= f.til_dag and not (f.annen_familie and dp.ledig[u][d] < 0)
-                for i in dp.per_soker.get(f.soker, [])
-                if dp.kandidater[i].start <= d
+                if d <= f.til_dag
             ]
-            cap = dp.ledig[u][d] if rel else max(0, dp.ledig[u][d])
-            if not rel and int((bruk[rader] * maks[rader]).sum()) <= cap:
+            rel = [i for idx in rel_per_soker for i in idx]
+            ny_maks = int((bruk[rader] * maks[rader]).sum())
+            if fri < 0 and rel:
+                _overbelagt_dag(mm, u, d, kol_arr[rader], bruk[rader], rel, fri, ny_maks, rel_per_soker)
+                continue
+            cap = fri if rel else max(0, fri)
+            if not rel and ny_maks <= cap:
                 continue
             if rel:
                 kol = np.concatenate([kol_arr[rader], np.asarray(rel, dtype=np.int64)])
@@ -254,6 +255,43 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
             else:
                 kol, koef = kol_arr[rader], bruk[rader]
             mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
+
+
+def _overbelagt_dag(
+    mm: Matrisemodell,
+    u: str,
+    d: int,
+    ny: np.ndarray,
+    bruk: np.ndarray,
+    rel: list[int],
+    fri: int,
+    ny_maks: int,
+    rel_per_soker: list[list[int]],
+) -> None:
+    """Day ``d`` of unit ``u`` is over-occupied (``fri`` < 0 free places: more current stays than
+    places, e.g. after a cut in capacity or a stay longer than planned) and current stays in it
+    may be released (a mover within the family, or a korttid patient who gets langtid in a joint
+    model, ``koblede``). The rule: the current over-occupancy stands, and a new stay is admitted
+    only where the releases make room for it — new ≤ max(0, free + released). «new − released ≤
+    free» alone would force releases even when nobody new comes (a move nobody asked for, or no
+    plan at all when the over-occupancy is larger than the possible releases); counting no
+    release at all would lose the places the releases do free (a korttid bed left for langtid).
+
+    When the søkere who may release by day ``d`` are at most the over-occupancy, no plan makes
+    room: new ≤ 0. Otherwise the rule is not convex and gets one 0/1 column «the unit admits new
+    stays on day d» (``aapen``): new ≤ ny_maks·aapen, and new − released + |free|·aapen ≤ 0 (with
+    aapen = 1 that is new − released ≤ free; with 0 it only says nothing new comes). The routes
+    that build a plan without the model's columns (greedy start, flow sifting) do not know this
+    column; their plans fail the row check there and the LP or CP-SAT solves the family."""
+    mulige = sum(1 for idx in rel_per_soker if idx)
+    if mulige <= -fri:
+        mm.rad(ny, bruk, -INF, 0, f"kapasitet:{u}:{d}")
+        return
+    a = mm.ny_kolonne(f"aapen_{u}_{d}")
+    mm.rad(np.append(ny, a), np.append(bruk, -ny_maks), -INF, 0, f"aapen:{u}:{d}")
+    kol = np.concatenate([ny, np.asarray(rel, dtype=np.int64), [a]])
+    koef = np.concatenate([bruk, np.full(len(rel), -1, dtype=np.int64), [-fri]])
+    mm.rad(kol, koef, -INF, 0, f"kapasitet:{u}:{d}")
 
 
 def toroms_kapasitet(mm: Matrisemodell) -> None:

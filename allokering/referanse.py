@@ -170,7 +170,8 @@ def highs_mip(mm: Matrisemodell, mal: np.ndarray, tidsgrense_s: float = 60.0) ->
 
 def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresultat:
     """Level 1 as a MIP solved by HiGHS (maximise Σ value·x; one place per søker; capacity per
-    unit and day with released stays; two-room flats; locks)."""
+    unit and day with released stays — on an over-occupied day new ≤ max(0, free + released);
+    two-room flats; locks)."""
     import highspy
 
     t0 = time.perf_counter()
@@ -202,6 +203,7 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresulta
     for s in dp.laast_til:
         if s not in dp.per_soker:
             rad({}, 1.0, 1.0)  # no candidate in the locked unit: infeasible
+    hjelpere: list[int] = []  # 0/1 columns after the candidates (over-occupied days)
     for u in dp.enheter:
         ks = dp.per_enhet.get(u, [])
         if not ks:
@@ -219,8 +221,17 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresulta
                         if dp.kandidater[i].start <= d:
                             koef[i] = koef.get(i, 0.0) - 1.0
             if koef:
-                cap = dp.ledig[u][d] if frig else max(0, dp.ledig[u][d])
-                rad(koef, -highspy.kHighsInf, float(cap))
+                fri = dp.ledig[u][d]
+                ny = {i: c for i, c in koef.items() if c > 0}
+                if fri < 0 and len(ny) < len(koef):
+                    # Over-occupied with releases: new ≤ max(0, free + released), by a 0/1 column
+                    # «the unit admits new stays today» (``modell._overbelagt_dag``).
+                    y = n + len(hjelpere)
+                    hjelpere.append(y)
+                    rad({**ny, y: -float(sum(ny.values()))}, -highspy.kHighsInf, 0.0)
+                    rad({**koef, y: float(-fri)}, -highspy.kHighsInf, 0.0)
+                else:
+                    rad(koef, -highspy.kHighsInf, float(fri if len(ny) < len(koef) else max(0, fri)))
             to = {i: 1.0 for i in ks if dp.kandidater[i].toroms and dp.kandidater[i].start <= d}
             if to:
                 rad(to, -highspy.kHighsInf, float(max(0, dp.ledig_toroms[u][d])))
@@ -228,10 +239,11 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresulta
     hs = ny_highs()
     hs.setOptionValue("time_limit", float(tidsgrense_s))
     hs.setOptionValue("mip_rel_gap", 0.0)
-    kost = np.array([float(k.verdi) for k in dp.kandidater])
-    hs.addVars(n, np.zeros(n), np.ones(n))
-    hs.changeColsCost(n, np.arange(n, dtype=np.int32), kost)
-    hs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+    nk = n + len(hjelpere)
+    kost = np.array([float(k.verdi) for k in dp.kandidater] + [0.0] * len(hjelpere))
+    hs.addVars(nk, np.zeros(nk), np.ones(nk))
+    hs.changeColsCost(nk, np.arange(nk, dtype=np.int32), kost)
+    hs.changeColsIntegrality(nk, np.arange(nk, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * nk))
     if rader_lo:
         hs.addRows(
             len(rader_lo),
@@ -247,7 +259,7 @@ def highs_nivaa1(dp: Delproblem, tidsgrense_s: float = 60.0) -> Referanseresulta
     status = hs.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
         return Referanseresultat(-1, True, time.perf_counter() - t0, ())
-    x = np.array(hs.getSolution().col_value)
+    x = np.array(hs.getSolution().col_value)[:n]
     valgt = tuple(int(i) for i in np.flatnonzero(x > 0.5))
     verdi = sum(dp.kandidater[i].verdi for i in valgt)
     bevist = status == highspy.HighsModelStatus.kOptimal

@@ -65,6 +65,11 @@ class Laaspris:
     pris: int | None  # level 1 without the lock minus with it (None: not computed within the time)
     bevist: bool
     fortrengt: tuple[str, ...]  # placed by the plan without the lock, not by the plan with it (price > 0)
+    # ``fortrengt`` is unique: read from the canonical plan without the lock (the engine's own plan for
+    # the case without it, by the rule of ``allokering.likebehandling``), or empty as the price is 0.
+    # False: from one optimal plan without the lock, which another equally good plan could replace,
+    # or no price (``allokering.laaspriser``).
+    kanonisk: bool = False
 
 
 Delproblemkilde = Delproblem | Callable[[], Delproblem]

@@ -6,16 +6,12 @@ same priorities (``allokering.prioritet``), the same candidates per family in th
 but each family is allocated by ``allokering.referanse.gradig``: each søker in priority order takes
 the best candidate that still fits (locked ones first). That is how a tildelingskontor works a
 waiting list by hand, and it is the comparison a municipality asks for: what does the optimisation add
-over greedy highest-need-first with the same rules? The result has the engine's format
-(``allokering.forklaring.lag_tildelinger``), so the simulator treats both alike
-(``Scenario.motor.praksis``).
+over greedy highest-need-first with the same rules? The result is read as the engine's is
+(``scenarier.tildeling.tildelinger``), so the simulator treats both alike (``Scenario.motor.praksis``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from allokering.forklaring import lag_tildelinger
 from allokering.kandidater import SOLVE_ORDER, Delproblem, Plassering, bygg_delproblem
 from allokering.loser import Familieresultat, Loserparametre, Losning
 from allokering.prioritet import prioriter_alle
@@ -23,6 +19,7 @@ from allokering.referanse import gradig
 from allokering.regler import kvalifiser_alle
 from modeller.kodeverk import Familie
 from modeller.sak import Sak
+from scenarier.tildeling import Tildeling, tildelinger
 
 
 def _frigjort(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dict[str, list[int]]:
@@ -48,7 +45,7 @@ def _frigjort(sak: Sak, familie: Familie, plasseringer: list[Plassering]) -> dic
     return ekstra
 
 
-def manuell_tildeling(sak: Sak) -> list[dict[str, Any]]:
+def manuell_tildeling(sak: Sak) -> list[Tildeling]:
     """Greedy highest-priority-first allocation of a weekly case, family by family (module docstring)."""
     kval = kvalifiser_alle(sak)
     prio = prioriter_alle(sak)
@@ -65,4 +62,4 @@ def manuell_tildeling(sak: Sak) -> list[dict[str, Any]]:
             eks = ekstra_ledig.setdefault(u, [0] * sak.horisont_dager)
             for d, v in enumerate(rad):
                 eks[d] += v
-    return lag_tildelinger(Losning(sak, Loserparametre(), kval, prio, delproblemer, familier, 0.0))
+    return tildelinger(Losning(sak, Loserparametre(), kval, prio, delproblemer, familier, 0.0))

@@ -92,11 +92,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from allokering.forklaring import lag_tildelinger
 from allokering.loser import Loserparametre, Losning, loes
 from allokering.regler import Utfall, kvalifiser_alle
 from modeller.generator import generer_sak
@@ -144,6 +143,7 @@ from scenarier.behov import (
 from scenarier.liggetid import langtid_naverende
 from scenarier.manuell import manuell_tildeling
 from scenarier.scenariofil import Scenario
+from scenarier.tildeling import Tildeling, tildelinger
 
 UKP_DOGNPRIS: dict[int, int] = {2020: 5036, 2021: 5167, 2022: 5306, 2023: 5508, 2024: 5745}
 """Day fee per UKP day (Helsedirektoratet, public-figures.md); after 2024 2024-kroner × (1 + vekst)^n."""
@@ -785,17 +785,54 @@ def _gamma1(k: float) -> float:
 # ------------------------------------------------------------------------------------------------
 
 
+class Plasseringsrad(NamedTuple):
+    """One placement the simulator made (a row of the ``plasseringer`` table, ``scenarier.utdrag``)."""
+
+    uke: int
+    soker_id: str
+    tjeneste: str
+    plasstype: str  # the unit's place type (``Plasstype`` value)
+    enhet_id: str
+    ankomst_dag: int  # the day the søker joined the list (simulation days; after warm-up in ``Replikasjon``)
+    start_dag: int
+    vent_dager: int
+    ukp: bool
+    fra: str
+    alder: int
+
+
+class Ankomst(NamedTuple):
+    """One person joining a waiting list (``Replikasjon.ankomster``: the common-random-numbers check)."""
+
+    uke: int  # −1: on the list when the simulation starts
+    soker_id: str
+    tjeneste: str
+    dag: int  # simulation day of the application
+    alder: int
+    lengde: int  # drawn length of the stay or tenancy (days)
+    ukp: bool
+
+
+class Venteintervall(NamedTuple):
+    """A person's time on a waiting list: from the application to a place, withdrawal or the end."""
+
+    tjeneste: str
+    fra: int
+    til: int
+    ukp: bool
+
+
 @dataclass
 class Replikasjon:
     """Raw outputs of one replication (plain lists/arrays: cheap to pickle between processes)."""
 
     rep: int
     uker: dict[str, list[float]]
-    plasseringer: list[tuple]
+    plasseringer: list[Plasseringsrad]
     belegg: dict[str, np.ndarray]  # unit → occupied beds per day
     kapasitet: dict[str, np.ndarray]
     flyt: dict[tuple[str, str], int]
-    ankomster: list[tuple]  # (week, id, tjeneste, day, alder, lengde, ukp): the CRN check
+    ankomster: list[Ankomst]  # the common-random-numbers check
     motor_sekunder: list[float]
     motor_kall: int
 
@@ -841,10 +878,10 @@ class Simulator:
         self.n_bolig = 0  # bolig søkere and stays have their own ids (B-…, OB-…): the others' ids are
         self.n_bolig_opphold = 0  # the same with and without bolig
         self.n_bolig_ekstra = 0  # bolig søkere the bolig_okning lever adds (BX-…)
-        self.plasseringer: list[tuple] = []
-        self.intervaller: list[tuple[str, int, int, bool]] = []  # (tjeneste, from, to, ukp) waiting
+        self.plasseringer: list[Plasseringsrad] = []
+        self.intervaller: list[Venteintervall] = []
         self.flyt: dict[tuple[str, str], int] = defaultdict(int)
-        self.ankomstlogg: list[tuple] = []
+        self.ankomstlogg: list[Ankomst] = []
         self.motor_s: list[float] = []
         self.motor_kall = 0
         self.plassert_inst: dict[str, str] = {}
@@ -950,7 +987,7 @@ class Simulator:
             )
             self.venter[p.id] = p
             self.personer[p.id] = p
-            self.ankomstlogg.append((-1, p.id, "langtid", p.ankomst, p.alder, p.lengde, p.ukp))
+            self.ankomstlogg.append(Ankomst(-1, p.id, "langtid", p.ankomst, p.alder, p.lengde, p.ukp))
 
     def _initier_bolig(self) -> None:
         """Current tenants of the housing units and today's bolig waiting list, from their own stream
@@ -1043,7 +1080,7 @@ class Simulator:
                 frafall=int(max(dag[i], frafall_fra) + frafall[i]),
             )
             ut.append(p)
-            self.ankomstlogg.append((uke, p.id, tj, p.ankomst, p.alder, p.lengde, False))
+            self.ankomstlogg.append(Ankomst(uke, p.id, tj, p.ankomst, p.alder, p.lengde, False))
         return ut
 
     # -- arrivals --------------------------------------------------------------------------------
@@ -1176,7 +1213,7 @@ class Simulator:
                 nye.append(q)
             if beholdt[i]:  # a removed person still used its ids and draws: the others stay the same
                 ut.extend(nye)
-                self.ankomstlogg.extend((uke, x.id, tj, x.ankomst, x.alder, x.lengde, x.ukp) for x in nye)
+                self.ankomstlogg.extend(Ankomst(uke, x.id, tj, x.ankomst, x.alder, x.lengde, x.ukp) for x in nye)
         return ut
 
     def _boligankomster(self, uke: int, bef: np.ndarray, faktor: float) -> list[Person]:
@@ -1214,14 +1251,14 @@ class Simulator:
         return p.soker
 
     # -- the week ----------------------------------------------------------------------------------
-    def _losning(self, sak: Sak) -> list[dict[str, Any]]:
+    def _losning(self, sak: Sak) -> list[Tildeling]:
         if self.ved_sak is not None:
             self.ved_sak(sak)
         t = time.perf_counter()
         if self.sc.motor.praksis == "manuell":
             ut = manuell_tildeling(sak)
         else:
-            ut = lag_tildelinger(self.loeser(sak, self.p))
+            ut = tildelinger(self.loeser(sak, self.p))
         self.motor_s.append(time.perf_counter() - t)
         self.motor_kall += 1
         return ut
@@ -1266,7 +1303,7 @@ class Simulator:
 
     def _avslutt(self, p: Person, dag: int, grunn: str) -> None:
         self.venter.pop(p.id, None)
-        self.intervaller.append((p.tjeneste, p.ankomst, dag, p.ukp))
+        self.intervaller.append(Venteintervall(p.tjeneste, p.ankomst, dag, p.ukp))
         self.flyt[(p.fra, f"{grunn} bolig" if p.tjeneste in _BOLIG else grunn)] += 1
         if p.korttid_opphold and p.korttid_opphold in self.opphold:
             s = self.opphold[p.korttid_opphold]
@@ -1327,8 +1364,8 @@ class Simulator:
         )
         sak = self._sak(t0, ukeenheter, opphold, [self._soker(p) for p in self.venter.values()], H, laaser)
         for t in self._losning(sak):
-            if t["start_day"] <= 6:
-                self._realiser(self.personer[t["applicant_id"]], t, t0 + t["start_day"], uke)
+            if t.start_dag <= 6:
+                self._realiser(self.personer[t.soker_id], t, t0 + t.start_dag, uke)
 
         # Akutt: each request when it comes (continuous time), decided by an akutt-only engine call.
         akutt_enheter = [e for e in enheter if e.plasstype.familie is Familie.AKUTT]
@@ -1357,23 +1394,25 @@ class Simulator:
             dag = int(np.floor(tid))
             opphold = [self._opphold_obj(s) for s in self._akutt_obj.values() if (s.t_inn or 0) <= tid < (s.t_ut or 0)]
             sak = self._sak(dag, akutt_enheter, opphold, [self._soker(p) for p in ankomne], 3)
-            return [(self.personer[t["applicant_id"]], t["unit_id"]) for t in self._losning(sak) if t["start_day"] == 0]
+            return [(self.personer[t.soker_id], t.enhet_id) for t in self._losning(sak) if t.start_dag == 0]
 
         return beslutt
 
-    def _realiser(self, p: Person, t: dict[str, Any], start: int, uke: int) -> None:
-        u = t["unit_id"]
+    def _realiser(self, p: Person, t: Tildeling, start: int, uke: int) -> None:
+        u = t.enhet_id
         self.venter.pop(p.id, None)
-        self.intervaller.append((p.tjeneste, p.ankomst, start, p.ukp))
-        plasstype = t["place_type"]
+        self.intervaller.append(Venteintervall(p.tjeneste, p.ankomst, start, p.ukp))
+        plasstype = t.plasstype
         # Placements against the rules (should be 0 for the engine and for manual practice): a place
         # type the rules do not give this søker, or a somatic place for one locked to skjermet.
         lovlig = self.m.regler.get((p.tjeneste, p.demens, p.skjerming, p.iplos, p.ukp), frozenset())
         laast = p.tjeneste == "langtid" and p.laaser is not None and u in self.m.somatiske and bool(p.laaser)
-        if Plasstype(plasstype) not in lovlig or laast:
+        if plasstype not in lovlig or laast:
             self.flyt[("kontroll", "mot reglene")] += 1
         self.plasseringer.append(
-            (uke, p.id, p.tjeneste, plasstype, u, p.ankomst, start, start - p.ankomst, p.ukp, p.fra, p.alder)
+            Plasseringsrad(
+                uke, p.id, p.tjeneste, plasstype.value, u, p.ankomst, start, start - p.ankomst, p.ukp, p.fra, p.alder
+            )
         )
         self.flyt[(p.fra, p.tjeneste)] += 1
         if p.tjeneste == "langtid":
@@ -1381,7 +1420,7 @@ class Simulator:
             if p.korttid_opphold and p.korttid_opphold in self.opphold:
                 s = self.opphold[p.korttid_opphold]
                 s.slutt, s.kjent_slutt, s.opphold = max(s.start, start - 1), True, None
-            inst = t["institution_id"]
+            inst = t.institusjon_id
             self.plassert_inst[p.id] = inst
             if p.ektefelle and p.ektefelle in self.plassert_inst:
                 self.ektepar["sammen" if self.plassert_inst[p.ektefelle] == inst else "splittet"] += 1
@@ -1440,7 +1479,7 @@ class Simulator:
         ndager = 7 * n
         slutt = ndager
         for p in self.venter.values():
-            self.intervaller.append((p.tjeneste, p.ankomst, slutt, p.ukp))
+            self.intervaller.append(Venteintervall(p.tjeneste, p.ankomst, slutt, p.ukp))
         # Waiting per day and UKP days per day (difference arrays over intervals).
         vent = {tj: np.zeros(ndager + 1) for tj in ("langtid", "korttid", "avlastning", *m.boligtyper)}
         ukp = np.zeros(ndager + 1)
@@ -1504,15 +1543,15 @@ class Simulator:
                 uker[f"plasser_{gruppe}"].append(kapsum / 7)
             uker["motor_sekunder"].append(self.motor_uke[w])
             uker["tilgang_langtid"].append(float(self.tilgang_langtid[w]))
+        od = m.oppvarming_dager
         plasseringer = [
-            (*x[:5], x[5] - m.oppvarming_dager, x[6] - m.oppvarming_dager, *x[7:])
+            x._replace(ankomst_dag=x.ankomst_dag - od, start_dag=x.start_dag - od)
             for x in self.plasseringer
-            if x[6] >= m.oppvarming_dager
+            if x.start_dag >= od
         ]
         flyt = dict(self.flyt)
         flyt[("ektepar", "sammen")] = self.ektepar["sammen"]
         flyt[("ektepar", "splittet")] = self.ektepar["splittet"]
-        od = m.oppvarming_dager
         return Replikasjon(
             rep=self.rep,
             uker=dict(uker),
@@ -1535,9 +1574,12 @@ def kjor_replikasjon(
 
 __all__ = [
     "UKER_PER_AAR",
+    "Ankomst",
     "Modell",
+    "Plasseringsrad",
     "Replikasjon",
     "Simulator",
+    "Venteintervall",
     "akutt_ankomst",
     "bygg_modell",
     "forste_ledige",

@@ -20,12 +20,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from scenarier.simulering import Modell, Replikasjon
+from scenarier.simulering import Modell, Plasseringsrad, Replikasjon
 
-PLASSERING_KOLONNER = (
-    "uke", "soker_id", "tjeneste", "plasstype", "enhet_id", "ankomst_dag", "start_dag", "vent_dager", "ukp", "fra",
-    "alder",
-)  # fmt: skip
+PLASSERING_KOLONNER = Plasseringsrad._fields  # the columns of the ``plasseringer`` table, after ``rep``
 
 
 @dataclass

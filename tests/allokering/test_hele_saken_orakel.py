@@ -7,7 +7,10 @@ models them) and builds its own variables — one 0/1 column per søker, eligibl
 start day (no event-day reduction, no classes, no flows) — and its own rows: one place per
 søker, and per unit and day new stays minus the current stays released by their holders'
 placements at most the free places. A søker's current stay in a unit of any family is released
-from the day the søker's new stay starts (a korttid bed left for langtid). Levels: 1 priority
+from the day the søker's new stay starts (a korttid bed left for langtid). On a day a unit is
+over-occupied (more current stays than places) the over-occupancy stands and a new stay comes only
+where releases make room: new ≤ max(0, free + released), one 0/1 column per such unit and day
+(``orakel``). Levels: 1 priority
 value of the placements, 2 couples (the cases have none), 3 preferred institutions (3/2/1),
 4 moves of langtid residents within langtid (minimised). None of the engine's model code
 (``kandidater``, ``modell``, ``lp``) is used.
@@ -136,25 +139,37 @@ def orakel(sak: Sak) -> list[int]:
                 dekker[(u, d)].append(j)
     for idx in per_soker.values():
         hs.addRow(-inf, 1, len(idx), np.array(idx, dtype=np.int32), np.ones(len(idx)))
+    aapen = 0  # 0/1 columns «unit u admits new stays on over-occupied day d», added after the others
     for u, e in sorted(enheter.items()):
         for d in range(h):
             ny = dekker.get((u, d), [])
             fri = int(e.kapasitet - brukt[u][d])
-            # A place left in another family's unit counts only on days it is not over-occupied
-            # (a release must never force its holder's placement).
             rel = [
                 j
                 for sid, (v, slutt) in frigjor.items()
-                if v == u and d <= slutt and (fri >= 0 or familie[sid] == e.plasstype.familie)
+                if v == u and d <= slutt
                 for j in per_soker[sid]
                 if kol[j][2] <= d
             ]
             if not ny:
                 continue
-            # Over-occupied days admit no new stay unless a release comes.
-            cap = fri if rel else max(0, fri)
-            idx = np.array(ny + rel, dtype=np.int32)
-            hs.addRow(-inf, cap, len(idx), idx, np.array([1.0] * len(ny) + [-1.0] * len(rel)))
+            koef = [1.0] * len(ny) + [-1.0] * len(rel)
+            if fri >= 0 or not rel:
+                idx = np.array(ny + rel, dtype=np.int32)
+                hs.addRow(-inf, max(fri, 0) if not rel else fri, len(idx), idx, np.array(koef))
+                continue
+            # Over-occupied: new ≤ max(0, free + released). With y = 1 new − released ≤ free;
+            # with y = 0 nothing new (and no release is forced).
+            y = n + aapen
+            aapen += 1
+            hs.addVar(0, 1)
+            hs.changeColIntegrality(y, highspy.HighsVarType.kInteger)
+            idx = np.array([*ny, y], dtype=np.int32)
+            hs.addRow(-inf, 0, len(idx), idx, np.array([1.0] * len(ny) + [-float(len(ny))]))
+            idx = np.array(ny + rel + [y], dtype=np.int32)
+            hs.addRow(-inf, 0, len(idx), idx, np.array([*koef, float(-fri)]))
+    nivaa = [rad + [0] * aapen for rad in nivaa]
+    n += aapen
     verdier: list[int] = []
     alle = np.arange(n, dtype=np.int32)
     for k in range(4):

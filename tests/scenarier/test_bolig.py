@@ -12,7 +12,6 @@ from datetime import date
 import numpy as np
 import pytest
 
-from allokering.forklaring import lag_tildelinger
 from allokering.loser import loes
 from allokering.regler import Utfall, kvalifiser_alle
 from modeller.institusjon import Enhet, Institusjon
@@ -25,6 +24,7 @@ from scenarier.liggetid import Liggetidsmodell
 from scenarier.montecarlo import kjor
 from scenarier.scenariofil import Kapasitetsendring, Scenario
 from scenarier.simulering import Modell, Replikasjon, Simulator, bygg_modell, lag_prototyper
+from scenarier.tildeling import tildelinger
 
 BOLIG = set(BOLIGTJENESTER)
 
@@ -91,15 +91,15 @@ def test_boligenheter_er_med_i_modellen() -> None:
 
 def test_bolig_plasseringer_belegg_og_venteliste() -> None:
     m, sim, r = _kjor("sandefjord")
-    pl = [x for x in r.plasseringer if x[2] in BOLIG]
-    typer = {x[2] for x in pl}
+    pl = [x for x in r.plasseringer if x.tjeneste in BOLIG]
+    typer = {x.tjeneste for x in pl}
     assert typer == {"senterleilighet", "tilrettelagt_bolig", "korttidsleilighet"}
     for x in pl:
-        assert x[3] == x[2]  # the place type of the unit is the housing type applied for
-        assert m.enheter[[p.id for p in m.enheter].index(x[4])].plasstype.value == x[2]
-        assert x[7] >= 0
+        assert x.plasstype == x.tjeneste  # the place type of the unit is the housing type applied for
+        assert m.enheter[[p.id for p in m.enheter].index(x.enhet_id)].plasstype.value == x.tjeneste
+        assert x.vent_dager >= 0
     # The waiting list present at the start (Q₀ ≈ 0.15 per flat) waited before the simulation began.
-    assert any(x[5] < 0 for x in pl if x[2] == "senterleilighet")
+    assert any(x.ankomst_dag < 0 for x in pl if x.tjeneste == "senterleilighet")
     # Occupancy per housing unit: never above capacity; open-ended flats almost always let, with long
     # stays; korttidsleiligheter often free.
     for p in m.enheter:
@@ -174,9 +174,9 @@ def test_bolig_endrer_ikke_de_andre_tjenestenes_trekk() -> None:
         enhet_cache={},
     )
     uten = Simulator(uten_m, 0, FRO).kjor()
-    assert [a for a in med.ankomster if a[2] not in BOLIG] == uten.ankomster
-    assert [x for x in med.plasseringer if x[2] not in BOLIG] == uten.plasseringer
-    assert any(x[2] in BOLIG for x in med.plasseringer)
+    assert [a for a in med.ankomster if a.tjeneste not in BOLIG] == uten.ankomster
+    assert [x for x in med.plasseringer if x.tjeneste not in BOLIG] == uten.plasseringer
+    assert any(x.tjeneste in BOLIG for x in med.plasseringer)
     for k, v in uten.uker.items():
         if k not in ("motor_sekunder", "venteliste_bolig", "belegg_bolig", "plasser_bolig"):
             assert med.uker[k] == v, k
@@ -208,8 +208,8 @@ def test_bolig_deterministisk_og_uavhengig_av_radrekkefolge() -> None:
     sim._sak = fang  # type: ignore[method-assign]
     sim.kjor()
     for sak in saker[3:]:  # a week where the engine lets flats
-        ta = lag_tildelinger(loes(sak, sim.p))
-        if any(t["place_type"] in BOLIG for t in ta):
+        ta = tildelinger(loes(sak, sim.p))
+        if any(t.plasstype.value in BOLIG for t in ta):
             break
     else:
         pytest.fail("ingen uke med boligtildeling")
@@ -219,7 +219,7 @@ def test_bolig_deterministisk_og_uavhengig_av_radrekkefolge() -> None:
     for v in deler.values():
         rng.shuffle(v)
     stokket = sak.model_copy(update={k: tuple(v) for k, v in deler.items()})
-    assert lag_tildelinger(loes(stokket, sim.p)) == ta
+    assert tildelinger(loes(stokket, sim.p)) == ta
 
 
 def test_kapasitetsplan_for_boligenheter() -> None:
@@ -247,8 +247,8 @@ def test_kapasitetsplan_for_boligenheter() -> None:
         assert r.uker["plasser_hdo"][w] == (8 if a >= 2027 else 12)
         assert r.uker["plasser_bolig"][w] == (53 if a >= 2027 else 51)
     # The new unit is empty before 2027 and let from the waiting list from its first day.
-    inn = [x for x in r.plasseringer if x[4] == ny.id]
-    assert inn and min(x[6] for x in inn) >= fra and min(x[6] for x in inn) < fra + 7
+    inn = [x for x in r.plasseringer if x.enhet_id == ny.id]
+    assert inn and min(x.start_dag for x in inn) >= fra and min(x.start_dag for x in inn) < fra + 7
     assert r.belegg[ny.id][:fra].sum() == 0 and r.belegg[ny.id][fra:].mean() > 4
     assert np.all(r.belegg[ny.id] <= r.kapasitet[ny.id])
     vent = lambda res, tj: np.mean([res.uker[f"venteliste_{tj}"][w] for w in uker_2027])  # noqa: E731
@@ -257,8 +257,8 @@ def test_kapasitetsplan_for_boligenheter() -> None:
     # Closing occupied flats: current tenants stay; a new one moves in only below the new capacity.
     assert r.belegg[hdo.id][fra:].max() > 8
     for x in r.plasseringer:
-        if x[4] == hdo.id and x[6] >= fra:
-            assert r.belegg[hdo.id][x[6]] <= 8
+        if x.enhet_id == hdo.id and x.start_dag >= fra:
+            assert r.belegg[hdo.id][x.start_dag] <= 8
 
 
 def test_boligparametre_i_scenariofilen() -> None:

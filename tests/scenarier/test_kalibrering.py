@@ -111,7 +111,7 @@ def test_langtid_ukp_venter_ikke_maaneder_paa_sykehus() -> None:
     m = bygg_modell(sc)
     sim = Simulator(m, 0, replikasjonsfro(sc.seed, 1)[0])
     sim.kjor()
-    ukp = [x for x in sim.intervaller if x[3]]
+    ukp = [x for x in sim.intervaller if x.ukp]
     assert ukp, "ingen UKP-søkere"
-    assert {x[0] for x in ukp} == {"korttid"}
-    assert max(til - fra for _, fra, til, _ in ukp) <= 42  # korttid waits: days to weeks, not months
+    assert {x.tjeneste for x in ukp} == {"korttid"}
+    assert max(x.til - x.fra for x in ukp) <= 42  # korttid waits: days to weeks, not months

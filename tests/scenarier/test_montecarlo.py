@@ -61,7 +61,7 @@ def test_utdrag_er_replikasjonens_egne_tall() -> None:
 
     import numpy as np
 
-    from scenarier.utdrag import lag_utdrag
+    from scenarier.utdrag import PLASSERING_KOLONNER, lag_utdrag
 
     sc = _lite().model_copy(update={"uker": 56, "oppvarming_uker": 3})  # crosses a new year
     m = bygg_modell(sc)
@@ -85,7 +85,7 @@ def test_utdrag_er_replikasjonens_egne_tall() -> None:
         assert (f is None and np.isnan(rad.belegg)) or rad.belegg == pytest.approx(f, rel=1e-12)
     avl = [sum(r.belegg[e][d] for e in r.belegg if typer[e] == "avlastning") for d in range(ndag)]
     assert any(avl) and u.avlastning_dag.tolist() == pytest.approx(avl)
-    assert [tuple(x)[1:12] for x in u.plasseringer.itertuples(index=False)] == r.plasseringer
+    assert list(u.plasseringer[list(PLASSERING_KOLONNER)].itertuples(index=False, name=None)) == r.plasseringer
     assert {(x.fra, x.til): x.antall for x in u.flyt.itertuples()} == r.flyt
     assert u.motor_kall == r.motor_kall and len(u.uker) == len(r.uker["uke"])
 

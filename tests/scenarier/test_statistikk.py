@@ -186,16 +186,16 @@ def test_tiltak_beholder_felles_tilfeldige_tall() -> None:
     )
     ra = Simulator(bygg_modell(a), 0, 99).kjor()
     rb = Simulator(bygg_modell(b), 0, 99).kjor()
-    sa = {x[1]: x for x in ra.ankomster}
-    sb = {x[1]: x for x in rb.ankomster}
+    sa = {x.soker_id: x for x in ra.ankomster}
+    sb = {x.soker_id: x for x in rb.ankomster}
     felles = [i for i in sb if i.startswith("S-")]
     assert all(sb[i] == sa[i] for i in felles)  # same id, week, service, day, age, length, UKP
-    lt_a = [i for i, x in sa.items() if x[2] == "langtid" and x[0] >= 0 and i.startswith("S-")]
+    lt_a = [i for i, x in sa.items() if x.tjeneste == "langtid" and x.uke >= 0 and i.startswith("S-")]
     lt_b = [i for i in lt_a if i in sb]
     assert 0.45 < len(lt_b) / len(lt_a) < 0.9  # about 70 % kept
     ekstra = [i for i, x in sb.items() if i.startswith("X-")]
-    assert ekstra and all(sb[i][2] == "avlastning" for i in ekstra)
-    assert all(x[2] == "langtid" for i, x in sa.items() if i not in sb)  # only the LEON lever removes
+    assert ekstra and all(sb[i].tjeneste == "avlastning" for i in ekstra)
+    assert all(x.tjeneste == "langtid" for i, x in sa.items() if i not in sb)  # only the LEON lever removes
 
 
 def test_boligspaken_beholder_felles_tilfeldige_tall() -> None:
@@ -207,20 +207,21 @@ def test_boligspaken_beholder_felles_tilfeldige_tall() -> None:
 
     a = _sc(uker=20)
     ra = Simulator(bygg_modell(a), 0, 7).kjor()
-    sa = {x[1]: x for x in ra.ankomster if x[1].startswith("B-")}
+    sa = {x.soker_id: x for x in ra.ankomster if x.soker_id.startswith("B-")}
     assert len(sa) > 10
     for okning in (-0.5, 1.0):
         b = a.model_copy(update={"tiltak": Tiltak(bolig_okning=okning, bolig_fra_aar=2026)})
         rb = Simulator(bygg_modell(b), 0, 7).kjor()
-        sb = {x[1]: x for x in rb.ankomster if x[1].startswith("B-")}
+        sb = {x.soker_id: x for x in rb.ankomster if x.soker_id.startswith("B-")}
         assert all(sb[i] == sa[i] for i in sb)  # same id, week, type, day, age, tenancy
-        ekstra = [x for x in rb.ankomster if x[1].startswith("BX-")]
+        ekstra = [x for x in rb.ankomster if x.soker_id.startswith("BX-")]
         if okning < 0:
             assert 0.3 < len(sb) / len(sa) < 0.8 and not ekstra
         else:
             assert sb == sa and len(ekstra) >= 2
         # The other services' arrivals are untouched by the bolig lever.
-        assert [x for x in rb.ankomster if x[1].startswith("S-")] == [x for x in ra.ankomster if x[1].startswith("S-")]
+        andre = [x for x in rb.ankomster if x.soker_id.startswith("S-")]
+        assert andre == [x for x in ra.ankomster if x.soker_id.startswith("S-")]
 
 
 def test_tid_paa_liste_er_littles_lov() -> None:

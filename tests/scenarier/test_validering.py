@@ -163,7 +163,7 @@ def test_uke_sak_er_gyldig_og_littles_lov() -> None:
         Sak.model_validate(s.model_dump())  # the full validation accepts it too
     # Little: time-average number waiting = arrival rate × mean time waiting (all who left the queue).
     for tj in ("korttid",):
-        iv = [(a, b) for t, a, b, _ in sim.intervaller if t == tj and a >= m.oppvarming_dager]
+        iv = [(x.fra, x.til) for x in sim.intervaller if x.tjeneste == tj and x.fra >= m.oppvarming_dager]
         T = 7 * m.uker - m.oppvarming_dager
         lam = len(iv) / T
         W = np.mean([b - a for a, b in iv])

@@ -21,12 +21,11 @@ from allokering import __version__
 from allokering.loser import Losning
 from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
+from allokering.resultatformat import RESULTATFORMAT, Resultat
 from modeller.kodeverk import Akutttype, Familie, Plasstype, Tjeneste, navn_nb
 from modeller.lasting import sak_til_json
 from modeller.regelprofil import Forrang, Regelprofil
 from modeller.soker import Soker
-
-RESULTATFORMAT = "allokering-resultat/1"
 
 TJENESTE_NB = {
     Tjeneste.LANGTID: "langtidsopphold i institusjon",
@@ -216,8 +215,11 @@ def _fra_enhet(sak: Any, sid: str) -> str | None:
     return None if o is None else o.enhet_id
 
 
-def lag_resultat(losning: Losning) -> dict[str, Any]:
-    """Build the RESULT.json dictionary (assignments, waiting list, explanations, values)."""
+def lag_resultat(losning: Losning) -> Resultat:
+    """Build the result of a run (RESULT.json as ``allokering.resultatformat.Resultat``: assignments, waiting list,
+    explanations, values), without the independent check (``validation`` is None) and the locks' prices
+    (``kjoring.legg_til_laaspriser``). The parts are built as the JSON form and validated into the model once
+    (measured 4 ms of pydantic-core for the Sandefjord demo's 247 explanations, about 1 % of ``kjor``)."""
     sak = losning.sak
     h = sak.horisont_dager
     enheter = {e.id: e for e in sak.enheter}
@@ -319,7 +321,7 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
     l1 = nivaa_sum.get("plassering", {"value": 0, "bound": 0})
     gap = 0.0 if l1["bound"] == 0 else abs(l1["bound"] - l1["value"]) / max(1, abs(l1["bound"]))
     param = losning.parametre
-    return {
+    json_form: dict[str, Any] = {
         "format": RESULTATFORMAT,
         "engine_version": __version__,
         "status": losning.status,
@@ -380,6 +382,7 @@ def lag_resultat(losning: Losning) -> dict[str, Any]:
         ],
         "ukp": {"days": ukp_dager, "cost_nok": ukp_dager * sak.profil.ukp_dognpris_nok},
     }
+    return Resultat.model_validate(json_form)
 
 
 def _ledig_etter_tildeling(losning: Losning, tildelinger: list[dict[str, Any]]) -> dict[str, list[int]]:

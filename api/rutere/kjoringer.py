@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from allokering.resultatformat import Tildeling, Ventende
+from allokering.resultatformat import Forklaring, Tildeling, Ventende
 from api import tjenester
 from api.auth import (
     Rolle,
@@ -46,7 +46,6 @@ from api.schemas import (
     Kjoringsfeil,
     KjoringUt,
     Marginalverdier,
-    Objekt,
     eks,
 )
 from api.schemas import Side as SideUt
@@ -363,7 +362,7 @@ def venteliste(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerS
 
 @ruter.get(
     "/kjoringer/{kjoring_id}/forklaringer/{soker_id}",
-    response_model=Objekt,
+    response_model=Forklaring,
     tags=["kjøringer"],
     summary="Forklaring for én søker",
     description=(
@@ -380,14 +379,14 @@ def venteliste(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerS
         }
     ),
 )
-def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> dict[str, Any]:
+def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> Forklaring:
     ferdig_kjoring(s, kjoring_id, b, forslag=True)
     r = s.scalar(
         select(ForklaringRad).where(ForklaringRad.kjoring_id == kjoring_id, ForklaringRad.soker_id == soker_id)
     )
     if r is None:
         raise HTTPException(404, f"Søkeren «{soker_id}» finnes ikke i kjøring {kjoring_id}.")
-    return r.data
+    return Forklaring.model_validate(r.data)
 
 
 @ruter.get(

@@ -801,7 +801,10 @@ def brev_kommando(
     if not isinstance(res, dict) or not str(res.get("format", "")).startswith("allokering-resultat/"):
         typer.echo(f"{resultat} er ikke et resultat fra allokering (feltet «format» mangler).", err=True)
         raise typer.Exit(code=2)
-    finalised = res.pop("finalised", None) is True  # the meeting's mark, added to the file by hand
+    # Fields the file may have beyond the result (docs/vedtaksbrev.md): the meeting's mark and the ids of the case
+    # and the run when the result comes from a system that has them.
+    finalised = res.pop("finalised", None) is True
+    run_id, case_id = (str(v) if (v := res.pop(k, None)) else None for k in ("run_id", "case_id"))
     try:
         lest = Resultat.model_validate(res)
     except ValidationError as exc:
@@ -830,6 +833,8 @@ def brev_kommando(
             adresser=les_adresser(adresser) if adresser else None,
             utfall=utfall,
             sokere=soker,
+            run_id=run_id,
+            case_id=case_id,
         )
     except Brevfeil as exc:
         typer.echo(f"Feil: {exc}", err=True)

@@ -268,7 +268,11 @@ def test_cli_feil_paa_bokmaal(tmp_path: Path, tvedestrand: tuple[Resultat, Any])
         app, ["brev", str(r), "--sak", str(DATA / "tvedestrand.json"), "--ut", str(tmp_path / "b"), "--utfall", "x"]
     )
     assert feil.exit_code == 2 and "Ukjent utfall «x»" in feil.output
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    # a file that breaks the result format (docs/resultatformat.md) is refused before any letter is made
+    r.write_text(json.dumps({**res.som_json(), "explanations": [{"applicant_id": "A"}]}), encoding="utf-8")
+    feil = runner.invoke(app, ["brev", str(r), "--sak", str(DATA / "tvedestrand.json"), "--ut", str(tmp_path / "c")])
+    assert feil.exit_code == 2 and "følger ikke resultatformatet" in feil.output and "explanations.0" in feil.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
 
 
 def test_cli_filter_samlet_og_ferdigbehandlet(tmp_path: Path, tvedestrand: tuple[Resultat, Any]) -> None:
@@ -304,6 +308,11 @@ def test_cli_filter_samlet_og_ferdigbehandlet(tmp_path: Path, tvedestrand: tuple
     r.write_text(json.dumps({**res.som_json(), "finalised": True}, ensure_ascii=False), encoding="utf-8")
     ut = runner.invoke(app, ["brev", str(r), "--sak", sak, "--ut", str(tmp_path / "f"), "--soker", a])
     assert ut.exit_code == 0 and UTKAST not in tekst(next((tmp_path / "f").iterdir()))
+    # the ids of the case and the run, when the file has them, are the letter's reference
+    ekstra = {"run_id": "K77", "case_id": "SAK9"}
+    r.write_text(json.dumps({**res.som_json(), **ekstra}, ensure_ascii=False), encoding="utf-8")
+    ut = runner.invoke(app, ["brev", str(r), "--sak", sak, "--ut", str(tmp_path / "i"), "--soker", a])
+    assert ut.exit_code == 0 and f"Vår referanse: SAK9/K77/{a}" in tekst(next((tmp_path / "i").iterdir()))
 
 
 def test_adresser_fra_fil(tmp_path: Path, tvedestrand: tuple[Resultat, Any]) -> None:

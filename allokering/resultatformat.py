@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 RESULTATFORMAT = "allokering-resultat/1"
 
 
-def _mangler(v: object) -> bool:
+def mangler(v: object) -> bool:
     """A field that exists only for some outcomes is left out of the JSON when it is None."""
     return v is None
 
@@ -242,16 +242,16 @@ class Forklaring(_Del):
     priority: Prioritet
     outranked_by: list[Forbigaatt]
     counterfactual: EkstraPlass | PrioritetOver | None
-    requires_new_vedtak: bool | None = Field(default=None, exclude_if=_mangler)
+    requires_new_vedtak: bool | None = Field(default=None, exclude_if=mangler)
     """Bare når ``outcome`` = ``tildelt``."""
     outcome: Utfall
-    missing_fields: list[str] | None = Field(default=None, exclude_if=_mangler)
+    missing_fields: list[str] | None = Field(default=None, exclude_if=mangler)
     """Bare når ``outcome`` = ``mangler_opplysninger``."""
-    unit_id: str | None = Field(default=None, exclude_if=_mangler)
+    unit_id: str | None = Field(default=None, exclude_if=mangler)
     """Bare når ``outcome`` = ``tildelt``."""
-    start_day: int | None = Field(default=None, exclude_if=_mangler)
+    start_day: int | None = Field(default=None, exclude_if=mangler)
     """Bare når ``outcome`` = ``tildelt``."""
-    end_day: int | None = Field(default=None, exclude_if=_mangler)
+    end_day: int | None = Field(default=None, exclude_if=mangler)
     """Bare når ``outcome`` = ``tildelt``."""
     text_nb: str
     """Begrunnelsen på bokmål."""
@@ -325,7 +325,7 @@ class Resultat(_Del):
     couples: list[Ektepar]
     locks: list[Laas]
     ukp: Ukp
-    validation: Validering | None = Field(default=None, exclude_if=_mangler)
+    validation: Validering | None = Field(default=None, exclude_if=mangler)
     """Den uavhengige kontrollen. None bare før kontrollen har gått (rett fra ``lag_resultat``); ``kjor`` og
     ``forslag`` setter den alltid."""
 

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from allokering.resultatformat import Resultat
+from allokering.resultatformat import Resultat, mangler
 from api.db import Kjoring
-
-
-def _mangler(v: object) -> bool:
-    return v is None
 
 
 class Kjoringsresultat(Resultat):
     """RESULT.json as the API stores it: the engine's result and the two-phase delivery's state."""
 
-    analyser_ferdig: bool | None = Field(default=None, exclude_if=_mangler)
+    analyser_ferdig: bool | None = Field(default=None, exclude_if=mangler)
     """Sann når tilleggsanalysene (marginalverdier, ekteparkostnader, låsenes pris) er med. Mangler i
     kjøringer lagret før tofaselevering; da gjelder kjøringens status (``api.rutere.felles.analyser_ferdig``)."""
-    analyser_stoppet: str | None = Field(default=None, exclude_if=_mangler)
+    analyser_stoppet: str | None = Field(default=None, exclude_if=mangler)
     """``avbrutt`` eller ``feilet`` når kjøringen ble ferdig uten tilleggsanalysene; ellers mangler feltet."""
 
 

@@ -35,9 +35,11 @@ from typing import Any
 import jinja2
 import typer
 import yaml
+from pydantic import ValidationError
 
 import modeller
 from allokering.forklaring import TJENESTE_NB, lov_fullt
+from allokering.resultatformat import EkstraPlass, Forklaring, PrioritetOver, Resultat, Tildeling
 from modeller.kodeverk import Korttidsformal, Tjeneste
 from modeller.lasting import sak_til_json
 from modeller.sak import Sak
@@ -258,34 +260,35 @@ class Brev:
     innhold: bytes = field(default=b"", repr=False)
 
 
-def kjoring_id(resultat: dict[str, Any]) -> str:
-    """The run's id: the field ``run_id`` when the result has one (the API's runs), else «K» and the first 12 hex
-    digits of the SHA-256 of the result's canonical JSON without timings (the same run always gives the same id)."""
-    rid = resultat.get("run_id")
-    if rid:
-        return str(rid)
+def kjoring_id(resultat: Resultat, run_id: str | None = None) -> str:
+    """The run's id: ``run_id`` when the caller has one (the API's runs), else «K» and the first 12 hex digits of
+    the SHA-256 of the result's canonical JSON without timings (the same run always gives the same id)."""
+    if run_id:
+        return run_id
     # Timings differ between two runs of the same case; they are left out so the same run gives the same id.
-    stabil = {k: v for k, v in resultat.items() if k not in ("solve_seconds", "finalised")}
-    stabil["families"] = [{k: v for k, v in f.items() if k != "seconds"} for f in resultat.get("families", [])]
+    json_form = resultat.som_json()
+    stabil = {k: v for k, v in json_form.items() if k != "solve_seconds"}
+    stabil["families"] = [{k: v for k, v in f.items() if k != "seconds"} for f in json_form["families"]]
     kanonisk = json.dumps(stabil, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "K" + hashlib.sha256(kanonisk.encode("utf-8")).hexdigest()[:12]
 
 
-def saksnummer(resultat: dict[str, Any]) -> str:
-    """The case id: ``case_id`` when the result has one, else municipality number and start date."""
-    if resultat.get("case_id"):
-        return str(resultat["case_id"])
-    return f"{resultat['municipality']['number']}-{resultat['start_date'].replace('-', '')}"
+def saksnummer(resultat: Resultat, case_id: str | None = None) -> str:
+    """The case id: ``case_id`` when the caller has one (the API's cases), else municipality number and start
+    date."""
+    if case_id:
+        return case_id
+    return f"{resultat.municipality.number}-{resultat.start_date.replace('-', '')}"
 
 
-def _plass(t: dict[str, Any], sak: Sak, soker: Any, varighet: str = "") -> dict[str, Any]:
+def _plass(t: Tildeling, sak: Sak, soker: Any, varighet: str = "") -> dict[str, Any]:
     enheter = {e.id: e for e in sak.enheter}
     inst = {i.id: i for i in sak.institusjoner}
-    e = enheter.get(t["unit_id"])
+    e = enheter.get(t.unit_id)
     enhet = e.navn if e else "enheten"
     institusjon = inst[e.institusjon_id].navn if e and e.institusjon_id in inst else ""
-    perioder = t.get("periods") or []
-    varig = bool(t.get("open_ended"))
+    perioder = t.periods
+    varig = t.open_ended
     sk = soker.soknad if soker is not None else None
     lengde = ""
     til = ""
@@ -294,7 +297,7 @@ def _plass(t: dict[str, Any], sak: Sak, soker: Any, varighet: str = "") -> dict[
     elif sk is not None and sk.avlastning is not None and len(perioder) > 1:
         a = sk.avlastning
         lengde = f"Avlastningen er rullerende: {a.dager} døgn hver {a.periode}. dag."
-        til = _dato(t["end_date"])
+        til = _dato(t.end_date)
     else:
         dogn = None
         for d in (sk.korttid, sk.akutt, sk.bolig, sk.avlastning) if sk is not None else ():
@@ -302,85 +305,85 @@ def _plass(t: dict[str, Any], sak: Sak, soker: Any, varighet: str = "") -> dict[
                 dogn = d.lengde_dogn
             elif d is not None and getattr(d, "dager", None):
                 dogn = d.dager
-        start = date.fromisoformat(t["start_date"])
+        start = date.fromisoformat(t.start_date)
         if dogn:
             slutt = start + timedelta(days=dogn - 1)
             til = _dato(slutt)
             lengde = f"Oppholdet varer i {dogn} døgn, til og med {til}."
         else:
-            til = _dato(t["end_date"])
+            til = _dato(t.end_date)
             lengde = f"Oppholdet varer til og med {til}."
     flytting = ""
-    if t.get("move"):
-        fra = enheter.get(t.get("move_from_unit") or "")
+    if t.move:
+        fra = enheter.get(t.move_from_unit or "")
         flytting = f"Tildelingen innebærer at du flytter fra {fra.navn if fra else 'den plassen du har i dag'}."
     return {
         "enhet": enhet,
         "institusjon": institusjon,
-        "fra": _dato(t["start_date"]),
+        "fra": _dato(t.start_date),
         "til": til,
         "varig": varig,
         "lengde": lengde,
-        "perioder": [f"{_dato(p['start_date'])}–{_dato(p['end_date'])}" for p in perioder] if len(perioder) > 1 else [],
+        "perioder": [f"{_dato(p.start_date)}–{_dato(p.end_date)}" for p in perioder] if len(perioder) > 1 else [],
         "flytting": flytting,
     }
 
 
-def _prioritering(f: dict[str, Any], data: dict[str, Any], profil_prefiks: str) -> list[str]:
+def _prioritering(f: Forklaring, data: dict[str, Any], profil_prefiks: str) -> list[str]:
     """The priority considerations in plain words (T §2.1–2.3, §2.6; the profile's own levels first)."""
-    p = f["priority"]
+    p = f.priority
     kilder = data.get("prioritering_kilder") or {}
 
     def k(navn: str) -> str:
         return f" ({kilder[navn]})" if kilder.get(navn) else ""
 
     ut: list[str] = []
-    for nivaa in p.get("forrang") or []:
-        if nivaa.get("nivaa") == "hjelpebehov":
+    for nivaa in p.forrang:
+        if nivaa.nivaa == "hjelpebehov":
             ut.append(
                 "Ved ledig plass går den med høyest hjelpebehov foran, uavhengig av ventetid"
-                f"{k('hjelpebehov')}. Hjelpebehovet ditt er vurdert til {nivaa.get('verdi')} på en skala fra 1 "
+                f"{k('hjelpebehov')}. Hjelpebehovet ditt er vurdert til {nivaa.verdi} på en skala fra 1 "
                 "(lavest) til 5 (høyest)."
             )
-        elif nivaa.get("nivaa") == "akutt_foran_ukp":
+        elif nivaa.nivaa == "akutt_foran_ukp":
             ut.append(
                 "Akutte innleggelser går foran pasienter som er meldt utskrivningsklare fra sykehus."
-                if nivaa.get("verdi")
+                if nivaa.verdi
                 else "Du er meldt utskrivningsklar fra sykehus; akutte innleggelser går foran."
             )
     ut.append(
-        f"Den forventede nytten av tjenesten for deg er vurdert som {_NIVAA.get(p['nytte'], 'middels')}{k('nytte')}, "
-        f"og hvor alvorlig situasjonen din er, er vurdert som {_NIVAA.get(p['alvorlighet'], 'middels')}"
+        f"Den forventede nytten av tjenesten for deg er vurdert som {_NIVAA.get(p.nytte, 'middels')}{k('nytte')}, "
+        f"og hvor alvorlig situasjonen din er, er vurdert som {_NIVAA.get(p.alvorlighet, 'middels')}"
         f"{k('alvorlighet')}."
     )
     ut.append(
-        f"Tjenesten vil kreve {_RESSURS.get(p['ressurs'], 'middels mye')} ressurser{k('ressurs')}, og muligheten "
-        f"for at du kan mestre hverdagen med tjenesten er vurdert som {_NIVAA.get(p['mestring'], 'middels')}"
+        f"Tjenesten vil kreve {_RESSURS.get(p.ressurs, 'middels mye')} ressurser{k('ressurs')}, og muligheten "
+        f"for at du kan mestre hverdagen med tjenesten er vurdert som {_NIVAA.get(p.mestring, 'middels')}"
         f"{k('mestring')}."
     )
-    if p.get("ukp") and not any(n.get("nivaa") == "akutt_foran_ukp" for n in p.get("forrang") or []):
+    if p.ukp and not any(n.nivaa == "akutt_foran_ukp" for n in p.forrang):
         ut.append("Du er meldt utskrivningsklar fra sykehus, og det er lagt vekt på at du venter der.")
-    kildeverdier = set((p.get("kilder") or {}).values())
+    kildeverdier = set(p.kilder.model_dump().values())
     if "saksbehandler" in kildeverdier:
         ut.append("Vurderingene bygger på kartleggingen av funksjonsnivået ditt og saksbehandlerens vurdering.")
     else:
         ut.append("Vurderingene bygger på kartleggingen av funksjonsnivået ditt, diagnoser og situasjonen din.")
-    if p.get("ventedager"):
-        hjelpebehov = any(n.get("nivaa") == "hjelpebehov" for n in p.get("forrang") or [])
+    if p.ventedager:
+        hjelpebehov = any(n.nivaa == "hjelpebehov" for n in p.forrang)
         ut.append(
-            f"Du har ventet {p['ventedager']} dager. Ventetid skiller bare mellom søkere med lik prioritet"
+            f"Du har ventet {p.ventedager} dager. Ventetid skiller bare mellom søkere med lik prioritet"
             + (f"{k('hjelpebehov')}." if hjelpebehov else ".")
         )
     return ut
 
 
-def _konkurranse(f: dict[str, Any], sak_dager: int, slutt: str) -> str:
-    egen = f["priority"]["total"]
-    andre = f.get("outranked_by") or []
+def _konkurranse(f: Forklaring, sak_dager: int, slutt: str) -> str:
+    egen = f.priority.total
+    andre = f.outranked_by
     if not andre:
         return "Det var ingen ledig plass du kunne få i perioden."
-    hoyere = sum(1 for a in andre if a["priority"] >= egen)
-    lavere = sum(1 for a in andre if a["priority"] < egen)
+    hoyere = sum(1 for a in andre if a.priority >= egen)
+    lavere = sum(1 for a in andre if a.priority < egen)
     tekst = ""
     if hoyere:
         tekst = (
@@ -396,13 +399,13 @@ def _konkurranse(f: dict[str, Any], sak_dager: int, slutt: str) -> str:
     return tekst
 
 
-def _kontrafaktisk(f: dict[str, Any], sak: Sak) -> str:
-    k = f.get("counterfactual") or {}
-    if k.get("extra_place_in_unit"):
-        e = next((x for x in sak.enheter if x.id == k["extra_place_in_unit"]), None)
+def _kontrafaktisk(f: Forklaring, sak: Sak) -> str:
+    k = f.counterfactual
+    if isinstance(k, EkstraPlass) and k.extra_place_in_unit:
+        e = next((x for x in sak.enheter if x.id == k.extra_place_in_unit), None)
         navn = e.navn if e else "en av enhetene du kunne fått"
         return f"Med én plass til på {navn} i perioden ville du fått plass."
-    if "priority_needed_above" in k:
+    if isinstance(k, PrioritetOver):
         return (
             "Du ville fått plass dersom prioriteten din hadde vært høyere enn for den søkeren med lavest prioritet "
             "som fikk en plass du kunne fått."
@@ -416,26 +419,26 @@ def _klage(data: dict[str, Any], service: str) -> dict[str, str]:
     return {n: str(valgt.get(n, "")) for n in ("tekst", "frist", "instans", "sendes_til", "kilde")}
 
 
-def _regelpunkter(f: dict[str, Any], prefiks: str, ordbytte: dict[str, str] | None = None) -> dict[str, Any]:
+def _regelpunkter(f: Forklaring, prefiks: str, ordbytte: dict[str, str] | None = None) -> dict[str, Any]:
     oppfylt: list[dict[str, str]] = []
     ikke: list[dict[str, str]] = []
     mangler: list[dict[str, str]] = []
     alle_hjemler: list[str] = []
     ikke_lovpalagt = False
-    for r in f["rules"]:
-        if r.get("place_type") is not None or r.get("applies") is False:
+    for r in f.rules:
+        if r.place_type is not None or r.applies is False:
             continue  # unit-level rules are told per unit; a requirement that does not apply is not a ground
-        h, ikke_lp = hjemler(r["legal_basis"], prefiks)
+        h, ikke_lp = hjemler(r.legal_basis, prefiks)
         ikke_lovpalagt |= ikke_lp
         for x in h:
             if x not in alle_hjemler:
                 alle_hjemler.append(x)
-        tekst = regeltekst(r["text_nb"])
+        tekst = regeltekst(r.text_nb)
         for fra, til in (ordbytte or {}).items():
             tekst = tekst.replace(fra, til)
-        pkt = {"tekst": tekst, "punkt": punkt(r["section"], prefiks), "hjemmel": "; ".join(h)}
+        pkt = {"tekst": tekst, "punkt": punkt(r.section, prefiks), "hjemmel": "; ".join(h)}
         grupper = {"oppfylt": oppfylt, "ikke_oppfylt": ikke, "mangler_opplysninger": mangler}
-        grupper.get(r["status"], oppfylt).append(pkt)
+        grupper.get(r.status, oppfylt).append(pkt)
     # «§ 2-1 e» is dropped when «§ 2-1 e og kapittel 4A» is there too.
     alle_hjemler = [h for h in alle_hjemler if not any(a != h and a.startswith(h + " ") for a in alle_hjemler)]
     return {
@@ -447,14 +450,14 @@ def _regelpunkter(f: dict[str, Any], prefiks: str, ordbytte: dict[str, str] | No
     }
 
 
-def velg_mal(f: dict[str, Any], tildeling: dict[str, Any] | None, soker: Any) -> str:
+def velg_mal(f: Forklaring, tildeling: Tildeling | None, soker: Any) -> str:
     """Which template a søker's letter uses (documented in docs/vedtaksbrev.md)."""
-    o = f["outcome"]
-    if f["service"] == "akutt":
+    o = f.outcome
+    if f.service == "akutt":
         return "akutt_melding"
     if o == "tildelt":
         onsket = tuple(soker.soknad.onskede_institusjoner) if soker is not None else ()
-        if onsket and tildeling is not None and tildeling["institution_id"] not in onsket:
+        if onsket and tildeling is not None and tildeling.institution_id not in onsket:
             return "tilbud"
         return "innvilget"
     if o == "venteliste":
@@ -465,11 +468,11 @@ def velg_mal(f: dict[str, Any], tildeling: dict[str, Any] | None, soker: Any) ->
         return "forelopig_svar"
     if o == "ingen_ledig_akuttplass":
         return "akutt_melding"
-    raise Brevfeil(f"Søker {f['applicant_id']}: utfallet «{o}» har ingen brevmal.")
+    raise Brevfeil(f"Søker {f.applicant_id}: utfallet «{o}» har ingen brevmal.")
 
 
 def lag_brevgrunnlag(
-    resultat: dict[str, Any],
+    resultat: Resultat,
     sak: Sak,
     *,
     bp: Brevprofil | None = None,
@@ -479,25 +482,28 @@ def lag_brevgrunnlag(
     adresser: dict[str, dict[str, str]] | None = None,
     utfall: Iterable[str] = (),
     sokere: Iterable[str] = (),
+    run_id: str | None = None,
+    case_id: str | None = None,
 ) -> list[Brev]:
-    """The template data of every letter (no file is read or written here except the profile's data)."""
-    if sak_hash(sak) != resultat.get("input_sha256"):
+    """The template data of every letter (no file is read or written here except the profile's data). ``run_id``
+    and ``case_id``: the API's ids of the run and the case (``kjoring_id``, ``saksnummer``)."""
+    if sak_hash(sak) != resultat.input_sha256:
         raise Brevfeil(
             "Saken passer ikke til resultatet: sakens SHA-256 er ikke den samme som «input_sha256» i resultatet. "
             "Bruk saksfilen kjøringen ble laget fra."
         )
-    profil_id = resultat["municipality"]["rule_profile"]
+    profil_id = resultat.municipality.rule_profile
     bp = bp or brevprofil(profil_id)
     d = bp.data
     prefiks = str(d.get("seksjonsprefiks") or "")
-    kommune = str(d.get("kommune") or f"{resultat['municipality']['name']} kommune")
-    ferdig = ferdigbehandlet or resultat.get("finalised") is True
+    kommune = str(d.get("kommune") or f"{resultat.municipality.name} kommune")
+    ferdig = ferdigbehandlet
     brevdato = brevdato or date.today()
-    tildelinger = {t["applicant_id"]: t for t in resultat["assignments"]}
-    venteliste = resultat["waiting_list"]
+    tildelinger = {t.applicant_id: t for t in resultat.assignments}
+    venteliste = resultat.waiting_list
     sokere_i_sak = {s.id: s for s in sak.sokere}
-    saksnr = saksnummer(resultat)
-    kid = kjoring_id(resultat)
+    saksnr = saksnummer(resultat, case_id)
+    kid = kjoring_id(resultat, run_id)
     horisont_slutt = _dato(sak.dato(sak.horisont_dager - 1))
     filter_utfall = {u.strip().lower().replace("ø", "o").replace(" ", "_") for u in utfall}
     kjente = {v.replace("ø", "o").replace(" ", "_") for v in UTFALL_NB.values()}
@@ -508,12 +514,12 @@ def lag_brevgrunnlag(
             + "."
         )
     filter_sokere = set(sokere)
-    ukjente = filter_sokere - {f["applicant_id"] for f in resultat["explanations"]}
+    ukjente = filter_sokere - {f.applicant_id for f in resultat.explanations}
     if ukjente:
         raise Brevfeil(f"Søkeren {', '.join(sorted(ukjente))} finnes ikke i resultatet.")
     brev: list[Brev] = []
-    for f in resultat["explanations"]:
-        sid = f["applicant_id"]
+    for f in resultat.explanations:
+        sid = f.applicant_id
         if filter_sokere and sid not in filter_sokere:
             continue
         s = sokere_i_sak.get(sid)
@@ -521,10 +527,10 @@ def lag_brevgrunnlag(
         mal = velg_mal(f, t, s)
         if filter_utfall and UTFALL_NB[mal].replace("ø", "o").replace(" ", "_") not in filter_utfall:
             continue
-        service = f["service"]
+        service = f.service
         if adresser is not None and sid in adresser:
             mottaker = adresser[sid]
-        elif resultat.get("synthetic"):
+        elif resultat.synthetic:
             mottaker = syntetisk_mottaker(sid, kommune)
         else:
             mottaker = {"navn": "Navn hentes fra fagsystemet", "adresse": "", "poststed": ""}
@@ -533,9 +539,9 @@ def lag_brevgrunnlag(
         vl = d.get("venteliste") or {}
         vis_plass = (vl.get("vis_plass_per_tjeneste") or {}).get(service, vl.get("vis_plass", True))
         plass_i_ko = ""
-        if f["outcome"] == "venteliste":
-            samme = [w for w in venteliste if w["service"] == service]
-            nr = next((i for i, w in enumerate(samme, start=1) if w["applicant_id"] == sid), None)
+        if f.outcome == "venteliste":
+            samme = [w for w in venteliste if w.service == service]
+            nr = next((i for i, w in enumerate(samme, start=1) if w.applicant_id == sid), None)
             if vis_plass and nr is not None:
                 plass_i_ko = (
                     f"Du står som nummer {nr} av {len(samme)} på ventelisten for {_tjeneste_nb(service, d)}. "
@@ -558,7 +564,7 @@ def lag_brevgrunnlag(
         akutt = d.get("akutt") or {}
         if mal == "akutt_melding":
             akutt_status = {"tildelt": "innlagt", "ikke_kvalifisert": "ikke_oppfylt"}.get(
-                f["outcome"], "mangler" if f["outcome"] == "mangler_opplysninger" else "ingen_seng"
+                f.outcome, "mangler" if f.outcome == "mangler_opplysninger" else "ingen_seng"
             )
         else:
             akutt_status = ""
@@ -568,24 +574,24 @@ def lag_brevgrunnlag(
             else x["tekst"] + "."
             for x in regler["ikke_oppfylt"]
         ]
-        if f["outcome"] == "takket_nei":
+        if f.outcome == "takket_nei":
             avslagsgrunner.insert(
                 0,
                 "Du har takket nei til plassen du ble tilbudt. Ønsker du plass senere, må du søke på nytt"
                 + (f" ({takket_nei})." if takket_nei else "."),
             )
         merknader = []
-        if f.get("requires_new_vedtak"):
+        if f.requires_new_vedtak:
             merknader.append("Flytting fra skjermet til somatisk avdeling krever et nytt vedtak.")
-        if t is not None and t.get("together_with"):
+        if t is not None and t.together_with:
             merknader.append("Du får bo sammen med ektefellen din ved samme institusjon.")
-        if t is not None and t.get("shares_flat_with"):
+        if t is not None and t.shares_flat_with:
             merknader.append("Du og ektefellen din deler leilighet.")
-        par = next((c for c in resultat.get("couples", []) if sid in c.get("applicant_ids", [])), None)
-        if par is not None and par.get("split") and s is not None and s.onsker_bo_sammen:
+        par = next((c for c in resultat.couples if sid in c.applicant_ids), None)
+        if par is not None and par.split and s is not None and s.onsker_bo_sammen:
             grunn = (
                 "det var ingen ledige plasser til dere begge ved samme institusjon i denne perioden"
-                if par.get("cost_known") and par.get("cost_to_keep_together") is None
+                if par.cost_known and par.cost_to_keep_together is None
                 else "det ville ført til at søkere med høyere prioritet måtte vente"
             )
             merknader.append(
@@ -601,11 +607,11 @@ def lag_brevgrunnlag(
             "saksnr": saksnr,
             "kjoring_id": kid,
             "soker_id": sid,
-            "input_sha256": resultat["input_sha256"],
+            "input_sha256": resultat.input_sha256,
             "dato": _dato(brevdato),
             "utkast": not ferdig,
             "utkast_tekst": UTKAST,
-            "syntetisk": bool(resultat.get("synthetic")),
+            "syntetisk": resultat.synthetic,
             "tjeneste": _tjeneste_nb(service, d),
             "soknadsdato": _dato(s.soknad.soknadsdato) if s is not None else "",
             "plass": _plass(t, sak, s, str((d.get("varighet") or {}).get(service) or "")) if t is not None else {},
@@ -616,7 +622,7 @@ def lag_brevgrunnlag(
             "hjemler": regler["hjemler"],
             "ikke_lovpalagt": regler["ikke_lovpalagt"],
             "prioritering": _prioritering(f, d, prefiks),
-            "konkurranse": _konkurranse(f, sak.horisont_dager, horisont_slutt) if f["outcome"] == "venteliste" else "",
+            "konkurranse": _konkurranse(f, sak.horisont_dager, horisont_slutt) if f.outcome == "venteliste" else "",
             "kontrafaktisk": _kontrafaktisk(f, sak),
             "plass_i_ko": plass_i_ko,
             "oppfolging": oppfolging,
@@ -727,7 +733,7 @@ def slå_sammen(brev: list[Brev]) -> bytes:
 
 
 def lag_brev(
-    resultat: dict[str, Any],
+    resultat: Resultat,
     sak: Sak,
     ut: Path,
     *,
@@ -736,14 +742,14 @@ def lag_brev(
     **valg: Any,
 ) -> list[Path]:
     """Make the letters of a run and write them to ``ut`` (one .docx per søker, or one merged document)."""
-    bp = brevprofil(resultat["municipality"]["rule_profile"], profilmappe)
+    bp = brevprofil(resultat.municipality.rule_profile, profilmappe)
     brev = lag_brevgrunnlag(resultat, sak, bp=bp, **valg)
     if not brev:
         raise Brevfeil("Ingen søkere passer til utvalget; ingen brev er laget.")
     fyll_ut(brev, bp)
     ut.mkdir(parents=True, exist_ok=True)
     if samlet:
-        sti = ut / f"vedtaksbrev_{saksnummer(resultat)}.docx"
+        sti = ut / f"vedtaksbrev_{saksnummer(resultat, valg.get('case_id'))}.docx"
         sti.write_bytes(slå_sammen(brev))
         return [sti]
     skrevet = []
@@ -795,6 +801,16 @@ def brev_kommando(
     if not isinstance(res, dict) or not str(res.get("format", "")).startswith("allokering-resultat/"):
         typer.echo(f"{resultat} er ikke et resultat fra allokering (feltet «format» mangler).", err=True)
         raise typer.Exit(code=2)
+    # Fields the file may have beyond the result (docs/vedtaksbrev.md): the meeting's mark and the ids of the case
+    # and the run when the result comes from a system that has them.
+    finalised = res.pop("finalised", None) is True
+    run_id, case_id = (str(v) if (v := res.pop(k, None)) else None for k in ("run_id", "case_id"))
+    try:
+        lest = Resultat.model_validate(res)
+    except ValidationError as exc:
+        feil = "; ".join(".".join(str(x) for x in e["loc"]) + ": " + e["msg"] for e in exc.errors()[:5])
+        typer.echo(f"{resultat} følger ikke resultatformatet (docs/resultatformat.md): {feil}", err=True)
+        raise typer.Exit(code=2) from None
     try:
         s = les_sak(sak)
     except Inndatafeil as exc:
@@ -807,21 +823,23 @@ def brev_kommando(
         raise typer.Exit(code=2) from None
     try:
         skrevet = lag_brev(
-            res,
+            lest,
             s,
             ut,
             samlet=samlet,
-            ferdigbehandlet=ferdigbehandlet,
+            ferdigbehandlet=ferdigbehandlet or finalised,
             brevdato=brevdato,
             saksbehandler=saksbehandler,
             adresser=les_adresser(adresser) if adresser else None,
             utfall=utfall,
             sokere=soker,
+            run_id=run_id,
+            case_id=case_id,
         )
     except Brevfeil as exc:
         typer.echo(f"Feil: {exc}", err=True)
         raise typer.Exit(code=2) from None
-    ferdig = ferdigbehandlet or res.get("finalised") is True
+    ferdig = ferdigbehandlet or finalised
     if samlet:
         typer.echo(f"Skrev {skrevet[0]}")
     else:

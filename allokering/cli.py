@@ -45,6 +45,23 @@ def schema(
         typer.echo(f"Skrev {ut}")
 
 
+@app.command("resultat-skjema")
+def resultat_skjema(
+    ut: Path | None = typer.Option(None, "--ut", help="Skriv JSON Schema til fil i stedet for skjermen."),
+) -> None:
+    """Skriv ut JSON Schema for resultatformatet (RESULT.json, docs/resultatformat.md)."""
+    from allokering.resultatformat import Resultat
+
+    tekst = json.dumps(Resultat.model_json_schema(), ensure_ascii=False, indent=2)
+    if ut is None:
+        sys.stdout.write(tekst + "\n")
+    else:
+        from modeller.lasting import skriv_atomisk
+
+        skriv_atomisk(ut, tekst + "\n")
+        typer.echo(f"Skrev {ut}")
+
+
 @app.command()
 def valider(sak: Path = typer.Argument(..., help="Saksfil (JSON).")) -> None:
     """Kontroller en saksfil og rapporter alle feil med fil, rad og felt."""

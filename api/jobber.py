@@ -62,6 +62,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from allokering.resultatformat import Resultat
 from api.db import ForklaringRad, Inndatabilde, Kjoring, Scenariokjoring, TildelingRad, lag_motor, naa
 
 log = logging.getLogger("api.jobber")
@@ -113,7 +114,7 @@ class _Tilstand:
         self.antall_ekstra = max(1, antall_ekstra)
         self.hoved = 0
         self.ekstra = 0
-        self.forslag: dict[str, Any] | None = None  # the stored proposal (two-phase delivery)
+        self.forslag: Resultat | None = None  # the stored proposal (two-phase delivery)
 
     def verdier(self) -> dict[str, Any]:
         """What the watcher writes to the row every second (under ``lock``)."""
@@ -387,8 +388,8 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
         _forsinkelse(t)
         start = time.perf_counter()
 
-        def lagre_forslag(res: dict[str, Any]) -> None:
-            res["solve_seconds"] = round(time.perf_counter() - start, 3)
+        def lagre_forslag(res: Resultat) -> None:
+            res.solve_seconds = round(time.perf_counter() - start, 3)
             if _lagre_resultat(motor, kid, pid, res, endelig=False) != "lagret":
                 raise Avbrutt()  # the row is no longer this worker's running job
 
@@ -405,7 +406,11 @@ def kjor_jobb(url: str, kid: int, instans: str) -> str:
             # stopped or failed during the analyses: the stored proposal stands, the job ends done without them
             if not avbrutt:
                 log.warning("tilleggsanalysene for kjøring %s feilet: %s", kid, exc)
-            res = {**t.forslag, "analyser_ferdig": False, "analyser_stoppet": "avbrutt" if avbrutt else "feilet"}
+            res = {
+                **t.forslag.som_json(),
+                "analyser_ferdig": False,
+                "analyser_stoppet": "avbrutt" if avbrutt else "feilet",
+            }
             with motor.begin() as c:
                 r = c.execute(
                     update(Kjoring)
@@ -550,13 +555,13 @@ class _Foreldet(Exception):
 
 
 def _lagre_resultat(
-    motor: Engine, kid: int, pid: int, res: dict[str, Any], endelig: bool = True, forslag_lagret: bool = False
+    motor: Engine, kid: int, pid: int, res: Resultat, endelig: bool = True, forslag_lagret: bool = False
 ) -> str:
     """Write the result in one transaction, only if the row is still this worker's running job. ``endelig``
     False: the proposal (the job stays running, phase ``FASE_ANALYSER``; returns «lagret»); True: the final
     result (the job is done). ``forslag_lagret``: the proposal's rows are stored already (the assignments are
     the same, the explanations are replaced)."""
-    res = {**res, "analyser_ferdig": endelig}
+    data = {**res.som_json(), "analyser_ferdig": endelig}  # the stored form (``api.resultat.Kjoringsresultat``)
     slutt: dict[str, Any] = (
         {"status": "done", "fremdrift": 1.0, "fase": "ferdig", "ferdig": naa()}
         if endelig
@@ -569,19 +574,19 @@ def _lagre_resultat(
                 .where(Kjoring.id == kid, Kjoring.status == "running", Kjoring.pid == pid)
                 .values(
                     **slutt,
-                    losningsstatus=res["status"],
-                    objective=res["objective"],
-                    best_bound=res["best_bound"],
-                    gap=res["gap"],
-                    solve_seconds=res["solve_seconds"],
-                    ukp_dager=res["ukp"]["days"],
-                    ukp_kostnad=res["ukp"]["cost_nok"],
-                    resultat=res,
+                    losningsstatus=res.status,
+                    objective=data["objective"],
+                    best_bound=res.best_bound,
+                    gap=res.gap,
+                    solve_seconds=res.solve_seconds,
+                    ukp_dager=res.ukp.days,
+                    ukp_kostnad=res.ukp.cost_nok,
+                    resultat=data,
                     beste_hittil={
-                        "familier_ferdig": [f["family"] for f in res["families"]],
-                        "plassering": res["objective"].get("plassering", {}).get("value", 0),
-                        "grense": res["best_bound"],
-                        "bevist": res["status"] == "OPTIMAL",
+                        "familier_ferdig": [f.family for f in res.families],
+                        "plassering": res.objective["plassering"].value if "plassering" in res.objective else 0,
+                        "grense": res.best_bound,
+                        "bevist": res.status == "OPTIMAL",
                     },
                 )
             )
@@ -589,38 +594,38 @@ def _lagre_resultat(
                 raise _Foreldet()
             if forslag_lagret:
                 c.execute(delete(ForklaringRad).where(ForklaringRad.kjoring_id == kid))
-            if res["assignments"] and not forslag_lagret:
+            if res.assignments and not forslag_lagret:
                 c.execute(
                     insert(TildelingRad),
                     [
                         {
                             "kjoring_id": kid,
-                            "soker_id": a["applicant_id"],
-                            "enhet_id": a["unit_id"],
-                            "institusjon_id": a["institution_id"],
-                            "plasstype": a["place_type"],
-                            "startdato": _dato(a["start_date"]),
-                            "sluttdato": _dato(a["end_date"]),
-                            "apen_slutt": a["open_ended"],
-                            "flytting": a["move"],
-                            "prioritet": a["priority"],
+                            "soker_id": a.applicant_id,
+                            "enhet_id": a.unit_id,
+                            "institusjon_id": a.institution_id,
+                            "plasstype": a.place_type,
+                            "startdato": _dato(a.start_date),
+                            "sluttdato": _dato(a.end_date),
+                            "apen_slutt": a.open_ended,
+                            "flytting": a.move,
+                            "prioritet": a.priority,
                         }
-                        for a in res["assignments"]
+                        for a in res.assignments
                     ],
                 )
-            if res["explanations"]:
+            if res.explanations:
                 c.execute(
                     insert(ForklaringRad),
                     [
                         {
                             "kjoring_id": kid,
-                            "soker_id": f["applicant_id"],
-                            "tjeneste": f["service"],
-                            "utfall": f["outcome"],
-                            "tekst": f["text_nb"],
-                            "data": f,
+                            "soker_id": f.applicant_id,
+                            "tjeneste": f.service,
+                            "utfall": f.outcome,
+                            "tekst": f.text_nb,
+                            "data": fd,
                         }
-                        for f in res["explanations"]
+                        for f, fd in zip(res.explanations, data["explanations"], strict=True)
                     ],
                 )
     except _Foreldet:

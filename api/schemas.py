@@ -354,10 +354,6 @@ class Marginalverdier(Ut):
     enheter: list[Marginalverdi]
 
 
-class Resultat(Objekt):
-    kjoring_id: int
-
-
 class BeslutningUt(Ut):
     id: int
     sak_id: int

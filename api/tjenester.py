@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from allokering.resultatformat import Resultat
 from api.db import STANDARD_TEAM, Kjoring, LaasRad, SakRad, Saksversjon
+from api.resultat import les_resultat
 from modeller.lasting import Inndatafeil, sak_fra_data, sak_til_json
 from modeller.sak import Feil, Sak
 
@@ -266,15 +268,15 @@ def husk_bilde(sha: str, sak: Sak) -> None:
 def belegg(kjoring: Kjoring, steg: int = 1) -> dict[str, Any]:
     """Occupancy per unit per day of the horizon: current stays still running plus the run's assignments."""
     sak = sak_av_bilde(kjoring)
-    res = kjoring.resultat or {}
+    res = les_resultat(kjoring)
+    tildelinger = [] if res is None else res.assignments
     h = sak.horisont_dager
-    flyttet = {a["applicant_id"] for a in res.get("assignments", [])}
     sokere = {x.id: x for x in sak.sokere}
     forlater: dict[str, int] = {}
-    for a in res.get("assignments", []):
-        s = sokere.get(a["applicant_id"])
+    for a in tildelinger:
+        s = sokere.get(a.applicant_id)
         if s is not None and s.naverende_opphold_id:
-            forlater[s.naverende_opphold_id] = a["start_day"]
+            forlater[s.naverende_opphold_id] = a.start_day
     per_enhet: dict[str, list[int]] = {e.id: [0] * h for e in sak.enheter}
     for o in sak.opphold:
         if o.enhet_id not in per_enhet:
@@ -283,13 +285,12 @@ def belegg(kjoring: Kjoring, steg: int = 1) -> dict[str, Any]:
         slutt = min(slutt, forlater.get(o.id, h) - 1)
         for d in range(max(0, sak.dag(o.start)), slutt + 1):
             per_enhet[o.enhet_id][d] += 1
-    for a in res.get("assignments", []):
-        if a["unit_id"] not in per_enhet:
+    for a in tildelinger:
+        if a.unit_id not in per_enhet:
             continue
-        for p in a.get("periods") or [a]:
-            for d in range(max(0, p["start_day"]), min(h - 1, p["end_day"]) + 1):
-                per_enhet[a["unit_id"]][d] += 1
-    del flyttet
+        for p in a.periods:
+            for d in range(max(0, p.start_day), min(h - 1, p.end_day) + 1):
+                per_enhet[a.unit_id][d] += 1
     inst = {i.id: i.navn for i in sak.institusjoner}
     steg = max(1, steg)
     return {
@@ -319,10 +320,10 @@ def belegg(kjoring: Kjoring, steg: int = 1) -> dict[str, Any]:
 
 
 def venteliste_etter_prioritet(kjoring: Kjoring, intervall: int = 100) -> dict[str, Any]:
-    res = kjoring.resultat or {}
+    res = les_resultat(kjoring)
     teller: Counter[tuple[str, int]] = Counter()
-    for v in res.get("waiting_list", []):
-        teller[(v["service"], v["priority"] // intervall * intervall)] += 1
+    for v in [] if res is None else res.waiting_list:
+        teller[(v.service, v.priority // intervall * intervall)] += 1
     return {
         "kjoring_id": kjoring.id,
         "prioritetsintervall": intervall,
@@ -351,16 +352,17 @@ def ventetider(kjoring: Kjoring) -> dict[str, Any]:
     """Waits per service: days waited so far for those on the waiting list, and days from application
     to the start of the place for those placed."""
     sak = sak_av_bilde(kjoring)
-    res = kjoring.resultat or {}
+    res = les_resultat(kjoring)
     soknad = {s.id: s.soknad for s in sak.sokere}
     venter: dict[str, list[int]] = defaultdict(list)
-    for v in res.get("waiting_list", []):
-        venter[v["service"]].append(v["waiting_days"])
     plassert: dict[str, list[int]] = defaultdict(list)
-    for a in res.get("assignments", []):
-        sn = soknad.get(a["applicant_id"])
-        if sn is not None:
-            plassert[sn.tjeneste.value].append((date.fromisoformat(a["start_date"]) - sn.soknadsdato).days)
+    if res is not None:
+        for v in res.waiting_list:
+            venter[v.service].append(v.waiting_days)
+        for a in res.assignments:
+            sn = soknad.get(a.applicant_id)
+            if sn is not None:
+                plassert[sn.tjeneste.value].append((date.fromisoformat(a.start_date) - sn.soknadsdato).days)
     tjenester = sorted(set(venter) | set(plassert))
     return {
         "kjoring_id": kjoring.id,
@@ -394,36 +396,36 @@ def ukp(s: Session, sak_id: int) -> dict[str, Any]:
 # --- Export -----------------------------------------------------------------------------------------
 
 
-def eksport_csv(resultat: dict[str, Any]) -> bytes:
+def eksport_csv(resultat: Resultat) -> bytes:
     """One row per søker: outcome, place, dates, priority, waiting position and the reasoning."""
-    tild = {a["applicant_id"]: a for a in resultat.get("assignments", [])}
-    vente = {v["applicant_id"]: v for v in resultat.get("waiting_list", [])}
+    tild = {a.applicant_id: a for a in resultat.assignments}
+    vente = {v.applicant_id: v for v in resultat.waiting_list}
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\n")
     w.writerow(
         ["søker", "tjeneste", "utfall", "enhet", "institusjon", "fra", "til", "prioritet", "venteplass", "begrunnelse"]
     )
-    for f in resultat.get("explanations", []):
-        a = tild.get(f["applicant_id"], {})
-        v = vente.get(f["applicant_id"], {})
+    for f in resultat.explanations:
+        a = tild.get(f.applicant_id)
+        v = vente.get(f.applicant_id)
         w.writerow(
             [
-                f["applicant_id"],
-                f["service"],
-                f["outcome"],
-                a.get("unit_id", ""),
-                a.get("institution_id", ""),
-                a.get("start_date", ""),
-                "" if a.get("open_ended") else a.get("end_date", ""),
-                a.get("priority", v.get("priority", "")),
-                v.get("position", ""),
-                f["text_nb"],
+                f.applicant_id,
+                f.service,
+                f.outcome,
+                "" if a is None else a.unit_id,
+                "" if a is None else a.institution_id,
+                "" if a is None else a.start_date,
+                "" if a is None or a.open_ended else a.end_date,
+                a.priority if a is not None else v.priority if v is not None else "",
+                "" if v is None else v.position,
+                f.text_nb,
             ]
         )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def eksport_xlsx(resultat: dict[str, Any]) -> bytes:
+def eksport_xlsx(resultat: Resultat) -> bytes:
     from allokering.kjoring import skriv_excel
 
     with tempfile.TemporaryDirectory() as mappe:

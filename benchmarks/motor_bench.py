@@ -435,7 +435,7 @@ def _profilert_kjoring(sak: Sak, p: Loserparametre, tider: dict[tuple[str, str],
     if hele:
         resultat = lag_resultat(losning)
         t2 = time.perf_counter()
-        valider(sak, resultat, losning.kvalifisering)
+        valider(sak, resultat.som_json(), losning.kvalifisering)
         t3 = time.perf_counter()
         tider[("kjor", "forklaring")] += t2 - t1
         tider[("kjor", "validator")] += t3 - t2
@@ -542,7 +542,7 @@ class Saksresultat:
 
 def _valider(sak: Sak, losning: loser.Losning) -> list[str]:
     resultat = lag_resultat(losning)
-    return [str(b) for b in valider(sak, resultat, losning.kvalifisering)]
+    return [str(b) for b in valider(sak, resultat.som_json(), losning.kvalifisering)]
 
 
 def kjor_sak(

@@ -11,10 +11,12 @@ from typing import Any
 
 from fastapi import Request
 
+from allokering.resultatformat import Resultat
 from api.db import (
     Kjoring,
 )
 from api.jobber import MELDING_ARBEIDER_DOD, MELDING_OMSTART
+from api.resultat import Kjoringsresultat
 
 MAKS_I_KO = int(os.environ.get("ALLOKERING_MAKS_I_KO", "200"))
 
@@ -54,12 +56,13 @@ def offentlig_feilmelding(k: Kjoring) -> str | None:
     )
 
 
-def analyser_ferdig(k: Kjoring) -> bool:
+def analyser_ferdig(k: Kjoring, res: Kjoringsresultat | None = None) -> bool:
     """Whether the run's analyses (marginal values, couple costs, lock prices) are in its result (runs stored
-    before the two-phase delivery have them when done)."""
+    before the two-phase delivery have them when done). ``res``: the result already read (``les_resultat``)."""
     if k.resultat is None:
         return False
-    return bool(k.resultat.get("analyser_ferdig", k.status == "done"))
+    ferdig = k.resultat.get("analyser_ferdig") if res is None else res.analyser_ferdig
+    return k.status == "done" if ferdig is None else bool(ferdig)
 
 
 def _kjoring_ut(k: Kjoring) -> dict[str, Any]:
@@ -151,9 +154,9 @@ def klientadresse(request: Request, stolte: frozenset[str] | None = None) -> str
     return adresse
 
 
-def resultatets_sokere(res: dict[str, Any]) -> set[str]:
-    """Every søker id a RESULT.json names (explanations, assignments, waiting list, couples)."""
-    ut: set[str] = set()
-    for felt in ("explanations", "assignments", "waiting_list"):
-        ut.update(str(x["applicant_id"]) for x in res.get(felt, []) if x.get("applicant_id"))
+def resultatets_sokere(res: Resultat) -> set[str]:
+    """Every søker id a result names (explanations, assignments, waiting list)."""
+    ut = {x.applicant_id for x in res.explanations}
+    ut.update(x.applicant_id for x in res.assignments)
+    ut.update(x.applicant_id for x in res.waiting_list)
     return ut

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from allokering.resultatformat import Forklaring, Tildeling, Ventende
 from api import tjenester
 from api.auth import (
     Rolle,
@@ -37,6 +38,7 @@ from api.dependencies import (
     side_ut,
 )
 from api.jobber import TERMINALE
+from api.resultat import Kjoringsresultat, ResultatUt, les_resultat
 from api.rutere.felles import KJORING_EKS, MAKS_I_KO, _kjoring_ut, analyser_ferdig, resultatets_sokere
 from api.schemas import (
     FEILSVAR,
@@ -44,8 +46,6 @@ from api.schemas import (
     Kjoringsfeil,
     KjoringUt,
     Marginalverdier,
-    Objekt,
-    Resultat,
     eks,
 )
 from api.schemas import Side as SideUt
@@ -309,7 +309,7 @@ RESULTAT_EKS: dict[str, Any] = {
 
 @ruter.get(
     "/kjoringer/{kjoring_id}/resultat",
-    response_model=Resultat,
+    response_model=ResultatUt,
     tags=["kjøringer"],
     summary="Hele resultatet",
     description=(
@@ -320,15 +320,17 @@ RESULTAT_EKS: dict[str, Any] = {
     ),
     responses=eks(RESULTAT_EKS),
 )
-def resultat(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
+def resultat(s: Ses, b: Person, kjoring_id: Id) -> ResultatUt:
     k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
-    b.rorte(resultatets_sokere(k.resultat or {}))
-    return {"kjoring_id": k.id, **(k.resultat or {}), "analyser_ferdig": analyser_ferdig(k)}
+    res = _resultat(k)
+    b.rorte(resultatets_sokere(res))
+    felt = {**dict(res), "kjoring_id": k.id, "analyser_ferdig": analyser_ferdig(k, res)}
+    return ResultatUt.model_construct(**felt)  # the fields of a result validated by les_resultat
 
 
 @ruter.get(
     "/kjoringer/{kjoring_id}/tildelinger",
-    response_model=SideUt[Objekt],
+    response_model=SideUt[Tildeling],
     tags=["kjøringer"],
     summary="Tildelinger",
     description="Foreslåtte tildelinger (søker, enhet, datoer, prioritet), sidevis. Saksbehandler, med formål.",
@@ -336,14 +338,14 @@ def resultat(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
 )
 def tildelinger(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
     k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
-    alle = (k.resultat or {}).get("assignments", [])
-    b.rorte(x.get("applicant_id") for x in alle[(side - 1) * per_side : side * per_side])
+    alle = _resultat(k).assignments
+    b.rorte(x.applicant_id for x in alle[(side - 1) * per_side : side * per_side])
     return side_ut(alle[(side - 1) * per_side : side * per_side], len(alle), side, per_side)
 
 
 @ruter.get(
     "/kjoringer/{kjoring_id}/venteliste",
-    response_model=SideUt[Objekt],
+    response_model=SideUt[Ventende],
     tags=["kjøringer"],
     summary="Venteliste",
     description=(
@@ -353,14 +355,14 @@ def tildelinger(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: Per
 )
 def venteliste(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerSide = 100) -> dict[str, Any]:
     k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
-    alle = (k.resultat or {}).get("waiting_list", [])
-    b.rorte(x.get("applicant_id") for x in alle[(side - 1) * per_side : side * per_side])
+    alle = _resultat(k).waiting_list
+    b.rorte(x.applicant_id for x in alle[(side - 1) * per_side : side * per_side])
     return side_ut(alle[(side - 1) * per_side : side * per_side], len(alle), side, per_side)
 
 
 @ruter.get(
     "/kjoringer/{kjoring_id}/forklaringer/{soker_id}",
-    response_model=Objekt,
+    response_model=Forklaring,
     tags=["kjøringer"],
     summary="Forklaring for én søker",
     description=(
@@ -377,14 +379,14 @@ def venteliste(s: Ses, b: Person, kjoring_id: Id, side: Side = 1, per_side: PerS
         }
     ),
 )
-def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> dict[str, Any]:
+def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> Forklaring:
     ferdig_kjoring(s, kjoring_id, b, forslag=True)
     r = s.scalar(
         select(ForklaringRad).where(ForklaringRad.kjoring_id == kjoring_id, ForklaringRad.soker_id == soker_id)
     )
     if r is None:
         raise HTTPException(404, f"Søkeren «{soker_id}» finnes ikke i kjøring {kjoring_id}.")
-    return r.data
+    return Forklaring.model_validate(r.data)
 
 
 @ruter.get(
@@ -399,10 +401,11 @@ def forklaring(s: Ses, b: Person, kjoring_id: Id, soker_id: SokerId) -> dict[str
 )
 def marginalverdier(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
     k = ferdig_kjoring(s, kjoring_id, forslag=True)
-    mv = (k.resultat or {}).get("unit_marginal_value", {})
+    res = _resultat(k)
+    mv = res.unit_marginal_value
     return {
         "kjoring_id": k.id,
-        "analyser_ferdig": analyser_ferdig(k),
+        "analyser_ferdig": analyser_ferdig(k, res),
         "enheter": [{"enhet_id": u, "verdi": v} for u, v in mv.items()],
     }
 
@@ -430,15 +433,24 @@ def marginalverdier(s: Ses, _b: Aggregert, kjoring_id: Id) -> dict[str, Any]:
 )
 def eksport(s: Ses, b: Person, kjoring_id: Id, format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx") -> Response:
     k = ferdig_kjoring(s, kjoring_id, b)
-    b.rorte(resultatets_sokere(k.resultat or {}))
+    res = _resultat(k)
+    b.rorte(resultatets_sokere(res))
     if format == "csv":
         return Response(
-            tjenester.eksport_csv(k.resultat or {}),
+            tjenester.eksport_csv(res),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="kjoring-{k.id}.csv"'},
         )
     return Response(
-        tjenester.eksport_xlsx(k.resultat or {}),
+        tjenester.eksport_xlsx(res),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="kjoring-{k.id}.xlsx"'},
     )
+
+
+def _resultat(k: Kjoring) -> Kjoringsresultat:
+    """The stored result of a run ``ferdig_kjoring`` has checked has one."""
+    res = les_resultat(k)
+    if res is None:  # ferdig_kjoring refuses a run without a result
+        raise HTTPException(409, f"Kjøringen {k.id} har ikke noe resultat (status «{k.status}»).")
+    return res

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 from allokering.brev import Brevfeil, brevprofil, fyll_ut, lag_brevgrunnlag, saksnummer, slå_sammen
 from api.db import Beslutning, Kjoring
 from api.dependencies import Id, Person, Ses, ferdig_kjoring
+from api.resultat import les_resultat
 from api.schemas import FEILSVAR
 from modeller.sak import Sak
 
@@ -34,9 +34,11 @@ ruter = APIRouter(tags=["kjøringer"])
 
 def ferdigbehandlet(s: Session, k: Kjoring) -> bool:
     """Every søker the run assigns or puts on the waiting list has a current decision naming this run."""
-    res = k.resultat or {}
-    sokere = {a["applicant_id"] for a in res.get("assignments", [])}
-    sokere |= {w["applicant_id"] for w in res.get("waiting_list", [])}
+    res = les_resultat(k)
+    if res is None:
+        return False
+    sokere = {a.applicant_id for a in res.assignments}
+    sokere |= {w.applicant_id for w in res.waiting_list}
     if not sokere:
         return False
     besluttet = set(
@@ -68,12 +70,17 @@ def ferdigbehandlet(s: Session, k: Kjoring) -> bool:
 )
 def vedtaksutkast(s: Ses, t: Person, kjoring_id: Id) -> Response:
     k = ferdig_kjoring(s, kjoring_id, t)
-    res: dict[str, Any] = {**(k.resultat or {}), "run_id": f"K{k.id}", "case_id": f"SAK{k.sak_id}"}
+    res = les_resultat(k)
+    if res is None:  # ferdig_kjoring refuses a run without a result
+        raise HTTPException(409, f"Kjøringen {kjoring_id} har ikke noe resultat (status «{k.status}»).")
+    run_id, case_id = f"K{k.id}", f"SAK{k.sak_id}"
     ferdig = ferdigbehandlet(s, k)
     sak = Sak.model_validate_json(k.inndata)
     try:
-        bp = brevprofil(res["municipality"]["rule_profile"])
-        brev = lag_brevgrunnlag(res, sak, bp=bp, ferdigbehandlet=ferdig, saksbehandler=t.navn)
+        bp = brevprofil(res.municipality.rule_profile)
+        brev = lag_brevgrunnlag(
+            res, sak, bp=bp, ferdigbehandlet=ferdig, saksbehandler=t.navn, run_id=run_id, case_id=case_id
+        )
         fyll_ut(brev, bp)
     except Brevfeil as exc:
         raise HTTPException(422, str(exc)) from None
@@ -83,7 +90,7 @@ def vedtaksutkast(s: Ses, t: Person, kjoring_id: Id) -> Response:
             z.writestr(x.filnavn, x.innhold)
         z.writestr("samlet.docx", slå_sammen(brev))
     t.rorte(x.soker_id for x in brev)
-    navn = f"vedtaksutkast_{saksnummer(res)}_K{k.id}.zip"
+    navn = f"vedtaksutkast_{saksnummer(res, case_id)}_K{k.id}.zip"
     return Response(
         buf.getvalue(),
         media_type="application/zip",

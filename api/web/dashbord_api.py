@@ -24,6 +24,7 @@ from scipy.optimize import linprog
 
 from api.auth import AGGREGERT
 from api.db import Kjoring
+from api.resultat import les_resultat
 from api.schemas import FEILSVAR, Rettferdighet
 from api.web.tilgang import krev_rolle
 from modeller.sak import Sak
@@ -198,15 +199,16 @@ def rettferdighet(kjoring: Kjoring, tjeneste: str | None = None) -> dict[str, An
     """The indicators for one finished run (see the module docstring)."""
     sak = Sak.model_validate_json(kjoring.inndata, context={"utsett_kryssjekk": True})
     sokere = {s.id: s for s in sak.sokere}
-    res = kjoring.resultat or {}
-    prio = {v["applicant_id"]: v["priority"] for v in res.get("waiting_list", [])}
-    prio.update({a["applicant_id"]: a["priority"] for a in res.get("assignments", [])})
+    res = les_resultat(kjoring)
     alle: list[tuple[Any, bool, int, str]] = []
-    for f in res.get("explanations", []):
-        s = sokere.get(f["applicant_id"])
-        if s is None or f["outcome"] not in KVALIFISERT:
-            continue
-        alle.append((s, f["outcome"] == "tildelt", prio.get(s.id, 0), f["service"]))
+    if res is not None:
+        prio = {v.applicant_id: v.priority for v in res.waiting_list}
+        prio.update({a.applicant_id: a.priority for a in res.assignments})
+        for f in res.explanations:
+            s = sokere.get(f.applicant_id)
+            if s is None or f.outcome not in KVALIFISERT:
+                continue
+            alle.append((s, f.outcome == "tildelt", prio.get(s.id, 0), f.service))
     rader = [(s, t, p) for s, t, p, tj in alle if not tjeneste or tj == tjeneste]
     totalt = len(rader)
     tildelt = sum(1 for _, t, _ in rader if t)

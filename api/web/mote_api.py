@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 
 from allokering.kandidater import kapasitetsprofil, saksindeks
 from allokering.regler import kvalifiser
+from allokering.resultatformat import Laas, Maalverdi
 from api import tjenester
 from api.db import Beslutning, LaasRad, Moteavslutning
 from api.dependencies import Id, Person, Ses, SokerId, ferdig_kjoring, hent_sak
+from api.resultat import les_resultat
 from api.rutere.felles import analyser_ferdig
 from api.schemas import eks
 from modeller.kodeverk import Laastype
@@ -258,8 +260,8 @@ def laasvalg(s: Ses, b: Person, sak_id: Id, soker_id: SokerId) -> dict[str, Any]
 class Laaspriser(BaseModel):
     kjoring_id: int
     analyser_ferdig: bool = Field(description="False: prisene beregnes fortsatt (`price_level1` er null så lenge).")
-    locks: list[dict[str, Any]]
-    objective: dict[str, Any]
+    locks: list[Laas]
+    objective: dict[str, Maalverdi]
 
 
 @ruter.get(
@@ -292,17 +294,15 @@ class Laaspriser(BaseModel):
         }
     ),
 )
-def laaspriser(s: Ses, b: Person, kjoring_id: Id) -> dict[str, Any]:
+def laaspriser(s: Ses, b: Person, kjoring_id: Id) -> Laaspriser:
     k = ferdig_kjoring(s, kjoring_id, b, forslag=True)
-    res = k.resultat or {}
-    locks = list(res.get("locks", []))
-    b.rorte({x["applicant_id"] for x in locks} | {d for x in locks for d in x.get("displaced", [])})
-    return {
-        "kjoring_id": k.id,
-        "analyser_ferdig": analyser_ferdig(k),
-        "locks": locks,
-        "objective": res.get("objective", {}),
-    }
+    res = les_resultat(k)
+    if res is None:  # ferdig_kjoring refuses a run without a result
+        raise HTTPException(409, f"Kjøringen {kjoring_id} har ikke noe resultat (status «{k.status}»).")
+    b.rorte({x.applicant_id for x in res.locks} | {d for x in res.locks for d in x.displaced})
+    return Laaspriser(
+        kjoring_id=k.id, analyser_ferdig=analyser_ferdig(k, res), locks=res.locks, objective=res.objective
+    )
 
 
 # --- finalising the meeting: one request, a state the page can show after a reload, and a logged reopening
@@ -414,27 +414,27 @@ def ferdigbehandle(s: Ses, b: Person, sak_id: Id, inn: AvslutningInn) -> dict[st
         )
     if k.sak_id != sak_id:
         raise HTTPException(409, f"Kjøringen {inn.kjoring_id} hører ikke til sak {sak_id}.")
-    res = k.resultat or {}
+    res = les_resultat(k)
     rader: list[Beslutning] = []
-    for a in res.get("assignments", []):
+    for a in [] if res is None else res.assignments:
         rader.append(
             Beslutning(
                 sak_id=sak_id,
-                soker_id=a["applicant_id"],
+                soker_id=a.applicant_id,
                 kjoring_id=k.id,
                 utfall="tildelt",
-                enhet_id=a["unit_id"],
-                startdato=date.fromisoformat(a["start_date"]) if a.get("start_date") else None,
+                enhet_id=a.unit_id,
+                startdato=date.fromisoformat(a.start_date),
                 begrunnelse=inn.begrunnelse,
                 besluttet_av=b.navn,
                 gjeldende=True,
             )
         )
-    for w in res.get("waiting_list", []):
+    for w in [] if res is None else res.waiting_list:
         rader.append(
             Beslutning(
                 sak_id=sak_id,
-                soker_id=w["applicant_id"],
+                soker_id=w.applicant_id,
                 kjoring_id=k.id,
                 utfall="venteliste",
                 begrunnelse=inn.begrunnelse,

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from api.db import Beslutning, Kjoring, Moteavslutning, Saksversjon, naa
 from api.dependencies import Aggregert, Ses, hent_sak
+from api.resultat import les_resultat
 from api.schemas import eks
 from api.web.dashbord_api import MIN_GRUPPE
 from modeller.kodeverk import Oppholdssted
@@ -263,10 +264,11 @@ def nokkeltall(s: Ses, _b: Aggregert, sak_id: Annotated[int, Query(ge=1, le=2**3
         select(Kjoring).where(Kjoring.sak_id == sak_id, Kjoring.status == "done").order_by(Kjoring.id.desc()).limit(1)
     )
     plan = None
-    if k is not None and k.resultat is not None:
+    res = None if k is None else les_resultat(k)
+    if k is not None and res is not None:
         plan = {
             "kjoring_id": k.id,
-            "venteliste": len(k.resultat.get("waiting_list", [])),
+            "venteliste": len(res.waiting_list),
             "ukp_dogn": k.ukp_dager,
             "ukp_kostnad_nok": k.ukp_kostnad,
         }

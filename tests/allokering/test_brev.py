@@ -29,6 +29,7 @@ from allokering.brev import (
 from allokering.cli import app
 from allokering.kjoring import kjor
 from allokering.loser import Loserparametre
+from allokering.resultatformat import Resultat
 from modeller.lasting import les_sak
 from tests import fabrikk
 
@@ -67,10 +68,9 @@ def tekst(sti: Path | bytes) -> str:
     return "\n".join(deler)
 
 
-def _kjor(kommune: str) -> tuple[dict[str, Any], Any]:
+def _kjor(kommune: str) -> tuple[Resultat, Any]:
     sak = les_sak(DATA / f"{kommune}.json")
-    res = kjor(sak, Loserparametre(tidsgrense_s=30.0, arbeidere=1, frø=0, deterministisk=True))
-    return json.loads(json.dumps(res, ensure_ascii=False, default=str)), sak
+    return kjor(sak, Loserparametre(tidsgrense_s=30.0, arbeidere=1, frø=0, deterministisk=True)), sak
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def _punktnumre(t: str) -> set[str]:
 def test_hvert_brev_i_demoen(demoer: dict[str, dict[str, Any]], kommune: str) -> None:
     d = demoer[kommune]
     res = d["resultat"]
-    forklaringer = {f["applicant_id"]: f for f in res["explanations"]}
+    forklaringer = {f["applicant_id"]: f for f in res.som_json()["explanations"]}
     filer = {p.name.split("_", 1)[0]: p for p in d["filer"]}
     assert set(filer) == set(forklaringer), "ett brev per søker"
     annen = "Sandefjord" if kommune == "tvedestrand" else "Tvedestrand"
@@ -154,7 +154,7 @@ def test_hvert_brev_i_demoen(demoer: dict[str, dict[str, Any]], kommune: str) ->
         if mal in ("innvilget", "tilbud", "venteliste") and f["service"] in ("langtid", "korttid"):
             assert "forskrift om egenandel for helse- og omsorgstjenester" in t, sid
         # reference and trace
-        assert f"Vår referanse: {ref}/{sid}" in t and res["input_sha256"] in t, sid
+        assert f"Vår referanse: {ref}/{sid}" in t and res.input_sha256 in t, sid
         assert UTKAST in t, sid
         # leaks: other søkere, unit/institution ids, code values, field paths, template syntax, English
         assert set(re.findall(r"S-\d{6}", t)) == {sid}, sid
@@ -175,7 +175,7 @@ def test_venteliste_har_kontrafaktisk_og_ingen_andres_id(demoer: dict[str, dict[
     for d in demoer.values():
         sak = d["sak"]
         enheter = {e.id: e.navn for e in sak.enheter}
-        for f in d["resultat"]["explanations"]:
+        for f in d["resultat"].som_json()["explanations"]:
             k = f["counterfactual"] or {}
             if f["outcome"] != "venteliste" or f["service"] == "akutt" or not k.get("extra_place_in_unit"):
                 continue
@@ -191,7 +191,11 @@ def test_tvedestrand_langtid_venteliste_uten_kønummer_og_med_oppfolging(demoer:
     """T §3.17: highest need first regardless of waiting time (no queue number); the vedtak says how the søker is
     followed up while waiting."""
     d = demoer["tvedestrand"]
-    langtid = [f for f in d["resultat"]["explanations"] if f["outcome"] == "venteliste" and f["service"] == "langtid"]
+    langtid = [
+        f
+        for f in d["resultat"].som_json()["explanations"]
+        if f["outcome"] == "venteliste" and f["service"] == "langtid"
+    ]
     assert langtid
     sokere = {x.id: x for x in d["sak"].sokere}
     for f in langtid:
@@ -204,7 +208,11 @@ def test_tvedestrand_langtid_venteliste_uten_kønummer_og_med_oppfolging(demoer:
         }.get(sted, "bo hjemme forsvarlig i påvente av plass")
         assert "Oppfølging mens du venter" in t and forventet in t, (f["applicant_id"], sted)
     s = demoer["sandefjord"]
-    f = next(f for f in s["resultat"]["explanations"] if f["outcome"] == "venteliste" and f["service"] == "langtid")
+    f = next(
+        f
+        for f in s["resultat"].som_json()["explanations"]
+        if f["outcome"] == "venteliste" and f["service"] == "langtid"
+    )
     assert re.search(r"Du står som nummer \d+ av \d+", tekst(s["mappe"] / f"{f['applicant_id']}_venteliste.docx"))
 
 
@@ -220,7 +228,7 @@ def test_unike_referanser(demoer: dict[str, dict[str, Any]]) -> None:
 
 
 @pytest.fixture(scope="module")
-def tvedestrand() -> tuple[dict[str, Any], Any]:
+def tvedestrand() -> tuple[Resultat, Any]:
     return _kjor("tvedestrand")
 
 
@@ -235,7 +243,7 @@ def _profilkopi(tmp_path: Path, felt: str, mal: str = "avslag") -> Path:
 
 @pytest.mark.parametrize(("felt", "navn"), [("saksnummer_hos_nav", "saksnummer_hos_nav"), ("plass.rom", "rom")])
 def test_mal_med_ukjent_felt_stopper_for_noe_skrives(
-    tmp_path: Path, tvedestrand: tuple[dict[str, Any], Any], felt: str, navn: str
+    tmp_path: Path, tvedestrand: tuple[Resultat, Any], felt: str, navn: str
 ) -> None:
     res, sak = tvedestrand
     rot = _profilkopi(tmp_path, felt)
@@ -247,10 +255,10 @@ def test_mal_med_ukjent_felt_stopper_for_noe_skrives(
     assert not ut.exists() or not any(ut.iterdir())
 
 
-def test_cli_feil_paa_bokmaal(tmp_path: Path, tvedestrand: tuple[dict[str, Any], Any]) -> None:
+def test_cli_feil_paa_bokmaal(tmp_path: Path, tvedestrand: tuple[Resultat, Any]) -> None:
     res, _ = tvedestrand
     r = tmp_path / "RESULT.json"
-    r.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+    r.write_text(json.dumps(res.som_json(), ensure_ascii=False), encoding="utf-8")
     runner = CliRunner()
     # a case that is not the one of the run
     feil = runner.invoke(app, ["brev", str(r), "--sak", str(DATA / "sandefjord.json"), "--ut", str(tmp_path / "a")])
@@ -260,27 +268,31 @@ def test_cli_feil_paa_bokmaal(tmp_path: Path, tvedestrand: tuple[dict[str, Any],
         app, ["brev", str(r), "--sak", str(DATA / "tvedestrand.json"), "--ut", str(tmp_path / "b"), "--utfall", "x"]
     )
     assert feil.exit_code == 2 and "Ukjent utfall «x»" in feil.output
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    # a file that breaks the result format (docs/resultatformat.md) is refused before any letter is made
+    r.write_text(json.dumps({**res.som_json(), "explanations": [{"applicant_id": "A"}]}), encoding="utf-8")
+    feil = runner.invoke(app, ["brev", str(r), "--sak", str(DATA / "tvedestrand.json"), "--ut", str(tmp_path / "c")])
+    assert feil.exit_code == 2 and "følger ikke resultatformatet" in feil.output and "explanations.0" in feil.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists() and not (tmp_path / "c").exists()
 
 
-def test_cli_filter_samlet_og_ferdigbehandlet(tmp_path: Path, tvedestrand: tuple[dict[str, Any], Any]) -> None:
+def test_cli_filter_samlet_og_ferdigbehandlet(tmp_path: Path, tvedestrand: tuple[Resultat, Any]) -> None:
     res, _ = tvedestrand
     r = tmp_path / "RESULT.json"
-    r.write_text(json.dumps(res, ensure_ascii=False), encoding="utf-8")
+    r.write_text(json.dumps(res.som_json(), ensure_ascii=False), encoding="utf-8")
     sak = str(DATA / "tvedestrand.json")
     runner = CliRunner()
     ut = runner.invoke(app, ["brev", str(r), "--sak", sak, "--ut", str(tmp_path / "avslag"), "--utfall", "avslag"])
     assert ut.exit_code == 0, ut.output
     avslag = sorted(p.name for p in (tmp_path / "avslag").iterdir())
     forventet = sorted(
-        f"{f['applicant_id']}_avslag.docx"
-        for f in res["explanations"]
-        if f["outcome"] == "ikke_kvalifisert" and f["service"] != "akutt"
+        f"{f.applicant_id}_avslag.docx"
+        for f in res.explanations
+        if f.outcome == "ikke_kvalifisert" and f.service != "akutt"
     )
     assert avslag == forventet and avslag
     assert "ikke ferdigbehandlet" in ut.output
     # merged, two søkere, finalised: no draft marker, both references, one page break between
-    a, b = (f["applicant_id"] for f in res["explanations"][:2])
+    a, b = (f.applicant_id for f in res.explanations[:2])
     ut = runner.invoke(
         app,
         ["brev", str(r), "--sak", sak, "--ut", str(tmp_path / "s"), "--samlet", "--soker", a, "--soker", b,
@@ -293,14 +305,19 @@ def test_cli_filter_samlet_og_ferdigbehandlet(tmp_path: Path, tvedestrand: tuple
     assert t.count("Vår referanse:") == 2
     assert Document(str(samlet)).element.body.xml.count('w:type="page"') == 1
     # «finalised» in the result file counts as finalised too
-    r.write_text(json.dumps({**res, "finalised": True}, ensure_ascii=False), encoding="utf-8")
+    r.write_text(json.dumps({**res.som_json(), "finalised": True}, ensure_ascii=False), encoding="utf-8")
     ut = runner.invoke(app, ["brev", str(r), "--sak", sak, "--ut", str(tmp_path / "f"), "--soker", a])
     assert ut.exit_code == 0 and UTKAST not in tekst(next((tmp_path / "f").iterdir()))
+    # the ids of the case and the run, when the file has them, are the letter's reference
+    ekstra = {"run_id": "K77", "case_id": "SAK9"}
+    r.write_text(json.dumps({**res.som_json(), **ekstra}, ensure_ascii=False), encoding="utf-8")
+    ut = runner.invoke(app, ["brev", str(r), "--sak", sak, "--ut", str(tmp_path / "i"), "--soker", a])
+    assert ut.exit_code == 0 and f"Vår referanse: SAK9/K77/{a}" in tekst(next((tmp_path / "i").iterdir()))
 
 
-def test_adresser_fra_fil(tmp_path: Path, tvedestrand: tuple[dict[str, Any], Any]) -> None:
+def test_adresser_fra_fil(tmp_path: Path, tvedestrand: tuple[Resultat, Any]) -> None:
     res, sak = tvedestrand
-    sid = res["explanations"][0]["applicant_id"]
+    sid = res.explanations[0].applicant_id
     csv = tmp_path / "adresser.csv"
     csv.write_text(f"soker_id;navn;adresse;poststed\n{sid};Ola Testperson;Prøveveien 1;4900 Tvedestrand\n", "utf-8")
     from allokering.brev import les_adresser
@@ -310,14 +327,14 @@ def test_adresser_fra_fil(tmp_path: Path, tvedestrand: tuple[dict[str, Any], Any
     assert "Ola Testperson\nPrøveveien 1\n4900 Tvedestrand" in t
 
 
-def test_mal_settet_siterer_ingen_kommunes_dokument(tmp_path: Path, tvedestrand: tuple[dict[str, Any], Any]) -> None:
+def test_mal_settet_siterer_ingen_kommunes_dokument(tmp_path: Path, tvedestrand: tuple[Resultat, Any]) -> None:
     """A profile without its own letter folder uses the «mal» set, which cites no municipality's sections."""
     res, sak = tvedestrand
     assert brevprofil("egen_kommune").id == "mal"
     rot = tmp_path / "profiler"
     shutil.copytree(brevprofil("mal").mappe, rot / "mal" / "brevmaler")
     filer = lag_brev(res, sak, tmp_path / "ut", profilmappe=rot, brevdato=BREVDATO)
-    assert len(filer) == len(res["explanations"])
+    assert len(filer) == len(res.explanations)
     for sti in filer:
         t = tekst(sti)
         assert "punkt " not in t and "Veiledende tildelingskriterier" not in t
@@ -356,7 +373,7 @@ def test_gullbrev(demoer: dict[str, dict[str, Any]]) -> None:
         gull = GULL / f"{mal}.txt"
         res = demoer["tvedestrand" if "4213-" in tekst(sti) else "sandefjord"]["resultat"]
         # The run's hashes change with any change to the demo case; the golden letter guards the letter's text.
-        ny = tekst(sti).replace(res["input_sha256"], "<input_sha256>").replace(kjoring_id(res), "<kjøring>") + "\n"
+        ny = tekst(sti).replace(res.input_sha256, "<input_sha256>").replace(kjoring_id(res), "<kjøring>") + "\n"
         if oppdater:
             GULL.mkdir(exist_ok=True)
             gull.write_text(ny, encoding="utf-8")
@@ -376,7 +393,7 @@ def test_gullbrev(demoer: dict[str, dict[str, Any]]) -> None:
 
 
 def _brev_for(s: Any, tmp_path: Path, sid: str) -> tuple[str, str]:
-    res = json.loads(json.dumps(kjor(s, RASK), ensure_ascii=False, default=str))
+    res = kjor(s, RASK)
     (sti,) = lag_brev(res, s, tmp_path / sid, sokere=[sid], brevdato=BREVDATO)
     return sti.stem.split("_", 1)[1], tekst(sti)
 
@@ -436,7 +453,7 @@ def test_koh_uten_ledig_seng_er_en_melding(tmp_path: Path) -> None:
         profil="tvedestrand",
     )
     res = kjor(s, RASK)
-    uten = next(f["applicant_id"] for f in res["explanations"] if f["outcome"] == "ingen_ledig_akuttplass")
+    uten = next(f.applicant_id for f in res.explanations if f.outcome == "ingen_ledig_akuttplass")
     mal, t = _brev_for(s, tmp_path, uten)
     assert mal == "akutt_melding" and "ikke et vedtak" in t and "ingen ledig seng nå" in t
     assert "Klagefrist" not in t and "venteliste for dette tilbudet" in t and "Oppholdet er uten egenandel" in t
@@ -479,9 +496,9 @@ def test_delt_ektepar_forklares_uten_ektefellens_id(tmp_path: Path) -> None:
         ],
         [fabrikk.enhet("U", "I", "langtid_somatisk", 1)],
     )
-    res = json.loads(json.dumps(kjor(s, RASK), ensure_ascii=False, default=str))
-    (par,) = res["couples"]
-    assert par["split"]
+    res = kjor(s, RASK)
+    (par,) = res.couples
+    assert par.split
     for sid, annen in (("A", "B"), ("B", "A")):
         (sti,) = lag_brev(res, s, tmp_path / sid, sokere=[sid], brevdato=BREVDATO)
         t = tekst(sti)

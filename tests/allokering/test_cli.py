@@ -120,3 +120,19 @@ def test_rammeverkets_egne_tekster_er_paa_bokmaal(argumenter: list[str]) -> None
         assert "Feil" in tekst
     else:
         assert "Bruk:" in tekst and "Vis denne hjelpen" in tekst
+
+
+def test_resultat_skjema_beskriver_filen_solve_skriver(tmp_path: Path) -> None:
+    """`allokering resultat-skjema` is the JSON Schema of RESULT.json: a file `solve` wrote has every required
+    top-level field, and the schema knows the outcomes and the fields that exist only for some of them."""
+    sti = _skriv(tmp_path, sokere=[soker("A")], enheter=[enhet("U", "I", "langtid_somatisk", 1)])
+    ut = tmp_path / "r.json"
+    assert runner.invoke(app, ["solve", str(sti), "--ut", str(ut), "--stille"]).exit_code == 0
+    res = runner.invoke(app, ["resultat-skjema"])
+    assert res.exit_code == 0, res.output
+    skjema = json.loads(res.output)
+    r = json.loads(ut.read_text(encoding="utf-8"))
+    assert set(skjema["required"]) <= set(r) and set(r) <= set(skjema["properties"])
+    forklaring = skjema["$defs"]["Forklaring"]
+    assert "tildelt" in forklaring["properties"]["outcome"]["enum"]
+    assert "unit_id" not in forklaring["required"] and "text_nb" in forklaring["required"]

@@ -19,26 +19,26 @@ def test_konkurrentene_i_forklaringen_er_de_hoyest_prioriterte_paa_soekerens_enh
     sak = generer(60_000, SANDEFJORD, seed=1, antall_sokere=300, antall_enheter=20, horisont_dager=14)
     losning = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
     res = lag_resultat(losning)
-    tildelt = res["assignments"]
+    tildelt = res.assignments
     holdt_tilbake = {x.soker_id for x in sak.laaser if x.type.value == "ikke_tildel" and x.enhet_id is None}
     sperret = {(x.soker_id, x.enhet_id) for x in sak.laaser if x.type.value == "ikke_tildel" and x.enhet_id}
     sjekket = med_lavere = 0
-    for f in res["explanations"]:
-        if f["outcome"] != "venteliste" or f["applicant_id"] in holdt_tilbake:
+    for f in res.explanations:
+        if f.outcome != "venteliste" or f.applicant_id in holdt_tilbake:
             continue
-        sid = f["applicant_id"]
+        sid = f.applicant_id
         egne = set(losning.kvalifisering[sid].enheter)
         alle = sorted(
-            ((t["priority"], t["applicant_id"], t["unit_id"]) for t in tildelt if t["unit_id"] in egne),
+            ((t.priority, t.applicant_id, t.unit_id) for t in tildelt if t.unit_id in egne),
             key=lambda z: (-z[0], z[1]),
         )
         alle = [z for z in alle if z[1] != sid]
-        forventet = [{"applicant_id": a, "unit_id": u, "priority": p} for p, a, u in alle[:10]]
-        assert f["outranked_by"] == forventet, sid
+        forventet = [(a, u, p) for p, a, u in alle[:10]]
+        assert [(x.applicant_id, x.unit_id, x.priority) for x in f.outranked_by] == forventet, sid
         total = losning.prioritet[sid].total
         hoyere = [a for p, a, _ in alle if p >= total][:5]
         lavere = [a for p, a, u in alle if p < total and (sid, u) not in sperret][:3]
-        tekst = f["text_nb"]
+        tekst = f.text_nb
         for navn, forste in ((hoyere, "høyere eller lik prioritet: "), (lavere, "Søkere med lavere prioritet")):
             if not navn:
                 assert forste not in tekst, sid
@@ -63,10 +63,10 @@ def test_en_soeker_tildelingsmoetet_holder_tilbake_faar_moetets_grunn_ikke_andre
     sak = les_sak(demo_sti("sandefjord"))
     laas = next(x for x in sak.laaser if x.type.value == "ikke_tildel" and x.enhet_id is None)
     losning = loes(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, laaspriser=False))
-    f = next(f for f in lag_resultat(losning)["explanations"] if f["applicant_id"] == laas.soker_id)
-    assert f["outcome"] == "venteliste"
-    tekst = f["text_nb"]
+    f = next(f for f in lag_resultat(losning).explanations if f.applicant_id == laas.soker_id)
+    assert f.outcome == "venteliste"
+    tekst = f.text_nb
     assert f"Tildelingsmøtet har besluttet at søkeren ikke tildeles plass nå: {laas.begrunnelse.rstrip('. ')}" in tekst
     assert "lavere prioritet" not in tekst and "høyere eller lik prioritet" not in tekst
-    assert f["counterfactual"] is None
+    assert f.counterfactual is None
     assert re.search(r"IPLOS-snitt \d,\d", tekst) and not re.search(r"IPLOS-snitt \d\.\d", tekst)  # decimal comma

@@ -7,13 +7,14 @@ from typing import Any
 
 from allokering.kjoring import forslag, kjor
 from allokering.loser import Fremdrift, Loserparametre
+from allokering.resultatformat import Resultat
 from modeller.generator import last_demo
 
 
 class _Forslag(Fremdrift):
     def __init__(self) -> None:
         self.hendelser: list[str] = []
-        self.forslag: dict[str, Any] | None = None
+        self.forslag: Resultat | None = None
 
     def familie_ferdig(self, familie, status, nivaaer):  # type: ignore[no-untyped-def]
         self.hendelser.append(f"familie:{familie.value}")
@@ -38,15 +39,15 @@ def test_forslaget_kommer_etter_familiene_og_foer_analysene_og_er_det_endelige()
     assert all(h.startswith("familie:") for h in hendelser[:i]) and i > 0
     assert hendelser[i + 1 :] and all(h.startswith("tillegg:") for h in hendelser[i + 1 :])
     foreloepig = f.forslag
-    assert foreloepig is not None and foreloepig["validation"]["ok"]
+    assert foreloepig is not None and foreloepig.validation is not None and foreloepig.validation.ok
     # the same proposal: no second solve changed it; only the analyses' figures differ
     for felt in ("assignments", "waiting_list", "objective", "status", "best_bound", "ukp"):
-        assert foreloepig[felt] == endelig[felt], felt
-    assert [x["outcome"] for x in foreloepig["explanations"]] == [x["outcome"] for x in endelig["explanations"]]
-    assert foreloepig["unit_marginal_value"] == {} and endelig["unit_marginal_value"]
-    assert all(x["price_level1"] is None for x in foreloepig["locks"])
+        assert getattr(foreloepig, felt) == getattr(endelig, felt), felt
+    assert [x.outcome for x in foreloepig.explanations] == [x.outcome for x in endelig.explanations]
+    assert foreloepig.unit_marginal_value == {} and endelig.unit_marginal_value
+    assert all(x.price_level1 is None for x in foreloepig.locks)
     # without the hook (the CLI, the simulator) the result is what it always was
-    assert _uten_tider(kjor(sak, p)) == _uten_tider(endelig)
+    assert _uten_tider(kjor(sak, p).som_json()) == _uten_tider(endelig.som_json())
 
 
 def _uten_tider(x: Any) -> Any:

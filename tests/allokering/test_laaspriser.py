@@ -50,7 +50,7 @@ def test_laas_som_bekrefter_forslaget_koster_null_og_prisen_staar_i_resultatet()
     pl = next(p for fr in losning.familier.values() for p in fr.plasseringer)
     s = pl.kandidat.personer[0]
     laast = sak.model_copy(update={"laaser": (Laas(soker_id=s, type=Laastype.TILDEL, enhet_id=pl.enhet),)})
-    res = kjor(laast, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
+    res = kjor(laast, Loserparametre(marginalverdier=False, ektepar_kostnad=False)).som_json()
     (laas,) = res["locks"]
     assert laas["price_level1"] == 0 and laas["price_proven"] and laas["displaced"] == []
 
@@ -72,7 +72,7 @@ def test_fortrengte_soekere_faar_prisen_i_forklaringen() -> None:
     else:
         pytest.skip("ingen søker venter")
     laast = sak.model_copy(update={"laaser": (Laas(soker_id=s, type=Laastype.TILDEL, enhet_id=enhet),)})
-    res = kjor(laast, Loserparametre(marginalverdier=False, ektepar_kostnad=False))
+    res = kjor(laast, Loserparametre(marginalverdier=False, ektepar_kostnad=False)).som_json()
     (laas,) = res["locks"]
     assert laas["price_level1"] > 0, dp.familie
     assert laas["displaced"]

@@ -169,7 +169,7 @@ def test_resultatet_sier_om_planen_er_regelens() -> None:
     from allokering.kjoring import kjor
 
     sak = _sak(3, 30, 5, 1)
-    res = kjor(sak, _p())
+    res = kjor(sak, _p()).som_json()
     assert res["families"] and all(f["canonical"] is True for f in res["families"])
-    av = kjor(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, likebehandling=False))
+    av = kjor(sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, likebehandling=False)).som_json()
     assert all(f["canonical"] is False for f in av["families"] if f["candidates"])

@@ -32,7 +32,7 @@ def test_tvedestrand_hver_enhet_lik_full_omlosning_ogsaa_koh() -> None:
     koh = [e.id for e in sak.enheter if e.plasstype.value == "koh"]
     assert koh and all(rapportert[u] > 0 for u in koh)  # the full KØH unit: one more bed places someone
     # The søker who would get that bed is told so (the counterfactual of a full acute unit).
-    res = kjor(sak)
+    res = kjor(sak).som_json()
     kontra = [f for f in res["explanations"] if (f["counterfactual"] or {}).get("extra_place_in_unit") in koh]
     assert kontra and all("én ekstra seng" in f["text_nb"] for f in kontra)
 

@@ -58,7 +58,7 @@ def test_mal_er_bare_nasjonal_lov_og_en_datafil():
         [enhet("L", "I", "langtid_somatisk", 1), enhet("K", "I", "korttid", 1), enhet("V", "I", "avlastning", 1)],
         profil="mal",
     )
-    res = kjor(s, RASK)
+    res = kjor(s, RASK).som_json()
     assert {t["applicant_id"] for t in res["assignments"]} == {"A", "B", "C"}
     for f in res["explanations"]:
         for fremmed in ("S §", "T §", "Sandefjord", "Tvedestrand", "punkt "):

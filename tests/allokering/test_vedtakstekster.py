@@ -36,7 +36,7 @@ FORKORTET_LOV = re.compile(r"\b(pbrl|hol|fvl)\b")
 
 @pytest.fixture(scope="module")
 def tekster() -> dict[str, list[dict[str, Any]]]:
-    return {k: kjor(last_demo(k), Loserparametre(marginalverdier=True))["explanations"] for k in KOMMUNER}
+    return {k: kjor(last_demo(k), Loserparametre(marginalverdier=True)).som_json()["explanations"] for k in KOMMUNER}
 
 
 @pytest.mark.parametrize("kommune", KOMMUNER)

@@ -343,3 +343,36 @@ def test_openapi_dokumenterer_alle_endepunkter_med_eksempler(klient: Any) -> Non
             assert ok, (metode, sti)
             innhold = op["responses"][ok[0]].get("content", {})
             assert any("example" in v or "examples" in v for v in innhold.values()), (metode, sti)
+
+
+def test_resultatet_leses_og_leveres_som_den_typede_modellen(klient: Any, roller: dict[str, Any], app: Any) -> None:
+    """The stored JSON is the engine's RESULT.json (plus the job's state) and reads back into the model to the same
+    dict; GET /resultat, /forklaringer/{id} and /tildelinger deliver exactly the stored parts, fields that exist only
+    for some outcomes left out as in the file; /openapi.json describes them with the result's models."""
+    from api.resultat import Kjoringsresultat
+
+    h = roller["saksbehandler"]
+    st = _kjor(klient, h, _demo(klient, h))
+    with app.state.fabrikk() as s:
+        k = s.get(Kjoring, st["id"])
+        assert k is not None and k.resultat is not None
+        lagret = k.resultat
+    assert Kjoringsresultat.model_validate(lagret).som_json() == lagret
+    assert lagret["analyser_ferdig"] is True and "analyser_stoppet" not in lagret
+    res = klient.get(f"/kjoringer/{st['id']}/resultat", headers=h).json()
+    assert res.pop("kjoring_id") == st["id"] and res == lagret
+    for f in lagret["explanations"][:40]:
+        ut = klient.get(f"/kjoringer/{st['id']}/forklaringer/{f['applicant_id']}", headers=h).json()
+        assert ut == f, f["applicant_id"]
+        assert ("unit_id" in ut) == (f["outcome"] == "tildelt")
+    side = klient.get(f"/kjoringer/{st['id']}/tildelinger?per_side=500", headers=h).json()
+    assert side["elementer"] == lagret["assignments"]
+
+    spec = klient.get("/openapi.json").json()
+    skjema = spec["paths"]["/kjoringer/{kjoring_id}/resultat"]["get"]["responses"]["200"]["content"]
+    assert skjema["application/json"]["schema"]["$ref"].endswith("/ResultatUt")
+    komp = spec["components"]["schemas"]
+    assert set(komp["Forklaring"]["properties"]["outcome"]["enum"]) >= {"tildelt", "venteliste", "takket_nei"}
+    assert "priority_needed_above" in komp["PrioritetOver"]["properties"]
+    fork = spec["paths"]["/kjoringer/{kjoring_id}/forklaringer/{soker_id}"]["get"]["responses"]["200"]["content"]
+    assert fork["application/json"]["schema"]["$ref"].endswith("/Forklaring")

@@ -64,14 +64,16 @@ def legg_til_laaspriser(resultat: Resultat, losning: Losning) -> None:
         lp = priser.get(nr)
         laas.price_level1 = None if lp is None else lp.pris
         laas.price_proven = lp is not None and lp.bevist
-        laas.price_scope = "familie"
+        laas.price_scope = "sak"
         laas.displaced = [] if lp is None else list(lp.fortrengt)
+        laas.displaced_canonical = lp is not None and lp.kanonisk
         if lp is None or not lp.pris:
             continue
         for s in lp.fortrengt:
             paavirket.setdefault(s, []).append(
                 Laaskostnad(applicant_id=laas.applicant_id, unit_id=laas.unit_id, type=laas.type, price_level1=lp.pris)
             )
+    enhetsnavn = {e.id: e.navn for e in losning.sak.enheter}
     for f in resultat.explanations:
         kost = paavirket.get(f.applicant_id, [])
         f.lock_costs = kost
@@ -79,10 +81,10 @@ def legg_til_laaspriser(resultat: Resultat, losning: Losning) -> None:
             continue
         setninger = []
         for k in kost:
-            hvor = f" på enhet «{k.unit_id}»" if k.unit_id else ""
+            hvor = f" på {enhetsnavn.get(k.unit_id, 'enheten')}" if k.unit_id else ""
             setninger.append(
-                f"Uten låsen fra tildelingsmøtet for søker «{k.applicant_id}»{hvor} ville søkeren ha fått "
-                f"plass; låsen koster {k.price_level1} poeng på nivå 1 i plassfamilien."
+                f"Uten låsen tildelingsmøtet satte for søker {k.applicant_id}{hvor} ville søkeren ha fått "
+                f"plass; låsen koster {_tall(k.price_level1)} prioritetspoeng i saken som helhet."
             )
         f.text_nb = (f.text_nb + " " + " ".join(setninger)).strip()
 

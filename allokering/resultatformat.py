@@ -106,7 +106,8 @@ class Plassfamilie(_Del):
     candidates: int
     method: str
     """``gradig``, ``lp`` eller ``cp-sat``, med forstavelsen ``samlet:`` for familier løst i én felles modell."""
-    canonical: bool
+    canonical: bool = False
+    """Skrives alltid; standardverdien lar resultater lagret før feltet fantes (4.12.2026) leses."""
 
 
 class Periode(_Del):
@@ -161,7 +162,8 @@ class Regelutfall(_Del):
     legal_basis: str
     place_type: str | None
     missing_fields: list[str]
-    applies: bool
+    applies: bool = True
+    """Skrives alltid; standardverdien lar resultater lagret før feltet fantes (4.12.2026) leses."""
     text_nb: str
 
 
@@ -278,8 +280,9 @@ class Laas(_Del):
     locked_by: str
     price_level1: int | None = None
     price_proven: bool = False
-    price_scope: str = "familie"
+    price_scope: str = "sak"
     displaced: list[str] = Field(default_factory=list)
+    displaced_canonical: bool = False
 
 
 class Ukp(_Del):
@@ -315,7 +318,8 @@ class Resultat(_Del):
     solve_seconds: float
     parameters: Parametre
     weights: Vekter
-    priority_rules: list[Prioriteringsregel]
+    priority_rules: list[Prioriteringsregel] = Field(default_factory=list)
+    """Skrives alltid; standardverdien lar resultater lagret før feltet fantes (4.12.2026) leses."""
     families: list[Plassfamilie]
     assignments: list[Tildeling]
     waiting_list: list[Ventende]

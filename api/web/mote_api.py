@@ -286,7 +286,8 @@ class Laaspriser(BaseModel):
                     "locked_by": "kari",
                     "price_level1": 120,
                     "price_proven": True,
-                    "price_scope": "familie",
+                    "price_scope": "sak",
+                    "displaced_canonical": True,
                     "displaced": ["S-000020"],
                 }
             ],

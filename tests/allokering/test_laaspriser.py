@@ -79,7 +79,8 @@ def test_fortrengte_soekere_faar_prisen_i_forklaringen() -> None:
     forkl = {f["applicant_id"]: f for f in res["explanations"]}
     for d in laas["displaced"]:
         assert forkl[d]["lock_costs"][0]["price_level1"] == laas["price_level1"]
-        assert f"låsen koster {laas['price_level1']} poeng" in forkl[d]["text_nb"]
+        poeng = f"{laas['price_level1']:,}".replace(",", " ")
+        assert f"låsen koster {poeng} prioritetspoeng" in forkl[d]["text_nb"]
 
 
 @pytest.mark.parametrize("seed", [1, 3, 5, 6])

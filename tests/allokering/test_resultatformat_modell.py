@@ -79,3 +79,28 @@ def test_en_fil_som_bryter_skjemaet_avvises(skrevet: tuple[Resultat, str]) -> No
     ukjent["assignments"][0]["ukjent_felt"] = 1
     with pytest.raises(ValidationError, match="ukjent_felt"):
         Resultat.model_validate(ukjent)
+
+
+def test_resultat_lagret_foer_de_nyeste_feltene_kan_fortsatt_leses(skrevet: tuple[Resultat, str]) -> None:
+    """A run stored by the API before 4.12.2026 lacks ``canonical``, ``applies``, ``priority_rules`` and the lock
+    price fields; reading it must not fail (the API parses every stored result), and the defaults say what the
+    old engine did: no likebehandling, every listed requirement applies, no price."""
+    _, tekst = skrevet
+    data = json.loads(tekst)
+    data.pop("priority_rules")
+    for f in data["families"]:
+        f.pop("canonical")
+    fjernet = 0
+    for f in data["explanations"]:
+        f.pop("lock_costs", None)
+        for r in f["rules"]:
+            fjernet += r.pop("applies", None) is not None
+    assert fjernet > 0
+    for laas in data.get("locks", []):
+        for felt in ("price_level1", "price_proven", "price_scope", "displaced", "displaced_canonical"):
+            laas.pop(felt, None)
+    gammel = Resultat.model_validate(data)
+    assert gammel.priority_rules == []
+    assert not any(f.canonical for f in gammel.families)
+    assert all(r.applies for f in gammel.explanations for r in f.rules)
+    assert all(laas.price_level1 is None and not laas.displaced_canonical for laas in gammel.locks)

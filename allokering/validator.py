@@ -123,6 +123,7 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
             if o.romtype == Romtype.TOROMS:
                 toroms[o.enhet_id][d] += 1
     grunnlag = {u: list(rad) for u, rad in bruk.items()}
+    frigjort: dict[str, list[int]] = {u: [0] * h for u in enheter}  # current stays the placements end
     felles_teller: set[tuple[str, ...]] = set()
     for t in tildelinger:
         sid, uid = t["applicant_id"], t["unit_id"]
@@ -144,11 +145,14 @@ def valider(sak: Sak, resultat: dict[str, Any], kvalifisering: dict[str, Kvalifi
             hi = h - 1 if o.forventet_slutt is None else min(h - 1, sak.dag(o.forventet_slutt))
             for d in range(max(0, t["start_day"], sak.dag(o.start)), hi + 1):
                 bruk[o.enhet_id][d] -= 1
+                frigjort[o.enhet_id][d] += 1
     for u, rad in bruk.items():
         e = enheter[u]
         for d, n in enumerate(rad):
-            # Stays already over capacity in the input are not the result's doing.
-            if n > e.kapasitet and n > grunnlag[u][d]:
+            # Stays already over capacity in the input are not the result's doing, but a new stay
+            # on such a day needs room the released stays make: new ≤ max(0, free + released),
+            # i.e. in use ≤ max(places, current stays − released).
+            if n > e.kapasitet and n > grunnlag[u][d] - frigjort[u][d]:
                 brudd.append(Brudd("KAPASITET", f"enhet {u} dag {d}: {n} i bruk av {e.kapasitet} plasser"))
                 break
         for d, n in enumerate(toroms[u]):

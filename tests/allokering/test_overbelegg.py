@@ -151,3 +151,20 @@ def test_genererte_saker_med_overbelagte_korttidsenheter_er_orakelets(seed: int)
     for vei in ("cpsat", "lp", "sifting"):
         annen = loes(s, replace(UTEN, strategi=Strategi(vei=vei)))
         assert _plan(annen) == _plan(los), vei
+
+
+def test_validatoren_krever_rom_fra_frigjorte_opphold_paa_overbelagte_dager() -> None:
+    """The independent validator checks the same rule from the case and the result alone: on the
+    over-occupied korttid unit a new stay is fine while the released stays make room (the engine's
+    plan), and a violation as soon as it does not (the same plan with L2's langtid place removed:
+    3 − 1 released + K1 = 3 in use of 2 places, more than the over-occupancy left after releases)."""
+    from allokering.kjoring import kjor
+    from allokering.validator import valider
+
+    s = _korttid_overbelagt(["K1", "K2"])
+    res = kjor(s, UTEN).som_json()
+    kval = kvalifiser_alle(s)
+    assert valider(s, res, kval) == []
+    uten_l2 = {**res, "assignments": [t for t in res["assignments"] if t["applicant_id"] != "L2"]}
+    brudd = valider(s, uten_l2, kval)
+    assert [b.melding for b in brudd if b.kode == "KAPASITET"] == ["enhet KT dag 0: 3 i bruk av 2 plasser"], brudd

@@ -408,6 +408,11 @@ def _ledig_etter_tildeling(losning: Losning, tildelinger: list[Tildeling]) -> di
     return {u: [enheter[u].kapasitet - b for b in rad] for u, rad in bruk.items()}
 
 
+def _og(navn: list[str]) -> str:
+    """«a», «a og b», «a, b og c»."""
+    return navn[0] if len(navn) == 1 else ", ".join(navn[:-1]) + " og " + navn[-1]
+
+
 def _monsterkollisjon(s: Soker, losning: Losning, aktuelle: set[str], ledig: dict[str, list[int]]) -> str:
     """For a rolling avlastning pattern that got no place: which periods of the pattern have no free bed, in the
     unit and offset where most of the pattern would fit."""
@@ -609,6 +614,18 @@ def _forklar(
         if kontra is not None:
             data["counterfactual"] = {"extra_place_in_unit": kontra}
             data["text_nb"] += f" Søkeren kunne fått plass ved én ekstra seng på {enheter[kontra].navn}."
+        else:
+            # Several wait for a full acute unit: say who one more bed would go to instead.
+            andre = sorted(
+                (u, [a for a in losning.ekstra_plass_gir.get(u, []) if a != sid]) for u in aktuelle if u in enheter
+            )
+            for u, liste in andre:
+                if liste:
+                    data["text_nb"] += (
+                        f" Én ekstra seng på {enheter[u].navn} ville gått til {_og(liste)}, som planen da gir plass "
+                        "foran denne søkeren."
+                    )
+                    break
         return data
     data["outcome"] = "venteliste"
     tekst = (

@@ -70,3 +70,21 @@ def test_en_soeker_tildelingsmoetet_holder_tilbake_faar_moetets_grunn_ikke_andre
     assert "lavere prioritet" not in tekst and "høyere eller lik prioritet" not in tekst
     assert f.counterfactual is None
     assert re.search(r"IPLOS-snitt \d,\d", tekst) and not re.search(r"IPLOS-snitt \d\.\d", tekst)  # decimal comma
+
+
+def test_alle_som_venter_paa_full_akuttenhet_faar_vite_hvem_en_ekstra_seng_gaar_til():
+    """Bundled Tvedestrand: three qualified KØH søkere and no free bed. One more bed places one of them
+    (the counterfactual «plass ved én ekstra seng»); the other two are told who that bed would go to
+    instead, not left with no answer to «would one more bed have helped me?»."""
+    from allokering.kjoring import kjor
+    from modeller.generator import last_demo
+
+    res = kjor(last_demo("tvedestrand"), Loserparametre())
+    uten = [f for f in res.explanations if f.outcome == "ingen_ledig_akuttplass"]
+    assert len(uten) >= 2
+    med_kontra = [f for f in uten if f.counterfactual is not None]
+    assert len(med_kontra) == 1
+    assert "kunne fått plass ved én ekstra seng" in med_kontra[0].text_nb
+    for f in uten:
+        if f.counterfactual is None:
+            assert f"ville gått til {med_kontra[0].applicant_id}" in f.text_nb, f.text_nb

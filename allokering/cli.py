@@ -30,12 +30,9 @@ def feilavslutt(exc: Inndatafeil) -> None:
     raise typer.Exit(code=2)
 
 
-@app.command()
-def schema(
-    ut: Path | None = typer.Option(None, "--ut", help="Skriv JSON Schema til fil i stedet for skjermen."),
-) -> None:
-    """Skriv ut JSON Schema for saksformatet (en sak = kommune, enheter, opphold, søkere, låser)."""
-    tekst = json.dumps(Sak.model_json_schema(), ensure_ascii=False, indent=2)
+def _skriv_skjema(skjema: dict[str, object], ut: Path | None) -> None:
+    """A JSON Schema to the screen, or atomically to ``ut``."""
+    tekst = json.dumps(skjema, ensure_ascii=False, indent=2)
     if ut is None:
         sys.stdout.write(tekst + "\n")
     else:
@@ -43,6 +40,14 @@ def schema(
 
         skriv_atomisk(ut, tekst + "\n")
         typer.echo(f"Skrev {ut}")
+
+
+@app.command()
+def schema(
+    ut: Path | None = typer.Option(None, "--ut", help="Skriv JSON Schema til fil i stedet for skjermen."),
+) -> None:
+    """Skriv ut JSON Schema for saksformatet (en sak = kommune, enheter, opphold, søkere, låser)."""
+    _skriv_skjema(Sak.model_json_schema(), ut)
 
 
 @app.command("resultat-skjema")
@@ -52,14 +57,7 @@ def resultat_skjema(
     """Skriv ut JSON Schema for resultatformatet (RESULT.json, docs/resultatformat.md)."""
     from allokering.resultatformat import Resultat
 
-    tekst = json.dumps(Resultat.model_json_schema(), ensure_ascii=False, indent=2)
-    if ut is None:
-        sys.stdout.write(tekst + "\n")
-    else:
-        from modeller.lasting import skriv_atomisk
-
-        skriv_atomisk(ut, tekst + "\n")
-        typer.echo(f"Skrev {ut}")
+    _skriv_skjema(Resultat.model_json_schema(), ut)
 
 
 @app.command()

@@ -301,6 +301,7 @@ class Cpmodell:
         self._cp: Cpsat | None = None
         self._lp: Lp | None = None
         self._lp_feil = 0
+        self._nivaarader = False  # levels 1–4 as rows of the LP (``lp_maksimer``)
 
     @property
     def cp(self) -> Cpsat:
@@ -366,6 +367,15 @@ class Cpmodell:
         af = af[rader]
         rlo = np.asarray(mm.lo if self.lo is None else self.lo, dtype=np.float64)[rader] - brukt[rader]
         rhi = np.asarray(mm.hi if self.hi is None else self.hi, dtype=np.float64)[rader] - brukt[rader]
+        art = [mm.art[r] for r in rader]
+        if self._nivaarader:
+            # Levels 1–4 held at their values as rows (the face alone did not hold them).
+            nv = mm.nivaa[:, fri].astype(np.float64)
+            behold = [k for k in range(nv.shape[0]) if np.any(nv[k])]
+            rest = np.array([self.verdier[k] - float(mm.nivaa[k] @ self._xfast) for k in behold])
+            af = sp.vstack([af, sp.csr_matrix(nv[behold])]).tocsr()
+            rlo, rhi = np.concatenate([rlo, rest]), np.concatenate([rhi, rest])
+            art += ["nivaa"] * len(behold)
         sub = Matrisemodell(
             mm.dp,
             int(fri.size),
@@ -379,7 +389,7 @@ class Cpmodell:
         sub._kol = [af.indices.astype(np.int64)]
         sub._koef = [af.data.astype(np.float64)]
         sub.lo, sub.hi = rlo.tolist(), rhi.tolist()
-        sub.art = [mm.art[r] for r in rader]
+        sub.art = art
         self._sub = sub
         # The first solve starts from nothing: HiGHS's default (dual simplex) is faster there
         # (Sandefjord langtid 8 → 5 ms); ``_lp_loes`` switches to primal after it.
@@ -431,6 +441,19 @@ class Cpmodell:
         ny = self._xfast.copy()
         ny[self._fri] = r.x
         fast_del = float(c @ self._xfast)
+        if (
+            r.status == "OPTIMAL"
+            and r.heltallig
+            and not self._nivaarader
+            and any(heltall_verdi(mm.nivaa[k], ny) != v for k, v in enumerate(self.verdier))
+        ):
+            # The face does not hold every level (a route that proves only level 1's face, e.g.
+            # the two-step route): the LP left the optimal plans. Hold the levels as rows from now
+            # on and take the step again (before, every later step went to CP-SAT and ran into the
+            # time limit: 30 s on a korttid family of 4 814 candidates).
+            self._nivaarader = True
+            self._lp = None
+            return self.lp_maksimer(ledd, x)
         if (
             r.status != "OPTIMAL"
             or not r.heltallig

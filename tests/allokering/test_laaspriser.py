@@ -20,6 +20,20 @@ def _uten_laas(sak: Sak, nr: int) -> Sak:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
+def _laast_sak(seed: int) -> Sak:
+    """A generated case with many locks (15 %) and couples (10 %), 150 søkere, 14 units."""
+    return generer(
+        60_000,
+        SANDEFJORD if seed % 2 else TVEDESTRAND,
+        seed=seed,
+        antall_sokere=150,
+        antall_enheter=14,
+        andel_laast=0.15,
+        andel_ektepar=0.1,
+        horisont_dager=14,
+    )
+
+
 def test_laasprisen_er_forskjellen_mot_full_omlosning_uten_laasen(seed: int) -> None:
     profil = SANDEFJORD if seed % 2 else TVEDESTRAND
     sak = generer(60_000, profil, seed=seed, antall_sokere=120, antall_enheter=14, andel_laast=0.12, horisont_dager=14)
@@ -95,17 +109,7 @@ def test_varm_lp_gir_samme_pris_som_omlosning_per_laas(seed: int) -> None:
     from allokering.laaspriser import _del, _varmt
     from allokering.resultat import plassert
 
-    profil = SANDEFJORD if seed % 2 else TVEDESTRAND
-    sak = generer(
-        60_000,
-        profil,
-        seed=seed,
-        antall_sokere=150,
-        antall_enheter=14,
-        andel_laast=0.15,
-        andel_ektepar=0.1,
-        horisont_dager=14,
-    )
+    sak = _laast_sak(seed)
     losning = loes(sak, UTEN)
     ekstra: dict[str, list[int]] = {}  # no group of families frees places in another, as in ``loes``
     har = plassert(losning)
@@ -148,17 +152,7 @@ def test_fortrengte_er_entydige_og_de_samme_som_ved_omlosning(seed: int) -> None
 
     from allokering.strategi import Strategi
 
-    profil = SANDEFJORD if seed % 2 else TVEDESTRAND
-    sak = generer(
-        60_000,
-        profil,
-        seed=seed,
-        antall_sokere=150,
-        antall_enheter=14,
-        andel_laast=0.15,
-        andel_ektepar=0.1,
-        horisont_dager=14,
-    )
+    sak = _laast_sak(seed)
     p = Loserparametre(marginalverdier=False, ektepar_kostnad=False)
     losning = loes(sak, p)
     har = {s for fr in losning.familier.values() for pl in fr.plasseringer for s in pl.kandidat.personer}

@@ -38,7 +38,7 @@ def test_sifting_ender_i_lp_optimum_paa_stor_langtidssak():
 
 def test_store_familier_loeses_i_to_steg_med_samme_nivaaer():
     """Above ``Strategi.tosteg_fra`` columns the combined objective is not tried: level 1, then the
-    later levels on its face. The levels are the same and proven."""
+    later levels on its face. The levels are the same and proven, and so is the plan."""
     from allokering import loser
     from allokering.strategi import Strategi
 
@@ -59,3 +59,8 @@ def test_store_familier_loeses_i_to_steg_med_samme_nivaaer():
     assert ett.status == to.status == "OPTIMAL"
     assert [n.verdi for n in ett.nivaaer] == [n.verdi for n in to.nivaaer]
     assert all(n.bevist for n in to.nivaaer)
+    # The two-step route proves only level 1's face; likebehandling holds the other levels itself
+    # and reaches the same unique plan (before: every step went to CP-SAT, 30 s, not canonical).
+    assert ett.kanonisk and to.kanonisk
+    plan = sorted((pl.kandidat.personer, pl.enhet, pl.kandidat.start) for pl in ett.plasseringer)
+    assert plan == sorted((pl.kandidat.personer, pl.enhet, pl.kandidat.start) for pl in to.plasseringer)

@@ -84,6 +84,9 @@ class Parametre(BaseModel):
     deterministisk: bool = Field(True, description="Én arbeider og fast frø: samme inndata gir samme svar.")
     marginalverdier: bool = Field(True, description="Beregn verdien av én ekstra plass per enhet.")
     ektepar_kostnad: bool = Field(True, description="Beregn hva det koster andre å holde delte ektepar sammen.")
+    laaspriser: bool = Field(
+        True, description="Beregn hva hver lås fra tildelingsmøtet koster, og hvilke søkere den fortrenger."
+    )
 
 
 class KjoringBestilling(BaseModel):

@@ -21,11 +21,12 @@ one of them by a rule a saksbehandler can read (``docs/likebehandling.md``):
 This is an exact lexicographic optimum, not a heuristic: ``kanoniser`` takes any optimal plan
 and walks the søkere in order. A søker whose outcome in the current plan is already its best
 outcome still possible (its best candidate not excluded by the face of the optimum or by the
-choices made for earlier søkere) keeps it — no plan can give it more. Otherwise CP-SAT
-maximises the outcomes of the next søkere in order (mixed-radix weights, as many søkere as fit
-in 62 bits) on the model with levels 1–4 held at their optimal values and every earlier choice
-fixed; the answer becomes the current plan. The same walk then fixes the class flows, unit by
-unit. The result depends only on the set of optimal plans and the rule, not on which optimum
+choices made for earlier søkere) keeps it — no plan can give it more. Otherwise one step
+maximises the outcomes of the next søkere in order (mixed-radix weights) over the plans with
+levels 1–4 at their optimal values and every earlier choice fixed: a warm-started LP on the face
+of the optimum when it proves its answer (integral, every row and level held, certified bound
+within 1; weights below 2²⁰), else CP-SAT (weights within 62 bits); the answer becomes the current
+plan. The same walk then fixes the class flows in unit order, several groups per step. The result depends only on the set of optimal plans and the rule, not on which optimum
 the solver started from, so the CP-SAT, LP and sifting paths, any thread count and any input
 order give byte-identical placements.
 """

@@ -26,8 +26,9 @@ maximises the outcomes of the next søkere in order (mixed-radix weights) over t
 levels 1–4 at their optimal values and every earlier choice fixed: a warm-started LP on the face
 of the optimum when it proves its answer (integral, every row and level held, certified bound
 within 1; weights below 2²⁰), else CP-SAT (weights within 62 bits); the answer becomes the current
-plan. The same walk then fixes the class flows in unit order, several groups per step. The result depends only on the set of optimal plans and the rule, not on which optimum
-the solver started from, so the CP-SAT, LP and sifting paths, any thread count and any input
+plan. The same walk then fixes the class flows in unit order, several groups per step. The
+result depends only on the set of optimal plans and the rule, not on which optimum the solver
+started from, so the CP-SAT, LP, sifting and two-step paths, any thread count and any input
 order give byte-identical placements.
 """
 

@@ -31,11 +31,17 @@ def mangler(v: object) -> bool:
     return v is None
 
 
+def _uten_klassebeskrivelse(skjema: dict[str, Any]) -> None:
+    """The class docstrings are for developers (English, with code names); the schema users read in /docs
+    and from ``allokering resultat-skjema`` carries only the field descriptions, which are bokmål."""
+    skjema.pop("description", None)
+
+
 class _Del(BaseModel):
     """Common configuration: unknown keys are an error (the format is a contract), attribute docstrings are the
-    field descriptions in /openapi.json."""
+    field descriptions in /openapi.json (bokmål); class docstrings stay out of the schema."""
 
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, json_schema_extra=_uten_klassebeskrivelse)
 
 
 class Kommune(_Del):

@@ -104,3 +104,14 @@ def test_resultat_lagret_foer_de_nyeste_feltene_kan_fortsatt_leses(skrevet: tupl
     assert not any(f.canonical for f in gammel.families)
     assert all(r.applies for f in gammel.explanations for r in f.rules)
     assert all(laas.price_level1 is None and not laas.displaced_canonical for laas in gammel.locks)
+
+
+def test_skjemaet_brukerne_leser_har_bare_feltbeskrivelsene_paa_bokmaal() -> None:
+    """The models' class docstrings are English notes for developers; /docs and ``allokering resultat-skjema``
+    show the schema to users, so only the (bokmål) field descriptions may be in it."""
+    skjema = Resultat.model_json_schema()
+    assert "description" not in skjema
+    assert all("description" not in d for d in skjema["$defs"].values())
+    tekst = json.dumps(skjema, ensure_ascii=False)
+    assert "Kommunenummer (fire siffer)." in tekst  # a field description is still there
+    assert "the whole result of one run" not in tekst

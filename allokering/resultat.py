@@ -110,6 +110,10 @@ class Delproblemer(Mapping[Familie, Delproblem]):
                 ny.sett(fam, self._bygg[fam])
         return ny
 
+    def er_bygget(self, fam: Familie) -> bool:
+        """Whether the family's model exists yet (False while it waits for its first read)."""
+        return fam in self._ferdig
+
     def __getitem__(self, fam: Familie) -> Delproblem:
         dp = self._ferdig.get(fam)
         if dp is not None:

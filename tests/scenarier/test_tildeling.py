@@ -75,3 +75,19 @@ def test_samme_som_resultatets_tildelinger_i_simulatorens_uker() -> None:
     # The simulator's own records are named; the waiting time is the start day minus the arrival day.
     assert r.plasseringer and all(type(x) is Plasseringsrad for x in r.plasseringer)
     assert all(x.vent_dager == x.start_dag - x.ankomst_dag for x in r.plasseringer)
+
+
+def test_ukekallet_bygger_ikke_familiemodellene_i_en_felles_gruppe() -> None:
+    """The bundled Sandefjord case solves langtid and korttid as one joint model; their own models are built only
+    when the explanations read them. Reading the placements for the simulator must not build them (the weekly
+    call is the hot path): before, ``tildelinger`` read the institution from each family's model."""
+    from allokering.resultat import Delproblemer
+    from modeller.generator import demo_sti
+    from modeller.kodeverk import Familie
+
+    losning = loes(les_sak(demo_sti("sandefjord")), P)
+    assert losning.familier[Familie.LANGTID].metode.startswith("samlet")
+    assert isinstance(losning.delproblemer, Delproblemer)
+    assert not losning.delproblemer.er_bygget(Familie.LANGTID)
+    assert tildelinger(losning) == _som_for(losning)
+    assert not losning.delproblemer.er_bygget(Familie.LANGTID)

@@ -443,12 +443,8 @@ class Cpmodell:
         ny = self._xfast.copy()
         ny[self._fri] = r.x
         fast_del = float(c @ self._xfast)
-        if (
-            r.status == "OPTIMAL"
-            and r.heltallig
-            and not self._nivaarader
-            and any(heltall_verdi(mm.nivaa[k], ny) != v for k, v in enumerate(self.verdier))
-        ):
+        nivaa_holdt = r.heltallig and all(heltall_verdi(mm.nivaa[k], ny) == v for k, v in enumerate(self.verdier))
+        if r.status == "OPTIMAL" and r.heltallig and not nivaa_holdt and not self._nivaarader:
             # The face does not hold every level (a route that proves only level 1's face, e.g.
             # the two-step route): the LP left the optimal plans. Hold the levels as rows from now
             # on and take the step again (before, every later step went to CP-SAT and ran into the
@@ -462,7 +458,7 @@ class Cpmodell:
             or np.any(r.x < lp.xl - 1e-9)
             or np.any(r.x > lp.xu + 1e-9)
             or not gjennomforbar(sub, r.x, lp.lo, lp.hi)
-            or any(heltall_verdi(mm.nivaa[k], ny) != v for k, v in enumerate(self.verdier))
+            or not nivaa_holdt
             or np.floor(r.grense + fast_del + 1e-6) > heltall_verdi(c, ny)
         ):
             self._lp_feil += 1

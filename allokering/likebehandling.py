@@ -110,21 +110,23 @@ def kanoniser(
     fast = fast or {}
     nk = len(dp.kandidater)
     rang = soker_rang(dp)
-    nokkel = kandidatnokkel(dp)
     rekke = sorted(rang, key=rang.__getitem__)
-    egne = {s: sorted(dp.per_soker.get(s, []), key=nokkel) for s in rekke}
+    egne, egne_np = _egne_kandidater(dp, rekke)
     mulig = np.ones(nk, dtype=bool)
     for j, v in fast.items():
         if v == 0 and j < nk:
             mulig[j] = False
     valgt: dict[str, int] = {}  # søker → chosen candidate, −1 = not placed
-    fester: list[tuple[int, int]] = []  # flow column → value
+    fester: list[tuple[np.ndarray, np.ndarray]] = []  # (flow columns, their values)
     steg = 0
     lp_steg = 0
     cp: Cpmodell | None = None
 
     def gjeldende(s: str) -> int:
-        return next((j for j in egne[s] if x[j] > 0.5), -1)
+        for j in egne[s]:
+            if x[j] > 0.5:
+                return j
+        return -1
 
     def beste_mulige(s: str) -> int:
         for j in egne[s]:
@@ -137,11 +139,13 @@ def kanoniser(
         if j >= 0:
             for p in dp.kandidater[j].personer:
                 valgt[p] = j
-        for i in egne[s]:
-            if i != j:
-                mulig[i] = False
+            behold = mulig[j]
+            mulig[egne_np[s]] = False
+            mulig[j] = behold
+        else:
+            mulig[egne_np[s]] = False
         if cp is not None:
-            cp.fest_soker(egne[s], j)
+            cp.fest_soker(egne_np[s], j)
 
     def modellen() -> Cpmodell:
         nonlocal x
@@ -150,9 +154,9 @@ def kanoniser(
             x = np.concatenate([x, np.zeros(mm.n - x.size)])
         ny = Cpmodell(mm, x, fast, lo, hi, tidsgrense_s)
         for s2, j2 in valgt.items():
-            ny.fest_soker(egne[s2], j2)
+            ny.fest_soker(egne_np[s2], j2)
         for c2, v2 in fester:
-            ny.fest_kolonne(c2, v2)
+            ny.fest_kolonner(c2, v2)
         return ny
 
     def gruppe_fra(i: int, grense: int) -> tuple[list[str], list[tuple[list[int], list[int], int]]]:
@@ -220,64 +224,126 @@ def kanoniser(
     # The class flows: per class and start day, fill the lowest unit id first. The candidates are
     # all fixed by now, so each group's total is too; the flows of all groups form one sequence
     # (groups in order, units in order) maximised lexicographically.
-    rekkef: list[tuple[tuple[int, int], int]] = []  # (group, flow column)
-    igjen: dict[tuple[int, int], int] = {}
-    grunn: dict[tuple[int, int], int] = {}
-    for g, idx in sorted(dp.strom_per_klasse_start.items()):
-        rekkef.extend((g, nk + j) for j in sorted(idx, key=lambda j: dp.strommer[j].enhet))
-        igjen[g] = round(sum(x[i] for i in dp.per_klasse_start.get(g, [])))
-        grunn[g] = igjen[g] + 1
+    grupper = sorted(dp.strom_per_klasse_start.items())
+    kol_f = grp_f = igjen = grunn = tak_f = np.zeros(0, dtype=np.int64)
+    if grupper:
+        kol_f = np.concatenate(
+            [nk + np.array(sorted(idx, key=lambda j: dp.strommer[j].enhet), dtype=np.int64) for _, idx in grupper]
+        )
+        grp_f = np.repeat(np.arange(len(grupper)), [len(idx) for _, idx in grupper])
+        # What each group's members take in the plan (fixed by now).
+        igjen = np.array(
+            [round(float(x[np.asarray(dp.per_klasse_start.get(g, []), dtype=np.int64)].sum())) for g, _ in grupper],
+            dtype=np.int64,
+        )
+        grunn = igjen + 1  # a flow's values lie in 0 … members
+        maks_f = np.array([dp.strommer[c - nk].maks for c in kol_f.tolist()], dtype=np.int64)
+        tak_f = np.minimum(maks_f, np.array([fast.get(c, _STOR) for c in kol_f.tolist()], dtype=np.int64))
     pos = 0
-    while pos < len(rekkef):
-        g, c = rekkef[pos]
-        tak = min(igjen[g], int(dp.strommer[c - nk].maks), fast.get(c, igjen[g]))
-        if round(x[c]) == tak:
-            fester.append((c, tak))
-            if cp is not None:
-                cp.fest_kolonne(c, tak)
-            igjen[g] -= tak
-            pos += 1
+    while pos < kol_f.size:
+        # The run of flows from ``pos`` that already take all they can, in order (each flow's
+        # room: its group's members not yet in an earlier unit, its maximum and the face).
+        xv = np.rint(x[kol_f[pos:]]).astype(np.int64)
+        g = grp_f[pos:]
+        foer = np.cumsum(xv) - xv  # taken before each flow in this sequence …
+        ny_gruppe = np.r_[True, g[1:] != g[:-1]]
+        foer -= np.maximum.accumulate(np.where(ny_gruppe, foer, 0))  # … within its group
+        tak = np.minimum(igjen[g] - foer, tak_f[pos:])
+        feil = np.flatnonzero(xv != tak)
+        lengde = int(feil[0]) if feil.size else xv.size
+        if lengde:
+            _fest_strommer(kol_f[pos : pos + lengde], xv[:lengde], grp_f[pos : pos + lengde], igjen, fester, cp)
+            pos += lengde
             continue
         if cp is None:
             cp = modellen()
         # The next flows in order at once (mixed radix: the group's members + 1), across
         # groups: an LP step when it proves its answer, else CP-SAT.
-        rest = [(c2, grunn[g2]) for g2, c2 in rekkef[pos:]]
-        bruk, ledd = _stromledd(rest, LP_GRENSE)
+        bruk, ledd = _stromledd(kol_f[pos:], grunn[grp_f[pos:]], LP_GRENSE)
         ny = cp.lp_maksimer(ledd, x)
         if ny is not None:
             x = ny
             lp_steg += 1
         else:
-            bruk, ledd = _stromledd(rest, GRENSE)
+            bruk, ledd = _stromledd(kol_f[pos:], grunn[grp_f[pos:]], GRENSE)
             x = cp.maksimer(ledd, x)
             steg += 1
-        for g2, c2 in rekkef[pos : pos + len(bruk)]:
-            v2 = round(x[c2])
-            fester.append((c2, v2))
-            cp.fest_kolonne(c2, v2)
-            igjen[g2] -= v2
-        pos += len(bruk)
+        slutt = pos + len(bruk)
+        _fest_strommer(
+            kol_f[pos:slutt], np.rint(x[kol_f[pos:slutt]]).astype(np.int64), grp_f[pos:slutt], igjen, fester, cp
+        )
+        pos = slutt
     return Kanonisering(x, steg, lp_steg)
 
 
-def _stromledd(kol: list[tuple[int, int]], grense: int) -> tuple[list[int], list[tuple[list[int], list[int], int]]]:
-    """The first flow columns of ``kol`` ((column, radix): a column's values lie in 0 … radix − 1)
-    whose mixed-radix weights (the first highest) fit below ``grense`` (Σ weight × (radix − 1)
-    = Π radix − 1), and the objective terms that fill them in that order."""
-    bruk: list[tuple[int, int]] = []
+_STOR = 2**62
+"""A flow's room when the face does not fix it."""
+
+
+def _egne_kandidater(dp: Delproblem, rekke: list[str]) -> tuple[dict[str, list[int]], dict[str, np.ndarray]]:
+    """Each søker's candidates in its order of outcomes (best first; ``kandidatnokkel``), as a
+    list and as an array. The candidates are ranked once (a couple's candidate is in two lists)."""
+    kk = dp.kandidater
+    forste = {k.id: min(k.enheter) if k.enheter else "" for k in dp.klasser}
+    enhet = [k.enhet if k.enhet is not None else forste.get(int(k.klasse), "") for k in kk]  # type: ignore[arg-type]
+    navn = sorted(set(enhet))
+    enhet_nr = {u: r for r, u in enumerate(navn)}
+    # The order of ``kandidatnokkel`` (−verdi, −pref, start, unit, index), as one lexsort.
+    orden = np.lexsort(
+        (
+            np.array([enhet_nr[u] for u in enhet], dtype=np.int64),
+            np.array([k.start for k in kk], dtype=np.int64),
+            -np.array([k.pref for k in kk], dtype=np.int64),
+            -np.array([k.verdi for k in kk], dtype=np.int64),
+        )
+    )
+    rangert = np.empty(len(kk), dtype=np.int64)
+    rangert[orden] = np.arange(len(kk))
+    plass = rangert.tolist()
+    egne = {s: sorted(dp.per_soker.get(s, []), key=plass.__getitem__) for s in rekke}
+    return egne, {s: np.array(v, dtype=np.int64) for s, v in egne.items()}
+
+
+def _fest_strommer(
+    kol: np.ndarray,
+    verdi: np.ndarray,
+    grp: np.ndarray,
+    igjen: np.ndarray,
+    fester: list[tuple[np.ndarray, np.ndarray]],
+    cp: Cpmodell | None,
+) -> None:
+    """Fix flow columns at their values, and take them from their groups' members left."""
+    np.subtract.at(igjen, grp, verdi)
+    fester.append((kol.copy(), verdi.copy()))
+    if cp is not None:
+        cp.fest_kolonner(kol, verdi)
+
+
+def _stromledd(
+    kol: np.ndarray, radiks: np.ndarray, grense: int
+) -> tuple[list[int], list[tuple[list[int], list[int], int]]]:
+    """The first flow columns of ``kol`` (a column's values lie in 0 … radix − 1) whose mixed-radix
+    weights (the first highest) fit below ``grense`` (Σ weight × (radix − 1) = Π radix − 1), and
+    the objective terms that fill them in that order. A column of radix 1 (a group without
+    members) can only be 0: it is taken along without a term."""
+    # Only a prefix can fit: found from the sums of log₂ radix, then exactly.
+    lengde = int(np.searchsorted(np.cumsum(np.log2(radiks)), np.log2(grense) + 1e-6, side="right")) + 2
+    flere = np.flatnonzero(radiks[:lengde] > 1)
+    slutt = min(lengde, len(kol))
+    valgt: list[tuple[int, int]] = []
     produkt = 1
-    for c2, g2 in kol:
-        if bruk and produkt * g2 > grense:
+    for i, g2 in zip(flere.tolist(), radiks[flere].tolist(), strict=True):
+        if (valgt or i > 0) and produkt * g2 > grense:
+            slutt = i
             break
-        bruk.append((c2, g2))
+        valgt.append((int(kol[i]), g2))
         produkt *= g2
     ledd: list[tuple[list[int], list[int], int]] = []
     vekt = produkt
-    for c2, g2 in bruk:
+    for c2, g2 in valgt:
         vekt //= g2
         ledd.append(([c2], [1], vekt))
-    return [c2 for c2, _ in bruk], ledd
+    return kol[: max(slutt, 1)].tolist(), ledd
 
 
 class Cpmodell:
@@ -298,7 +364,7 @@ class Cpmodell:
         self.lo, self.hi = lo, hi
         self.tid = tidsgrense_s
         self.verdier = [heltall_verdi(mm.nivaa[k], x) for k in range(mm.nivaa.shape[0])]
-        self.fester: list[tuple[int, int, int]] = []  # (column, lower, upper) since the start
+        self.fester: list[tuple[np.ndarray, np.ndarray]] = []  # (columns, their values) since the start
         self._ventende = 0  # how many of ``fester`` (from the end) the LP has not been given yet
         self._cp: Cpsat | None = None
         self._lp: Lp | None = None
@@ -321,31 +387,29 @@ class Cpmodell:
                         cp_model.LinearExpr.weighted_sum([cp.x[j] for j in nz], [int(c[j]) for j in nz])
                         == self.verdier[k]
                     )
-            for j, nedre, ovre in self.fester:
-                if nedre == ovre:
-                    m.add(cp.x[j] == nedre)
-                else:
-                    m.add(cp.x[j] <= ovre)
+            for kol, verdi in self.fester:
+                self._fest_cp(kol, verdi)
         return self._cp
 
-    def _fest(self, fester: list[tuple[int, int, int]]) -> None:
-        """Fix columns: (column, lower, upper). The LP gets them in one call before its next solve
-        (one HiGHS call per søker or flow column cost more than the LP steps on Sandefjord)."""
-        self.fester.extend(fester)
+    def _fest_cp(self, kol: np.ndarray, verdi: np.ndarray) -> None:
+        assert self._cp is not None
+        for j, v in zip(kol.tolist(), verdi.tolist(), strict=True):
+            self._cp.m.add(self._cp.x[j] == v)
+
+    def fest_kolonner(self, kol: np.ndarray, verdi: np.ndarray) -> None:
+        """Fix columns at values. The LP gets them in one call before its next solve (one HiGHS
+        call per søker or flow column cost more than the LP steps on Sandefjord)."""
+        kol = np.asarray(kol, dtype=np.int64)
+        verdi = np.asarray(verdi, dtype=np.int64)
+        self.fester.append((kol, verdi))
         if self._lp is not None:
-            self._ventende += len(fester)
+            self._ventende += 1
         if self._cp is not None:
-            for j, nedre, ovre in fester:
-                if nedre == ovre:
-                    self._cp.m.add(self._cp.x[j] == nedre)
-                else:
-                    self._cp.m.add(self._cp.x[j] <= ovre)
+            self._fest_cp(kol, verdi)
 
-    def fest_soker(self, kolonner: list[int], j: int) -> None:
-        self._fest([(i, 1, 1) if i == j else (i, 0, 0) for i in kolonner])
-
-    def fest_kolonne(self, j: int, v: int) -> None:
-        self._fest([(j, v, v)])
+    def fest_soker(self, kolonner: np.ndarray, j: int) -> None:
+        """A søker's outcome chosen: candidate ``j`` (−1: not placed), its other candidates 0."""
+        self.fest_kolonner(kolonner, (kolonner == j).astype(np.int64))
 
     def _bygg_lp(self) -> Lp:
         """The LP over the columns not yet fixed (by the face or a choice), with the rows that
@@ -354,8 +418,8 @@ class Cpmodell:
         xl, xu = (np.asarray(v, dtype=np.float64).copy() for v in mm.grenser()[:2])
         for j, v in self.fast.items():
             xl[j] = xu[j] = v
-        for j, nedre, ovre in self.fester:
-            xl[j], xu[j] = nedre, ovre
+        for kol, verdi in self.fester:
+            xl[kol] = xu[kol] = verdi
         fri = np.flatnonzero(xl < xu)
         self._fri = fri
         self._pos = np.full(mm.n, -1, dtype=np.int64)
@@ -398,16 +462,18 @@ class Cpmodell:
         return Lp(sub, np.zeros(sub.n))
 
     def _gi_lp_festene(self) -> None:
-        """Give the LP the fixes made since its last solve (``_fest``)."""
+        """Give the LP the fixes made since its last solve (``fest_kolonner``)."""
         if self._lp is None or not self._ventende:
             return
-        f = np.asarray(self.fester[-self._ventende :], dtype=np.int64)
+        nye = self.fester[-self._ventende :]
         self._ventende = 0
-        _, siste = np.unique(f[::-1, 0], return_index=True)  # one entry per column: its last fix
-        f = f[::-1][siste]
-        pos = self._pos[f[:, 0]]
+        kol = np.concatenate([k for k, _ in nye])
+        verdi = np.concatenate([v for _, v in nye])
+        _, siste = np.unique(kol[::-1], return_index=True)  # one entry per column: its last fix
+        kol, verdi = kol[::-1][siste], verdi[::-1][siste].astype(np.float64)
+        pos = self._pos[kol]
         i_lp = pos >= 0
-        self._lp.sett_kolonner(pos[i_lp], f[i_lp, 1].astype(np.float64), f[i_lp, 2].astype(np.float64))
+        self._lp.sett_kolonner(pos[i_lp], verdi[i_lp], verdi[i_lp])
 
     def _lp_loes(self, ledd: list[tuple[list[int], list[int], int]]) -> tuple[Lpresultat, np.ndarray]:
         mm = self.mm
@@ -416,9 +482,13 @@ class Cpmodell:
             self._primal = False
             self._ventende = 0
         self._gi_lp_festene()
-        c = np.zeros(mm.n)
+        kol: list[int] = []
+        verdi: list[int] = []
         for kolonner, poeng, vekt in ledd:
-            c[np.asarray(kolonner, dtype=np.int64)] = np.asarray(poeng, dtype=np.float64) * vekt
+            kol.extend(kolonner)
+            verdi.extend(q * vekt for q in poeng)
+        c = np.zeros(mm.n)
+        c[kol] = verdi
         self._lp.sett_kost(c[self._fri])
         r = self._lp.loes()
         if not self._primal:

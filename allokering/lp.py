@@ -231,6 +231,10 @@ class Lp:
             x[self.aktive] = np.asarray(sol.col_value, dtype=np.float64)
             y = np.asarray(sol.row_dual, dtype=np.float64) if len(self.lo) else np.zeros(0)
             grense, d, ye = self.lagrange(y)
+            if not self.sikt and grense <= float(self.c[self.aktive] @ x[self.aktive]) + 1e-9 * max(1.0, abs(grense)):
+                # The bound already meets the vertex's value: the other sign cannot be
+                # meaningfully smaller (HiGHS's duals have had this sign on every LP measured).
+                break
             grense2, d2, ye2 = self.lagrange(-y)
             # Pricing needs the reduced costs in HiGHS's own sign convention (they must agree
             # with its column duals); the bound may take whichever sign gives the smaller value,

@@ -506,14 +506,13 @@ class Cpmodell:
         bound. Every optimal plan lies on the face, so then no optimal plan scores more."""
         if not any(k for k, _, _ in ledd) or self._lp_feil >= LP_FEIL_MAKS:
             return None
-        mm = self.mm
         r, c = self._lp_loes(ledd)
         lp, sub = self._lp, self._sub
         assert lp is not None
         ny = self._xfast.copy()
         ny[self._fri] = r.x
         fast_del = float(c @ self._xfast)
-        nivaa_holdt = r.heltallig and all(heltall_verdi(mm.nivaa[k], ny) == v for k, v in enumerate(self.verdier))
+        nivaa_holdt = r.heltallig and self._nivaaer(ny) == self.verdier
         if r.status == "OPTIMAL" and r.heltallig and not nivaa_holdt and not self._nivaarader:
             # The face does not hold every level (a route that proves only level 1's face, e.g.
             # the two-step route): the LP left the optimal plans. Hold the levels as rows from now
@@ -534,6 +533,16 @@ class Cpmodell:
             self._lp_feil += 1
             return None
         return ny
+
+    def _nivaaer(self, x: np.ndarray) -> list[int]:
+        """Levels 1–4 of an integral plan, exactly (``heltall_verdi``, all levels in one product
+        when no sum can overflow int64)."""
+        nivaa = self.mm.nivaa
+        nz = np.flatnonzero(x)
+        xn = np.rint(x[nz]).astype(np.int64)
+        if nz.size and float(np.abs(nivaa).max()) * float(np.abs(xn).sum()) < 2.0**62:
+            return [int(v) for v in nivaa[:, nz].astype(np.int64) @ xn]
+        return [heltall_verdi(nivaa[k], x) for k in range(nivaa.shape[0])]
 
     def maksimer(self, ledd: list[tuple[list[int], list[int], int]], x: np.ndarray) -> np.ndarray:
         cp = self.cp

@@ -108,7 +108,7 @@ def _likebehandling(
 
     try:
         with p.strategi.maal("likebehandling"):
-            k = kanoniser(dp, fl.x, modell, fast, lo, hi, p.tidsgrense_s)
+            k = kanoniser(dp, fl.x, modell, fast, lo, hi, p.tidsgrense_s, bruk_lp=p.strategi.likebehandling_lp)
     except Ikkekanonisk:
         return fl
     fl.x = k.x

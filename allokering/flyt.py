@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from allokering.kandidater import Delproblem
-from allokering.lp import heltall_verdi, lagrangegrense
+from allokering.lp import Feilgrunnlag, heltall_verdi, lagrangegrense
 from allokering.modell import Matrisemodell
 
 
@@ -302,7 +302,7 @@ def nivaa1_flyt(mm: Matrisemodell) -> Flytpriser | None:
         d0 = c - mm.a_t(y)
         for s, r in nett.flytter_rad.items():
             y[r] = max(0.0, float(d0[dp.per_soker[s]].max()))
-    grense, d, ye = lagrangegrense(mm.a_t, c, y, lo, hi, xl, xu)
+    grense, d, ye = lagrangegrense(mm.a_t, c, y, lo, hi, xl, xu, Feilgrunnlag.fra_modell(mm))
     return Flytpriser(x, heltall_verdi(mm.nivaa[0], x), grense, d, ye)
 
 

@@ -98,6 +98,7 @@ def kanoniser(
     lo: np.ndarray | None = None,
     hi: np.ndarray | None = None,
     tidsgrense_s: float = 30.0,
+    bruk_lp: bool = True,
 ) -> Kanonisering:
     """The plan of the rule (see the module docstring) from an optimal plan ``x`` (candidates,
     then class flows, then any helper columns of the matrix model).
@@ -105,7 +106,8 @@ def kanoniser(
     ``modell`` gives the family's matrix model; it is only called when a CP-SAT step is needed.
     ``fast``/``lo``/``hi``: the face of the optimum (columns and rows every optimal plan has at
     a bound, from the certified bound); used to skip CP-SAT where the current plan is already
-    best, and passed to CP-SAT as valid restrictions."""
+    best, and passed to CP-SAT as valid restrictions. ``bruk_lp`` False: every step by CP-SAT
+    (``Strategi.likebehandling_lp``)."""
     x = np.rint(np.asarray(x, dtype=np.float64))
     fast = fast or {}
     nk = len(dp.kandidater)
@@ -152,7 +154,7 @@ def kanoniser(
         mm = modell()
         if x.size < mm.n:
             x = np.concatenate([x, np.zeros(mm.n - x.size)])
-        ny = Cpmodell(mm, x, fast, lo, hi, tidsgrense_s)
+        ny = Cpmodell(mm, x, fast, lo, hi, tidsgrense_s, bruk_lp)
         for s2, j2 in valgt.items():
             ny.fest_soker(egne_np[s2], j2)
         for c2, v2 in fester:
@@ -265,7 +267,11 @@ def kanoniser(
             x = ny
             lp_steg += 1
         else:
-            bruk, ledd = _stromledd(kol_f[pos:], grunn[grp_f[pos:]], GRENSE)
+            # CP-SAT bounds its objective by each column's declared domain (0 … the flow's
+            # maximum), not by the group's members: the radix must cover the domain, or the
+            # objective can overflow (MODEL_INVALID on Sandefjord's langtid+korttid model).
+            ovre = np.asarray(cp.mm.ovre, dtype=np.int64)[kol_f[pos:]]
+            bruk, ledd = _stromledd(kol_f[pos:], np.maximum(grunn[grp_f[pos:]], ovre + 1), GRENSE)
             x = cp.maksimer(ledd, x)
             steg += 1
         slutt = pos + len(bruk)
@@ -358,8 +364,10 @@ class Cpmodell:
         lo: np.ndarray | None,
         hi: np.ndarray | None,
         tidsgrense_s: float,
+        bruk_lp: bool = True,
     ):
         self.mm = mm
+        self.bruk_lp = bruk_lp
         self.fast = fast
         self.lo, self.hi = lo, hi
         self.tid = tidsgrense_s
@@ -504,7 +512,7 @@ class Cpmodell:
         last step), or None when the LP does not prove it: its vertex must be integral, satisfy
         every row, bound and choice, hold levels 1–4 at their values, and reach the certified
         bound. Every optimal plan lies on the face, so then no optimal plan scores more."""
-        if not any(k for k, _, _ in ledd) or self._lp_feil >= LP_FEIL_MAKS:
+        if not self.bruk_lp or not any(k for k, _, _ in ledd) or self._lp_feil >= LP_FEIL_MAKS:
             return None
         r, c = self._lp_loes(ledd)
         lp, sub = self._lp, self._sub

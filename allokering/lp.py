@@ -6,8 +6,10 @@ the Lagrangian bound
     cᵀx = yᵀAx + (c − Aᵀy)ᵀx ≤ Σ_r (y_r⁺·hi_r − y_r⁻·lo_r) + Σ_j max(d_j·u_j, d_j·l_j),   d = c − Aᵀy,
 
 which holds for every x with lo ≤ Ax ≤ hi and l ≤ x ≤ u, whatever y is (a multiplier whose
-side is unbounded is set to 0). When the simplex vertex is integral and its exact integer
-objective z satisfies bound − z < 1, no integer solution can be better: z is proven optimal.
+side is unbounded is set to 0). It is computed in floating point with a rounding-error term
+(``lagrangegrense``), so the number used is an upper bound of the exact value, not an estimate
+of it. When the simplex vertex is integral and its exact integer objective z satisfies
+bound − z < 1, no integer solution can be better: z is proven optimal.
 For langtid and bolig without couples the constraint matrix (one row per søker, nested
 capacity rows per unit) is the union of two laminar families, hence totally unimodular, so
 the LP vertex is integral and level 1 is proven here in milliseconds.
@@ -87,6 +89,7 @@ class Lp:
         self.hi = np.asarray(mm.hi if hi is None else hi, dtype=np.float64)
         self.xl = np.asarray(mm.nedre, dtype=np.float64) if xl is None else xl.astype(np.float64)
         self.xu = np.asarray(mm.ovre, dtype=np.float64) if xu is None else xu.astype(np.float64)
+        self._feil: Feilgrunnlag | None = None  # built at the first bound (``lagrange``)
         h = ny_highs()
         h.setOptionValue("solver", "simplex")
         # Presolve costs more than it saves on these sparse, nearly network-shaped LPs (measured
@@ -261,15 +264,45 @@ class Lp:
 
     def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         """The Lagrangian bound for multipliers y (valid for any y; see the module docstring)."""
-        return lagrangegrense(
-            self.mm.a_t,
-            self.c,
-            y,
-            self.lo,
-            self.hi,
-            self.xl,
-            self.xu,
-        )
+        if self._feil is None:
+            self._feil = Feilgrunnlag.fra_modell(self.mm)
+        return lagrangegrense(self.mm.a_t, self.c, y, self.lo, self.hi, self.xl, self.xu, self._feil)
+
+
+ENHETSAVRUNDING = 2.0**-53
+"""The unit roundoff of IEEE double precision (numpy's float64)."""
+
+
+def _gamma(k: int) -> float:
+    """γ_k = k·u / (1 − k·u): the relative error bound of k floating-point operations in a row
+    (a sum or dot product of k terms, in any order; Higham, *Accuracy and Stability of Numerical
+    Algorithms*, 2nd ed., §3.1)."""
+    return k * ENHETSAVRUNDING / (1 - k * ENHETSAVRUNDING)
+
+
+class Feilgrunnlag:
+    """What the rounding-error term of ``lagrangegrense`` needs to know about the matrix: |A|
+    (for |A|·w, with w a bound of |x|) and the most entries in one column (the length of the
+    sums in Aᵀy). |A|·w is kept for the last w: a w that is nowhere larger gives a valid
+    (larger) term, so narrowed column bounds (fixes, locks) do not recompute it."""
+
+    def __init__(self, abs_a: sp.csr_matrix):
+        self.abs_a = abs_a
+        self.kmaks = int(np.bincount(abs_a.indices, minlength=abs_a.shape[1]).max(initial=0))
+        self._w: np.ndarray | None = None
+        self._aw: np.ndarray | None = None
+
+    @classmethod
+    def fra_modell(cls, mm: Matrisemodell) -> Feilgrunnlag:
+        indptr, indices, data = mm.csr()
+        return cls(sp.csr_matrix((np.abs(data), indices, indptr), shape=(len(mm.lo), mm.n)))
+
+    def aw(self, w: np.ndarray) -> np.ndarray:
+        """An upper bound of |A|·w, per row."""
+        if self._w is None or self._aw is None or np.any(w > self._w):
+            self._w = w.copy()
+            self._aw = self.abs_a @ w
+        return self._aw
 
 
 def lagrangegrense(
@@ -280,15 +313,35 @@ def lagrangegrense(
     hi: np.ndarray,
     xl: np.ndarray,
     xu: np.ndarray,
+    feil: Feilgrunnlag,
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """The Lagrangian bound of max cᵀx over lo ≤ Ax ≤ hi, xl ≤ x ≤ xu for multipliers y (valid
-    for any y; see the module docstring); ``a_t(v)`` is Aᵀv. Returns (bound, c − Aᵀy, y used)."""
+    for any y; see the module docstring); ``a_t(v)`` is Aᵀv. Returns (bound, c − Aᵀy, y used).
+
+    The bound is computed in floating point, so it carries a rounding-error term that makes it
+    an upper bound of the exact Lagrangian value for these y, not only an approximation: each
+    sum of k terms errs by at most γ_k times the sum of the terms' magnitudes (``_gamma``), a
+    reduced cost d_j by γ_{k_j+1}·(|c_j| + Σ_i |a_ij·y_i|) (k_j entries in column j), which moves
+    its column's term by at most that times max(|xl_j|, |xu_j|). The term is added twice over,
+    to cover the rounding of its own computation. (Before, the callers' 1e-6 of slack stood for
+    it: enough where every multiplier is an integer, as on the TU families, but not a proof.)"""
     y = np.where((y > 0) & np.isfinite(hi), y, np.where((y < 0) & np.isfinite(lo), y, 0.0))
-    rad = float(np.sum(np.where(y > 0, y * np.where(np.isfinite(hi), hi, 0.0), 0.0)))
-    rad += float(np.sum(np.where(y < 0, y * np.where(np.isfinite(lo), lo, 0.0), 0.0)))
+    b = np.where(y > 0, np.where(np.isfinite(hi), hi, 0.0), np.where(y < 0, np.where(np.isfinite(lo), lo, 0.0), 0.0))
+    yb = y * b
+    rad = float(np.sum(np.where(y > 0, yb, 0.0)))
+    rad += float(np.sum(np.where(y < 0, yb, 0.0)))
     d = c - a_t(y)
-    kol = float(np.sum(np.where(d > 0, d * xu, d * xl)))
-    return rad + kol, d, y
+    ledd = np.where(d > 0, d * xu, d * xl)
+    kol = float(np.sum(ledd))
+    w = np.maximum(np.abs(xl), np.abs(xu))
+    s_d = float(np.abs(c) @ w) + float(np.abs(y) @ feil.aw(w))
+    avrunding = (
+        _gamma(len(y) + 2) * float(np.abs(yb).sum())
+        + _gamma(feil.kmaks + 2) * s_d
+        + _gamma(len(c) + 2) * float(np.abs(ledd).sum())
+        + ENHETSAVRUNDING * abs(rad + kol)
+    )
+    return rad + kol + 2.0 * avrunding, d, y
 
 
 def statuser(liste: Any) -> np.ndarray:
@@ -421,6 +474,7 @@ class Basisforskyvning:
             with contextlib.suppress(RuntimeError):  # singular: no pivots from this basis
                 self.lu_full = splu(self.a_full[:, self.basis0].tocsc())
         self.pivoter = 0  # pivots done (for measurements)
+        self.feil: Feilgrunnlag | None = None  # for bounds after pivots (``lagrangegrense``)
 
     def flytt(self, rader: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
         """The proven optimum (integral x) when ``rader`` get upper bounds ``hi``, or None."""
@@ -440,7 +494,12 @@ class Basisforskyvning:
             x[self.kb] += dx
         hi_alle = self.hi.copy()
         hi_alle[rader] = hi
-        grense = self.grense0 + float(np.sum(np.maximum(self.y[rader], 0.0) * delta))
+        # The base bound moved by what the raised rows add at the base multipliers, with the
+        # rounding of that sum and of the raised rows' share of the error term (``lagrangegrense``).
+        hevet = np.maximum(self.y[rader], 0.0) * delta
+        tillegg = float(np.sum(hevet))
+        grense = self.grense0 + tillegg
+        grense += 2.0 * (_gamma(len(rader) + 2) * float(np.abs(hevet).sum()) + ENHETSAVRUNDING * abs(grense))
         xb = x[self.kb]
         if np.any(xb < self.xl_kb) or np.any(xb > self.xu_kb):
             res = self._dual_simplex(hi_alle)
@@ -448,8 +507,10 @@ class Basisforskyvning:
                 return None
             x, y = res
             kan_endres = None
+            if self.feil is None:
+                self.feil = Feilgrunnlag(abs(self.a_kol).tocsr())
             grense = min(
-                lagrangegrense(lambda v: self.a_kol.T @ v, self.c, v, self.lo, hi_alle, self.xl, self.xu)[0]
+                lagrangegrense(lambda v: self.a_kol.T @ v, self.c, v, self.lo, hi_alle, self.xl, self.xu, self.feil)[0]
                 for v in (y, -y)
             )
         ks = np.arange(self.n) if kan_endres is None else kan_endres

@@ -82,6 +82,11 @@ class Strategi:
     LP does not prove its step); their number grows with the søkere whose outcome the plan a
     solver returns does not already give them, and each costs about one HiGHS re-solve of the face."""
 
+    likebehandling_lp: bool = True
+    """Likebehandling's steps try a warm LP on the face first (CP-SAT when it does not prove its
+    step). False: every step by CP-SAT — slower, the same plan; for the tests, which show that the
+    two give the same plan (the CP-SAT steps are otherwise seldom reached)."""
+
     vei: Vei | None = None
     """Force one route on every family: «cpsat» (CP-SAT from the greedy start, no LP proof),
     «lp» (the whole LP, no greedy shortcut, no sifting), «sifting» (sifting from each søker's

@@ -137,6 +137,21 @@ def test_innebygde_saker_gir_samme_plan_paa_lp_og_cpsat(navn: str) -> None:
     assert _plan(sak, _p()) == _plan(sak, _p("lp")) == _plan(_stokket(sak, 3), _p("sifting"))
 
 
+@pytest.mark.parametrize("navn", ["sandefjord", "tvedestrand"])
+def test_likebehandlingens_cpsat_steg_gir_samme_plan_som_lp_stegene(navn: str) -> None:
+    """Every step of the walk by CP-SAT gives the plan the LP steps give. On Sandefjord's joint
+    langtid+korttid model a flow step's CP-SAT objective used to overflow (MODEL_INVALID: the
+    weights covered the group's members, CP-SAT bounds by each flow's maximum)."""
+    from modeller.generator import last_demo
+
+    sak = last_demo(navn)
+    med_lp = _plan(sak, _p())
+    bare_cpsat = _plan(
+        sak, Loserparametre(marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(likebehandling_lp=False))
+    )
+    assert bare_cpsat == med_lp
+
+
 def test_store_familier_beholder_planen_uten_likebehandling() -> None:
     """Above ``Strategi.likebehandling_til`` candidates a family keeps the plan as solved and says
     so (``kanonisk`` False); at or below it the plan is the rule's. The count is that of the model the

@@ -34,6 +34,7 @@ order give byte-identical placements.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -233,15 +234,23 @@ def kanoniser(
     grupper = sorted(dp.strom_per_klasse_start.items())
     kol_f = grp_f = igjen = grunn = tak_f = np.zeros(0, dtype=np.int64)
     if grupper:
-        kol_f = np.concatenate(
-            [nk + np.array(sorted(idx, key=lambda j: dp.strommer[j].enhet), dtype=np.int64) for _, idx in grupper]
-        )
-        grp_f = np.repeat(np.arange(len(grupper)), [len(idx) for _, idx in grupper])
+        # Flow columns in order: groups in order, units in id order within a group.
+        strom_idx = [idx for _, idx in grupper]
+        lengder = [len(idx) for idx in strom_idx]
+        alle = np.fromiter(itertools.chain.from_iterable(strom_idx), dtype=np.int64, count=sum(lengder))
+        gruppe_av = np.repeat(np.arange(len(grupper)), lengder)
+        enhetsnavn = [dp.strommer[j].enhet for j in alle.tolist()]
+        navnrang = {u: r for r, u in enumerate(sorted(set(enhetsnavn)))}
+        orden = np.lexsort((np.array([navnrang[u] for u in enhetsnavn], dtype=np.int64), gruppe_av))
+        kol_f = nk + alle[orden]
+        grp_f = gruppe_av[orden]
         # What each group's members take in the plan (fixed by now).
-        igjen = np.array(
-            [round(float(x[np.asarray(dp.per_klasse_start.get(g, []), dtype=np.int64)].sum())) for g, _ in grupper],
-            dtype=np.int64,
-        )
+        medlemmer = [dp.per_klasse_start.get(g, []) for g, _ in grupper]
+        mlengder = [len(v) for v in medlemmer]
+        midx = np.fromiter(itertools.chain.from_iterable(medlemmer), dtype=np.int64, count=sum(mlengder))
+        igjen = np.rint(
+            np.bincount(np.repeat(np.arange(len(grupper)), mlengder), weights=x[midx], minlength=len(grupper))
+        ).astype(np.int64)
         grunn = igjen + 1  # a flow's values lie in 0 … members
         maks_f = np.array([dp.strommer[c - nk].maks for c in kol_f.tolist()], dtype=np.int64)
         tak_f = np.minimum(maks_f, np.array([fast.get(c, _STOR) for c in kol_f.tolist()], dtype=np.int64))

@@ -262,11 +262,15 @@ class Lp:
         heltallig = bool(np.all(np.abs(x - np.rint(x)) < 1e-6))
         return Lpresultat("OPTIMAL", np.rint(x) if heltallig else x, grense, heltallig, d, ye)
 
-    def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """The Lagrangian bound for multipliers y (valid for any y; see the module docstring)."""
+    def feilgrunnlag(self) -> Feilgrunnlag:
+        """|A| and the column lengths, for the rounding-error terms (built once)."""
         if self._feil is None:
             self._feil = Feilgrunnlag.fra_modell(self.mm)
-        return lagrangegrense(self.mm.a_t, self.c, y, self.lo, self.hi, self.xl, self.xu, self._feil)
+        return self._feil
+
+    def lagrange(self, y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """The Lagrangian bound for multipliers y (valid for any y; see the module docstring)."""
+        return lagrangegrense(self.mm.a_t, self.c, y, self.lo, self.hi, self.xl, self.xu, self.feilgrunnlag())
 
 
 ENHETSAVRUNDING = 2.0**-53
@@ -377,13 +381,17 @@ class Flate:
 def redusert_kost_fiksering(r: Lpresultat, gap: float, lp: Lp) -> Flate:
     """Columns and rows that every integer solution within ``gap`` of the bound must take at a
     bound. Each term of bound − value is non-negative, so none can exceed the gap; with
-    integer data a term larger than the gap forces its column or row to its bound."""
+    integer data a term larger than the gap forces its column or row to its bound. A reduced
+    cost is a floating-point number: a column is fixed only when its cost exceeds the gap by
+    more than its own rounding error too (``lagrangegrense``)."""
     margin = gap + 1e-6 * max(1.0, abs(gap))
-    fast: dict[int, int] = {}
-    for j in np.flatnonzero((r.d < -margin) | (lp.xl == lp.xu)):
-        fast[int(j)] = int(lp.xl[j])
-    for j in np.flatnonzero(r.d > margin):
-        fast[int(j)] = int(lp.xu[j])
+    feil = lp.feilgrunnlag()
+    avrunding = 2.0 * _gamma(feil.kmaks + 2) * (np.abs(lp.c) + feil.abs_a.T @ np.abs(r.y))
+    margin_j = np.maximum(margin, gap + avrunding)
+    ned = np.flatnonzero((r.d < -margin_j) | (lp.xl == lp.xu))
+    opp = np.flatnonzero(r.d > margin_j)
+    fast: dict[int, int] = dict(zip(ned.tolist(), lp.xl[ned].astype(np.int64).tolist(), strict=True))
+    fast.update(zip(opp.tolist(), lp.xu[opp].astype(np.int64).tolist(), strict=True))
     lo, hi = lp.lo.copy(), lp.hi.copy()
     tett_hi = r.y > margin
     tett_lo = r.y < -margin

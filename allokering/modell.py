@@ -30,6 +30,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
 from allokering.kandidater import Delproblem, Kandidat, Strom
@@ -61,6 +62,10 @@ class Matrisemodell:
     laas_rad: dict[str, int] = field(default_factory=dict)  # søker → row of its lock
     sammen_kol: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # couple → columns meaning together
     tving_rad: dict[tuple[str, str], int] = field(default_factory=dict)  # couple → row forcing them together
+    # A as a scipy matrix over the csr() arrays it was built from (see ``matrise``).
+    _a: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], sp.csr_matrix] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def rad(self, kol: list[int] | np.ndarray, koef: list[int] | np.ndarray, lo: float, hi: float, art: str) -> int:
         self._kol.append(kol)
@@ -141,10 +146,20 @@ class Matrisemodell:
             )
         return self._grenser
 
+    def matrise(self) -> sp.csr_matrix:
+        """A as a scipy CSR matrix sharing the csr() arrays, kept until a row is added. Its
+        products sum each row (Ax) or column (Aᵀv) in entry order, as a bincount over the
+        entries would, but in one pass in C: feasibility checks and reduced costs are asked
+        for many times per model."""
+        csr = self.csr()
+        if self._a is None or self._a[0] is not csr or self._a[1].shape != (len(self.lo), self.n):
+            indptr, indices, data = csr
+            self._a = (csr, sp.csr_matrix((data, indices, indptr), shape=(len(self.lo), self.n)))
+        return self._a[1]
+
     def a_t(self, v: np.ndarray) -> np.ndarray:
         """Aᵀv: the row weights v summed per column (the reduced costs are c − Aᵀy)."""
-        _, indices, data = self.csr()
-        return np.bincount(indices, weights=data * v[self.rad_av()], minlength=self.n)
+        return np.asarray(self.matrise().T @ np.asarray(v, dtype=np.float64)[: len(self.lo)])
 
     @property
     def indices(self) -> np.ndarray:
@@ -415,11 +430,12 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell, kf: _Felt | None = None, dag_f
     # Entries of the candidate rows, keyed by unit·h + day: new stays (column order), then
     # releases (release order). np.nonzero lists them in exactly that order per key.
     c, d = np.nonzero(dekning & kontroll[enh])
-    nokkel_ny = enh[c] * h + d
+    kol_c = kol_a[c]
+    nokkel_ny = (enh * h)[c] + d
     r, d = np.nonzero((dager >= rel_start[:, None]) & (dager <= rel_til_a[:, None]) & kontroll[rel_enh_a])
     nokkel_rel = rel_enh_a[r] * h + d
     antall_ny = np.bincount(nokkel_ny, minlength=ne * h)
-    ny_maks = np.bincount(nokkel_ny, weights=(kf.bruk * kf.maks)[kol_a[c]], minlength=ne * h)
+    ny_maks = np.bincount(nokkel_ny, weights=(kf.bruk * kf.maks)[kol_c], minlength=ne * h)
     har_rel = np.bincount(nokkel_rel, minlength=ne * h) > 0
     fri = led.ravel()
     cap = np.where(har_rel, fri, np.maximum(fri, 0))
@@ -431,11 +447,14 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell, kf: _Felt | None = None, dag_f
         behold &= ~np.repeat(overfylt, h)
 
     nokkel = np.concatenate([nokkel_ny, nokkel_rel])
-    valgt = behold[nokkel]
+    valgt = np.flatnonzero(behold[nokkel])
     nokkel = nokkel[valgt]
-    orden = np.argsort(nokkel, kind="stable")  # stable: the order within a row stays
-    kol_e = np.concatenate([kol_a[c], rel_kol_a[r]])[valgt][orden]
-    koef_e = np.concatenate([kf.bruk[kol_a[c]], np.full(len(r), -1, dtype=np.int64)])[valgt][orden]
+    if ne * h <= np.iinfo(np.uint16).max:
+        # Keys below 2¹⁶ as 16-bit integers: numpy sorts those stably by radix, in linear time.
+        nokkel = nokkel.astype(np.uint16)
+    valgt = valgt[np.argsort(nokkel, kind="stable")]  # stable: the order within a row stays
+    kol_e = np.concatenate([kol_c, rel_kol_a[r]])[valgt]
+    koef_e = np.concatenate([kf.bruk[kol_c], np.full(len(r), -1, dtype=np.int64)])[valgt]
     rader = np.flatnonzero(behold)  # keys in order: unit by unit, day by day
     rad_lengde = np.bincount(nokkel, minlength=ne * h)[rader]
     hi = cap[rader].tolist()
@@ -683,8 +702,7 @@ def gjennomforbar(mm: Matrisemodell, x: np.ndarray, lo: np.ndarray | None = None
     xl, xu, rlo, rhi = mm.grenser()
     if np.any(x < xl - 1e-9) or np.any(x > xu + 1e-9):
         return False
-    _, indices, data = mm.csr()
-    ax = np.bincount(mm.rad_av(), weights=data * x[indices], minlength=len(mm.lo))
+    ax = mm.matrise() @ np.asarray(x, dtype=np.float64)
     lo = rlo if lo is None else lo
     hi = rhi if hi is None else hi
     return bool(np.all(ax <= hi + 1e-9) and np.all(ax >= lo - 1e-9))

@@ -429,7 +429,7 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell, kf: _Felt | None = None, dag_f
 
     # Entries of the candidate rows, keyed by unit·h + day: new stays (column order), then
     # releases (release order). np.nonzero lists them in exactly that order per key.
-    c, d = np.nonzero(dekning & kontroll[enh])
+    c, d = np.divmod(np.flatnonzero(dekning & kontroll[enh]), h)  # faster than a 2-d nonzero
     kol_c = kol_a[c]
     nokkel_ny = (enh * h)[c] + d
     r, d = np.nonzero((dager >= rel_start[:, None]) & (dager <= rel_til_a[:, None]) & kontroll[rel_enh_a])

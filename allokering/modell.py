@@ -374,7 +374,7 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell, kf: _Felt | None = None, dag_f
         for u in enheter:
             _kapasitet_dag_for_dag(mm, u, kf, mover_starts)
         return
-    if not kol:
+    if not kol or h <= 0:
         return
     ne = len(enheter)
     kol_a = np.array(kol, dtype=np.int64)

@@ -427,8 +427,9 @@ def kapasitet_per_enhet_og_dag(mm: Matrisemodell, kf: _Felt | None = None, dag_f
     inne = (rel_start >= 1) & (rel_start <= h)
     kontroll[rel_enh_a[inne], rel_start[inne] - 1] = True
 
-    # Entries of the candidate rows, keyed by unit·h + day: new stays (column order), then
-    # releases (release order). np.nonzero lists them in exactly that order per key.
+    # Entries of the rows, keyed by unit·h + day: new stays, listed column by column, then
+    # releases, release by release; a stable sort by key then gives each row its new stays in
+    # column order followed by its releases in release order, as the row-by-row rule writes it.
     c, d = np.divmod(np.flatnonzero(dekning & kontroll[enh]), h)  # faster than a 2-d nonzero
     kol_c = kol_a[c]
     nokkel_ny = (enh * h)[c] + d

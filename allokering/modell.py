@@ -62,8 +62,8 @@ class Matrisemodell:
     laas_rad: dict[str, int] = field(default_factory=dict)  # søker → row of its lock
     sammen_kol: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # couple → columns meaning together
     tving_rad: dict[tuple[str, str], int] = field(default_factory=dict)  # couple → row forcing them together
-    # A as a scipy matrix over the csr() arrays it was built from (see ``matrise``).
-    _a: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], sp.csr_matrix] | None = field(
+    # A and Aᵀ as scipy matrices, with the csr() arrays they were built from (see ``matrise``).
+    _a: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], sp.csr_matrix, sp.csc_matrix] | None = field(
         default=None, repr=False, compare=False
     )
 
@@ -151,15 +151,19 @@ class Matrisemodell:
         products sum each row (Ax) or column (Aᵀv) in entry order, as a bincount over the
         entries would, but in one pass in C: feasibility checks and reduced costs are asked
         for many times per model."""
+        return self._matriser()[1]
+
+    def _matriser(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], sp.csr_matrix, sp.csc_matrix]:
         csr = self.csr()
         if self._a is None or self._a[0] is not csr or self._a[1].shape != (len(self.lo), self.n):
             indptr, indices, data = csr
-            self._a = (csr, sp.csr_matrix((data, indices, indptr), shape=(len(self.lo), self.n)))
-        return self._a[1]
+            a = sp.csr_matrix((data, indices, indptr), shape=(len(self.lo), self.n))
+            self._a = (csr, a, a.T)  # Aᵀ: the same arrays read as CSC, no copy
+        return self._a
 
     def a_t(self, v: np.ndarray) -> np.ndarray:
         """Aᵀv: the row weights v summed per column (the reduced costs are c − Aᵀy)."""
-        return np.asarray(self.matrise().T @ np.asarray(v, dtype=np.float64)[: len(self.lo)])
+        return np.asarray(self._matriser()[2] @ np.asarray(v, dtype=np.float64)[: len(self.lo)])
 
     @property
     def indices(self) -> np.ndarray:

@@ -25,11 +25,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 from ortools.sat.python import cp_model
 
-from allokering.kandidater import Delproblem
+from allokering.kandidater import Delproblem, Kandidat, Strom
 
 NIVAER = ("plassering", "ektepar", "preferanser", "flyttinger")
 INF = float("inf")
@@ -58,6 +62,10 @@ class Matrisemodell:
     laas_rad: dict[str, int] = field(default_factory=dict)  # søker → row of its lock
     sammen_kol: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # couple → columns meaning together
     tving_rad: dict[tuple[str, str], int] = field(default_factory=dict)  # couple → row forcing them together
+    # A and Aᵀ as scipy matrices, with the csr() arrays they were built from (see ``matrise``).
+    _a: tuple[tuple[np.ndarray, np.ndarray, np.ndarray], sp.csr_matrix, sp.csc_matrix] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def rad(self, kol: list[int] | np.ndarray, koef: list[int] | np.ndarray, lo: float, hi: float, art: str) -> int:
         self._kol.append(kol)
@@ -68,6 +76,30 @@ class Matrisemodell:
         self.hi.append(hi)
         self.art.append(art)
         return len(self.lo) - 1
+
+    def rader(
+        self,
+        kol: np.ndarray,
+        koef: np.ndarray,
+        lengder: np.ndarray,
+        lo: list[float],
+        hi: list[float],
+        art: list[str],
+    ) -> int:
+        """Append many rows at once: row r holds the next ``lengder[r]`` entries of ``kol`` and
+        ``koef``. The bulk form of ``rad``: one piece for ``csr()`` to join instead of one per
+        row (a large family has thousands of rows). Returns the first new row."""
+        forste = len(self.lo)
+        if not len(lengder):
+            return forste
+        self._kol.append(kol)
+        self._koef.append(koef)
+        self._csr = None
+        self.indptr.extend((np.cumsum(lengder) + self.indptr[-1]).tolist())
+        self.lo.extend(lo)
+        self.hi.extend(hi)
+        self.art.extend(art)
+        return forste
 
     def ny_kolonne(self, navn: str, nedre: int = 0, ovre: int = 1) -> int:
         self.navn.append(navn)
@@ -114,10 +146,24 @@ class Matrisemodell:
             )
         return self._grenser
 
+    def matrise(self) -> sp.csr_matrix:
+        """A as a scipy CSR matrix sharing the csr() arrays, kept until a row is added. Its
+        products sum each row (Ax) or column (Aᵀv) in entry order, as a bincount over the
+        entries would, but in one pass in C: feasibility checks and reduced costs are asked
+        for many times per model."""
+        return self._matriser()[1]
+
+    def _matriser(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], sp.csr_matrix, sp.csc_matrix]:
+        csr = self.csr()
+        if self._a is None or self._a[0] is not csr or self._a[1].shape != (len(self.lo), self.n):
+            indptr, indices, data = csr
+            a = sp.csr_matrix((data, indices, indptr), shape=(len(self.lo), self.n))
+            self._a = (csr, a, a.T)  # Aᵀ: the same arrays read as CSC, no copy
+        return self._a
+
     def a_t(self, v: np.ndarray) -> np.ndarray:
         """Aᵀv: the row weights v summed per column (the reduced costs are c − Aᵀy)."""
-        _, indices, data = self.csr()
-        return np.bincount(indices, weights=data * v[self.rad_av()], minlength=self.n)
+        return np.asarray(self._matriser()[2] @ np.asarray(v, dtype=np.float64)[: len(self.lo)])
 
     @property
     def indices(self) -> np.ndarray:
@@ -128,42 +174,114 @@ class Matrisemodell:
         return self.csr()[2]
 
 
+class _Felt(NamedTuple):
+    """The candidate and flow fields the builders read, as arrays: read once per model, because
+    a large family has thousands of candidates and attribute access per candidate is what made
+    building the model slow. Candidates are positional (``Kandidat.idx`` is its index in
+    ``dp.kandidater``, ``Strom.idx`` its index in ``dp.strommer``): the whole engine relies on it."""
+
+    verdi: np.ndarray  # per candidate
+    pref: np.ndarray
+    flytting: np.ndarray
+    start: np.ndarray
+    toroms: np.ndarray
+    bruk: np.ndarray  # per column (candidates, then flows): places used; a flow counts stays
+    maks: np.ndarray  # per column: upper bound (1 for a candidate, a flow's maximum)
+    perioder: tuple[tuple[tuple[int, int], ...], ...]  # per column: occupied days
+
+
+def _felt(dp: Delproblem) -> _Felt:
+    nk, ns = len(dp.kandidater), len(dp.strommer)
+    # zip(*rows) transposes the named tuples in C: far cheaper than one comprehension per field.
+    k = list(zip(*dp.kandidater, strict=True)) if nk else [()] * len(Kandidat._fields)
+    z = list(zip(*dp.strommer, strict=True)) if ns else [()] * len(Strom._fields)
+    kf, zf = Kandidat._fields, Strom._fields
+
+    def tall(t: tuple[int, ...]) -> np.ndarray:
+        return np.fromiter(t, dtype=np.int64, count=len(t))
+
+    return _Felt(
+        verdi=tall(k[kf.index("verdi")]),
+        pref=tall(k[kf.index("pref")]),
+        flytting=tall(k[kf.index("flytting")]),
+        start=tall(k[kf.index("start")]),
+        toroms=np.fromiter(k[kf.index("toroms")], dtype=bool, count=nk),
+        bruk=np.concatenate([tall(k[kf.index("bruk")]), np.ones(ns, dtype=np.int64)]),
+        maks=np.concatenate([np.ones(nk, dtype=np.int64), tall(z[zf.index("maks")])]),
+        perioder=k[kf.index("perioder")] + z[zf.index("perioder")],
+    )
+
+
+# Names "x0", "x1", … of candidate columns, shared by every model (formatting thousands of names
+# per model cost more than the rest of a small model). Replaced, never mutated, so a thread that
+# reads it while another extends it sees a consistent list; capped so a huge case does not keep
+# millions of names alive.
+_KANDIDATNAVN: list[str] = []
+_MAKS_NAVN = 200_000
+
+
+def _kandidatnavn(nk: int) -> list[str]:
+    global _KANDIDATNAVN
+    navn = _KANDIDATNAVN
+    if len(navn) >= nk:
+        return navn[:nk]
+    navn = navn + [f"x{i}" for i in range(len(navn), nk)]
+    if nk <= _MAKS_NAVN:
+        _KANDIDATNAVN = navn
+    return navn
+
+
 def bygg_modell(dp: Delproblem, tving_sammen: frozenset[tuple[str, str]] = frozenset()) -> Matrisemodell:
     """Build the model of one family. ``tving_sammen`` forces the given couples to be placed
     together (used to price what keeping a split couple together would cost)."""
     nk = len(dp.kandidater)
     n = nk + len(dp.strommer)
+    kf = _felt(dp)
     nivaa = np.zeros((4, n), dtype=np.int64)
-    for k in dp.kandidater:
-        nivaa[0, k.idx] = k.verdi
-        nivaa[2, k.idx] = k.pref
-        nivaa[3, k.idx] = k.flytting
-    navn = [f"x{i}" for i in range(nk)] + [f"z{z.idx}_{z.enhet}_{z.start}" for z in dp.strommer]
-    ovre = [1] * nk + [z.maks for z in dp.strommer]
+    nivaa[0, :nk] = kf.verdi
+    nivaa[2, :nk] = kf.pref
+    nivaa[3, :nk] = kf.flytting
+    navn = _kandidatnavn(nk) + [f"z{z.idx}_{z.enhet}_{z.start}" for z in dp.strommer]
+    ovre = [1] * nk + kf.maks[nk:].tolist()
     mm = Matrisemodell(dp, n, navn, nivaa, (1, 0, 0, -1), ovre, [0] * n)
     en_plass_per_soker(mm)
     klassestrom(mm)
-    kapasitet_per_enhet_og_dag(mm)
-    toroms_kapasitet(mm)
+    kapasitet_per_enhet_og_dag(mm, kf)
+    toroms_kapasitet(mm, kf)
     ektepar(mm, tving_sammen)
     laaser(mm)
     mm.nivaa = mm.nivaa[:, : mm.n]
-    mm.vekter = leksikografiske_vekter(dp)
+    mm.vekter = leksikografiske_vekter(dp, kf.pref, kf.flytting)
     return mm
 
 
-def leksikografiske_vekter(dp: Delproblem) -> tuple[int, int, int, int]:
+def _per_soker_flatt(dp: Delproblem) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates of every søker in ``dp.per_soker`` order, flat, and the number of each."""
+    lister = dp.per_soker.values()
+    lengder = np.fromiter(map(len, lister), dtype=np.int64, count=len(lister))
+    kol = np.fromiter(chain.from_iterable(lister), dtype=np.int64, count=int(lengder.sum()))
+    return kol, lengder
+
+
+def leksikografiske_vekter(
+    dp: Delproblem, pref: np.ndarray | None = None, flytting: np.ndarray | None = None
+) -> tuple[int, int, int, int]:
     """M1, M2, M3, −1 of the combined objective (see the module docstring); they depend on the
-    family's candidates only."""
+    family's candidates only (``pref``/``flytting``: their fields as arrays, if already read)."""
     r2 = 3 * len(dp.ektepar)
-    beste_pref: dict[str, int] = {}
-    movers: set[str] = set()
-    for k in dp.kandidater:
-        for p in k.personer:
-            beste_pref[p] = max(beste_pref.get(p, 0), k.pref)
-            if k.flytting:
-                movers.add(p)
-    r3, r4 = sum(beste_pref.values()), len(movers)
+    if pref is None or flytting is None:
+        pref = np.fromiter((k.pref for k in dp.kandidater), dtype=np.int64, count=len(dp.kandidater))
+        flytting = np.fromiter((k.flytting for k in dp.kandidater), dtype=np.int64, count=len(dp.kandidater))
+    # Per søker (``per_soker`` holds every candidate a søker is in, a couple's joint ones too):
+    # the best preference bonus (never below 0), and whether some candidate moves them.
+    kol, lengder = _per_soker_flatt(dp)
+    lengder = lengder[lengder > 0]  # (never empty in practice; reduceat needs non-empty groups)
+    if len(lengder):
+        start = np.cumsum(lengder) - lengder
+        r3 = int(np.maximum(np.maximum.reduceat(pref[kol], start), 0).sum())
+        r4 = int(np.count_nonzero(np.logical_or.reduceat(flytting[kol] != 0, start)))
+    else:
+        r3 = r4 = 0
     m3 = r4 + 1
     m2 = m3 * (r3 + 1)
     m1 = m2 * (r2 + 1)
@@ -172,18 +290,36 @@ def leksikografiske_vekter(dp: Delproblem) -> tuple[int, int, int, int]:
 
 def en_plass_per_soker(mm: Matrisemodell) -> None:
     """Each søker gets at most one placement (a joint couple placement counts for both)."""
-    for s, idx in mm.dp.per_soker.items():
-        if len(idx) > 1 and s not in mm.dp.laast_til:
-            mm.rad(idx, [1] * len(idx), -INF, 1, "en_plass")
+    dp = mm.dp
+    kol: list[int] = []
+    lengder: list[int] = []
+    for s, idx in dp.per_soker.items():
+        if len(idx) > 1 and s not in dp.laast_til:
+            kol += idx
+            lengder.append(len(idx))
+    r = len(lengder)
+    mm.rader(np.array(kol, dtype=np.int64), np.ones(len(kol)), np.array(lengder), [-INF] * r, [1] * r, ["en_plass"] * r)
 
 
 def klassestrom(mm: Matrisemodell) -> None:
     """Members of a class placed on a day = the class's stays that start that day in its units."""
     dp = mm.dp
-    nk = len(dp.kandidater)
+    kol: list[int] = []
+    lengder: list[int] = []  # members, flows, members, flows, … : two pieces per row
+    art: list[str] = []
     for (kl, st), idx in sorted(dp.per_klasse_start.items()):
-        zs = [nk + j for j in dp.strom_per_klasse_start.get((kl, st), [])]
-        mm.rad(idx + zs, [1] * len(idx) + [-1] * len(zs), 0, 0, f"klasse:{kl}:{st}")
+        zs = dp.strom_per_klasse_start.get((kl, st), [])
+        kol += idx
+        kol += zs
+        lengder += (len(idx), len(zs))
+        art.append(f"klasse:{kl}:{st}")
+    r = len(art)
+    # Members count +1, flows −1; flows are columns after the candidates.
+    koef = np.repeat(np.tile(np.array([1, -1], dtype=np.int64), r), lengder)
+    kol_a = np.array(kol, dtype=np.int64)
+    kol_a[koef < 0] += len(dp.kandidater)
+    rad_lengde = np.add.reduceat(np.array(lengder, dtype=np.int64), np.arange(0, 2 * r, 2)) if r else np.zeros(0)
+    mm.rader(kol_a, koef, rad_lengde, [0] * r, [0] * r, art)
 
 
 def _kontrolldager(
@@ -206,55 +342,187 @@ def _kontrolldager(
     return [d for d in range(h) if d == h - 1 or led[d + 1] > led[d] or d in slutt or (d + 1) in frigj_start]
 
 
-def kapasitet_per_enhet_og_dag(mm: Matrisemodell) -> None:
-    """Per unit and day: new placements − released current stays ≤ free places.
-    Over-occupied days (negative free places) admit a new stay only where releases make room
-    for it (``_overbelagt_dag``)."""
-    dp = mm.dp
+def _mover_starts(dp: Delproblem) -> dict[str, set[int]]:
+    """Per søker with a release: the start days of their candidates."""
     mover_starts: dict[str, set[int]] = defaultdict(set)
     for f in dp.frigjoringer:
         for i in dp.per_soker.get(f.soker, []):
             mover_starts[f.soker].add(dp.kandidater[i].start)
-    nk = len(dp.kandidater)
+    return mover_starts
+
+
+def kapasitet_per_enhet_og_dag(mm: Matrisemodell, kf: _Felt | None = None, dag_for_dag: bool = False) -> None:
+    """Per unit and day: new placements − released current stays ≤ free places.
+    Over-occupied days (negative free places) admit a new stay only where releases make room
+    for it (``_overbelagt_dag``).
+
+    The rows of all units are built at once with arrays (``_kapasitet_dag_for_dag`` is the same
+    rule written row by row; it builds the units with an over-occupied day, whose extra columns
+    and rows are irregular, and with ``dag_for_dag`` every unit: the tests' reference)."""
+    dp = mm.dp
+    kf = kf if kf is not None else _felt(dp)
+    nk, h = len(dp.kandidater), dp.horisont
+    # Columns that occupy places of a unit, unit after unit: explicit candidates and class
+    # flows into it. Units without any have no rows.
+    enheter: list[str] = []
+    kol: list[int] = []
+    antall: list[int] = []
     for u in dp.enheter:
-        # Columns that occupy places of u: explicit candidates and class flows into u.
         kol_u = dp.per_enhet.get(u, []) + [nk + j for j in dp.strom_per_enhet.get(u, [])]
-        if not kol_u:
+        if kol_u:
+            enheter.append(u)
+            kol += kol_u
+            antall.append(len(kol_u))
+    if dag_for_dag:
+        mover_starts = _mover_starts(dp)
+        for u in enheter:
+            _kapasitet_dag_for_dag(mm, u, kf, mover_starts)
+        return
+    if not kol or h <= 0:
+        return
+    ne = len(enheter)
+    kol_a = np.array(kol, dtype=np.int64)
+    enh = np.repeat(np.arange(ne), antall)  # unit of every column
+    dager = np.arange(h)
+
+    # Day coverage of every column (columns × days). Most columns have one period; respite
+    # patterns have several, joined per column.
+    pp = itemgetter(*kol)(kf.perioder) if len(kol) > 1 else (kf.perioder[kol[0]],)
+    lengder = np.fromiter(map(len, pp), dtype=np.int64, count=len(kol))
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(pp)), dtype=np.int64, count=2 * int(lengder.sum()))
+    lo_p, hi_p = flat[0::2], flat[1::2]
+    dekning = (dager >= lo_p[:, None]) & (dager <= hi_p[:, None])
+    if not np.all(lengder == 1):
+        per_kol = np.zeros((len(kol), h), dtype=bool)
+        har = lengder > 0
+        if har.any():
+            per_kol[har] = np.logical_or.reduceat(dekning, (np.cumsum(lengder) - lengder)[har], axis=0)
+        dekning = per_kol
+
+    # Releases of current stays in the units: the mover's candidates count −1 on the days
+    # from their start to the release's last day (in release order, as one row lists them).
+    upos = {u: e for e, u in enumerate(enheter)}
+    rel_kol: list[int] = []
+    rel_enh: list[int] = []
+    rel_til: list[int] = []
+    for f in dp.frigjoringer:
+        e = upos.get(f.enhet)
+        if e is not None:
+            idx = dp.per_soker.get(f.soker, [])
+            rel_kol += idx
+            rel_enh += [e] * len(idx)
+            rel_til += [f.til_dag] * len(idx)
+    rel_kol_a = np.array(rel_kol, dtype=np.int64)
+    rel_enh_a = np.array(rel_enh, dtype=np.int64)
+    rel_til_a = np.array(rel_til, dtype=np.int64)
+    rel_start = kf.start[rel_kol_a]
+
+    # Control days (as ``_kontrolldager``): the last day, a day before capacity rises, a day
+    # something ends (a column's period or a release), a day before a mover's candidate starts.
+    led = np.array([dp.ledig[u][:h] for u in enheter], dtype=np.int64).reshape(ne, h)
+    kontroll = np.zeros((ne, h), dtype=bool)
+    kontroll[:, h - 1] = True
+    kontroll[:, :-1] |= led[:, 1:] > led[:, :-1]
+    enh_p = np.repeat(enh, lengder)
+    inne = (hi_p >= 0) & (hi_p < h)
+    kontroll[enh_p[inne], hi_p[inne]] = True
+    inne = (rel_til_a >= 0) & (rel_til_a < h)
+    kontroll[rel_enh_a[inne], rel_til_a[inne]] = True
+    inne = (rel_start >= 1) & (rel_start <= h)
+    kontroll[rel_enh_a[inne], rel_start[inne] - 1] = True
+
+    # Entries of the rows, keyed by unit·h + day: new stays, listed column by column, then
+    # releases, release by release; a stable sort by key then gives each row its new stays in
+    # column order followed by its releases in release order, as the row-by-row rule writes it.
+    c, d = np.divmod(np.flatnonzero(dekning & kontroll[enh]), h)  # faster than a 2-d nonzero
+    kol_c = kol_a[c]
+    nokkel_ny = (enh * h)[c] + d
+    r, d = np.nonzero((dager >= rel_start[:, None]) & (dager <= rel_til_a[:, None]) & kontroll[rel_enh_a])
+    nokkel_rel = rel_enh_a[r] * h + d
+    antall_ny = np.bincount(nokkel_ny, minlength=ne * h)
+    ny_maks = np.bincount(nokkel_ny, weights=(kf.bruk * kf.maks)[kol_c], minlength=ne * h)
+    har_rel = np.bincount(nokkel_rel, minlength=ne * h) > 0
+    fri = led.ravel()
+    cap = np.where(har_rel, fri, np.maximum(fri, 0))
+    over = (antall_ny > 0) & har_rel & (fri < 0)
+    # A row where something new can come and it can bind (with releases it always can).
+    behold = (antall_ny > 0) & ~over & (har_rel | (ny_maks > cap))
+    overfylt = over.reshape(ne, h).any(axis=1)  # units built day by day
+    if overfylt.any():
+        behold &= ~np.repeat(overfylt, h)
+
+    nokkel = np.concatenate([nokkel_ny, nokkel_rel])
+    valgt = np.flatnonzero(behold[nokkel])
+    nokkel = nokkel[valgt]
+    if ne * h <= np.iinfo(np.uint16).max:
+        # Keys below 2¹⁶ as 16-bit integers: numpy sorts those stably by radix, in linear time.
+        nokkel = nokkel.astype(np.uint16)
+    valgt = valgt[np.argsort(nokkel, kind="stable")]  # stable: the order within a row stays
+    kol_e = np.concatenate([kol_c, rel_kol_a[r]])[valgt]
+    koef_e = np.concatenate([kf.bruk[kol_c], np.full(len(r), -1, dtype=np.int64)])[valgt]
+    rader = np.flatnonzero(behold)  # keys in order: unit by unit, day by day
+    rad_lengde = np.bincount(nokkel, minlength=ne * h)[rader]
+    hi = cap[rader].tolist()
+    art = [f"kapasitet:{enheter[k // h]}:{k % h}" for k in rader.tolist()]
+    if not overfylt.any():
+        mm.rader(kol_e, koef_e, rad_lengde, [-INF] * len(hi), hi, art)
+        return
+
+    # Units with an over-occupied day, in their place among the others.
+    slutt = np.concatenate([[0], np.cumsum(rad_lengde)])  # entry offset of each row
+    forste = np.searchsorted(rader // h, np.arange(ne + 1))  # first row of each unit
+
+    def legg_til(a: int, b: int) -> None:
+        s = slice(slutt[a], slutt[b])
+        mm.rader(kol_e[s], koef_e[s], rad_lengde[a:b], [-INF] * (b - a), hi[a:b], art[a:b])
+
+    a = 0
+    mover_starts = _mover_starts(dp)
+    for e in np.flatnonzero(overfylt).tolist():
+        legg_til(a, int(forste[e]))
+        _kapasitet_dag_for_dag(mm, enheter[e], kf, mover_starts)
+        a = int(forste[e + 1])
+    legg_til(a, len(rader))
+
+
+def _kapasitet_dag_for_dag(mm: Matrisemodell, u: str, kf: _Felt, mover_starts: dict[str, set[int]]) -> None:
+    """The capacity rows of unit ``u``, day by day (see ``kapasitet_per_enhet_og_dag``)."""
+    dp = mm.dp
+    nk = len(dp.kandidater)
+    kol_u = dp.per_enhet.get(u, []) + [nk + j for j in dp.strom_per_enhet.get(u, [])]
+    if not kol_u:
+        return
+    perioder = [kf.perioder[j] for j in kol_u]
+    frig = [f for f in dp.frigjoringer if f.enhet == u]
+    # Day coverage of every column of the unit, as a boolean matrix (columns × days).
+    dekning = np.zeros((len(kol_u), dp.horisont), dtype=bool)
+    for r, pp in enumerate(perioder):
+        for lo, hi in pp:
+            dekning[r, lo : hi + 1] = True
+    kol_arr = np.asarray(kol_u, dtype=np.int64)
+    bruk, maks = kf.bruk[kol_arr], kf.maks[kol_arr]
+    for d in _kontrolldager(dp, u, perioder, mover_starts):
+        rader = np.flatnonzero(dekning[:, d])
+        if rader.size == 0:
             continue
-        perioder = [dp.kandidater[j].perioder if j < nk else dp.strommer[j - nk].perioder for j in kol_u]
-        frig = [f for f in dp.frigjoringer if f.enhet == u]
-        # Day coverage of every column of the unit, as a boolean matrix (columns × days).
-        dekning = np.zeros((len(kol_u), dp.horisont), dtype=bool)
-        for r, pp in enumerate(perioder):
-            for lo, hi in pp:
-                dekning[r, lo : hi + 1] = True
-        bruk = np.array([dp.kandidater[j].bruk if j < nk else 1 for j in kol_u], dtype=np.int64)
-        kol_arr = np.asarray(kol_u, dtype=np.int64)
-        maks = np.array([1 if j < nk else dp.strommer[j - nk].maks for j in kol_u], dtype=np.int64)
-        for d in _kontrolldager(dp, u, perioder, mover_starts):
-            rader = np.flatnonzero(dekning[:, d])
-            if rader.size == 0:
-                continue
-            fri = dp.ledig[u][d]
-            rel_per_soker = [
-                [i for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d]
-                for f in frig
-                if d <= f.til_dag
-            ]
-            rel = [i for idx in rel_per_soker for i in idx]
-            ny_maks = int((bruk[rader] * maks[rader]).sum())
-            if fri < 0 and rel:
-                _overbelagt_dag(mm, u, d, kol_arr[rader], bruk[rader], rel, fri, ny_maks, rel_per_soker)
-                continue
-            cap = fri if rel else max(0, fri)
-            if not rel and ny_maks <= cap:
-                continue
-            if rel:
-                kol = np.concatenate([kol_arr[rader], np.asarray(rel, dtype=np.int64)])
-                koef = np.concatenate([bruk[rader], np.full(len(rel), -1, dtype=np.int64)])
-            else:
-                kol, koef = kol_arr[rader], bruk[rader]
-            mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
+        fri = dp.ledig[u][d]
+        rel_per_soker = [
+            [i for i in dp.per_soker.get(f.soker, []) if dp.kandidater[i].start <= d] for f in frig if d <= f.til_dag
+        ]
+        rel = [i for idx in rel_per_soker for i in idx]
+        ny_maks = int((bruk[rader] * maks[rader]).sum())
+        if fri < 0 and rel:
+            _overbelagt_dag(mm, u, d, kol_arr[rader], bruk[rader], rel, fri, ny_maks, rel_per_soker)
+            continue
+        cap = fri if rel else max(0, fri)
+        if not rel and ny_maks <= cap:
+            continue
+        if rel:
+            kol = np.concatenate([kol_arr[rader], np.asarray(rel, dtype=np.int64)])
+            koef = np.concatenate([bruk[rader], np.full(len(rel), -1, dtype=np.int64)])
+        else:
+            kol, koef = kol_arr[rader], bruk[rader]
+        mm.rad(kol, koef, -INF, cap, f"kapasitet:{u}:{d}")
 
 
 def _overbelagt_dag(
@@ -294,15 +562,35 @@ def _overbelagt_dag(
     mm.rad(kol, koef, -INF, 0, f"kapasitet:{u}:{d}")
 
 
-def toroms_kapasitet(mm: Matrisemodell) -> None:
+def toroms_kapasitet(mm: Matrisemodell, kf: _Felt | None = None) -> None:
     """Couples placed together in a senterleilighet need a free two-room flat (S §6.2)."""
     dp = mm.dp
+    kf = kf if kf is not None else _felt(dp)
+    if not kf.toroms.any():  # most families have no two-room flats
+        return
+    dager = np.arange(dp.horisont)
     for u in dp.enheter:
-        idx = [i for i in dp.per_enhet.get(u, []) if dp.kandidater[i].toroms]
-        for d in range(dp.horisont):
-            terms = [i for i in idx if dp.kandidater[i].start <= d]
-            if terms and len(terms) > dp.ledig_toroms[u][d]:
-                mm.rad(terms, [1] * len(terms), -INF, max(0, dp.ledig_toroms[u][d]), f"toroms:{u}:{d}")
+        idx = np.asarray(dp.per_enhet.get(u, []), dtype=np.int64)
+        idx = idx[kf.toroms[idx]]
+        if not idx.size:
+            continue
+        # A flat is in use from the couple's start on; a row where more could start than are free.
+        paa = kf.start[idx][None, :] <= dager[:, None]  # days × candidates
+        antall = paa.sum(axis=1)
+        ledig = np.asarray(dp.ledig_toroms[u][: dp.horisont], dtype=np.int64)
+        dag = np.flatnonzero((antall > 0) & (antall > ledig))
+        if not dag.size:
+            continue
+        _, j = np.nonzero(paa[dag])
+        r = len(dag)
+        mm.rader(
+            idx[j],
+            np.ones(len(j), dtype=np.int64),
+            antall[dag],
+            [-INF] * r,
+            np.maximum(ledig[dag], 0).tolist(),
+            [f"toroms:{u}:{t}" for t in dag.tolist()],
+        )
 
 
 def ektepar(mm: Matrisemodell, tving_sammen: frozenset[tuple[str, str]]) -> None:
@@ -419,8 +707,7 @@ def gjennomforbar(mm: Matrisemodell, x: np.ndarray, lo: np.ndarray | None = None
     xl, xu, rlo, rhi = mm.grenser()
     if np.any(x < xl - 1e-9) or np.any(x > xu + 1e-9):
         return False
-    _, indices, data = mm.csr()
-    ax = np.bincount(mm.rad_av(), weights=data * x[indices], minlength=len(mm.lo))
+    ax = mm.matrise() @ np.asarray(x, dtype=np.float64)
     lo = rlo if lo is None else lo
     hi = rhi if hi is None else hi
     return bool(np.all(ax <= hi + 1e-9) and np.all(ax >= lo - 1e-9))

@@ -446,8 +446,7 @@ class Cpmodell:
         self._pos = np.full(mm.n, -1, dtype=np.int64)
         self._pos[fri] = np.arange(fri.size)
         self._xfast = np.where(xl < xu, 0.0, xl)
-        indptr, indices, data = mm.csr()
-        a = sp.csr_matrix((data, indices, indptr), shape=(len(mm.lo), mm.n))
+        a = mm.matrise()
         brukt = a @ self._xfast
         af = a[:, fri].tocsr()
         rader = np.flatnonzero(np.diff(af.indptr) > 0)

@@ -456,8 +456,7 @@ class Basisforskyvning:
         rn = np.flatnonzero(rs != basisk)
         if rn.size != self.kb.size:
             raise ValueError("ikke en gyldig basis")
-        indptr, indices, data = mm.csr()
-        a = sp.csr_matrix((data, indices, indptr), shape=(m, mm.n))
+        a = mm.matrise()
         self.a_kol = a.tocsc()
         self.pos = np.full(m, -1, dtype=np.int64)
         self.pos[rn] = np.arange(rn.size)

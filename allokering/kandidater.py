@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, count, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -103,6 +103,18 @@ class Strom(NamedTuple):
     start: int
     perioder: tuple[tuple[int, int], ...]
     maks: int
+
+
+class _Starter(NamedTuple):
+    """The start days of a stay pattern (in a unit or a class) and each one's periods."""
+
+    dager: list[int]
+    perioder: list[tuple[tuple[int, int], ...]]
+
+
+_NY_TUPPEL = tuple.__new__
+"""``tuple.__new__(Kandidat, values)`` makes the same named tuple as ``Kandidat(*values)``
+without a Python-level call (the generated ``__new__``); used where thousands are made."""
 
 
 @dataclass(frozen=True)
@@ -440,12 +452,57 @@ def bygg_delproblem(
         for u in frigjort_enheter:
             hendelser[u] = alle
 
+    # The candidates and their indices (``Delproblem.indekser``) are built together, a block of
+    # starts at a time: a large family has thousands of candidates and one Python call per
+    # candidate was most of this function's time. Every block appends in candidate order, so
+    # the indices (their lists and the order of their keys) are those ``indekser`` computes.
     kandidater: list[Kandidat] = []
+    per_soker: dict[str, list[int]] = {}
+    per_enhet: dict[str, list[int]] = {}
+    verdi_cache: dict[int, list[int]] = {}
+
+    def verdier_for(total: int) -> list[int]:
+        """Level-1 value of each start day 0..h−1 for priority ``total`` (shared by søkere)."""
+        v = verdi_cache.get(total)
+        if v is None:
+            v = verdi_cache[total] = [placement_value(total, d, h) for d in range(h)]
+        return v
+
+    def blokk(
+        personer: tuple[str, ...],
+        enhet: str | None,
+        starter: Sequence[int],
+        perioder: Sequence[tuple[tuple[int, int], ...]],
+        total: int,
+        pref: int,
+        flytting: int,
+        klasse: int | None = None,
+    ) -> None:
+        """Append one candidate of one søker per start day (every other field shared)."""
+        if not starter:
+            return  # no candidate: no index key either
+        n0 = len(kandidater)
+        verdi = verdier_for(total)
+        ny = _NY_TUPPEL  # tuple.__new__: the named tuples without a Python-level call each
+        kandidater.extend(
+            [
+                ny(Kandidat, (i, personer, enhet, d, p, verdi[d], pref, flytting, 1, False, klasse))
+                for i, d, p in zip(count(n0), starter, perioder)
+            ]
+        )
+        nye = range(n0, len(kandidater))
+        for p in personer:
+            per_soker.setdefault(p, []).extend(nye)
+        if enhet is not None:
+            per_enhet.setdefault(enhet, []).extend(nye)
 
     def legg_til(personer, enhet, start, perioder, verdi, pref, flytting, bruk=1, toroms=False, klasse=None):  # type: ignore[no-untyped-def]
-        kandidater.append(
-            Kandidat(len(kandidater), personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms, klasse)
-        )
+        i = len(kandidater)
+        kandidater.append(Kandidat(i, personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms, klasse))
+        for p in personer:
+            per_soker.setdefault(p, []).append(i)
+        if enhet is not None:
+            per_enhet.setdefault(enhet, []).append(i)
 
     ektepar = [
         par
@@ -455,21 +512,21 @@ def bygg_delproblem(
     i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
     klasse_antall: dict[int, int] = defaultdict(int)
-    klasse_starter: dict[int, list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
-    starter_cache: dict[tuple[str, tuple[object, ...]], list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
+    klasse_starter: dict[int, _Starter] = {}
+    klasse_baser: dict[int, list[int]] = defaultdict(list)  # index of each member's first candidate
+    starter_cache: dict[tuple[str, tuple[object, ...]], _Starter] = {}
     antall: dict[tuple[object, ...], int] = defaultdict(int)
     ventende: list[tuple[Soker, Kvalifisering, int, int, tuple[object, ...], list[tuple[tuple[str, ...], int]]]] = []
 
-    def starter_for(
-        u: str, s: Soker, kv: Kvalifisering, monster: tuple[object, ...]
-    ) -> list[tuple[int, tuple[tuple[int, int], ...]]]:
+    def starter_for(u: str, s: Soker, kv: Kvalifisering, monster: tuple[object, ...]) -> _Starter:
         """Start days (and periods) of a stay pattern in a unit; the same for every søker."""
         nokkel = (u, monster)
-        if nokkel not in starter_cache:
-            starter_cache[nokkel] = list(
-                _starter(s, enhet_by_id[u], kv, kand_ledig[u], sufmaks[u], hendelser[u], h, mover_units)
+        st = starter_cache.get(nokkel)
+        if st is None:
+            st = starter_cache[nokkel] = _starter(
+                s, enhet_by_id[u], kv, kand_ledig[u], sufmaks[u], hendelser[u], h, mover_units
             )
-        return starter_cache[nokkel]
+        return st
 
     for s in sokere:
         kv = kvalifisering.get(s.id)
@@ -492,9 +549,8 @@ def bygg_delproblem(
         monster = _monster(s, kv, h)
         if eksplisitt:
             for u in enh:
-                pref = _pref(s, inst[u])
-                for start, perioder in starter_for(u, s, kv, monster):
-                    legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+                st = starter_for(u, s, kv, monster)
+                blokk((s.id,), u, st.dager, st.perioder, total, _pref(s, inst[u]), flytting)
             continue
         # Classes: all eligible units (no preference bonus), and the units of each preferred
         # institution (with its bonus) — a søker's unit matters to no level beyond that.
@@ -517,9 +573,10 @@ def bygg_delproblem(
                 if bonus and generell_eksplisitt:
                     continue  # the explicit general candidates already carry the bonus
                 for u in enheter_k:
-                    pref = _pref(s, inst[u]) if bonus == 0 else bonus
-                    for start, perioder in starter_for(u, s, kv, monster):
-                        legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+                    st = starter_for(u, s, kv, monster)
+                    blokk(
+                        (s.id,), u, st.dager, st.perioder, total, _pref(s, inst[u]) if bonus == 0 else bonus, flytting
+                    )
                 continue
             kl = klasse_ix.get(nokkel_k)
             if kl is None:
@@ -529,24 +586,44 @@ def bygg_delproblem(
             if ks is None:  # the class's start days: the same for every member
                 starter: dict[int, tuple[tuple[int, int], ...]] = {}
                 for u in enheter_k:
-                    for start, perioder in starter_for(u, s, kv, monster):
-                        starter[start] = perioder
-                ks = klasse_starter[kl.id] = [(st, starter[st]) for st in sorted(starter)]
-            personer = (s.id,)
-            kid = kl.id
-            for start, perioder in ks:
-                verdi = placement_value(total, start, h)
-                kandidater.append(
-                    Kandidat(len(kandidater), personer, None, start, perioder, verdi, bonus, flytting, 1, False, kid)
-                )
+                    st = starter_for(u, s, kv, monster)
+                    starter.update(zip(st.dager, st.perioder, strict=True))
+                dager = sorted(starter)
+                ks = klasse_starter[kl.id] = _Starter(dager, [starter[d] for d in dager])
+            if ks.dager:
+                klasse_baser[kl.id].append(len(kandidater))
+            blokk((s.id,), None, ks.dager, ks.perioder, total, bonus, flytting, kl.id)
+
+    # Aggregated candidates by (class, start): a member's block has one candidate per start
+    # of its class, in start order, so the j-th start's candidates are base + j. Classes are
+    # numbered in the order of their first member's block, so the keys come in the order in
+    # which they first occur among the candidates.
+    per_ks: dict[tuple[int, int], list[int]] = {}
+    for kid, baser in klasse_baser.items():
+        for j, d in enumerate(klasse_starter[kid].dager):
+            per_ks[(kid, d)] = [b + j for b in baser]
 
     strommer: list[Strom] = []
+    s_enh: dict[str, list[int]] = {}
+    s_ks: dict[tuple[int, int], list[int]] = {}
     for kl in klasse_ix.values():
         n_medl = klasse_antall[kl.id]
         for u in kl.enheter:
-            for start, perioder in starter_cache[(u, kl.monster)]:
-                maks = n_medl if u in mover_units else min(n_medl, max(1, sufmaks[u][start]))
-                strommer.append(Strom(len(strommer), u, kl.id, start, perioder, maks))
+            st = starter_cache[(u, kl.monster)]
+            if not st.dager:
+                continue
+            if u in mover_units:
+                maks: Sequence[int] = [n_medl] * len(st.dager)
+            else:
+                suf = sufmaks[u]
+                maks = [min(n_medl, max(1, suf[d])) for d in st.dager]
+            n0 = len(strommer)
+            strommer.extend(
+                [_NY_TUPPEL(Strom, z) for z in zip(count(n0), repeat(u), repeat(kl.id), st.dager, st.perioder, maks)]
+            )
+            s_enh.setdefault(u, []).extend(range(n0, len(strommer)))
+            for j, d in zip(count(n0), st.dager):
+                s_ks.setdefault((kl.id, d), []).append(j)
 
     if Familie.BOLIG in fams:
         _felles_leiligheter(
@@ -563,7 +640,7 @@ def bygg_delproblem(
             legg_til,
         )
 
-    dp = Delproblem(
+    return Delproblem(
         familie=familie,
         horisont=h,
         enheter=[e.id for e in enheter],
@@ -572,7 +649,7 @@ def bygg_delproblem(
         ledig_toroms=ledig_2r,
         ledige_dobbeltrom=dobbel,
         kandidater=kandidater,
-        sokere=sorted({p for k in kandidater for p in k.personer}),
+        sokere=sorted(per_soker),  # every person of a candidate has a key
         prioritet={s.id: prioritet[s.id].total for s in sokere},
         soknadsdag={s.id: sak.dag(s.soknad.soknadsdato) for s in sokere},
         ektepar=ektepar,
@@ -580,10 +657,13 @@ def bygg_delproblem(
         laast_til=laast_til,
         klasser=sorted(klasse_ix.values(), key=lambda k: k.id),
         strommer=strommer,
+        per_soker=per_soker,
+        per_enhet=per_enhet,
+        strom_per_enhet=s_enh,
+        per_klasse_start=per_ks,
+        strom_per_klasse_start=s_ks,
         familier=fams,
     )
-    dp.indekser()
-    return dp
 
 
 def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
@@ -605,30 +685,31 @@ def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
     return ("aapen",)
 
 
-def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units):  # type: ignore[no-untyped-def]
-    """Candidate (start, periods) of søker s in unit e (see the module docstring)."""
+def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units) -> _Starter:  # type: ignore[no-untyped-def]
+    """Candidate start days (and periods) of søker s in unit e (see the module docstring)."""
     fam = e.plasstype.familie
     frigjor = e.id in mover_units
     if fam == Familie.AKUTT:
         lengde = kv.lengde_dogn or 1
         if ledig_u[0] > 0:
-            yield 0, ((0, min(h - 1, lengde - 1)),)
-        return
+            return _Starter([0], [((0, min(h - 1, lengde - 1)),)])
+        return _Starter([], [])
     if fam == Familie.AVLASTNING:
         a = s.soknad.avlastning
+        dager: list[int] = []
+        perioder: list[tuple[tuple[int, int], ...]] = []
         for off in range(min(a.periode, h)):
-            perioder = _avlastningsperioder(off, a.dager, a.periode, h)
-            if frigjor or all(min(ledig_u[lo : hi + 1]) > 0 for lo, hi in perioder):
-                yield off, perioder
-        return
+            p = _avlastningsperioder(off, a.dager, a.periode, h)
+            if frigjor or all(min(ledig_u[lo : hi + 1]) > 0 for lo, hi in p):
+                dager.append(off)
+                perioder.append(p)
+        return _Starter(dager, perioder)
     if kv.lengde_dogn is not None:  # korttid, korttidsleilighet: fixed length
-        for st in range(h):
-            if frigjor or ledig_u[st] > 0:
-                yield st, ((st, min(h - 1, st + kv.lengde_dogn - 1)),)
-        return
-    for st in hendelser_u:
-        if frigjor or sufmaks_u[st] > 0:
-            yield st, ((st, h - 1),)
+        dager = list(range(h)) if frigjor else [st for st in range(h) if ledig_u[st] > 0]
+        siste = kv.lengde_dogn - 1
+        return _Starter(dager, [((st, min(h - 1, st + siste)),) for st in dager])
+    dager = list(hendelser_u) if frigjor else [st for st in hendelser_u if sufmaks_u[st] > 0]
+    return _Starter(dager, [((st, h - 1),) for st in dager])
 
 
 def _ektepar(sokere, kvalifisering, familie, ikke, laast_til) -> list[Ektepar]:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, count, repeat
 from typing import NamedTuple
 
@@ -685,6 +686,19 @@ def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
     return ("aapen",)
 
 
+@lru_cache(maxsize=256)
+def _faste_perioder(lengde: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The periods of a stay of ``lengde`` days from each start day 0..h−1 (shared by every
+    unit and søker: thousands of candidates of a large case refer to the same few tuples)."""
+    return tuple(((st, min(h - 1, st + lengde - 1)),) for st in range(h))
+
+
+@lru_cache(maxsize=256)
+def _avlastningsmonstre(dager: int, periode: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The periods of a respite pattern from each first-stay offset 0..min(periode, h)−1."""
+    return tuple(_avlastningsperioder(off, dager, periode, h) for off in range(min(periode, h)))
+
+
 def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units) -> _Starter:  # type: ignore[no-untyped-def]
     """Candidate start days (and periods) of søker s in unit e (see the module docstring)."""
     fam = e.plasstype.familie
@@ -696,20 +710,21 @@ def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units) -> _Star
         return _Starter([], [])
     if fam == Familie.AVLASTNING:
         a = s.soknad.avlastning
-        dager: list[int] = []
-        perioder: list[tuple[tuple[int, int], ...]] = []
-        for off in range(min(a.periode, h)):
-            p = _avlastningsperioder(off, a.dager, a.periode, h)
-            if frigjor or all(min(ledig_u[lo : hi + 1]) > 0 for lo, hi in p):
-                dager.append(off)
-                perioder.append(p)
-        return _Starter(dager, perioder)
+        monstre = _avlastningsmonstre(a.dager, a.periode, h)
+        if frigjor:
+            return _Starter(list(range(len(monstre))), list(monstre))
+        # Days without a free place, counted up to each day: a period [lo, hi] has a free place
+        # every day exactly when none of its days is such a day.
+        tett = list(accumulate((v <= 0 for v in ledig_u), initial=0))
+        dager = [off for off, p in enumerate(monstre) if all(tett[hi + 1] == tett[lo] for lo, hi in p)]
+        return _Starter(dager, [monstre[off] for off in dager])
     if kv.lengde_dogn is not None:  # korttid, korttidsleilighet: fixed length
         dager = list(range(h)) if frigjor else [st for st in range(h) if ledig_u[st] > 0]
-        siste = kv.lengde_dogn - 1
-        return _Starter(dager, [((st, min(h - 1, st + siste)),) for st in dager])
+        faste = _faste_perioder(kv.lengde_dogn, h)
+        return _Starter(dager, [faste[st] for st in dager])
     dager = list(hendelser_u) if frigjor else [st for st in hendelser_u if sufmaks_u[st] > 0]
-    return _Starter(dager, [((st, h - 1),) for st in dager])
+    aapne = _faste_perioder(h, h)  # open-ended: [st, h − 1], as a stay of h days is
+    return _Starter(dager, [aapne[st] for st in dager])
 
 
 def _ektepar(sokere, kvalifisering, familie, ikke, laast_til) -> list[Ektepar]:  # type: ignore[no-untyped-def]

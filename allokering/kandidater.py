@@ -607,8 +607,12 @@ def bygg_delproblem(
     strommer: list[Strom] = []
     s_enh: dict[str, list[int]] = {}
     s_ks: dict[tuple[int, int], list[int]] = {}
+    # At least one place a flow may use from each start (the largest free count from it on).
+    sufmaks_1 = {u: [v if v > 1 else 1 for v in rad] for u, rad in sufmaks.items()}
     for kl in klasse_ix.values():
-        n_medl = klasse_antall[kl.id]
+        kid = kl.id
+        n_medl = klasse_antall[kid]
+        per_start: dict[int, list[int]] = {}  # this class's flows by start, starts in order of first flow
         for u in kl.enheter:
             st = starter_cache[(u, kl.monster)]
             if not st.dager:
@@ -616,15 +620,21 @@ def bygg_delproblem(
             if u in mover_units:
                 maks: Sequence[int] = [n_medl] * len(st.dager)
             else:
-                suf = sufmaks[u]
-                maks = [min(n_medl, max(1, suf[d])) for d in st.dager]
+                suf = sufmaks_1[u]
+                maks = [suf[d] if suf[d] < n_medl else n_medl for d in st.dager]
             n0 = len(strommer)
             strommer.extend(
-                [_NY_TUPPEL(Strom, z) for z in zip(count(n0), repeat(u), repeat(kl.id), st.dager, st.perioder, maks)]
+                [_NY_TUPPEL(Strom, z) for z in zip(count(n0), repeat(u), repeat(kid), st.dager, st.perioder, maks)]
             )
             s_enh.setdefault(u, []).extend(range(n0, len(strommer)))
             for j, d in zip(count(n0), st.dager):
-                s_ks.setdefault((kl.id, d), []).append(j)
+                liste = per_start.get(d)
+                if liste is None:
+                    per_start[d] = [j]
+                else:
+                    liste.append(j)
+        for d, liste in per_start.items():
+            s_ks[(kid, d)] = liste
 
     if Familie.BOLIG in fams:
         _felles_leiligheter(

@@ -518,6 +518,8 @@ def bygg_delproblem(
     starter_cache: dict[tuple[str, tuple[object, ...]], _Starter] = {}
     antall: dict[tuple[object, ...], int] = defaultdict(int)
     ventende: list[tuple[Soker, Kvalifisering, int, int, tuple[object, ...], list[tuple[tuple[str, ...], int]]]] = []
+    enh_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+    grupper_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[tuple[str, ...], int]]] = {}
 
     def starter_for(u: str, s: Soker, kv: Kvalifisering, monster: tuple[object, ...]) -> _Starter:
         """Start days (and periods) of a stay pattern in a unit; the same for every søker."""
@@ -538,28 +540,40 @@ def bygg_delproblem(
             continue
         total = prioritet[s.id].total
         flytting = int(s.oppholdssted == Oppholdssted.LANGTID and s.id in flytter)
-        enh = [
-            u
-            for u in kv.enheter
-            if u in enhet_by_id
-            and not (forbudt and u in forbudt)
-            and frigjort_i.get(s.id) != u
-            and laast_til.get(s.id, u) == u
-        ]
-        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i or s.id in eksplisitte
+        fri_i = frigjort_i.get(s.id)
+        laas_i = laast_til.get(s.id)
+        if forbudt or fri_i is not None or laas_i is not None:
+            enh = tuple(
+                u
+                for u in kv.enheter
+                if u in enhet_by_id
+                and not (forbudt and u in forbudt)
+                and fri_i != u
+                and (laas_i is None or laas_i == u)
+            )
+        else:  # most søkere: their eligible units in this model, the same for søkere with the same list
+            felles = enh_cache.get(kv.enheter)
+            if felles is None:
+                felles = enh_cache[kv.enheter] = tuple(u for u in kv.enheter if u in enhet_by_id)
+            enh = felles
+        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or fri_i is not None or s.id in eksplisitte
         monster = _monster(s, kv, h)
         if eksplisitt:
             for u in enh:
                 st = starter_for(u, s, kv, monster)
                 blokk((s.id,), u, st.dager, st.perioder, total, _pref(s, inst[u]), flytting)
             continue
-        # Classes: all eligible units (no preference bonus), and the units of each preferred
-        # institution (with its bonus) — a søker's unit matters to no level beyond that.
-        grupper: list[tuple[tuple[str, ...], int]] = [(tuple(enh), 0)] if enh else []
-        for inst_id in s.soknad.onskede_institusjoner[: len(PREF_BONUS)]:
-            i_inst = tuple(u for u in enh if inst[u] == inst_id)
-            if i_inst:
-                grupper.append((i_inst, _pref(s, inst_id)))
+        onsker = s.soknad.onskede_institusjoner
+        grupper = grupper_cache.get((enh, onsker))
+        if grupper is None:
+            # Classes: all eligible units (no preference bonus), and the units of each preferred
+            # institution (with its bonus) — a søker's unit matters to no level beyond that.
+            grupper = [(enh, 0)] if enh else []
+            for inst_id in onsker[: len(PREF_BONUS)]:
+                i_inst = tuple(u for u in enh if inst[u] == inst_id)
+                if i_inst:
+                    grupper.append((i_inst, _pref(s, inst_id)))
+            grupper_cache[(enh, onsker)] = grupper
         for enheter_k, bonus in grupper:
             antall[(enheter_k, monster, bonus)] += 1
         ventende.append((s, kv, total, flytting, monster, grupper))

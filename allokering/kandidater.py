@@ -207,19 +207,28 @@ class Delproblem:
         of a class who start the same day are matched to the flows' units in id order, in the
         søker order of likebehandling (``rang``); any matching is equally good at every level."""
         n = len(self.kandidater)
-        x = x.tolist() if isinstance(x, np.ndarray) else x  # list indexing is several times faster
-        ut = [Plassering(k, k.enhet) for k in self.kandidater if k.enhet is not None and x[k.idx] > 0.5]
-        for (kl, st), idx in sorted(self.per_klasse_start.items()):
-            rang = self.rang()
-            valgte = sorted(
-                (self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: (rang.get(k.personer[0], 0), k.personer)
-            )
-            if not valgte:
+        # Only the chosen columns are read: a few hundred of thousands (vectorised for arrays).
+        if isinstance(x, np.ndarray):
+            valgt: list[int] = np.flatnonzero(x[:n] > 0.5).tolist()
+        else:
+            valgt = [i for i in range(n) if x[i] > 0.5]
+        ut: list[Plassering] = []
+        aggregert: dict[tuple[int, int], list[Kandidat]] = {}  # chosen class members by (class, start)
+        for i in valgt:
+            k = self.kandidater[i]
+            if k.enhet is not None:
+                ut.append(Plassering(k, k.enhet))
+            else:
+                aggregert.setdefault((int(k.klasse), k.start), []).append(k)  # type: ignore[arg-type]
+        for kl, st in sorted(aggregert):
+            if (kl, st) not in self.per_klasse_start:
                 continue
+            rang = self.rang()
+            valgte = sorted(aggregert[(kl, st)], key=lambda k: (rang.get(k.personer[0], 0), k.personer))
             plasser = [
                 self.strommer[j].enhet
                 for j in sorted(self.strom_per_klasse_start.get((kl, st), []), key=lambda j: self.strommer[j].enhet)
-                for _ in range(round(x[n + j]))
+                for _ in range(round(float(x[n + j])))
             ]
             for k, u in zip(valgte, plasser, strict=False):
                 ut.append(Plassering(k, u))

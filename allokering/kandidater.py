@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, count, repeat
+from itertools import accumulate, count
 from typing import NamedTuple
 
 import numpy as np
@@ -453,8 +453,12 @@ def bygg_delproblem(
             rad = kand_ledig[f.enhet]
             for d in range(f.til_dag + 1):
                 rad[d] += 1
-    # Largest free count from each day to the end (open-ended stays need a place some day on).
-    sufmaks = {u: np.maximum.accumulate(np.asarray(rad)[::-1])[::-1].tolist() for u, rad in kand_ledig.items()}
+    # Largest free count from each day to the end (open-ended stays need a place some day on),
+    # every unit in one array operation.
+    sufmaks: dict[str, list[int]] = {}
+    if kand_ledig:
+        tabell = np.array(list(kand_ledig.values()), dtype=np.int64).reshape(len(kand_ledig), h)
+        sufmaks = dict(zip(kand_ledig, np.maximum.accumulate(tabell[:, ::-1], axis=1)[:, ::-1].tolist(), strict=True))
     hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
     frigjort_enheter = {f.enhet for f in frigjoringer}  # a release may begin on any event day
     if frigjort_enheter and not alle_startdager:
@@ -647,7 +651,7 @@ def bygg_delproblem(
                 maks = [suf[d] if suf[d] < n_medl else n_medl for d in st.dager]
             n0 = len(strommer)
             strommer.extend(
-                [_NY_TUPPEL(Strom, z) for z in zip(count(n0), repeat(u), repeat(kid), st.dager, st.perioder, maks)]
+                [_NY_TUPPEL(Strom, (j, u, kid, d, p, m)) for j, d, p, m in zip(count(n0), st.dager, st.perioder, maks)]
             )
             s_enh.setdefault(u, []).extend(range(n0, len(strommer)))
             for j, d in zip(count(n0), st.dager):

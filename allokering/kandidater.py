@@ -475,11 +475,15 @@ def bygg_delproblem(
     per_enhet: dict[str, list[int]] = {}
     verdi_cache: dict[int, list[int]] = {}
 
-    def verdier_for(total: int) -> list[int]:
-        """Level-1 value of each start day 0..h−1 for priority ``total`` (shared by søkere)."""
+    def verdier_for(total: int, siste: int) -> list[int]:
+        """Level-1 value of each start day 0..``siste`` (at least) for priority ``total``: one
+        table per priority, shared by the søkere who have it, extended only as far as a start
+        day needs (an akutt søker's table has one entry, not one per day of the horizon)."""
         v = verdi_cache.get(total)
         if v is None:
-            v = verdi_cache[total] = [placement_value(total, d, h) for d in range(h)]
+            v = verdi_cache[total] = []
+        if len(v) <= siste:
+            v.extend([placement_value(total, d, h) for d in range(len(v), siste + 1)])
         return v
 
     def blokk(
@@ -496,7 +500,7 @@ def bygg_delproblem(
         if not starter:
             return  # no candidate: no index key either
         n0 = len(kandidater)
-        verdi = verdier_for(total)
+        verdi = verdier_for(total, max(starter))
         ny = _NY_TUPPEL  # tuple.__new__: the named tuples without a Python-level call each
         kandidater.extend(
             [

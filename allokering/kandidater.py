@@ -727,14 +727,15 @@ def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
     return ("aapen",)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _faste_perioder(lengde: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     """The periods of a stay of ``lengde`` days from each start day 0..h−1 (shared by every
-    unit and søker: thousands of candidates of a large case refer to the same few tuples)."""
+    unit and søker: thousands of candidates of a large case refer to the same few tuples).
+    Call it with ``lengde`` ≤ h: longer stays have the same periods as one of h days."""
     return tuple(((st, min(h - 1, st + lengde - 1)),) for st in range(h))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _avlastningsmonstre(dager: int, periode: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     """The periods of a respite pattern from each first-stay offset 0..min(periode, h)−1."""
     return tuple(_avlastningsperioder(off, dager, periode, h) for off in range(min(periode, h)))
@@ -761,7 +762,7 @@ def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units) -> _Star
         return _Starter(dager, [monstre[off] for off in dager])
     if kv.lengde_dogn is not None:  # korttid, korttidsleilighet: fixed length
         dager = list(range(h)) if frigjor else [st for st in range(h) if ledig_u[st] > 0]
-        faste = _faste_perioder(kv.lengde_dogn, h)
+        faste = _faste_perioder(min(kv.lengde_dogn, h), h)
         return _Starter(dager, [faste[st] for st in dager])
     dager = list(hendelser_u) if frigjor else [st for st in hendelser_u if sufmaks_u[st] > 0]
     aapne = _faste_perioder(h, h)  # open-ended: [st, h − 1], as a stay of h days is

@@ -806,6 +806,9 @@ def _felles_leiligheter(
     legg_til,
 ) -> None:
     """Joint candidates: an ektepar in one two-room senterleilighet (S §6.2)."""
+    # Largest free count (places, two-room flats) from each day on, per unit: computed once,
+    # not by a slice per couple and start day.
+    fra_dag: dict[str, tuple[list[int], list[int]]] = {}
     for p in ektepar:
         felles = sorted(set(kvalifisering[p.a].enheter) & set(kvalifisering[p.b].enheter))
         for u in felles:
@@ -814,8 +817,14 @@ def _felles_leiligheter(
                 continue
             sa, sb = soker_by_id[p.a], soker_by_id[p.b]
             pref = _pref(sa, inst[u]) + _pref(sb, inst[u])
+            if u not in fra_dag:
+                fra_dag[u] = (
+                    list(accumulate(reversed(ledig[u]), max))[::-1],
+                    list(accumulate(reversed(ledig_2r[u]), max))[::-1],
+                )
+            maks_fra, maks_2r_fra = fra_dag[u]
             for st in sorted(set(hendelser[u]) | set(_hendelsesdager(ledig_2r[u]))):
-                if max(ledig[u][st:]) <= 0 or max(ledig_2r[u][st:]) <= 0:
+                if maks_fra[st] <= 0 or maks_2r_fra[st] <= 0:
                     continue
                 verdi = placement_value(prioritet[p.a].total, st, h) + placement_value(prioritet[p.b].total, st, h)
                 legg_til((p.a, p.b), u, st, ((st, h - 1),), verdi, pref, 0, 1, True)

@@ -178,3 +178,34 @@ def test_dekomponer_er_referansens(seed: int) -> None:
             assert dp.dekomponer(np.asarray(x)) == fasit
             prøvd += any(p.kandidat.enhet is None for p in fasit)
     assert prøvd > 0  # some vectors did place class members through flows
+
+
+def _stigninger(rad: list[int]) -> set[int]:
+    """Day 0 and every day the free count rises."""
+    return {0} | {d for d in range(1, len(rad)) if rad[d] > rad[d - 1]}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 5])
+def test_ekteparenes_felles_leiligheter_er_referansens(seed: int) -> None:
+    """A couple's joint candidates start on every event day from which the flat has a free
+    place and a free two-room flat some day on (each start checked against the whole rest of
+    the horizon)."""
+    sak = generer(
+        30_000, SANDEFJORD, seed=seed, antall_sokere=200, antall_enheter=20, andel_ektepar=0.5, horisont_dager=28
+    )
+    kval, prio = kvalifiser_alle(sak), prioriter_alle(sak)
+    dp = bygg_delproblem(sak, Familie.BOLIG, kval, prio)
+    assert not dp.frigjoringer  # the event days are then those of the free counts alone
+    enheter = {e.id: e for e in sak.enheter if e.id in dp.ledig}
+    fasit = []
+    for par in dp.ektepar:
+        for u in sorted(set(kval[par.a].enheter) & set(kval[par.b].enheter)):
+            e = enheter.get(u)
+            if e is None or e.toroms == 0 or e.plasstype.value != "senterleilighet":
+                continue
+            ledig, ledig_2r = dp.ledig[u], dp.ledig_toroms[u]
+            for d in sorted(_stigninger(ledig) | _stigninger(ledig_2r)):
+                if max(ledig[d:]) > 0 and max(ledig_2r[d:]) > 0:
+                    fasit.append(((par.a, par.b), u, d, ((d, dp.horisont - 1),)))
+    assert [(k.personer, k.enhet, k.start, k.perioder) for k in dp.kandidater if k.toroms] == fasit
+    assert fasit  # the cases do have joint candidates

@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from functools import lru_cache
+from itertools import accumulate, count
 from typing import NamedTuple
 
 import numpy as np
@@ -103,6 +104,18 @@ class Strom(NamedTuple):
     start: int
     perioder: tuple[tuple[int, int], ...]
     maks: int
+
+
+class _Starter(NamedTuple):
+    """The start days of a stay pattern (in a unit or a class) and each one's periods."""
+
+    dager: list[int]
+    perioder: list[tuple[tuple[int, int], ...]]
+
+
+_NY_TUPPEL = tuple.__new__
+"""``tuple.__new__(Kandidat, values)`` makes the same named tuple as ``Kandidat(*values)``
+without a Python-level call (the generated ``__new__``); used where thousands are made."""
 
 
 @dataclass(frozen=True)
@@ -194,19 +207,28 @@ class Delproblem:
         of a class who start the same day are matched to the flows' units in id order, in the
         søker order of likebehandling (``rang``); any matching is equally good at every level."""
         n = len(self.kandidater)
-        x = x.tolist() if isinstance(x, np.ndarray) else x  # list indexing is several times faster
-        ut = [Plassering(k, k.enhet) for k in self.kandidater if k.enhet is not None and x[k.idx] > 0.5]
-        for (kl, st), idx in sorted(self.per_klasse_start.items()):
-            rang = self.rang()
-            valgte = sorted(
-                (self.kandidater[i] for i in idx if x[i] > 0.5), key=lambda k: (rang.get(k.personer[0], 0), k.personer)
-            )
-            if not valgte:
+        # Only the chosen columns are read: a few hundred of thousands (vectorised for arrays).
+        if isinstance(x, np.ndarray):
+            valgt: list[int] = np.flatnonzero(x[:n] > 0.5).tolist()
+        else:
+            valgt = [i for i in range(n) if x[i] > 0.5]
+        ut: list[Plassering] = []
+        aggregert: dict[tuple[int, int], list[Kandidat]] = {}  # chosen class members by (class, start)
+        for i in valgt:
+            k = self.kandidater[i]
+            if k.enhet is not None:
+                ut.append(Plassering(k, k.enhet))
+            else:
+                aggregert.setdefault((int(k.klasse), k.start), []).append(k)  # type: ignore[arg-type]
+        for kl, st in sorted(aggregert):
+            if (kl, st) not in self.per_klasse_start:
                 continue
+            rang = self.rang()
+            valgte = sorted(aggregert[(kl, st)], key=lambda k: (rang.get(k.personer[0], 0), k.personer))
             plasser = [
                 self.strommer[j].enhet
                 for j in sorted(self.strom_per_klasse_start.get((kl, st), []), key=lambda j: self.strommer[j].enhet)
-                for _ in range(round(x[n + j]))
+                for _ in range(round(float(x[n + j])))
             ]
             for k, u in zip(valgte, plasser, strict=False):
                 ut.append(Plassering(k, u))
@@ -431,8 +453,12 @@ def bygg_delproblem(
             rad = kand_ledig[f.enhet]
             for d in range(f.til_dag + 1):
                 rad[d] += 1
-    # Largest free count from each day to the end (open-ended stays need a place some day on).
-    sufmaks = {u: np.maximum.accumulate(np.asarray(rad)[::-1])[::-1].tolist() for u, rad in kand_ledig.items()}
+    # Largest free count from each day to the end (open-ended stays need a place some day on),
+    # every unit in one array operation.
+    sufmaks: dict[str, list[int]] = {}
+    if kand_ledig:
+        tabell = np.array(list(kand_ledig.values()), dtype=np.int64).reshape(len(kand_ledig), h)
+        sufmaks = dict(zip(kand_ledig, np.maximum.accumulate(tabell[:, ::-1], axis=1)[:, ::-1].tolist(), strict=True))
     hendelser = {u: (list(range(h)) if alle_startdager else _hendelsesdager(ledig[u])) for u in ledig}
     frigjort_enheter = {f.enhet for f in frigjoringer}  # a release may begin on any event day
     if frigjort_enheter and not alle_startdager:
@@ -440,12 +466,61 @@ def bygg_delproblem(
         for u in frigjort_enheter:
             hendelser[u] = alle
 
+    # The candidates and their indices (``Delproblem.indekser``) are built together, a block of
+    # starts at a time: a large family has thousands of candidates and one Python call per
+    # candidate was most of this function's time. Every block appends in candidate order, so
+    # the indices (their lists and the order of their keys) are those ``indekser`` computes.
     kandidater: list[Kandidat] = []
+    per_soker: dict[str, list[int]] = {}
+    per_enhet: dict[str, list[int]] = {}
+    verdi_cache: dict[int, list[int]] = {}
+
+    def verdier_for(total: int, siste: int) -> list[int]:
+        """Level-1 value of each start day 0..``siste`` (at least) for priority ``total``: one
+        table per priority, shared by the søkere who have it, extended only as far as a start
+        day needs (an akutt søker's table has one entry, not one per day of the horizon)."""
+        v = verdi_cache.get(total)
+        if v is None:
+            v = verdi_cache[total] = []
+        if len(v) <= siste:
+            v.extend([placement_value(total, d, h) for d in range(len(v), siste + 1)])
+        return v
+
+    def blokk(
+        personer: tuple[str, ...],
+        enhet: str | None,
+        starter: Sequence[int],
+        perioder: Sequence[tuple[tuple[int, int], ...]],
+        total: int,
+        pref: int,
+        flytting: int,
+        klasse: int | None = None,
+    ) -> None:
+        """Append one candidate of one søker per start day (every other field shared)."""
+        if not starter:
+            return  # no candidate: no index key either
+        n0 = len(kandidater)
+        verdi = verdier_for(total, max(starter))
+        ny = _NY_TUPPEL  # tuple.__new__: the named tuples without a Python-level call each
+        kandidater.extend(
+            [
+                ny(Kandidat, (i, personer, enhet, d, p, verdi[d], pref, flytting, 1, False, klasse))
+                for i, d, p in zip(count(n0), starter, perioder)
+            ]
+        )
+        nye = range(n0, len(kandidater))
+        for p in personer:
+            per_soker.setdefault(p, []).extend(nye)
+        if enhet is not None:
+            per_enhet.setdefault(enhet, []).extend(nye)
 
     def legg_til(personer, enhet, start, perioder, verdi, pref, flytting, bruk=1, toroms=False, klasse=None):  # type: ignore[no-untyped-def]
-        kandidater.append(
-            Kandidat(len(kandidater), personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms, klasse)
-        )
+        i = len(kandidater)
+        kandidater.append(Kandidat(i, personer, enhet, start, perioder, verdi, pref, flytting, bruk, toroms, klasse))
+        for p in personer:
+            per_soker.setdefault(p, []).append(i)
+        if enhet is not None:
+            per_enhet.setdefault(enhet, []).append(i)
 
     ektepar = [
         par
@@ -455,21 +530,23 @@ def bygg_delproblem(
     i_par = {p.a for p in ektepar} | {p.b for p in ektepar}
     klasse_ix: dict[tuple[object, ...], Klasse] = {}
     klasse_antall: dict[int, int] = defaultdict(int)
-    klasse_starter: dict[int, list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
-    starter_cache: dict[tuple[str, tuple[object, ...]], list[tuple[int, tuple[tuple[int, int], ...]]]] = {}
+    klasse_starter: dict[int, _Starter] = {}
+    klasse_baser: dict[int, list[int]] = defaultdict(list)  # index of each member's first candidate
+    starter_cache: dict[tuple[str, tuple[object, ...]], _Starter] = {}
     antall: dict[tuple[object, ...], int] = defaultdict(int)
     ventende: list[tuple[Soker, Kvalifisering, int, int, tuple[object, ...], list[tuple[tuple[str, ...], int]]]] = []
+    enh_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+    grupper_cache: dict[tuple[tuple[str, ...], tuple[str, ...]], list[tuple[tuple[str, ...], int]]] = {}
 
-    def starter_for(
-        u: str, s: Soker, kv: Kvalifisering, monster: tuple[object, ...]
-    ) -> list[tuple[int, tuple[tuple[int, int], ...]]]:
+    def starter_for(u: str, s: Soker, kv: Kvalifisering, monster: tuple[object, ...]) -> _Starter:
         """Start days (and periods) of a stay pattern in a unit; the same for every søker."""
         nokkel = (u, monster)
-        if nokkel not in starter_cache:
-            starter_cache[nokkel] = list(
-                _starter(s, enhet_by_id[u], kv, kand_ledig[u], sufmaks[u], hendelser[u], h, mover_units)
+        st = starter_cache.get(nokkel)
+        if st is None:
+            st = starter_cache[nokkel] = _starter(
+                s, enhet_by_id[u], kv, kand_ledig[u], sufmaks[u], hendelser[u], h, mover_units
             )
-        return starter_cache[nokkel]
+        return st
 
     for s in sokere:
         kv = kvalifisering.get(s.id)
@@ -480,29 +557,40 @@ def bygg_delproblem(
             continue
         total = prioritet[s.id].total
         flytting = int(s.oppholdssted == Oppholdssted.LANGTID and s.id in flytter)
-        enh = [
-            u
-            for u in kv.enheter
-            if u in enhet_by_id
-            and not (forbudt and u in forbudt)
-            and frigjort_i.get(s.id) != u
-            and laast_til.get(s.id, u) == u
-        ]
-        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or s.id in frigjort_i or s.id in eksplisitte
+        fri_i = frigjort_i.get(s.id)
+        laas_i = laast_til.get(s.id)
+        if forbudt or fri_i is not None or laas_i is not None:
+            enh = tuple(
+                u
+                for u in kv.enheter
+                if u in enhet_by_id
+                and not (forbudt and u in forbudt)
+                and fri_i != u
+                and (laas_i is None or laas_i == u)
+            )
+        else:  # most søkere: their eligible units in this model, the same for søkere with the same list
+            felles = enh_cache.get(kv.enheter)
+            if felles is None:
+                felles = enh_cache[kv.enheter] = tuple(u for u in kv.enheter if u in enhet_by_id)
+            enh = felles
+        eksplisitt = not aggreger or s.id in laast_til or s.id in i_par or fri_i is not None or s.id in eksplisitte
         monster = _monster(s, kv, h)
         if eksplisitt:
             for u in enh:
-                pref = _pref(s, inst[u])
-                for start, perioder in starter_for(u, s, kv, monster):
-                    legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+                st = starter_for(u, s, kv, monster)
+                blokk((s.id,), u, st.dager, st.perioder, total, _pref(s, inst[u]), flytting)
             continue
-        # Classes: all eligible units (no preference bonus), and the units of each preferred
-        # institution (with its bonus) — a søker's unit matters to no level beyond that.
-        grupper: list[tuple[tuple[str, ...], int]] = [(tuple(enh), 0)] if enh else []
-        for inst_id in s.soknad.onskede_institusjoner[: len(PREF_BONUS)]:
-            i_inst = tuple(u for u in enh if inst[u] == inst_id)
-            if i_inst:
-                grupper.append((i_inst, _pref(s, inst_id)))
+        onsker = s.soknad.onskede_institusjoner
+        grupper = grupper_cache.get((enh, onsker))
+        if grupper is None:
+            # Classes: all eligible units (no preference bonus), and the units of each preferred
+            # institution (with its bonus) — a søker's unit matters to no level beyond that.
+            grupper = [(enh, 0)] if enh else []
+            for inst_id in onsker[: len(PREF_BONUS)]:
+                i_inst = tuple(u for u in enh if inst[u] == inst_id)
+                if i_inst:
+                    grupper.append((i_inst, _pref(s, inst_id)))
+            grupper_cache[(enh, onsker)] = grupper
         for enheter_k, bonus in grupper:
             antall[(enheter_k, monster, bonus)] += 1
         ventende.append((s, kv, total, flytting, monster, grupper))
@@ -517,9 +605,10 @@ def bygg_delproblem(
                 if bonus and generell_eksplisitt:
                     continue  # the explicit general candidates already carry the bonus
                 for u in enheter_k:
-                    pref = _pref(s, inst[u]) if bonus == 0 else bonus
-                    for start, perioder in starter_for(u, s, kv, monster):
-                        legg_til((s.id,), u, start, perioder, placement_value(total, start, h), pref, flytting)
+                    st = starter_for(u, s, kv, monster)
+                    blokk(
+                        (s.id,), u, st.dager, st.perioder, total, _pref(s, inst[u]) if bonus == 0 else bonus, flytting
+                    )
                 continue
             kl = klasse_ix.get(nokkel_k)
             if kl is None:
@@ -529,24 +618,54 @@ def bygg_delproblem(
             if ks is None:  # the class's start days: the same for every member
                 starter: dict[int, tuple[tuple[int, int], ...]] = {}
                 for u in enheter_k:
-                    for start, perioder in starter_for(u, s, kv, monster):
-                        starter[start] = perioder
-                ks = klasse_starter[kl.id] = [(st, starter[st]) for st in sorted(starter)]
-            personer = (s.id,)
-            kid = kl.id
-            for start, perioder in ks:
-                verdi = placement_value(total, start, h)
-                kandidater.append(
-                    Kandidat(len(kandidater), personer, None, start, perioder, verdi, bonus, flytting, 1, False, kid)
-                )
+                    st = starter_for(u, s, kv, monster)
+                    starter.update(zip(st.dager, st.perioder, strict=True))
+                dager = sorted(starter)
+                ks = klasse_starter[kl.id] = _Starter(dager, [starter[d] for d in dager])
+            if ks.dager:
+                klasse_baser[kl.id].append(len(kandidater))
+            blokk((s.id,), None, ks.dager, ks.perioder, total, bonus, flytting, kl.id)
+
+    # Aggregated candidates by (class, start): a member's block has one candidate per start
+    # of its class, in start order, so the j-th start's candidates are base + j. Classes are
+    # numbered in the order of their first member's block, so the keys come in the order in
+    # which they first occur among the candidates.
+    per_ks: dict[tuple[int, int], list[int]] = {}
+    for kid, baser in klasse_baser.items():
+        for j, d in enumerate(klasse_starter[kid].dager):
+            per_ks[(kid, d)] = [b + j for b in baser]
 
     strommer: list[Strom] = []
+    s_enh: dict[str, list[int]] = {}
+    s_ks: dict[tuple[int, int], list[int]] = {}
+    # At least one place a flow may use from each start (the largest free count from it on).
+    sufmaks_1 = {u: [v if v > 1 else 1 for v in rad] for u, rad in sufmaks.items()}
     for kl in klasse_ix.values():
-        n_medl = klasse_antall[kl.id]
+        kid = kl.id
+        n_medl = klasse_antall[kid]
+        per_start: dict[int, list[int]] = {}  # this class's flows by start, starts in order of first flow
         for u in kl.enheter:
-            for start, perioder in starter_cache[(u, kl.monster)]:
-                maks = n_medl if u in mover_units else min(n_medl, max(1, sufmaks[u][start]))
-                strommer.append(Strom(len(strommer), u, kl.id, start, perioder, maks))
+            st = starter_cache[(u, kl.monster)]
+            if not st.dager:
+                continue
+            if u in mover_units:
+                maks: Sequence[int] = [n_medl] * len(st.dager)
+            else:
+                suf = sufmaks_1[u]
+                maks = [suf[d] if suf[d] < n_medl else n_medl for d in st.dager]
+            n0 = len(strommer)
+            strommer.extend(
+                [_NY_TUPPEL(Strom, (j, u, kid, d, p, m)) for j, d, p, m in zip(count(n0), st.dager, st.perioder, maks)]
+            )
+            s_enh.setdefault(u, []).extend(range(n0, len(strommer)))
+            for j, d in zip(count(n0), st.dager):
+                liste = per_start.get(d)
+                if liste is None:
+                    per_start[d] = [j]
+                else:
+                    liste.append(j)
+        for d, liste in per_start.items():
+            s_ks[(kid, d)] = liste
 
     if Familie.BOLIG in fams:
         _felles_leiligheter(
@@ -563,7 +682,7 @@ def bygg_delproblem(
             legg_til,
         )
 
-    dp = Delproblem(
+    return Delproblem(
         familie=familie,
         horisont=h,
         enheter=[e.id for e in enheter],
@@ -572,7 +691,7 @@ def bygg_delproblem(
         ledig_toroms=ledig_2r,
         ledige_dobbeltrom=dobbel,
         kandidater=kandidater,
-        sokere=sorted({p for k in kandidater for p in k.personer}),
+        sokere=sorted(per_soker),  # every person of a candidate has a key
         prioritet={s.id: prioritet[s.id].total for s in sokere},
         soknadsdag={s.id: sak.dag(s.soknad.soknadsdato) for s in sokere},
         ektepar=ektepar,
@@ -580,10 +699,13 @@ def bygg_delproblem(
         laast_til=laast_til,
         klasser=sorted(klasse_ix.values(), key=lambda k: k.id),
         strommer=strommer,
+        per_soker=per_soker,
+        per_enhet=per_enhet,
+        strom_per_enhet=s_enh,
+        per_klasse_start=per_ks,
+        strom_per_klasse_start=s_ks,
         familier=fams,
     )
-    dp.indekser()
-    return dp
 
 
 def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
@@ -605,30 +727,46 @@ def _monster(s: Soker, kv: Kvalifisering, h: int) -> tuple[object, ...]:
     return ("aapen",)
 
 
-def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units):  # type: ignore[no-untyped-def]
-    """Candidate (start, periods) of søker s in unit e (see the module docstring)."""
+@lru_cache(maxsize=64)
+def _faste_perioder(lengde: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The periods of a stay of ``lengde`` days from each start day 0..h−1 (shared by every
+    unit and søker: thousands of candidates of a large case refer to the same few tuples).
+    Call it with ``lengde`` ≤ h: longer stays have the same periods as one of h days."""
+    return tuple(((st, min(h - 1, st + lengde - 1)),) for st in range(h))
+
+
+@lru_cache(maxsize=64)
+def _avlastningsmonstre(dager: int, periode: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The periods of a respite pattern from each first-stay offset 0..min(periode, h)−1."""
+    return tuple(_avlastningsperioder(off, dager, periode, h) for off in range(min(periode, h)))
+
+
+def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units) -> _Starter:  # type: ignore[no-untyped-def]
+    """Candidate start days (and periods) of søker s in unit e (see the module docstring)."""
     fam = e.plasstype.familie
     frigjor = e.id in mover_units
     if fam == Familie.AKUTT:
         lengde = kv.lengde_dogn or 1
         if ledig_u[0] > 0:
-            yield 0, ((0, min(h - 1, lengde - 1)),)
-        return
+            return _Starter([0], [((0, min(h - 1, lengde - 1)),)])
+        return _Starter([], [])
     if fam == Familie.AVLASTNING:
         a = s.soknad.avlastning
-        for off in range(min(a.periode, h)):
-            perioder = _avlastningsperioder(off, a.dager, a.periode, h)
-            if frigjor or all(min(ledig_u[lo : hi + 1]) > 0 for lo, hi in perioder):
-                yield off, perioder
-        return
+        monstre = _avlastningsmonstre(a.dager, a.periode, h)
+        if frigjor:
+            return _Starter(list(range(len(monstre))), list(monstre))
+        # Days without a free place, counted up to each day: a period [lo, hi] has a free place
+        # every day exactly when none of its days is such a day.
+        tett = list(accumulate((v <= 0 for v in ledig_u), initial=0))
+        dager = [off for off, p in enumerate(monstre) if all(tett[hi + 1] == tett[lo] for lo, hi in p)]
+        return _Starter(dager, [monstre[off] for off in dager])
     if kv.lengde_dogn is not None:  # korttid, korttidsleilighet: fixed length
-        for st in range(h):
-            if frigjor or ledig_u[st] > 0:
-                yield st, ((st, min(h - 1, st + kv.lengde_dogn - 1)),)
-        return
-    for st in hendelser_u:
-        if frigjor or sufmaks_u[st] > 0:
-            yield st, ((st, h - 1),)
+        dager = list(range(h)) if frigjor else [st for st in range(h) if ledig_u[st] > 0]
+        faste = _faste_perioder(min(kv.lengde_dogn, h), h)
+        return _Starter(dager, [faste[st] for st in dager])
+    dager = list(hendelser_u) if frigjor else [st for st in hendelser_u if sufmaks_u[st] > 0]
+    aapne = _faste_perioder(h, h)  # open-ended: [st, h − 1], as a stay of h days is
+    return _Starter(dager, [aapne[st] for st in dager])
 
 
 def _ektepar(sokere, kvalifisering, familie, ikke, laast_til) -> list[Ektepar]:  # type: ignore[no-untyped-def]
@@ -668,6 +806,9 @@ def _felles_leiligheter(
     legg_til,
 ) -> None:
     """Joint candidates: an ektepar in one two-room senterleilighet (S §6.2)."""
+    # Largest free count (places, two-room flats) from each day on, per unit: computed once,
+    # not by a slice per couple and start day.
+    fra_dag: dict[str, tuple[list[int], list[int]]] = {}
     for p in ektepar:
         felles = sorted(set(kvalifisering[p.a].enheter) & set(kvalifisering[p.b].enheter))
         for u in felles:
@@ -676,8 +817,14 @@ def _felles_leiligheter(
                 continue
             sa, sb = soker_by_id[p.a], soker_by_id[p.b]
             pref = _pref(sa, inst[u]) + _pref(sb, inst[u])
+            if u not in fra_dag:
+                fra_dag[u] = (
+                    list(accumulate(reversed(ledig[u]), max))[::-1],
+                    list(accumulate(reversed(ledig_2r[u]), max))[::-1],
+                )
+            maks_fra, maks_2r_fra = fra_dag[u]
             for st in sorted(set(hendelser[u]) | set(_hendelsesdager(ledig_2r[u]))):
-                if max(ledig[u][st:]) <= 0 or max(ledig_2r[u][st:]) <= 0:
+                if maks_fra[st] <= 0 or maks_2r_fra[st] <= 0:
                     continue
                 verdi = placement_value(prioritet[p.a].total, st, h) + placement_value(prioritet[p.b].total, st, h)
                 legg_til((p.a, p.b), u, st, ((st, h - 1),), verdi, pref, 0, 1, True)

@@ -288,25 +288,35 @@ class Feilgrunnlag:
     """What the rounding-error term of ``lagrangegrense`` needs to know about the matrix: |A|
     (for |A|·w, with w a bound of |x|) and the most entries in one column (the length of the
     sums in Aᵀy). |A|·w is kept for the last w: a w that is nowhere larger gives a valid
-    (larger) term, so narrowed column bounds (fixes, locks) do not recompute it."""
+    (larger) term, so narrowed column bounds (fixes, locks) do not recompute it. Plain numpy
+    over the stored entries (a scipy matrix per LP cost more than the weekly call's small LPs)."""
 
-    def __init__(self, abs_a: sp.csr_matrix):
-        self.abs_a = abs_a
-        self.kmaks = int(np.bincount(abs_a.indices, minlength=abs_a.shape[1]).max(initial=0))
+    def __init__(self, rad: np.ndarray, kol: np.ndarray, abs_data: np.ndarray, m: int, n: int):
+        self.rad, self.kol, self.abs_data, self.m, self.n = rad, kol, abs_data, m, n
+        self.kmaks = int(np.bincount(kol, minlength=n).max(initial=0))
         self._w: np.ndarray | None = None
         self._aw: np.ndarray | None = None
 
     @classmethod
     def fra_modell(cls, mm: Matrisemodell) -> Feilgrunnlag:
-        indptr, indices, data = mm.csr()
-        return cls(sp.csr_matrix((np.abs(data), indices, indptr), shape=(len(mm.lo), mm.n)))
+        _, indices, data = mm.csr()
+        return cls(mm.rad_av(), indices, np.abs(data), len(mm.lo), mm.n)
+
+    @classmethod
+    def fra_matrise(cls, a: sp.spmatrix) -> Feilgrunnlag:
+        k = sp.coo_matrix(a)
+        return cls(k.row, k.col, np.abs(k.data), a.shape[0], a.shape[1])
 
     def aw(self, w: np.ndarray) -> np.ndarray:
         """An upper bound of |A|·w, per row."""
         if self._w is None or self._aw is None or np.any(w > self._w):
             self._w = w.copy()
-            self._aw = self.abs_a @ w
+            self._aw = np.bincount(self.rad, weights=self.abs_data * w[self.kol], minlength=self.m)
         return self._aw
+
+    def abs_a_t(self, v: np.ndarray) -> np.ndarray:
+        """|A|ᵀ·v, per column."""
+        return np.bincount(self.kol, weights=self.abs_data * v[self.rad], minlength=self.n)
 
 
 def lagrangegrense(
@@ -386,7 +396,7 @@ def redusert_kost_fiksering(r: Lpresultat, gap: float, lp: Lp) -> Flate:
     more than its own rounding error too (``lagrangegrense``)."""
     margin = gap + 1e-6 * max(1.0, abs(gap))
     feil = lp.feilgrunnlag()
-    avrunding = 2.0 * _gamma(feil.kmaks + 2) * (np.abs(lp.c) + feil.abs_a.T @ np.abs(r.y))
+    avrunding = 2.0 * _gamma(feil.kmaks + 2) * (np.abs(lp.c) + feil.abs_a_t(np.abs(r.y)))
     margin_j = np.maximum(margin, gap + avrunding)
     ned = np.flatnonzero((r.d < -margin_j) | (lp.xl == lp.xu))
     opp = np.flatnonzero(r.d > margin_j)
@@ -515,7 +525,7 @@ class Basisforskyvning:
             x, y = res
             kan_endres = None
             if self.feil is None:
-                self.feil = Feilgrunnlag(abs(self.a_kol).tocsr())
+                self.feil = Feilgrunnlag.fra_matrise(self.a_kol)
             grense = min(
                 lagrangegrense(lambda v: self.a_kol.T @ v, self.c, v, self.lo, hi_alle, self.xl, self.xu, self.feil)[0]
                 for v in (y, -y)

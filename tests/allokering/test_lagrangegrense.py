@@ -50,7 +50,7 @@ def test_grensen_ligger_over_den_eksakte_verdien_ogsaa_med_store_tall() -> None:
     for _ in range(40):
         a, c, y, lo, hi, xl, xu = _tilfelle(rng, 1.0)
         eksakt = _eksakt(a, c, y, lo, hi, xl, xu)
-        grense, d, ye = lagrangegrense(lambda v, a=a: a.T @ v, c, y, lo, hi, xl, xu, Feilgrunnlag(abs(a).tocsr()))
+        grense, d, ye = lagrangegrense(lambda v, a=a: a.T @ v, c, y, lo, hi, xl, xu, Feilgrunnlag.fra_matrise(a))
         assert Fraction(grense) >= eksakt
         # The term is a bound, not a blanket: far below the values' own size.
         assert Fraction(grense) - eksakt < abs(eksakt) * Fraction(1, 10**9) + 1
@@ -70,6 +70,6 @@ def test_heltallige_data_gir_et_lite_feilledd() -> None:
     a, c, y, lo, hi, xl, xu = _tilfelle(rng, 2.0**-30)
     c, y = np.rint(c), np.rint(y)
     eksakt = _eksakt(a, c, y, lo, hi, xl, xu)
-    grense, _, _ = lagrangegrense(lambda v: a.T @ v, c, y, lo, hi, xl, xu, Feilgrunnlag(abs(a).tocsr()))
+    grense, _, _ = lagrangegrense(lambda v: a.T @ v, c, y, lo, hi, xl, xu, Feilgrunnlag.fra_matrise(a))
     assert eksakt == int(eksakt)
     assert 0 <= Fraction(grense) - eksakt < Fraction(1, 100)

@@ -91,6 +91,11 @@ def test_samme_plan_paa_alle_veier_traader_og_rekkefolger(seed: int, sokere: int
     assert _plan(sak, _p(traader=1)) == fasit
     assert _plan(_stokket(sak, seed), _p()) == fasit
     assert _plan(_stokket(sak, seed + 1), _p("cpsat")) == fasit
+    # Every step of likebehandling's walk by CP-SAT instead of the LP: the same plan.
+    bare_cpsat = Loserparametre(
+        marginalverdier=False, ektepar_kostnad=False, strategi=Strategi(likebehandling_lp=False)
+    )
+    assert _plan(sak, bare_cpsat) == fasit
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -59,8 +59,18 @@ def sikker_fil(sti: Path) -> None:
     the same mode), and tighten an existing file that is readable by others."""
     sti.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(sti, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+        # Only a new file is opened here. An existing database may be in use by this process (a
+        # second engine on the same file, as after a restart in the same process), and closing any
+        # descriptor of a file drops every POSIX lock this process holds on it — SQLite's
+        # included (sqlite.org/howtocorrupt.html §2.2). The likely cause of one «disk I/O error»
+        # in the restart test (tests/api/test_jobbsystem.py), which does exactly that while
+        # worker processes write to the file.
+        try:
+            fd = os.open(sti, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            os.close(fd)
         for fil in (sti, sti.with_name(sti.name + "-wal"), sti.with_name(sti.name + "-shm")):
             if fil.exists() and fil.stat().st_mode & 0o077:
                 os.chmod(fil, 0o600)

@@ -212,6 +212,42 @@ def test_15_sqlite_filen_er_0600(tmp_path: Path) -> None:
     app.state.motor.dispose()
 
 
+def _prov_las(sti: str, kø: Any) -> None:
+    """In another process: can this file be locked exclusively right now?"""
+    import fcntl
+
+    with open(sti, "r+b") as f:
+        try:
+            fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            kø.put("opptatt")
+        else:
+            kø.put("ledig")
+
+
+def test_15b_ny_motor_paa_en_fil_i_bruk_slipper_ikke_prosessens_laaser(tmp_path: Path) -> None:
+    """Opening and closing a file drops every POSIX lock the process holds on it. Making a second
+    engine on a database this process already uses (a restart in the same process) must not
+    open the file, or SQLite's locks are gone and other processes may write under our readers."""
+    import fcntl
+    import multiprocessing
+
+    from api.db import lag_motor
+
+    sti = tmp_path / "i_bruk.sqlite"
+    lag_motor(f"sqlite:///{sti}").dispose()
+    ctx = multiprocessing.get_context("spawn")
+    with open(sti, "r+b") as f:
+        fcntl.lockf(f, fcntl.LOCK_SH)  # stands for the lock SQLite holds while it reads
+        motor = lag_motor(f"sqlite:///{sti}")  # the second engine, same process
+        kø = ctx.Queue()
+        p = ctx.Process(target=_prov_las, args=(str(sti), kø))
+        p.start()
+        p.join(30)
+        assert kø.get(timeout=5) == "opptatt"
+        motor.dispose()
+
+
 def test_16_helse_sier_bare_ok_til_anonyme(klient: Any, roller: dict[str, Any]) -> None:
     assert klient.get("/helse").json() == {"status": "ok"}
     full = klient.get("/helse", headers=roller["leder"]).json()

@@ -55,15 +55,21 @@ def soker_rang(dp: Delproblem) -> dict[str, int]:
     return dp.rang()
 
 
+def ordningsenheter(dp: Delproblem) -> list[str]:
+    """The unit each candidate counts as in the order of point 2: its own, or for a class
+    candidate the class's lowest unit id (a group of interchangeable units counts as its lowest)."""
+    forste = {k.id: min(k.enheter) if k.enheter else "" for k in dp.klasser}
+    return [k.enhet if k.enhet is not None else forste.get(int(k.klasse), "") for k in dp.kandidater]  # type: ignore[arg-type]
+
+
 def kandidatnokkel(dp: Delproblem) -> Callable[[int], tuple[int, int, int, str, int]]:
     """Sort key of a candidate within one søker's outcomes (best first; see point 2)."""
-    forste = {k.id: min(k.enheter) if k.enheter else "" for k in dp.klasser}
     kk = dp.kandidater
+    enheter = ordningsenheter(dp)
 
     def nokkel(i: int) -> tuple[int, int, int, str, int]:
         k = kk[i]
-        enhet = k.enhet if k.enhet is not None else forste.get(int(k.klasse), "")  # type: ignore[arg-type]
-        return (-k.verdi, -k.pref, k.start, enhet, i)
+        return (-k.verdi, -k.pref, k.start, enheter[i], i)
 
     return nokkel
 
@@ -123,7 +129,7 @@ def kanoniser(
         if v == 0 and j < nk:
             mulig[j] = False
     valgt: dict[str, int] = {}  # søker → chosen candidate, −1 = not placed
-    fester: list[tuple[np.ndarray, np.ndarray]] = []  # (flow columns, their values)
+    fester: list[tuple[np.ndarray, np.ndarray]] = []  # (flow columns, their values) fixed before ``cp``
     steg = 0
     lp_steg = 0
     cp: Cpmodell | None = None
@@ -302,8 +308,7 @@ def _egne_kandidater(dp: Delproblem, rekke: list[str]) -> tuple[dict[str, list[i
     """Each søker's candidates in its order of outcomes (best first; ``kandidatnokkel``), as a
     list and as an array. The candidates are ranked once (a couple's candidate is in two lists)."""
     kk = dp.kandidater
-    forste = {k.id: min(k.enheter) if k.enheter else "" for k in dp.klasser}
-    enhet = [k.enhet if k.enhet is not None else forste.get(int(k.klasse), "") for k in kk]  # type: ignore[arg-type]
+    enhet = ordningsenheter(dp)
     navn = sorted(set(enhet))
     enhet_nr = {u: r for r, u in enumerate(navn)}
     # The order of ``kandidatnokkel`` (−verdi, −pref, start, unit, index), as one lexsort.
@@ -330,10 +335,12 @@ def _fest_strommer(
     fester: list[tuple[np.ndarray, np.ndarray]],
     cp: Cpmodell | None,
 ) -> None:
-    """Fix flow columns at their values, and take them from their groups' members left."""
+    """Fix flow columns at their values, and take them from their groups' members left. Until the
+    model exists the fixes are kept in ``fester``, for it to take when it is built."""
     np.subtract.at(igjen, grp, verdi)
-    fester.append((kol.copy(), verdi.copy()))
-    if cp is not None:
+    if cp is None:
+        fester.append((kol.copy(), verdi.copy()))
+    else:
         cp.fest_kolonner(kol, verdi)
 
 
@@ -451,7 +458,7 @@ class Cpmodell:
         _, indices, data = mm.csr()
         rad_av = mm.rad_av()
         m = len(mm.lo)
-        brukt = np.bincount(rad_av, weights=data * self._xfast[indices], minlength=m)
+        brukt = mm.matrise() @ self._xfast
         behold = self._pos[indices] >= 0
         antall = np.bincount(rad_av[behold], minlength=m)
         rader = np.flatnonzero(antall > 0)

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from allokering import __version__
+from allokering.kandidater import avlastningsperioder
 from allokering.loser import Losning
 from allokering.prioritet import Prioritet
 from allokering.regler import Kvalifisering, Status, Utfall
@@ -427,11 +428,7 @@ def _monsterkollisjon(s: Soker, losning: Losning, aktuelle: set[str], ledig: dic
         if rad is None:
             continue
         for off in range(min(a.periode, h)):
-            perioder = []
-            st = off
-            while st < h:
-                perioder.append((st, min(h - 1, st + a.dager - 1)))
-                st += a.periode
+            perioder = avlastningsperioder(off, a.dager, a.periode, h)
             fri = [p for p in perioder if min(rad[p[0] : p[1] + 1]) > 0]
             opptatt = [p for p in perioder if p not in fri]
             if beste is None or len(fri) > beste[0]:

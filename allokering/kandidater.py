@@ -351,7 +351,9 @@ def _pref(soker: Soker, institusjon: str) -> int:
     return 0
 
 
-def _avlastningsperioder(offset: int, dager: int, periode: int, h: int) -> tuple[tuple[int, int], ...]:
+def avlastningsperioder(offset: int, dager: int, periode: int, h: int) -> tuple[tuple[int, int], ...]:
+    """The stays of a rolling respite pattern (``dager`` days every ``periode`` days) from day
+    ``offset``, cut at the horizon ``h``."""
     ut = []
     s = offset
     while s < h:
@@ -738,7 +740,7 @@ def _faste_perioder(lengde: int, h: int) -> tuple[tuple[tuple[int, int], ...], .
 @lru_cache(maxsize=64)
 def _avlastningsmonstre(dager: int, periode: int, h: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     """The periods of a respite pattern from each first-stay offset 0..min(periode, h)−1."""
-    return tuple(_avlastningsperioder(off, dager, periode, h) for off in range(min(periode, h)))
+    return tuple(avlastningsperioder(off, dager, periode, h) for off in range(min(periode, h)))
 
 
 def _starter(s, e, kv, ledig_u, sufmaks_u, hendelser_u, h, mover_units) -> _Starter:  # type: ignore[no-untyped-def]
